@@ -1,0 +1,114 @@
+#include "engine.h"
+#include "mainwindow.h"
+#include "options.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using namespace pingscope;
+
+namespace {
+
+int s_signalFds[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto n = ::write(s_signalFds[0], &c, 1);
+}
+
+// SIGINT/SIGTERM end the event loop cleanly, so queued pings are committed before exit.
+void installQuitOnSignals(QCoreApplication &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_signalFds) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(s_signalFds[1], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [] {
+        char c;
+        [[maybe_unused]] auto n = ::read(s_signalFds[1], &c, 1);
+        QCoreApplication::quit();
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool wantsConsoleOnly(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView a(argv[i]);
+        if (a == "--headless" || a == "--help" || a == "-h" || a == "--help-all" || a == "--version" ||
+            a == "-v")
+            return true;
+    }
+    return false;
+}
+
+void warnAboutListenAddress(const AppOptions &opts)
+{
+    if (opts.listenWarning)
+        std::fprintf(stderr,
+                     "warning: listening on %s, not a loopback address: other machines can send pings "
+                     "to this endpoint and read every captured ping through its query API\n",
+                     qPrintable(opts.engine.capture.address.toString()));
+}
+
+int runHeadless(QCoreApplication &app, const AppOptions &opts)
+{
+    warnAboutListenAddress(opts);
+    Engine engine;
+    QString error;
+    if (!engine.start(opts.engine, &error)) {
+        std::fprintf(stderr, "pingscope: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("Pingscope %s capturing on %s\n", PINGSCOPE_VERSION, qPrintable(engine.endpointUrl()));
+    std::printf("store: %s\n", qPrintable(engine.store()->path()));
+    std::printf("query API: %s/pingscope/v1/pings\n", qPrintable(engine.endpointUrl()));
+    std::fflush(stdout);
+    installQuitOnSignals(app);
+    const int rc = app.exec();
+    engine.stop();
+    return rc;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication::setOrganizationName(u"Pingscope"_s);
+    QCoreApplication::setApplicationName(u"pingscope"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(PINGSCOPE_VERSION));
+
+    if (wantsConsoleOnly(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        AppOptions opts;
+        int exitCode = 0;
+        if (!parseCommandLine(app.arguments(), opts, exitCode))
+            return exitCode;
+        return runHeadless(app, opts);
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setDesktopFileName(u"org.pingscope.Pingscope"_s);
+    AppOptions opts;
+    int exitCode = 0;
+    if (!parseCommandLine(app.arguments(), opts, exitCode))
+        return exitCode;
+    warnAboutListenAddress(opts);
+    installQuitOnSignals(app);
+    MainWindow window(opts.engine);
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,156 @@
+#include "options.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace pingscope {
+
+namespace {
+
+void printErr(const QString &text)
+{
+    std::fputs(qPrintable(text + u'\n'), stderr);
+}
+
+} // namespace
+
+bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCode)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        u"Pingscope captures Glean and Firefox Telemetry pings on a local endpoint that has the URLs "
+        u"of Mozilla's production edge server, keeps every request in a store, decodes it and shows "
+        u"what is wrong with it.\n\n"
+        u"Point a debug build at the endpoint: Glean SDK serverEndpoint \"http://127.0.0.1:9464\", "
+        u"Firefox prefs telemetry.fog.test.localhost_port=9464 and "
+        u"toolkit.telemetry.server=\"http://127.0.0.1:9464\"."_s);
+    p.addHelpOption();
+    p.addVersionOption();
+    const QCommandLineOption headless(u"headless"_s,
+                                      u"Run the endpoint, store and query API without a window, "
+                                      u"printing the endpoint URL (for CI and machines without a "
+                                      u"display). Stop with Ctrl+C or SIGTERM."_s);
+    const QCommandLineOption port({u"p"_s, u"port"_s},
+                                  u"TCP port of the capture endpoint (default 9464). 0 picks a free "
+                                  u"port and prints it."_s,
+                                  u"N"_s, u"9464"_s);
+    const QCommandLineOption listen(u"listen"_s,
+                                    u"Address to listen on (default 127.0.0.1). Anything other than a "
+                                    u"loopback address exposes the endpoint and its query API to the "
+                                    u"network, and prints a warning."_s,
+                                    u"ADDRESS"_s, u"127.0.0.1"_s);
+    const QCommandLineOption db(u"db"_s,
+                                u"Store file (SQLite). Default: %1"_s.arg(Store::defaultPath()),
+                                u"FILE"_s);
+    const QCommandLineOption maxBody(u"max-body"_s,
+                                     u"Largest request body accepted, in bytes (default 10485760, as "
+                                     u"production). Larger bodies are answered 413 and kept as refused."_s,
+                                     u"BYTES"_s, u"10485760"_s);
+    const QCommandLineOption maxDecoded(u"max-decoded"_s,
+                                        u"Largest size a gzip body may inflate to, in bytes (default "
+                                        u"67108864). Beyond it the ping is marked bad-encoding."_s,
+                                        u"BYTES"_s, u"67108864"_s);
+    const QCommandLineOption requestTimeout(u"request-timeout"_s,
+                                            u"Seconds a client has to send a whole request before the "
+                                            u"connection is dropped (default 10)."_s,
+                                            u"SECONDS"_s, u"10"_s);
+    const QCommandLineOption idleTimeout(u"idle-timeout"_s,
+                                         u"Seconds an idle keep-alive connection is kept open "
+                                         u"(default 60)."_s,
+                                         u"SECONDS"_s, u"60"_s);
+    const QCommandLineOption faultStatus(u"respond-status"_s,
+                                         u"Answer every accepted ping with this HTTP status instead of "
+                                         u"200, to test a client's retries (5xx: Glean retries; 4xx: "
+                                         u"Glean deletes the ping). Pings are still stored."_s,
+                                         u"CODE"_s);
+    const QCommandLineOption threads(u"ingest-threads"_s,
+                                     u"Number of decoding threads (default: cores - 1, at least 1)."_s,
+                                     u"N"_s, u"0"_s);
+    p.addOptions({headless, port, listen, db, maxBody, maxDecoded, requestTimeout, idleTimeout,
+                  faultStatus, threads});
+
+    if (!p.parse(arguments)) {
+        printErr(p.errorText() + u"\nTry 'pingscope --help'."_s);
+        exitCode = 2;
+        return false;
+    }
+    if (p.isSet(u"help"_s)) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        exitCode = 0;
+        return false;
+    }
+    if (p.isSet(u"version"_s)) {
+        std::printf("pingscope %s\n", PINGSCOPE_VERSION);
+        exitCode = 0;
+        return false;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        printErr(u"unexpected argument: %1\nTry 'pingscope --help'."_s.arg(p.positionalArguments().first()));
+        exitCode = 2;
+        return false;
+    }
+    auto number = [&](const QCommandLineOption &o, qint64 min, qint64 max, qint64 &outValue) {
+        bool ok = false;
+        const qint64 v = p.value(o).toLongLong(&ok);
+        if (!ok || v < min || v > max) {
+            printErr(u"--%1 must be a number from %2 to %3"_s.arg(o.names().constLast()).arg(min).arg(max));
+            return false;
+        }
+        outValue = v;
+        return true;
+    };
+    qint64 v = 0;
+    out.headless = p.isSet(headless);
+    auto &e = out.engine;
+    if (!number(port, 0, 65535, v)) {
+        exitCode = 2;
+        return false;
+    }
+    e.capture.port = static_cast<quint16>(v);
+    if (!e.capture.address.setAddress(p.value(listen))) {
+        printErr(u"--listen: '%1' is not an IP address"_s.arg(p.value(listen)));
+        exitCode = 2;
+        return false;
+    }
+    out.listenWarning = !e.capture.address.isLoopback();
+    e.dbPath = p.isSet(db) ? p.value(db) : Store::defaultPath();
+    if (!number(maxBody, 1, qint64(1) << 31, v)) {
+        exitCode = 2;
+        return false;
+    }
+    e.capture.maxBody = v;
+    if (!number(maxDecoded, 1024, qint64(1) << 32, v)) {
+        exitCode = 2;
+        return false;
+    }
+    e.ingest.maxDecodedBytes = v;
+    if (!number(requestTimeout, 1, 3600, v)) {
+        exitCode = 2;
+        return false;
+    }
+    e.capture.requestTimeoutMs = static_cast<int>(v * 1000);
+    if (!number(idleTimeout, 1, 86400, v)) {
+        exitCode = 2;
+        return false;
+    }
+    e.capture.idleTimeoutMs = static_cast<int>(v * 1000);
+    if (p.isSet(faultStatus)) {
+        if (!number(faultStatus, 200, 599, v)) {
+            exitCode = 2;
+            return false;
+        }
+        e.capture.faultStatus = static_cast<int>(v);
+    }
+    if (!number(threads, 0, 64, v)) {
+        exitCode = 2;
+        return false;
+    }
+    e.ingestThreads = static_cast<int>(v);
+    return true;
+}
+
+} // namespace pingscope

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "engine.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace pingscope {
+
+struct AppOptions
+{
+    bool headless = false;
+    EngineOptions engine;
+    bool listenWarning = false; // listening beyond loopback
+};
+
+// Parses the command line into `out`. On --help/--version prints and returns exit code 0 in
+// `exitCode`; on a usage error prints it and sets `exitCode` to 2. Returns false when the
+// program should exit with `exitCode`.
+bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCode);
+
+} // namespace pingscope

@@ -1,0 +1,542 @@
+#include "captureserver.h"
+
+#include "queryapi.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <chrono>
+#include <sys/socket.h>
+
+using namespace Qt::StringLiterals;
+
+namespace pingscope {
+
+namespace {
+
+qint64 nowMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+qint64 wallClockUs()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Headers the production edge records as metadata; their values are capped like the path.
+constexpr const char *kRecordedHeaders[] = {
+    "content-length", "date", "dnt", "user-agent", "x-forwarded-for", "x-pingsender-version",
+    "x-pipeline-proxy", "x-debug-id", "x-foxsec-ip-reputation", "x-lb-tags", "x-source-tags",
+    "x-telemetry-agent"};
+
+bool isRecordedHeader(const QByteArray &name)
+{
+    for (const char *h : kRecordedHeaders)
+        if (name.compare(h, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+bool isSubmitPath(const QByteArray &path)
+{
+    return path.startsWith("/submit/") || path == "/submit";
+}
+
+} // namespace
+
+QByteArray httpReasonPhrase(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 417: return "Expectation Failed";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    case 507: return "Insufficient Storage";
+    default: return status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "Status";
+    }
+}
+
+QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body, bool close,
+                        const QList<HttpHeader> &extraHeaders)
+{
+    QByteArray r;
+    r.reserve(160 + body.size());
+    r += "HTTP/1.1 ";
+    r += QByteArray::number(status);
+    r += ' ';
+    r += httpReasonPhrase(status);
+    r += "\r\nServer: Pingscope/" PINGSCOPE_VERSION "\r\nAccess-Control-Allow-Origin: *\r\n";
+    if (!contentType.isEmpty()) {
+        r += "Content-Type: ";
+        r += contentType;
+        r += "\r\n";
+    }
+    for (const auto &h : extraHeaders) {
+        r += h.name;
+        r += ": ";
+        r += h.value;
+        r += "\r\n";
+    }
+    if (status != 204 && status >= 200) {
+        r += "Content-Length: ";
+        r += QByteArray::number(body.size());
+        r += "\r\n";
+    }
+    if (close)
+        r += "Connection: close\r\n";
+    r += "\r\n";
+    r += body;
+    return r;
+}
+
+// --- CaptureServer -------------------------------------------------------------------------
+
+CaptureServer::CaptureServer(const CaptureConfig &config, Store *store, QObject *parent)
+    : QObject(parent), m_config(config), m_store(store)
+{
+}
+
+CaptureServer::~CaptureServer()
+{
+    // Connections are children; make sure none calls back into a half-destroyed server.
+    const auto connections = m_connections;
+    m_connections.clear();
+    for (HttpConnection *c : connections)
+        delete c;
+}
+
+bool CaptureServer::listen(QString *error)
+{
+    m_server = new QTcpServer(this);
+    m_server->setMaxPendingConnections(256);
+    connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &CaptureServer::onNewConnection);
+    if (!m_server->listen(m_config.address, m_config.port)) {
+        if (error)
+            *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.address.toString())
+                         .arg(m_config.port)
+                         .arg(m_server->errorString());
+        return false;
+    }
+    m_sweepTimer = new QTimer(this);
+    m_sweepTimer->setInterval(250);
+    connect(m_sweepTimer, &QTimer::timeout, this, &CaptureServer::sweep);
+    m_sweepTimer->start();
+    Q_EMIT listening(m_server->serverPort());
+    return true;
+}
+
+quint16 CaptureServer::port() const
+{
+    return m_server ? m_server->serverPort() : 0;
+}
+
+QHostAddress CaptureServer::address() const
+{
+    return m_server ? m_server->serverAddress() : m_config.address;
+}
+
+void CaptureServer::onNewConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        if (m_connections.size() >= m_config.maxConnections) {
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        const quint64 id = m_nextConnectionId++;
+        m_connections.insert(id, new HttpConnection(id, socket, this));
+    }
+}
+
+void CaptureServer::connectionClosed(quint64 id)
+{
+    if (HttpConnection *c = m_connections.take(id))
+        c->deleteLater();
+}
+
+void CaptureServer::sweep()
+{
+    const qint64 now = nowMs();
+    const auto connections = m_connections; // checkTimeouts may close connections
+    for (HttpConnection *c : connections)
+        c->checkTimeouts(now);
+}
+
+void CaptureServer::submit(RawSubmission &&raw, quint64 ticket)
+{
+    if (m_submit) {
+        m_submit(std::move(raw), ticket);
+    } else {
+        WriteResult r;
+        r.ticket = ticket;
+        r.error = u"no store attached"_s;
+        deliver({r});
+    }
+}
+
+void CaptureServer::deliver(const std::vector<WriteResult> &results)
+{
+    constexpr quint64 mask = (quint64(1) << HttpConnection::SeqBits) - 1;
+    for (const WriteResult &r : results) {
+        if (HttpConnection *c = m_connections.value(r.ticket >> HttpConnection::SeqBits))
+            c->answerStored(static_cast<quint32>(r.ticket & mask), r);
+    }
+}
+
+QueryApi *CaptureServer::api()
+{
+    if (!m_api)
+        m_api = std::make_unique<QueryApi>(m_store);
+    return m_api.get();
+}
+
+// --- HttpConnection ------------------------------------------------------------------------
+
+HttpConnection::HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *server)
+    : QObject(server), m_id(id), m_socket(socket), m_server(server)
+{
+    HttpRequestParser::Limits limits;
+    limits.maxBody = server->config().maxBody;
+    m_parser = HttpRequestParser(limits);
+    m_socket->setParent(this);
+    m_lastActivityMs = nowMs();
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_lingering && m_socket->bytesToWrite() == 0)
+            ::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR);
+    });
+    connect(m_socket, &QTcpSocket::disconnected, this,
+            [this] { m_server->connectionClosed(m_id); });
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+HttpConnection::~HttpConnection() = default;
+
+void HttpConnection::onReadyRead()
+{
+    m_lastActivityMs = nowMs();
+    if (m_lingering || m_closing) {
+        m_socket->readAll(); // discard: we are closing after an error answer
+        return;
+    }
+    m_in.append(m_socket->readAll());
+    processInput();
+}
+
+void HttpConnection::processInput()
+{
+    using State = HttpRequestParser::State;
+    while (!m_closing) {
+        const State st = m_parser.state();
+        if (st == State::HeadersComplete) {
+            onHeadersComplete();
+            continue;
+        }
+        if (st == State::Complete) {
+            onRequestComplete();
+            continue;
+        }
+        if (st == State::Error) {
+            onParseError();
+            break;
+        }
+        if (m_inPos >= m_in.size())
+            break;
+        if (m_parser.isIdle()) {
+            if (static_cast<int>(m_pending.size()) >= m_server->config().maxPendingPerConnection)
+                break; // back-pressure: read no further requests until answers go out
+            // Start of a new request: forget what earlier requests used.
+            m_in.remove(0, m_inPos);
+            m_inPos = 0;
+            m_requestStartMs = nowMs();
+            m_routeAccepted = false;
+        }
+        m_inPos += m_parser.feed(m_in.constData() + m_inPos, m_in.size() - m_inPos);
+        // Past the headers, the bytes read so far are in the parser: drop them from m_in.
+        const State now = m_parser.state();
+        if ((now == State::Body || now == State::ChunkData || now == State::ChunkSize) &&
+            m_inPos > 64 * 1024) {
+            m_in.remove(0, m_inPos);
+            m_inPos = 0;
+        }
+    }
+    if (m_parser.isIdle() && m_inPos >= m_in.size()) {
+        m_in.clear();
+        m_inPos = 0;
+    }
+}
+
+void HttpConnection::onHeadersComplete()
+{
+    const HttpRequest &req = m_parser.request();
+    const QByteArray &method = req.method;
+    const QByteArray &path = req.path;
+    const qsizetype cap = m_server->config().maxFieldBytes;
+
+    if (isSubmitPath(path) && method != "OPTIONS") {
+        if (method != "POST" && method != "PUT") {
+            refuse(405, u"method %1 is not allowed on /submit/ (use POST or PUT)"_s.arg(
+                            QString::fromLatin1(method)),
+                   false);
+            return;
+        }
+        if (path.size() > cap) {
+            refuse(431, u"URL path is %1 bytes; the edge refuses paths over %2 bytes"_s.arg(path.size()).arg(cap),
+                   false);
+            return;
+        }
+        if (req.query.size() > cap) {
+            refuse(431, u"query string is %1 bytes; the edge refuses query strings over %2 bytes"_s
+                            .arg(req.query.size())
+                            .arg(cap),
+                   false);
+            return;
+        }
+        for (const auto &h : req.headers) {
+            if (h.value.size() > cap && isRecordedHeader(h.name)) {
+                refuse(431, u"header %1 is %2 bytes; the edge refuses recorded headers over %3 bytes"_s
+                                .arg(QString::fromLatin1(h.name))
+                                .arg(h.value.size())
+                                .arg(cap),
+                       false);
+                return;
+            }
+        }
+        m_routeAccepted = true;
+        if (req.expectContinue && m_pending.empty() && req.contentLength != 0)
+            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    } else if ((method == "POST" || method == "PUT") && !path.startsWith("/pingscope/")) {
+        refuse(404, u"unknown route %1: pings go to /submit/<namespace>/<docType>/<docVersion>/<docId>"_s.arg(
+                        QString::fromLatin1(path.left(200))),
+               false);
+        return;
+    }
+    m_parser.continueWithBody();
+}
+
+RawSubmission HttpConnection::makeSubmission(HttpRequest &&request) const
+{
+    RawSubmission raw;
+    raw.receivedAtUs = wallClockUs();
+    raw.method = std::move(request.method);
+    raw.path = std::move(request.path);
+    raw.query = std::move(request.query);
+    raw.headers = std::move(request.headers);
+    raw.body = std::move(request.body);
+    raw.declaredLength = request.contentLength;
+    raw.peer = m_socket->peerAddress().toString() + u':' + QString::number(m_socket->peerPort());
+    return raw;
+}
+
+void HttpConnection::onRequestComplete()
+{
+    HttpRequest req = m_parser.takeRequest();
+    m_parser.reset();
+    m_requestStartMs = 0;
+    const bool close = !req.keepAlive;
+
+    if (req.method == "OPTIONS") {
+        // CORS preflight: allow any origin to POST/PUT pings with the Glean headers.
+        QByteArray allowHeaders = req.header("access-control-request-headers");
+        if (allowHeaders.isEmpty())
+            allowHeaders = "content-type, content-encoding, date, x-debug-id, x-source-tags, "
+                           "x-telemetry-agent, x-pingsender-version";
+        QByteArray origin = req.header("origin");
+        queueResponse(httpResponse(204, {}, {}, close,
+                                   {{"Access-Control-Allow-Methods", "POST, PUT, OPTIONS"},
+                                    {"Access-Control-Allow-Headers", allowHeaders},
+                                    {"Access-Control-Max-Age", "86400"},
+                                    {"Allow", "POST, PUT, OPTIONS"}}),
+                      close);
+        return;
+    }
+    if (m_routeAccepted) {
+        RawSubmission raw = makeSubmission(std::move(req));
+        raw.answerStatus = m_server->config().faultStatus ? m_server->config().faultStatus : 200;
+        queueStored(std::move(raw), close);
+        return;
+    }
+    queueResponse(m_server->api()->handle(req, close), close);
+}
+
+void HttpConnection::onParseError()
+{
+    QString reason = QString::fromLatin1(m_parser.errorReason());
+    if (m_parser.request().method.isEmpty() && m_in.size() > m_inPos - 1 && m_in.size() >= 2 &&
+        static_cast<unsigned char>(m_in[0]) == 0x16 && static_cast<unsigned char>(m_in[1]) == 0x03)
+        reason = u"the client started a TLS handshake: this endpoint speaks plain HTTP (use http://, "
+                 u"not https://)"_s;
+    refuse(m_parser.errorStatus(), reason, true);
+}
+
+void HttpConnection::refuse(int status, const QString &reason, bool fromParseError)
+{
+    const CaptureConfig &cfg = m_server->config();
+    const HttpRequest &req = m_parser.request();
+    RawSubmission raw;
+    raw.receivedAtUs = wallClockUs();
+    raw.method = req.method;
+    raw.path = req.path;
+    raw.query = req.query;
+    raw.headers = req.headers;
+    raw.declaredLength = req.contentLength;
+    raw.peer = m_socket->peerAddress().toString() + u':' + QString::number(m_socket->peerPort());
+    raw.answerStatus = status;
+    raw.refusedReason = reason;
+    raw.bodyTruncated = true;
+    if (req.method.isEmpty()) {
+        // Nothing usable was parsed: keep the first bytes of what the client sent.
+        raw.body = m_in.left(cfg.keptPrefixBytes);
+    } else if (!req.body.isEmpty()) {
+        raw.body = req.body.left(cfg.keptPrefixBytes);
+    } else {
+        raw.body = m_in.mid(m_inPos, cfg.keptPrefixBytes);
+    }
+    Q_UNUSED(fromParseError);
+
+    // Refusals of pings are stored so that "why didn't my ping arrive" has an answer; a
+    // browser's GET of /favicon.ico is not a ping and is not kept.
+    const bool looksLikeSubmission = req.method.isEmpty() || req.method == "POST" ||
+                                     req.method == "PUT" || isSubmitPath(req.path);
+    m_parser.reset();
+    m_routeAccepted = false;
+    if (looksLikeSubmission) {
+        queueStored(std::move(raw), true);
+    } else {
+        queueResponse(httpResponse(status, "text/plain; charset=utf-8", reason.toUtf8() + '\n', true),
+                      true);
+    }
+    m_closing = true;
+}
+
+quint32 HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
+{
+    const quint32 seq = m_nextSeq++;
+    Pending p;
+    p.seq = seq;
+    p.closeAfter = closeAfter;
+    p.status = raw.answerStatus;
+    if (!raw.refusedReason.isEmpty())
+        p.response = raw.refusedReason.toUtf8() + '\n';
+    m_pending.push_back(std::move(p));
+    const quint64 ticket = (m_id << SeqBits) | (seq & ((quint32(1) << SeqBits) - 1));
+    m_server->submit(std::move(raw), ticket);
+    return seq;
+}
+
+void HttpConnection::queueResponse(QByteArray response, bool closeAfter)
+{
+    Pending p;
+    p.seq = m_nextSeq++;
+    p.ready = true;
+    p.closeAfter = closeAfter;
+    p.response = std::move(response);
+    m_pending.push_back(std::move(p));
+    flushResponses();
+}
+
+void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
+{
+    constexpr quint32 mask = (quint32(1) << SeqBits) - 1;
+    for (Pending &p : m_pending) {
+        if ((p.seq & mask) != seq || p.ready)
+            continue;
+        int status = p.status;
+        QByteArray body = p.response;
+        QList<HttpHeader> extra;
+        if (!result.ok) {
+            status = result.diskFull ? 507 : 500;
+            body = "the ping could not be stored: " + result.error.toUtf8() + '\n';
+        } else {
+            extra.append({"X-Pingscope-Id", QByteArray::number(result.id)});
+        }
+        p.response = httpResponse(status, body.isEmpty() ? QByteArray() : "text/plain; charset=utf-8",
+                                  body, p.closeAfter, extra);
+        p.ready = true;
+        break;
+    }
+    flushResponses();
+}
+
+void HttpConnection::flushResponses()
+{
+    bool wrote = false;
+    while (!m_pending.empty() && m_pending.front().ready) {
+        Pending p = std::move(m_pending.front());
+        m_pending.pop_front();
+        m_socket->write(p.response);
+        wrote = true;
+        if (p.closeAfter) {
+            m_pending.clear();
+            if (m_closing) {
+                startLingeringClose();
+            } else {
+                m_closing = true;
+                m_socket->disconnectFromHost();
+            }
+            return;
+        }
+    }
+    // Answers went out: requests held back by back-pressure may proceed.
+    if (wrote && !m_closing && m_inPos < m_in.size())
+        QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+}
+
+void HttpConnection::startLingeringClose()
+{
+    // After an error answer the client may still be sending its body. Closing at once would
+    // make the kernel reset the connection and could destroy our answer before the client
+    // read it; so shut our side down once the answer is written and drain input for a while.
+    m_lingering = true;
+    m_lingerStartMs = nowMs();
+    m_in.clear();
+    m_inPos = 0;
+    if (m_socket->bytesToWrite() == 0)
+        ::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR);
+}
+
+void HttpConnection::checkTimeouts(qint64 now)
+{
+    const CaptureConfig &cfg = m_server->config();
+    if (m_lingering) {
+        if (now - m_lingerStartMs > 2000)
+            m_socket->abort();
+        return;
+    }
+    if (m_closing)
+        return;
+    if (!m_parser.isIdle() && m_requestStartMs > 0 && now - m_requestStartMs > cfg.requestTimeoutMs) {
+        const qint64 got = m_parser.bodyReceived() + (m_parser.request().method.isEmpty() ? m_in.size() : 0);
+        refuse(408, u"the client sent only part of its request (%1 bytes) within %2 s: connection dropped"_s
+                        .arg(got)
+                        .arg(cfg.requestTimeoutMs / 1000.0),
+               false);
+        return;
+    }
+    if (m_parser.isIdle() && m_pending.empty() && now - m_lastActivityMs > cfg.idleTimeoutMs) {
+        m_closing = true;
+        m_socket->disconnectFromHost();
+    }
+}
+
+} // namespace pingscope

@@ -1,0 +1,147 @@
+#pragma once
+
+#include "httpparser.h"
+#include "ping.h"
+#include "store.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+class QTcpServer;
+class QTcpSocket;
+class QTimer;
+
+namespace pingscope {
+
+class QueryApi;
+
+struct CaptureConfig
+{
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 9464;
+    qint64 maxBody = 10 * 1024 * 1024;     // larger bodies: 413
+    qsizetype maxFieldBytes = 1024;        // path, query, recorded header value; larger: 431
+    int requestTimeoutMs = 10'000;         // a request must arrive whole within this
+    int idleTimeoutMs = 60'000;            // idle keep-alive connections are closed after this
+    int maxConnections = 1000;
+    int faultStatus = 0;                   // non-zero: answer accepted pings with this code
+    qsizetype keptPrefixBytes = 4096;      // bytes of a refused request's body that are kept
+    int maxPendingPerConnection = 64;      // pipelined requests awaiting their answer
+};
+
+class HttpConnection;
+
+// The capture endpoint: a QTcpServer with our strict HTTP/1.1 parser.
+//
+// Threading: a CaptureServer and its connections live on one thread (the capture thread),
+// never the GUI thread. Submissions leave through the submission handler (called on this
+// thread); their answers come back through deliver(), which must be invoked on this thread
+// (queued) once the store has committed them.
+class CaptureServer : public QObject
+{
+    Q_OBJECT
+public:
+    using SubmissionHandler = std::function<void(RawSubmission &&, quint64 ticket)>;
+
+    CaptureServer(const CaptureConfig &config, Store *store, QObject *parent = nullptr);
+    ~CaptureServer() override;
+
+    void setSubmissionHandler(SubmissionHandler handler) { m_submit = std::move(handler); }
+
+    bool listen(QString *error);
+    quint16 port() const;
+    QHostAddress address() const;
+    const CaptureConfig &config() const { return m_config; }
+    int connectionCount() const { return static_cast<int>(m_connections.size()); }
+
+    // Answers the requests whose records were written (capture thread only).
+    void deliver(const std::vector<WriteResult> &results);
+
+    // Used by connections.
+    void submit(RawSubmission &&raw, quint64 ticket);
+    QueryApi *api();
+    void connectionClosed(quint64 id);
+
+Q_SIGNALS:
+    void listening(quint16 port);
+
+private:
+    void onNewConnection();
+    void sweep();
+
+    CaptureConfig m_config;
+    Store *m_store;
+    QTcpServer *m_server = nullptr;
+    QTimer *m_sweepTimer = nullptr;
+    QHash<quint64, HttpConnection *> m_connections;
+    quint64 m_nextConnectionId = 1;
+    SubmissionHandler m_submit;
+    std::unique_ptr<QueryApi> m_api;
+};
+
+// One client connection. Answers go out in request order (pipelining), each once its record
+// is committed. Lives on the capture thread, owned by CaptureServer.
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int SeqBits = 24;
+
+    HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *server);
+    ~HttpConnection() override;
+
+    quint64 id() const { return m_id; }
+    void answerStored(quint32 seq, const WriteResult &result);
+    // Called by the server's sweep timer.
+    void checkTimeouts(qint64 nowMs);
+
+private:
+    struct Pending
+    {
+        quint32 seq = 0;
+        bool ready = false;
+        bool closeAfter = false;
+        int status = 0; // answer for a stored request (0: not known yet)
+        QByteArray response;
+    };
+
+    void onReadyRead();
+    void processInput();
+    void onHeadersComplete();
+    void onRequestComplete();
+    void onParseError();
+    void refuse(int status, const QString &reason, bool keepBodyPrefix);
+    quint32 queueStored(RawSubmission &&raw, bool closeAfter);
+    void queueResponse(QByteArray response, bool closeAfter);
+    void flushResponses();
+    void startLingeringClose();
+    RawSubmission makeSubmission(HttpRequest &&request) const;
+
+    quint64 m_id;
+    QTcpSocket *m_socket;
+    CaptureServer *m_server;
+    HttpRequestParser m_parser;
+    QByteArray m_in;
+    qsizetype m_inPos = 0;
+    std::deque<Pending> m_pending;
+    quint32 m_nextSeq = 0;
+    bool m_closing = false;   // no more requests are read
+    bool m_lingering = false; // write side shut; discarding input until EOF or timeout
+    bool m_routeAccepted = false; // current request passed route checks
+    qint64 m_requestStartMs = 0;
+    qint64 m_lastActivityMs = 0;
+    qint64 m_lingerStartMs = 0;
+};
+
+// HTTP/1.1 response bytes.
+QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body,
+                        bool close, const QList<HttpHeader> &extraHeaders = {});
+QByteArray httpReasonPhrase(int status);
+
+} // namespace pingscope

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "captureserver.h"
+#include "ingest.h"
+#include "store.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pingscope {
+
+// Worker threads that turn raw submissions into records and queue them for the store.
+class Ingestor
+{
+public:
+    Ingestor(Store *store, IngestOptions options, int threads);
+    ~Ingestor(); // finishes what was queued
+
+    void push(RawSubmission &&raw, quint64 ticket);
+
+private:
+    void run();
+
+    struct Job
+    {
+        RawSubmission raw;
+        quint64 ticket;
+    };
+    Store *m_store;
+    IngestOptions m_options;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Job> m_queue;
+    bool m_stop = false;
+    std::vector<std::thread> m_threads;
+};
+
+struct EngineOptions
+{
+    QString dbPath;
+    CaptureConfig capture;
+    IngestOptions ingest;
+    int ingestThreads = 0; // 0: one fewer than the cores, at least one
+};
+
+// The whole GUI-free capture pipeline: CaptureServer (own thread) -> Ingestor (workers) ->
+// Store (writer thread) -> answers back to the server. The window and --headless both run
+// one Engine. Create, start and stop it on one thread (the main thread).
+class Engine : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Engine(QObject *parent = nullptr);
+    ~Engine() override;
+
+    bool start(const EngineOptions &options, QString *error);
+    void stop();
+
+    bool isRunning() const { return m_server != nullptr; }
+    quint16 port() const { return m_port; }
+    QString endpointUrl() const;
+    Store *store() const { return m_store.get(); }
+    const EngineOptions &options() const { return m_options; }
+
+private:
+    EngineOptions m_options;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<Ingestor> m_ingestor;
+    QThread m_serverThread;
+    CaptureServer *m_server = nullptr;
+    std::mutex m_serverMutex; // guards m_server for the store's writer thread
+    quint16 m_port = 0;
+};
+
+} // namespace pingscope

@@ -1,0 +1,216 @@
+#include "ingest.h"
+
+#include "decode.h"
+#include "submitpath.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QTimeZone>
+
+#include <nlohmann/json.hpp>
+
+using namespace Qt::StringLiterals;
+using nlohmann::json;
+
+namespace pingscope {
+
+namespace {
+
+std::string toStd(const QString &s)
+{
+    return s.toStdString();
+}
+
+QString headerValue(const QList<HttpHeader> &headers, QByteArrayView name)
+{
+    for (const auto &h : headers)
+        if (h.name.size() == name.size() &&
+            qstrnicmp(h.name.constData(), h.name.size(), name.data(), name.size()) == 0)
+            return QString::fromUtf8(h.value);
+    return {};
+}
+
+QString jsonString(const json &obj, const char *key)
+{
+    if (!obj.is_object())
+        return {};
+    const auto it = obj.find(key);
+    if (it == obj.end())
+        return {};
+    if (it->is_string())
+        return QString::fromStdString(it->get_ref<const std::string &>());
+    if (it->is_number_integer())
+        return QString::number(it->get<qint64>());
+    if (it->is_number_unsigned())
+        return QString::number(it->get<quint64>());
+    return {};
+}
+
+void derivePayloadFields(PingRecord &rec, const json &doc)
+{
+    if (!doc.is_object())
+        return;
+    if (rec.ns == u"telemetry" || rec.docVersion.isEmpty()) {
+        // Legacy telemetry: the document version is the body's `version` (else `v`).
+        QString v = jsonString(doc, "version");
+        if (v.isEmpty())
+            v = jsonString(doc, "v");
+        if (rec.ns == u"telemetry")
+            rec.docVersion = v;
+    }
+    if (const auto ci = doc.find("client_info"); ci != doc.end() && ci->is_object())
+        rec.clientId = jsonString(*ci, "client_id");
+    if (rec.clientId.isEmpty())
+        rec.clientId = jsonString(doc, "clientId");
+    if (const auto pi = doc.find("ping_info"); pi != doc.end() && pi->is_object()) {
+        if (const auto seq = pi->find("seq"); seq != pi->end() && seq->is_number_integer())
+            rec.seq = seq->get<qint64>();
+    }
+}
+
+} // namespace
+
+qint64 parseDateHeader(const QString &value)
+{
+    const QString v = value.trimmed();
+    if (v.isEmpty())
+        return 0;
+    static const QLocale c = QLocale::c();
+    // IMF-fixdate, then RFC 850, then asctime.
+    for (const auto &fmt : {u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s, u"dddd, dd-MMM-yy HH:mm:ss 'GMT'"_s,
+                            u"ddd MMM d HH:mm:ss yyyy"_s}) {
+        QDateTime dt = c.toDateTime(v, fmt);
+        if (dt.isValid()) {
+            dt.setTimeSpec(Qt::UTC);
+            if (dt.date().year() < 1970)
+                dt = dt.addYears(100);
+            return dt.toMSecsSinceEpoch();
+        }
+    }
+    QString simplified = v;
+    simplified.replace(u"  "_s, u" "_s);
+    if (QDateTime dt = c.toDateTime(simplified, u"ddd MMM d HH:mm:ss yyyy"_s); dt.isValid()) {
+        dt.setTimeSpec(Qt::UTC);
+        return dt.toMSecsSinceEpoch();
+    }
+    if (QDateTime dt = QDateTime::fromString(v, Qt::ISODateWithMs); dt.isValid())
+        return dt.toMSecsSinceEpoch();
+    return 0;
+}
+
+PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options)
+{
+    PingRecord rec;
+    rec.receivedAtUs = raw.receivedAtUs;
+    rec.method = QString::fromLatin1(raw.method);
+    rec.path = QString::fromLatin1(raw.path);
+    rec.query = QString::fromLatin1(raw.query);
+    rec.peer = raw.peer;
+    rec.statusCode = raw.answerStatus;
+    rec.bodyTruncated = raw.bodyTruncated;
+    rec.bodyBytes = raw.bodyTruncated && raw.declaredLength >= 0 ? raw.declaredLength : raw.body.size();
+
+    rec.debugId = headerValue(raw.headers, "x-debug-id");
+    rec.sourceTags = headerValue(raw.headers, "x-source-tags");
+    rec.userAgent = headerValue(raw.headers, "user-agent");
+    rec.telemetryAgent = headerValue(raw.headers, "x-telemetry-agent");
+    rec.contentEncoding = headerValue(raw.headers, "content-encoding");
+    rec.contentType = headerValue(raw.headers, "content-type");
+    rec.dateHeader = headerValue(raw.headers, "date");
+    rec.dateMs = parseDateHeader(rec.dateHeader);
+
+    json errors = json::array();
+    const SubmitPath sp = parseSubmitPath(raw.path, raw.query);
+    rec.ns = sp.ns;
+    rec.docType = sp.docType;
+    rec.docVersion = sp.docVersion;
+    rec.docId = sp.docId;
+    rec.appName = sp.appName;
+    rec.appVersion = sp.appVersion;
+    rec.appUpdateChannel = sp.appUpdateChannel;
+    rec.appBuildId = sp.appBuildId;
+
+    if (!raw.refusedReason.isEmpty()) {
+        rec.verdict = QString::fromUtf16(verdict::Refused);
+        errors.push_back({{"kind", "refused"},
+                          {"status", raw.answerStatus},
+                          {"message", toStd(raw.refusedReason)}});
+        rec.errorCount = 1;
+        rec.errorsJson = QByteArray::fromStdString(errors.dump());
+        rec.headers = std::move(raw.headers);
+        rec.body = std::move(raw.body);
+        return rec;
+    }
+
+    QString verdictName;
+    if (!sp.isValid()) {
+        verdictName = QString::fromUtf16(verdict::BadPath);
+        errors.push_back({{"kind", "path"}, {"message", toStd(sp.problem)}});
+    }
+
+    // Decode: the pipeline tries gunzip on every body, whatever Content-Encoding says.
+    QByteArray decoded;
+    bool decodedOk = true;
+    GunzipResult gz = gunzipIfGzip(raw.body, options.maxDecodedBytes);
+    switch (gz.status) {
+    case GunzipResult::Status::NotGzip:
+        decoded = raw.body;
+        break;
+    case GunzipResult::Status::Ok:
+        decoded = std::move(gz.data);
+        break;
+    case GunzipResult::Status::Corrupt:
+    case GunzipResult::Status::TooLarge:
+        decodedOk = false;
+        rec.decodedBytes = gz.data.size();
+        if (verdictName.isEmpty())
+            verdictName = QString::fromUtf16(verdict::BadEncoding);
+        errors.push_back({{"kind", "encoding"}, {"message", toStd(gz.message)}});
+        break;
+    }
+
+    if (decodedOk) {
+        rec.decodedBytes = decoded.size();
+        const qsizetype bad = firstInvalidUtf8(decoded);
+        if (bad >= 0) {
+            if (verdictName.isEmpty())
+                verdictName = QString::fromUtf16(verdict::BadEncoding);
+            errors.push_back({{"kind", "encoding"},
+                              {"offset", bad},
+                              {"message", toStd(u"body is not valid UTF-8 (first bad byte 0x%1 at "
+                                                u"offset %2)"_s.arg(QString::number(static_cast<uchar>(decoded[bad]), 16)
+                                                             .rightJustified(2, u'0'))
+                                                    .arg(bad))}});
+        } else {
+            json doc;
+            JsonParseError pe;
+            if (parseJson(decoded, doc, pe)) {
+                derivePayloadFields(rec, doc);
+                rec.payload = std::move(decoded);
+            } else {
+                if (verdictName.isEmpty())
+                    verdictName = QString::fromUtf16(verdict::NotJson);
+                errors.push_back(
+                    {{"kind", "json"},
+                     {"offset", pe.byteOffset},
+                     {"line", pe.line},
+                     {"column", pe.column},
+                     {"message", toStd(decoded.isEmpty()
+                                           ? u"body is empty"_s
+                                           : u"not JSON at line %1, column %2 (byte %3): %4"_s.arg(pe.line)
+                                                 .arg(pe.column)
+                                                 .arg(pe.byteOffset)
+                                                 .arg(pe.message))}});
+            }
+        }
+    }
+
+    rec.verdict = verdictName.isEmpty() ? QString::fromUtf16(verdict::Parsed) : verdictName;
+    rec.errorCount = static_cast<int>(errors.size());
+    rec.errorsJson = QByteArray::fromStdString(errors.dump());
+    rec.headers = std::move(raw.headers);
+    rec.body = std::move(raw.body);
+    return rec;
+}
+
+} // namespace pingscope

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "httpparser.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace pingscope {
+
+// Verdict names as stored and served by the query API.
+namespace verdict {
+inline constexpr char16_t Parsed[] = u"parsed";
+inline constexpr char16_t NotJson[] = u"not-json";
+inline constexpr char16_t BadEncoding[] = u"bad-encoding";
+inline constexpr char16_t BadPath[] = u"bad-path";
+inline constexpr char16_t Refused[] = u"refused";
+} // namespace verdict
+
+// One request as the capture server received it, before any decoding. A value type: it is
+// handed from the server thread to an ingest worker.
+struct RawSubmission
+{
+    qint64 receivedAtUs = 0; // UTC, microseconds since the epoch
+    QByteArray method;
+    QByteArray path;
+    QByteArray query;
+    QList<HttpHeader> headers;
+    QByteArray body; // exactly as received; for a refused request, its first bytes
+    QString peer;
+    qint64 declaredLength = -1; // Content-Length, when given
+    bool bodyTruncated = false; // body holds only the first bytes (refused requests)
+    int answerStatus = 200;     // what the server answers once the record is committed
+    QString refusedReason;      // non-empty: the server refused the request with answerStatus
+};
+
+// A captured request with everything derived from it. Immutable once ingested.
+struct PingRecord
+{
+    qint64 id = 0; // assigned by the store
+    qint64 receivedAtUs = 0;
+    QString method, path, query, peer;
+
+    QString ns, docType, docVersion, docId;
+    QString appName, appVersion, appUpdateChannel, appBuildId; // telemetry URLs
+
+    int statusCode = 200;
+    QString verdict;
+    int errorCount = 0;
+    QByteArray errorsJson = "[]";   // [{"kind":..., "message":..., ...}]
+    QByteArray warningsJson = "[]";
+
+    QString debugId, sourceTags, userAgent, telemetryAgent, contentEncoding, contentType;
+    QString dateHeader;
+    qint64 dateMs = 0; // the Date header as ms since the epoch; 0 when absent or unreadable
+
+    qint64 bodyBytes = 0;     // bytes on the wire (declared length for refused requests)
+    qint64 decodedBytes = -1; // after gunzip; -1 when not decoded
+    bool bodyTruncated = false;
+
+    QString clientId;
+    qint64 seq = -1; // Glean ping_info.seq; -1 when absent
+
+    QList<HttpHeader> headers; // in order, original case
+    QByteArray body;           // raw bytes as received
+    QByteArray payload;        // decoded JSON text when it parsed; empty otherwise
+};
+
+} // namespace pingscope

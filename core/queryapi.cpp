@@ -1,0 +1,208 @@
+#include "queryapi.h"
+
+#include "captureserver.h"
+#include "submitpath.h"
+
+#include <QDateTime>
+
+#include <nlohmann/json.hpp>
+
+using namespace Qt::StringLiterals;
+using nlohmann::json;
+
+namespace pingscope {
+
+namespace {
+
+std::string s(const QString &v)
+{
+    return v.toStdString();
+}
+
+json parsedOrEmpty(const QByteArray &text, json fallback)
+{
+    json j = json::parse(text.begin(), text.end(), nullptr, false);
+    return j.is_discarded() ? fallback : j;
+}
+
+QByteArray jsonResponse(int status, const json &body, bool close)
+{
+    return httpResponse(status, "application/json", QByteArray::fromStdString(body.dump(-1, ' ', false,
+                                                                                    json::error_handler_t::replace)) + '\n',
+                        close);
+}
+
+QByteArray errorResponse(int status, const QString &message, bool close)
+{
+    return jsonResponse(status, json{{"error", s(message)}}, close);
+}
+
+bool parseIntParam(const QByteArray &query, QByteArrayView key, int &out, QString *error)
+{
+    const QString v = queryValue(query, key);
+    if (v.isNull())
+        return true;
+    bool ok = false;
+    const int n = v.toInt(&ok);
+    if (!ok || n < 0) {
+        *error = u"%1 must be a non-negative integer"_s.arg(QString::fromLatin1(key.toByteArray()));
+        return false;
+    }
+    out = n;
+    return true;
+}
+
+} // namespace
+
+json summaryJson(const PingRecord &r)
+{
+    const auto receivedMs = r.receivedAtUs / 1000;
+    QString received = QDateTime::fromMSecsSinceEpoch(receivedMs, Qt::UTC).toString(Qt::ISODateWithMs);
+    json j = {
+        {"id", r.id},
+        {"received_at", s(received)},
+        {"received_at_us", r.receivedAtUs},
+        {"method", s(r.method)},
+        {"path", s(r.path)},
+        {"query", s(r.query)},
+        {"namespace", s(r.ns)},
+        {"doctype", s(r.docType)},
+        {"doc_version", s(r.docVersion)},
+        {"doc_id", s(r.docId)},
+        {"status_code", r.statusCode},
+        {"verdict", s(r.verdict)},
+        {"error_count", r.errorCount},
+        {"debug_id", s(r.debugId)},
+        {"source_tags", json::array()},
+        {"body_bytes", r.bodyBytes},
+        {"decoded_bytes", r.decodedBytes < 0 ? json(nullptr) : json(r.decodedBytes)},
+        {"body_truncated", r.bodyTruncated},
+        {"client_id", s(r.clientId)},
+        {"seq", r.seq < 0 ? json(nullptr) : json(r.seq)},
+        {"user_agent", s(r.userAgent)},
+        {"telemetry_agent", s(r.telemetryAgent)},
+        {"content_encoding", s(r.contentEncoding)},
+        {"date", s(r.dateHeader)},
+        {"peer", s(r.peer)},
+    };
+    if (!r.sourceTags.isEmpty())
+        for (const QString &tag : r.sourceTags.split(u','))
+            j["source_tags"].push_back(s(tag.trimmed()));
+    if (r.ns == u"telemetry") {
+        j["app_name"] = s(r.appName);
+        j["app_version"] = s(r.appVersion);
+        j["app_update_channel"] = s(r.appUpdateChannel);
+        j["app_build_id"] = s(r.appBuildId);
+    }
+    return j;
+}
+
+json detailJson(const PingRecord &r)
+{
+    json j = summaryJson(r);
+    json headers = json::array();
+    for (const auto &h : r.headers)
+        headers.push_back({s(QString::fromLatin1(h.name)), s(QString::fromLatin1(h.value))});
+    j["headers"] = std::move(headers);
+    j["payload"] = r.payload.isEmpty() ? json(nullptr) : parsedOrEmpty(r.payload, nullptr);
+    j["body_base64"] = r.body.toBase64().toStdString();
+    j["errors"] = parsedOrEmpty(r.errorsJson, json::array());
+    j["warnings"] = parsedOrEmpty(r.warningsJson, json::array());
+    return j;
+}
+
+QueryApi::QueryApi(Store *store) : m_store(store) {}
+
+QueryApi::~QueryApi() = default;
+
+QByteArray QueryApi::handle(const HttpRequest &req, bool close)
+{
+    const QByteArray &path = req.path;
+    if (req.method == "GET" && (path == "/__heartbeat__" || path == "/__lbheartbeat__"))
+        return jsonResponse(200, json{{"status", "ok"}}, close);
+    if (req.method == "GET" && path == "/__version__")
+        return jsonResponse(200, json{{"name", "pingscope"}, {"version", PINGSCOPE_VERSION}}, close);
+    if (req.method == "GET" && path == "/") {
+        return httpResponse(200, "text/plain; charset=utf-8",
+                            "Pingscope capture endpoint.\n"
+                            "Send pings to /submit/<namespace>/<docType>/<docVersion>/<docId>\n"
+                            "or /submit/telemetry/<docId>/<docType>/<appName>/<appVersion>/"
+                            "<appUpdateChannel>/<appBuildID>?v=4.\n"
+                            "Query API: /pingscope/v1/pings, /pingscope/v1/pings/{id}, /pingscope/v1/stats\n",
+                            close);
+    }
+    if (!path.startsWith("/pingscope/"))
+        return httpResponse(404, "text/plain; charset=utf-8", "not found\n", close);
+    if (!m_store)
+        return errorResponse(503, u"no store is open"_s, close);
+    if (!m_reader) {
+        m_reader = std::make_unique<StoreReader>(m_store->path());
+        if (!m_reader->isOpen()) {
+            const QString err = m_reader->lastError();
+            m_reader.reset();
+            return errorResponse(500, u"cannot read the store: "_s + err, close);
+        }
+    }
+
+    if (path == "/pingscope/v1/pings" || path == "/pingscope/v1/pings/") {
+        if (req.method == "DELETE") {
+            QString err;
+            if (!m_store->clear(&err))
+                return errorResponse(500, u"clear failed: "_s + err, close);
+            return jsonResponse(200, json{{"cleared", true}}, close);
+        }
+        if (req.method != "GET")
+            return errorResponse(405, u"use GET or DELETE"_s, close);
+        PingQuery q;
+        QString err;
+        if (!parseIntParam(req.query, "limit", q.limit, &err) ||
+            !parseIntParam(req.query, "offset", q.offset, &err))
+            return errorResponse(400, err, close);
+        int after = 0;
+        if (!parseIntParam(req.query, "after_id", after, &err))
+            return errorResponse(400, err, close);
+        q.afterId = after;
+        q.limit = qMin(q.limit, 100000);
+        q.ns = queryValue(req.query, "namespace");
+        q.docType = queryValue(req.query, "doctype");
+        q.verdict = queryValue(req.query, "verdict");
+        q.debugId = queryValue(req.query, "debug_id");
+        q.docId = queryValue(req.query, "doc_id");
+        json out = json::array();
+        for (const PingRecord &r : m_reader->list(q))
+            out.push_back(summaryJson(r));
+        return jsonResponse(200, out, close);
+    }
+    if (path.startsWith("/pingscope/v1/pings/")) {
+        if (req.method != "GET")
+            return errorResponse(405, u"use GET"_s, close);
+        bool ok = false;
+        const qint64 id = path.mid(int(sizeof "/pingscope/v1/pings/") - 1).toLongLong(&ok);
+        if (!ok)
+            return errorResponse(400, u"ping id must be a number"_s, close);
+        const auto rec = m_reader->get(id);
+        if (!rec)
+            return errorResponse(404, u"no ping with id %1"_s.arg(id), close);
+        return jsonResponse(200, detailJson(*rec), close);
+    }
+    if (path == "/pingscope/v1/stats") {
+        if (req.method != "GET")
+            return errorResponse(405, u"use GET"_s, close);
+        const StoreStats st = m_reader->stats();
+        auto toJson = [](const std::map<QString, qint64> &m) {
+            json o = json::object();
+            for (const auto &[k, v] : m)
+                o[s(k)] = v;
+            return o;
+        };
+        return jsonResponse(200,
+                            json{{"total", st.total},
+                                 {"by_verdict", toJson(st.byVerdict)},
+                                 {"by_namespace", toJson(st.byNamespace)},
+                                 {"by_doctype", toJson(st.byDocType)}},
+                            close);
+    }
+    return errorResponse(404, u"unknown API route %1"_s.arg(QString::fromLatin1(path.left(200))), close);
+}
+
+} // namespace pingscope

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "httpparser.h"
+#include "store.h"
+
+#include <memory>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace pingscope {
+
+// The JSON query API under /pingscope/v1/ (for scripts and CI), plus the health routes and
+// a short index page. Lives on the capture thread; reads through its own StoreReader.
+class QueryApi
+{
+public:
+    explicit QueryApi(Store *store);
+    ~QueryApi();
+
+    // Returns complete HTTP response bytes.
+    QByteArray handle(const HttpRequest &request, bool close);
+
+private:
+    Store *m_store;
+    std::unique_ptr<StoreReader> m_reader;
+};
+
+// JSON forms shared by the API and the command line.
+nlohmann::json summaryJson(const PingRecord &record);
+nlohmann::json detailJson(const PingRecord &record);
+
+} // namespace pingscope

@@ -1,0 +1,591 @@
+#include "store.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace pingscope {
+
+namespace {
+
+std::atomic<quint64> s_connectionCounter{0};
+
+QString nextConnectionName(const char *role)
+{
+    return u"pingscope-%1-%2"_s.arg(QLatin1StringView(role)).arg(++s_connectionCounter);
+}
+
+const QString kSummaryColumns = u"id, received_at_us, method, path, query, peer, namespace, doctype, "
+                                u"doc_version, doc_id, app_name, app_version, app_channel, "
+                                u"app_build_id, status_code, verdict, error_count, errors, warnings, "
+                                u"debug_id, source_tags, user_agent, telemetry_agent, "
+                                u"content_encoding, content_type, date_header, date_ms, body_bytes, "
+                                u"decoded_bytes, body_truncated, client_id, seq"_s;
+
+// Each step takes the schema from version N-1 to N. Version 0 is an empty file.
+const char *const kMigrations[] = {
+    // 1: initial schema. Summaries and bulky data live in separate tables so that a scan of
+    // summaries (the list, stats, a reopened session) does not page through request bodies.
+    "CREATE TABLE pings ("
+    " id INTEGER PRIMARY KEY, received_at_us INTEGER NOT NULL,"
+    " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, peer TEXT NOT NULL,"
+    " namespace TEXT NOT NULL, doctype TEXT NOT NULL, doc_version TEXT NOT NULL,"
+    " doc_id TEXT NOT NULL, app_name TEXT NOT NULL, app_version TEXT NOT NULL,"
+    " app_channel TEXT NOT NULL, app_build_id TEXT NOT NULL,"
+    " status_code INTEGER NOT NULL, verdict TEXT NOT NULL, error_count INTEGER NOT NULL,"
+    " errors TEXT NOT NULL, warnings TEXT NOT NULL,"
+    " debug_id TEXT NOT NULL, source_tags TEXT NOT NULL, user_agent TEXT NOT NULL,"
+    " telemetry_agent TEXT NOT NULL, content_encoding TEXT NOT NULL, content_type TEXT NOT NULL,"
+    " date_header TEXT NOT NULL, date_ms INTEGER NOT NULL,"
+    " body_bytes INTEGER NOT NULL, decoded_bytes INTEGER NOT NULL, body_truncated INTEGER NOT NULL,"
+    " client_id TEXT NOT NULL, seq INTEGER NOT NULL);"
+    "CREATE TABLE ping_data (id INTEGER PRIMARY KEY, headers BLOB NOT NULL, body BLOB NOT NULL,"
+    " payload BLOB NOT NULL);",
+};
+constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+static_assert(kMigrationCount == Store::SchemaVersion);
+
+QString sqlError(const QSqlQuery &q)
+{
+    return q.lastError().text();
+}
+
+bool execAll(QSqlDatabase &db, const char *script, QString *error)
+{
+    // QSQLITE runs one statement per exec: split on ';' (our scripts have none in literals).
+    for (const QByteArray &stmt : QByteArray(script).split(';')) {
+        if (stmt.trimmed().isEmpty())
+            continue;
+        QSqlQuery q(db);
+        if (!q.exec(QString::fromUtf8(stmt))) {
+            if (error)
+                *error = sqlError(q);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool openConnection(const QString &name, const QString &path, bool readOnly, QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+    db.setDatabaseName(path);
+    QString opts = u"QSQLITE_BUSY_TIMEOUT=5000"_s;
+    if (readOnly)
+        opts += u";QSQLITE_OPEN_READONLY"_s;
+    db.setConnectOptions(opts);
+    if (!db.open()) {
+        if (error)
+            *error = db.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+// A null QString binds as SQL NULL; the columns are NOT NULL text.
+QString text(const QString &s)
+{
+    return s.isNull() ? QString(u""_s) : s;
+}
+
+void bindRecord(QSqlQuery &q, const PingRecord &r)
+{
+    int i = 0;
+    q.bindValue(i++, r.id);
+    q.bindValue(i++, r.receivedAtUs);
+    q.bindValue(i++, text(r.method));
+    q.bindValue(i++, text(r.path));
+    q.bindValue(i++, text(r.query));
+    q.bindValue(i++, text(r.peer));
+    q.bindValue(i++, text(r.ns));
+    q.bindValue(i++, text(r.docType));
+    q.bindValue(i++, text(r.docVersion));
+    q.bindValue(i++, text(r.docId));
+    q.bindValue(i++, text(r.appName));
+    q.bindValue(i++, text(r.appVersion));
+    q.bindValue(i++, text(r.appUpdateChannel));
+    q.bindValue(i++, text(r.appBuildId));
+    q.bindValue(i++, r.statusCode);
+    q.bindValue(i++, text(r.verdict));
+    q.bindValue(i++, r.errorCount);
+    q.bindValue(i++, QString::fromUtf8(r.errorsJson));
+    q.bindValue(i++, QString::fromUtf8(r.warningsJson));
+    q.bindValue(i++, text(r.debugId));
+    q.bindValue(i++, text(r.sourceTags));
+    q.bindValue(i++, text(r.userAgent));
+    q.bindValue(i++, text(r.telemetryAgent));
+    q.bindValue(i++, text(r.contentEncoding));
+    q.bindValue(i++, text(r.contentType));
+    q.bindValue(i++, text(r.dateHeader));
+    q.bindValue(i++, r.dateMs);
+    q.bindValue(i++, r.bodyBytes);
+    q.bindValue(i++, r.decodedBytes);
+    q.bindValue(i++, r.bodyTruncated ? 1 : 0);
+    q.bindValue(i++, text(r.clientId));
+    q.bindValue(i++, r.seq);
+}
+
+// Reads the summary columns (kSummaryColumns order) of the current row.
+PingRecord readSummary(const QSqlQuery &q)
+{
+    PingRecord r;
+    int i = 0;
+    r.id = q.value(i++).toLongLong();
+    r.receivedAtUs = q.value(i++).toLongLong();
+    r.method = q.value(i++).toString();
+    r.path = q.value(i++).toString();
+    r.query = q.value(i++).toString();
+    r.peer = q.value(i++).toString();
+    r.ns = q.value(i++).toString();
+    r.docType = q.value(i++).toString();
+    r.docVersion = q.value(i++).toString();
+    r.docId = q.value(i++).toString();
+    r.appName = q.value(i++).toString();
+    r.appVersion = q.value(i++).toString();
+    r.appUpdateChannel = q.value(i++).toString();
+    r.appBuildId = q.value(i++).toString();
+    r.statusCode = q.value(i++).toInt();
+    r.verdict = q.value(i++).toString();
+    r.errorCount = q.value(i++).toInt();
+    r.errorsJson = q.value(i++).toString().toUtf8();
+    r.warningsJson = q.value(i++).toString().toUtf8();
+    r.debugId = q.value(i++).toString();
+    r.sourceTags = q.value(i++).toString();
+    r.userAgent = q.value(i++).toString();
+    r.telemetryAgent = q.value(i++).toString();
+    r.contentEncoding = q.value(i++).toString();
+    r.contentType = q.value(i++).toString();
+    r.dateHeader = q.value(i++).toString();
+    r.dateMs = q.value(i++).toLongLong();
+    r.bodyBytes = q.value(i++).toLongLong();
+    r.decodedBytes = q.value(i++).toLongLong();
+    r.bodyTruncated = q.value(i++).toInt() != 0;
+    r.clientId = q.value(i++).toString();
+    r.seq = q.value(i++).toLongLong();
+    return r;
+}
+
+} // namespace
+
+QByteArray encodeHeaders(const QList<HttpHeader> &headers)
+{
+    QByteArray out;
+    for (const auto &h : headers) {
+        out += h.name;
+        out += ": ";
+        out += h.value;
+        out += "\r\n";
+    }
+    return out;
+}
+
+QList<HttpHeader> decodeHeaders(const QByteArray &encoded)
+{
+    QList<HttpHeader> out;
+    qsizetype pos = 0;
+    while (pos < encoded.size()) {
+        qsizetype end = encoded.indexOf("\r\n", pos);
+        if (end < 0)
+            end = encoded.size();
+        const QByteArray line = encoded.mid(pos, end - pos);
+        const qsizetype sep = line.indexOf(": ");
+        if (sep >= 0)
+            out.append({line.left(sep), line.mid(sep + 2)});
+        pos = end + 2;
+    }
+    return out;
+}
+
+QString Store::defaultPath()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath() + u"/.local/share/pingscope"_s;
+    return dir + u"/session.pingscope"_s;
+}
+
+Store::Store(QString path) : m_path(std::move(path)), m_connectionName(nextConnectionName("writer")) {}
+
+std::unique_ptr<Store> Store::open(const QString &path, QString *error)
+{
+    const QFileInfo info(path);
+    if (!QDir().mkpath(info.absolutePath())) {
+        if (error)
+            *error = u"cannot create folder %1"_s.arg(info.absolutePath());
+        return nullptr;
+    }
+    std::unique_ptr<Store> store(new Store(info.absoluteFilePath()));
+    // The writer's connection must live on the writer thread; set it up there and wait.
+    std::promise<QString> ready;
+    auto readyFuture = ready.get_future();
+    Store *s = store.get();
+    store->m_thread = std::thread([s, &ready] {
+        QString err;
+        if (!s->initialise(&err)) {
+            {
+                QSqlDatabase db = QSqlDatabase::database(s->m_connectionName, false);
+                db.close();
+            }
+            QSqlDatabase::removeDatabase(s->m_connectionName);
+            ready.set_value(err.isEmpty() ? u"cannot open store"_s : err);
+            return;
+        }
+        ready.set_value(QString());
+        s->run();
+    });
+    const QString err = readyFuture.get();
+    if (!err.isEmpty()) {
+        store->m_thread.join();
+        if (error)
+            *error = u"%1: %2"_s.arg(path, err);
+        return nullptr;
+    }
+    return store;
+}
+
+bool Store::initialise(QString *error)
+{
+    if (!openConnection(m_connectionName, m_path, false, error))
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery q(db);
+    // WAL with synchronous=NORMAL: a commit is in the OS before the answer is sent, so it
+    // survives the process being killed; only a power loss can take the last commits.
+    for (const auto &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
+                               u"PRAGMA temp_store=MEMORY"_s, u"PRAGMA cache_size=-16000"_s}) {
+        if (!q.exec(pragma)) {
+            if (error)
+                *error = sqlError(q);
+            return false;
+        }
+    }
+    if (!q.exec(u"PRAGMA journal_mode"_s) || !q.next() ||
+        q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0) {
+        if (error)
+            *error = u"the file is not a Pingscope store or cannot use WAL mode"_s;
+        return false;
+    }
+    if (!q.exec(u"PRAGMA user_version"_s) || !q.next()) {
+        if (error)
+            *error = u"not a SQLite database: "_s + sqlError(q);
+        return false;
+    }
+    int version = q.value(0).toInt();
+    q.finish();
+    if (version == 0) {
+        // A fresh file must be empty: refuse to take over somebody else's database.
+        if (!q.exec(u"SELECT count(*) FROM sqlite_master"_s) || !q.next()) {
+            if (error)
+                *error = u"not a SQLite database: "_s + sqlError(q);
+            return false;
+        }
+        if (q.value(0).toInt() != 0) {
+            if (error)
+                *error = u"the file is a SQLite database but not a Pingscope store"_s;
+            return false;
+        }
+        q.finish();
+    }
+    if (version > SchemaVersion) {
+        if (error)
+            *error = u"the store has schema version %1; this Pingscope reads up to %2"_s.arg(version).arg(
+                SchemaVersion);
+        return false;
+    }
+    while (version < SchemaVersion) {
+        if (!db.transaction() || !execAll(db, kMigrations[version], error)) {
+            db.rollback();
+            return false;
+        }
+        ++version;
+        if (!q.exec(u"PRAGMA user_version=%1"_s.arg(version)) || !db.commit()) {
+            if (error)
+                *error = sqlError(q);
+            db.rollback();
+            return false;
+        }
+    }
+    if (!q.exec(u"SELECT coalesce(max(id), 0) FROM pings"_s) || !q.next()) {
+        if (error)
+            *error = sqlError(q);
+        return false;
+    }
+    m_nextId = q.value(0).toLongLong() + 1;
+    return true;
+}
+
+Store::~Store()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void Store::setWriteHandler(WriteHandler handler)
+{
+    std::lock_guard lock(m_mutex);
+    m_writeHandler = std::move(handler);
+}
+
+void Store::enqueue(PingRecord record, quint64 ticket)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(Item{Item::Kind::Insert, std::move(record), ticket, nullptr});
+    }
+    m_wake.notify_one();
+}
+
+bool Store::clear(QString *error)
+{
+    auto done = std::make_shared<std::promise<QString>>();
+    auto f = done->get_future();
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(Item{Item::Kind::Clear, {}, 0, done});
+    }
+    m_wake.notify_one();
+    const QString err = f.get();
+    if (error)
+        *error = err;
+    return err.isEmpty();
+}
+
+void Store::flush()
+{
+    auto done = std::make_shared<std::promise<QString>>();
+    auto f = done->get_future();
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(Item{Item::Kind::Flush, {}, 0, done});
+    }
+    m_wake.notify_one();
+    f.get();
+}
+
+void Store::run()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        QSqlQuery insertPing(db);
+        QSqlQuery insertData(db);
+        insertPing.prepare(u"INSERT INTO pings (%1) VALUES (%2)"_s.arg(
+            kSummaryColumns, QStringList(32, u"?"_s).join(u',')));
+        insertData.prepare(u"INSERT INTO ping_data (id, headers, body, payload) VALUES (?,?,?,?)"_s);
+
+        std::deque<Item> batch;
+        for (;;) {
+            WriteHandler handler;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+                if (m_queue.empty() && m_stop)
+                    break;
+                batch.swap(m_queue);
+                handler = m_writeHandler;
+            }
+            std::vector<WriteResult> results;
+            results.reserve(batch.size());
+            auto commitPending = [&](qint64 firstId) {
+                if (results.empty())
+                    return;
+                bool ok = db.commit();
+                const QString err = ok ? QString() : db.lastError().text();
+                for (auto &r : results) {
+                    if (!ok) {
+                        r.ok = false;
+                        r.id = 0;
+                        r.error = err;
+                    }
+                }
+                if (!ok) {
+                    db.rollback();
+                    m_nextId = firstId;
+                } else {
+                    m_committed += static_cast<qint64>(results.size());
+                    Q_EMIT recordsCommitted(firstId, m_nextId - 1);
+                }
+                if (handler)
+                    handler(std::move(results));
+                results.clear();
+            };
+
+            qint64 firstId = m_nextId;
+            bool inTransaction = false;
+            for (auto &item : batch) {
+                if (item.kind != Item::Kind::Insert) {
+                    if (inTransaction) {
+                        commitPending(firstId);
+                        inTransaction = false;
+                    }
+                    QString err;
+                    if (item.kind == Item::Kind::Clear) {
+                        QSqlQuery q(db);
+                        if (!db.transaction() || !q.exec(u"DELETE FROM pings"_s) ||
+                            !q.exec(u"DELETE FROM ping_data"_s) || !db.commit()) {
+                            err = db.lastError().text();
+                            if (err.isEmpty())
+                                err = sqlError(q);
+                            db.rollback();
+                        } else {
+                            Q_EMIT cleared();
+                        }
+                    }
+                    item.done->set_value(err);
+                    firstId = m_nextId;
+                    continue;
+                }
+                if (!inTransaction) {
+                    db.transaction();
+                    inTransaction = true;
+                    firstId = m_nextId;
+                }
+                PingRecord &rec = item.record;
+                rec.id = m_nextId;
+                bindRecord(insertPing, rec);
+                insertData.bindValue(0, rec.id);
+                insertData.bindValue(1, encodeHeaders(rec.headers));
+                insertData.bindValue(2, rec.body.isNull() ? QByteArray("") : rec.body);
+                insertData.bindValue(3, rec.payload.isNull() ? QByteArray("") : rec.payload);
+                WriteResult wr;
+                wr.ticket = item.ticket;
+                if (insertPing.exec() && insertData.exec()) {
+                    wr.ok = true;
+                    wr.id = rec.id;
+                    ++m_nextId;
+                } else {
+                    const QSqlError e = insertPing.lastError().isValid() ? insertPing.lastError()
+                                                                         : insertData.lastError();
+                    wr.error = e.text();
+                    wr.diskFull = e.nativeErrorCode() == u"13"_s; // SQLITE_FULL
+                    // A failed statement leaves the transaction usable; later rows may succeed.
+                }
+                results.push_back(std::move(wr));
+            }
+            if (inTransaction)
+                commitPending(firstId);
+            batch.clear();
+        }
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+StoreReader::StoreReader(const QString &path) : m_connectionName(nextConnectionName("reader"))
+{
+    m_open = openConnection(m_connectionName, path, true, &m_error);
+}
+
+StoreReader::~StoreReader()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+std::vector<PingRecord> StoreReader::list(const PingQuery &query)
+{
+    std::vector<PingRecord> out;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QStringList where;
+    QVariantList args;
+    auto filter = [&](const QString &value, const char *column) {
+        if (!value.isEmpty()) {
+            where << u"%1 = ?"_s.arg(QLatin1StringView(column));
+            args << value;
+        }
+    };
+    filter(query.ns, "namespace");
+    filter(query.docType, "doctype");
+    filter(query.verdict, "verdict");
+    filter(query.debugId, "debug_id");
+    filter(query.docId, "doc_id");
+    if (query.afterId > 0) {
+        where << u"id > ?"_s;
+        args << query.afterId;
+    }
+    QString sql = u"SELECT %1 FROM pings"_s.arg(kSummaryColumns);
+    if (!where.isEmpty())
+        sql += u" WHERE "_s + where.join(u" AND "_s);
+    sql += u" ORDER BY id DESC LIMIT ? OFFSET ?"_s;
+    args << (query.limit < 0 ? -1 : query.limit) << qMax(0, query.offset);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (int i = 0; i < args.size(); ++i)
+        q.bindValue(i, args[i]);
+    if (!q.exec()) {
+        m_error = sqlError(q);
+        return out;
+    }
+    while (q.next())
+        out.push_back(readSummary(q));
+    return out;
+}
+
+std::optional<PingRecord> StoreReader::get(qint64 id)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT %1 FROM pings WHERE id = ?"_s.arg(kSummaryColumns));
+    q.bindValue(0, id);
+    if (!q.exec() || !q.next()) {
+        m_error = sqlError(q);
+        return std::nullopt;
+    }
+    PingRecord r = readSummary(q);
+    q.finish();
+    q.prepare(u"SELECT headers, body, payload FROM ping_data WHERE id = ?"_s);
+    q.bindValue(0, id);
+    if (q.exec() && q.next()) {
+        r.headers = decodeHeaders(q.value(0).toByteArray());
+        r.body = q.value(1).toByteArray();
+        r.payload = q.value(2).toByteArray();
+    }
+    return r;
+}
+
+qint64 StoreReader::count()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery q(db);
+    if (q.exec(u"SELECT count(*) FROM pings"_s) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+StoreStats StoreReader::stats()
+{
+    StoreStats s;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    s.total = count();
+    const std::pair<const char *, std::map<QString, qint64> *> groups[] = {
+        {"verdict", &s.byVerdict}, {"namespace", &s.byNamespace}, {"doctype", &s.byDocType}};
+    for (const auto &[column, target] : groups) {
+        if (!q.exec(u"SELECT %1, count(*) FROM pings GROUP BY %1"_s.arg(QLatin1StringView(column))))
+            continue;
+        while (q.next())
+            (*target)[q.value(0).toString()] = q.value(1).toLongLong();
+    }
+    return s;
+}
+
+} // namespace pingscope

@@ -1,0 +1,140 @@
+#pragma once
+
+#include "ping.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace pingscope {
+
+// The result of writing one record, reported after its transaction committed (or failed).
+struct WriteResult
+{
+    quint64 ticket = 0; // the caller's token (the capture server's connection/request id)
+    qint64 id = 0;      // the record's id in the store; 0 when the write failed
+    bool ok = false;
+    bool diskFull = false;
+    QString error;
+};
+
+// The durable store: one SQLite file in WAL mode.
+//
+// Threading: all writes go through one writer thread, which commits whatever has queued up
+// in one transaction (group commit) and then calls the write handler with the results, on
+// the writer thread. The capture server answers a request only from that handler, so every
+// answered request is committed. Reads use StoreReader, one per thread.
+class Store : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int SchemaVersion = 1;
+
+    ~Store() override;
+
+    // Opens (creating or migrating) the store at `path` and starts the writer thread.
+    static std::unique_ptr<Store> open(const QString &path, QString *error);
+
+    // The default store file under the user's data location.
+    static QString defaultPath();
+
+    const QString &path() const { return m_path; }
+
+    // Called on the writer thread after every commit. Set before the first enqueue().
+    using WriteHandler = std::function<void(std::vector<WriteResult> &&)>;
+    void setWriteHandler(WriteHandler handler);
+
+    void enqueue(PingRecord record, quint64 ticket);
+    // Deletes every record; returns once done (queued writes before it are committed first).
+    bool clear(QString *error = nullptr);
+    // Returns once everything queued so far is committed.
+    void flush();
+
+    qint64 committedCount() const { return m_committed.load(); }
+
+Q_SIGNALS:
+    // Emitted on the writer thread after each commit with the ids that were written.
+    void recordsCommitted(qint64 firstId, qint64 lastId);
+    void cleared();
+
+private:
+    explicit Store(QString path);
+    bool initialise(QString *error);
+    void run();
+
+    struct Item
+    {
+        enum class Kind { Insert, Clear, Flush } kind = Kind::Insert;
+        PingRecord record;
+        quint64 ticket = 0;
+        std::shared_ptr<std::promise<QString>> done; // Clear / Flush
+    };
+
+    QString m_path;
+    QString m_connectionName;
+    WriteHandler m_writeHandler;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Item> m_queue;
+    bool m_stop = false;
+    std::thread m_thread;
+    qint64 m_nextId = 1;
+    std::atomic<qint64> m_committed{0};
+};
+
+struct PingQuery
+{
+    int limit = 100;
+    int offset = 0;
+    QString ns, docType, verdict, debugId, docId;
+    qint64 afterId = 0; // only ids greater than this (0: no bound)
+};
+
+struct StoreStats
+{
+    qint64 total = 0;
+    std::map<QString, qint64> byVerdict, byNamespace, byDocType;
+};
+
+// Read access for one thread: owns its own SQLite connection. Create and use it on the same
+// thread. Readers see committed data only (WAL snapshots), never block the writer.
+class StoreReader
+{
+public:
+    explicit StoreReader(const QString &path);
+    ~StoreReader();
+    StoreReader(const StoreReader &) = delete;
+    StoreReader &operator=(const StoreReader &) = delete;
+
+    bool isOpen() const { return m_open; }
+    const QString &lastError() const { return m_error; }
+
+    // Newest first. Summary fields only: no headers, body or payload.
+    std::vector<PingRecord> list(const PingQuery &query);
+    // Every field, headers, body and payload included.
+    std::optional<PingRecord> get(qint64 id);
+    StoreStats stats();
+    qint64 count();
+
+private:
+    QString m_connectionName;
+    bool m_open = false;
+    QString m_error;
+};
+
+// Headers as stored: the HTTP wire form "Name: value\r\n", which keeps order, case and bytes.
+QByteArray encodeHeaders(const QList<HttpHeader> &headers);
+QList<HttpHeader> decodeHeaders(const QByteArray &encoded);
+
+} // namespace pingscope
