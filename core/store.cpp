@@ -94,6 +94,11 @@ QString text(const QString &s)
     return s.isNull() ? QString(u""_s) : s;
 }
 
+QByteArray blob(const QByteArray &b)
+{
+    return b.isNull() ? QByteArray("") : b;
+}
+
 void bindRecord(QSqlQuery &q, const PingRecord &r)
 {
     int i = 0;
@@ -454,9 +459,9 @@ void Store::run()
                 rec.id = m_nextId;
                 bindRecord(insertPing, rec);
                 insertData.bindValue(0, rec.id);
-                insertData.bindValue(1, encodeHeaders(rec.headers));
-                insertData.bindValue(2, rec.body.isNull() ? QByteArray("") : rec.body);
-                insertData.bindValue(3, rec.payload.isNull() ? QByteArray("") : rec.payload);
+                insertData.bindValue(1, blob(encodeHeaders(rec.headers)));
+                insertData.bindValue(2, blob(rec.body));
+                insertData.bindValue(3, blob(rec.payload));
                 WriteResult wr;
                 wr.ticket = item.ticket;
                 if (insertPing.exec() && insertData.exec()) {

@@ -1,0 +1,176 @@
+#include "testsupport.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace pingscope::test {
+
+QByteArray HttpResponse::header(QByteArrayView name) const
+{
+    for (const auto &h : headers)
+        if (h.name.compare(name, Qt::CaseInsensitive) == 0)
+            return h.value;
+    return {};
+}
+
+HttpResponse readResponse(QTcpSocket &socket, int timeoutMs)
+{
+    HttpResponse r;
+    QElapsedTimer timer;
+    timer.start();
+    // Bytes past this response (pipelined answers) wait in a property for the next call.
+    QByteArray buf = socket.property("pingscope_leftover").toByteArray();
+    socket.setProperty("pingscope_leftover", QByteArray());
+    auto waitMore = [&] {
+        const int left = timeoutMs - static_cast<int>(timer.elapsed());
+        if (left <= 0)
+            return false;
+        if (socket.bytesAvailable() > 0 || socket.waitForReadyRead(left)) {
+            buf += socket.readAll();
+            return true;
+        }
+        buf += socket.readAll();
+        return false;
+    };
+    qsizetype headerEnd = -1;
+    for (;;) {
+        headerEnd = buf.indexOf("\r\n\r\n");
+        if (headerEnd >= 0) {
+            // Skip interim 100 Continue answers.
+            if (buf.startsWith("HTTP/1.1 100")) {
+                buf.remove(0, headerEnd + 4);
+                continue;
+            }
+            break;
+        }
+        if (!waitMore())
+            return r;
+    }
+    const QList<QByteArray> lines = buf.left(headerEnd).split('\n');
+    const QList<QByteArray> statusParts = lines.value(0).trimmed().split(' ');
+    if (statusParts.size() < 2)
+        return r;
+    qint64 length = 0;
+    for (int i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines[i].trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        HttpHeader h{line.left(colon), line.mid(colon + 1).trimmed()};
+        if (h.name.compare("content-length", Qt::CaseInsensitive) == 0)
+            length = h.value.toLongLong();
+        r.headers.append(h);
+    }
+    const int status = statusParts[1].toInt();
+    QByteArray rest = buf.mid(headerEnd + 4);
+    while (rest.size() < length) {
+        const int left = timeoutMs - static_cast<int>(timer.elapsed());
+        if (left <= 0 || !socket.waitForReadyRead(left)) {
+            rest += socket.readAll();
+            if (rest.size() < length)
+                return r;
+            break;
+        }
+        rest += socket.readAll();
+    }
+    r.body = rest.left(length);
+    socket.setProperty("pingscope_leftover", rest.mid(length));
+    r.status = status;
+    return r;
+}
+
+HttpResponse exchange(quint16 port, const QByteArray &bytes, int timeoutMs)
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, port);
+    if (!s.waitForConnected(timeoutMs))
+        return {};
+    s.write(bytes);
+    s.waitForBytesWritten(timeoutMs);
+    return readResponse(s, timeoutMs);
+}
+
+QByteArray buildRequest(const QByteArray &method, const QByteArray &target,
+                        const QList<HttpHeader> &headers, const QByteArray &body, bool addContentLength)
+{
+    QByteArray r = method + ' ' + target + " HTTP/1.1\r\n";
+    bool haveHost = false;
+    for (const auto &h : headers) {
+        r += h.name + ": " + h.value + "\r\n";
+        haveHost = haveHost || h.name.compare("host", Qt::CaseInsensitive) == 0;
+    }
+    if (!haveHost)
+        r += "Host: 127.0.0.1\r\n";
+    if (addContentLength)
+        r += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    r += "\r\n";
+    r += body;
+    return r;
+}
+
+QByteArray CapturedRequest::wire() const
+{
+    QByteArray r = method + ' ' + url + " HTTP/1.1\r\n";
+    for (const auto &h : headers)
+        r += h.name + ": " + h.value + "\r\n";
+    r += "\r\n";
+    r += body;
+    return r;
+}
+
+QList<CapturedRequest> loadCapturedRequests()
+{
+    QList<CapturedRequest> out;
+    const QDir root(sharedDir() + u"/captured-requests"_s);
+    for (const QString &sub : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QDir dir(root.filePath(sub));
+        for (const QString &metaName : dir.entryList({u"*.meta.json"_s}, QDir::Files, QDir::Name)) {
+            QFile f(dir.filePath(metaName));
+            if (!f.open(QIODevice::ReadOnly))
+                continue;
+            const QJsonObject meta = QJsonDocument::fromJson(f.readAll()).object();
+            CapturedRequest c;
+            c.name = sub + u'/' + metaName.chopped(int(sizeof ".meta.json") - 1);
+            c.method = meta.value(u"method"_s).toString().toLatin1();
+            c.url = meta.value(u"url"_s).toString().toLatin1();
+            const QJsonArray raw = meta.value(u"rawHeaders"_s).toArray();
+            for (qsizetype i = 0; i + 1 < raw.size(); i += 2)
+                c.headers.append({raw[i].toString().toLatin1(), raw[i + 1].toString().toLatin1()});
+            c.jsonOk = meta.value(u"json_ok"_s).toBool();
+            const QString stem = dir.filePath(metaName.chopped(int(sizeof ".meta.json") - 1));
+            QFile body(stem + u".body.raw"_s);
+            if (body.open(QIODevice::ReadOnly))
+                c.body = body.readAll();
+            QFile json(stem + u".body.json"_s);
+            if (json.open(QIODevice::ReadOnly))
+                c.decodedJson = json.readAll();
+            out.append(c);
+        }
+    }
+    return out;
+}
+
+TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest)
+{
+    EngineOptions opts;
+    opts.dbPath = dbPath();
+    config.port = 0;
+    config.address = QHostAddress::LocalHost;
+    opts.capture = config;
+    opts.ingest = ingest;
+    opts.ingestThreads = 1;
+    m_ok = m_engine.start(opts, &m_error);
+}
+
+TestEngine::~TestEngine()
+{
+    m_engine.stop();
+}
+
+} // namespace pingscope::test

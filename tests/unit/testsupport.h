@@ -1,0 +1,72 @@
+#pragma once
+
+#include "engine.h"
+#include "httpparser.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace pingscope::test {
+
+inline QString sharedDir()
+{
+    return QString::fromUtf8(PINGSCOPE_SHARED_DIR);
+}
+
+struct HttpResponse
+{
+    int status = 0; // 0: no (complete) response
+    QList<HttpHeader> headers;
+    QByteArray body;
+    QByteArray header(QByteArrayView name) const;
+};
+
+// Reads one HTTP response from a connected socket (blocking, for tests).
+HttpResponse readResponse(QTcpSocket &socket, int timeoutMs = 5000);
+
+// Connects to 127.0.0.1:port, sends `bytes`, reads one response.
+HttpResponse exchange(quint16 port, const QByteArray &bytes, int timeoutMs = 5000);
+
+QByteArray buildRequest(const QByteArray &method, const QByteArray &target,
+                        const QList<HttpHeader> &headers, const QByteArray &body,
+                        bool addContentLength = true);
+
+// A request recorded from a real client in ../shared/captured-requests.
+struct CapturedRequest
+{
+    QString name; // file name stem, e.g. "005-POST-firefox-desktop_baseline"
+    QByteArray method;
+    QByteArray url;
+    QList<HttpHeader> headers; // rawHeaders, in order
+    QByteArray body;           // *.body.raw (empty when none)
+    QByteArray decodedJson;    // *.body.json (empty when none)
+    bool jsonOk = false;
+    QByteArray wire() const;   // the request as bytes on the wire
+};
+QList<CapturedRequest> loadCapturedRequests();
+
+// An Engine on 127.0.0.1, port 0, with a store in a temporary folder.
+class TestEngine
+{
+public:
+    explicit TestEngine(CaptureConfig config = {}, IngestOptions ingest = {});
+    ~TestEngine();
+    bool ok() const { return m_ok; }
+    const QString &error() const { return m_error; }
+    quint16 port() const { return m_engine.port(); }
+    Engine &engine() { return m_engine; }
+    QString dbPath() const { return m_dir.filePath(QStringLiteral("test.pingscope")); }
+
+private:
+    QTemporaryDir m_dir;
+    Engine m_engine;
+    bool m_ok = false;
+    QString m_error;
+};
+
+} // namespace pingscope::test

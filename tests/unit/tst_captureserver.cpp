@@ -1,0 +1,489 @@
+#include "store.h"
+#include "testsupport.h"
+
+#include <QElapsedTimer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+#include <zlib.h>
+
+using namespace pingscope;
+using namespace pingscope::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QByteArray kPath = "/submit/org-example-app/custom/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c";
+
+QByteArray gzip(const QByteArray &data)
+{
+    z_stream zs{};
+    deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+    QByteArray out(static_cast<qsizetype>(deflateBound(&zs, static_cast<uLong>(data.size()))), '\0');
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    zs.next_out = reinterpret_cast<Bytef *>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(static_cast<qsizetype>(zs.total_out));
+    deflateEnd(&zs);
+    return out;
+}
+
+QByteArray post(const QByteArray &body, const QList<HttpHeader> &headers = {}, const QByteArray &path = kPath)
+{
+    return buildRequest("POST", path, headers, body);
+}
+
+// The newest record in the engine's store.
+std::optional<PingRecord> newest(TestEngine &e)
+{
+    StoreReader reader(e.dbPath());
+    const auto list = reader.list({});
+    if (list.empty())
+        return std::nullopt;
+    return reader.get(list.front().id);
+}
+
+qint64 storedCount(TestEngine &e)
+{
+    StoreReader reader(e.dbPath());
+    return reader.count();
+}
+
+bool waitClosed(QTcpSocket &s, int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (s.state() != QAbstractSocket::UnconnectedState && t.elapsed() < ms) {
+        s.waitForReadyRead(50);
+        s.readAll();
+    }
+    return s.state() == QAbstractSocket::UnconnectedState;
+}
+
+} // namespace
+
+class TestCaptureServer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void acceptsPostAndPutAfterCommit();
+    void gzipDetectedFromBytes();
+    void malformedRequests_data();
+    void malformedRequests();
+    void oversizedBodyRefusedBeforeBuffering();
+    void oversizedBodySentWholeStillGets413();
+    void longFields_data();
+    void longFields();
+    void wrongMethodAndRoute();
+    void badPathAnswered200AndMarked();
+    void gzipBombAndInvalidUtf8();
+    void corsPreflight();
+    void sendBeaconBody();
+    void keepAliveAndPipelining();
+    void expectContinue();
+    void chunkedBody();
+    void stalledClientDropped();
+    void idleAndTricklingConnectionsDoNotBlockOthers();
+    void tlsHandshakeExplained();
+    void faultStatusAnswersButStores();
+    void healthAndIndex();
+
+private:
+    std::unique_ptr<TestEngine> m_engine;
+};
+
+void TestCaptureServer::init()
+{
+    CaptureConfig cfg;
+    cfg.maxBody = 1024 * 1024;
+    cfg.requestTimeoutMs = 1000;
+    IngestOptions ingest;
+    ingest.maxDecodedBytes = 4 * 1024 * 1024;
+    m_engine = std::make_unique<TestEngine>(cfg, ingest);
+    QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
+    QVERIFY(m_engine->port() != 0);
+}
+
+void TestCaptureServer::cleanup()
+{
+    m_engine.reset();
+}
+
+void TestCaptureServer::acceptsPostAndPutAfterCommit()
+{
+    const QByteArray body = "{\"ping_info\":{\"seq\":1}}";
+    HttpResponse r = exchange(m_engine->port(), post(body, {{"X-Debug-ID", "t1"}}));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.isEmpty());
+    const qint64 id = r.header("X-Pingscope-Id").toLongLong();
+    QVERIFY(id > 0);
+    // The answer came after the commit: a fresh reader sees the record at once.
+    StoreReader reader(m_engine->dbPath());
+    const auto rec = reader.get(id);
+    QVERIFY(rec);
+    QCOMPARE(rec->verdict, u"parsed"_s);
+    QCOMPARE(rec->debugId, u"t1"_s);
+    QCOMPARE(rec->payload, body);
+    QCOMPARE(rec->statusCode, 200);
+    QVERIFY(rec->peer.startsWith(u"127.0.0.1:"_s));
+
+    r = exchange(m_engine->port(), buildRequest("PUT", kPath, {}, body));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(newest(*m_engine)->method, u"PUT"_s);
+}
+
+void TestCaptureServer::gzipDetectedFromBytes()
+{
+    const QByteArray json = "{\"a\":\"" + QByteArray(3000, 'z') + "\"}";
+    // gzip without a Content-Encoding header, and a plain body that claims gzip.
+    QCOMPARE(exchange(m_engine->port(), post(gzip(json))).status, 200);
+    auto rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"parsed"_s);
+    QCOMPARE(rec->payload, json);
+    QCOMPARE(rec->body, gzip(json));
+    QCOMPARE(rec->decodedBytes, json.size());
+    QCOMPARE(exchange(m_engine->port(), post(json, {{"Content-Encoding", "gzip"}})).status, 200);
+    rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"parsed"_s);
+    QCOMPARE(rec->contentEncoding, u"gzip"_s);
+    QCOMPARE(rec->payload, json);
+}
+
+void TestCaptureServer::malformedRequests_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<bool>("stored");
+    QTest::addRow("garbage line") << QByteArray("THIS IS NOT HTTP\r\n\r\n") << 400 << true;
+    QTest::addRow("bad version") << QByteArray("POST " + kPath + " HTTP/9.Z\r\nHost: h\r\n\r\n") << 400 << true;
+    QTest::addRow("header without colon")
+        << QByteArray("POST " + kPath + " HTTP/1.1\r\nHost h\r\nContent-Length: 2\r\n\r\n{}") << 400 << true;
+    QTest::addRow("content-length abc")
+        << QByteArray("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n{}") << 400 << true;
+    QTest::addRow("missing content-length") << QByteArray("POST " + kPath + " HTTP/1.1\r\nHost: h\r\n\r\n{}")
+                                            << 411 << true;
+    QTest::addRow("request line too long")
+        << QByteArray("POST /submit/" + QByteArray(17000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n") << 414 << true;
+}
+
+void TestCaptureServer::malformedRequests()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, status);
+    QFETCH(bool, stored);
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write(bytes);
+    const HttpResponse r = readResponse(s);
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.header("Connection"), QByteArray("close"));
+    QVERIFY(!r.body.isEmpty()); // the reason, in words
+    QVERIFY(waitClosed(s, 4000));
+    QCOMPARE(storedCount(*m_engine), stored ? 1 : 0);
+    if (stored) {
+        const auto rec = newest(*m_engine);
+        QCOMPARE(rec->verdict, u"refused"_s);
+        QCOMPARE(rec->statusCode, status);
+        QVERIFY(rec->bodyTruncated);
+        QVERIFY(!rec->body.isEmpty()); // the first bytes are kept
+        QVERIFY(rec->body.size() <= 4096);
+        QVERIFY(rec->errorsJson.contains(r.body.trimmed().left(20)));
+    }
+}
+
+void TestCaptureServer::oversizedBodyRefusedBeforeBuffering()
+{
+    // Announce 2 MiB (limit 1 MiB) but send only the headers and a few bytes: the 413 must
+    // come without the server waiting for (or buffering) the body.
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nX-Debug-ID: big\r\nContent-Length: 2097152\r\n\r\n{\"start\"");
+    const HttpResponse r = readResponse(s, 3000);
+    QCOMPARE(r.status, 413);
+    QVERIFY(r.body.contains("payload too large"));
+    const auto rec = newest(*m_engine);
+    QVERIFY(rec);
+    QCOMPARE(rec->verdict, u"refused"_s);
+    QCOMPARE(rec->statusCode, 413);
+    QCOMPARE(rec->bodyBytes, 2097152);
+    QCOMPARE(rec->debugId, u"big"_s);
+    QCOMPARE(rec->body, QByteArray("{\"start\""));
+}
+
+void TestCaptureServer::oversizedBodySentWholeStillGets413()
+{
+    // A client that writes its whole body before reading still reads the 413 (lingering close).
+    const QByteArray big(1024 * 1024 + 1, 'x');
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write(post(big));
+    const HttpResponse r = readResponse(s, 5000);
+    QCOMPARE(r.status, 413);
+    // Exactly at the limit is accepted.
+    QCOMPARE(exchange(m_engine->port(), post(QByteArray(1024 * 1024, 'x'))).status, 200);
+    QCOMPARE(newest(*m_engine)->verdict, u"not-json"_s);
+}
+
+void TestCaptureServer::longFields_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("status");
+    const QByteArray long1025(1025, 'a');
+    QTest::addRow("long x-debug-id") << post("{}", {{"X-Debug-ID", long1025}}) << 431;
+    QTest::addRow("long user-agent") << post("{}", {{"User-Agent", long1025}}) << 431;
+    QTest::addRow("long path") << post("{}", {}, "/submit/" + long1025) << 431;
+    QTest::addRow("long query") << post("{}", {}, kPath + "?q=" + long1025) << 431;
+    QTest::addRow("1024 bytes is fine") << post("{}", {{"X-Debug-ID", QByteArray(1024, 'a')}}) << 200;
+    QTest::addRow("long unrecorded header is fine") << post("{}", {{"Cookie", long1025}}) << 200;
+}
+
+void TestCaptureServer::longFields()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, status);
+    const HttpResponse r = exchange(m_engine->port(), bytes);
+    QCOMPARE(r.status, status);
+    const auto rec = newest(*m_engine);
+    QVERIFY(rec);
+    QCOMPARE(rec->statusCode, status);
+    QCOMPARE(rec->verdict, status == 200 ? u"parsed"_s : u"refused"_s);
+}
+
+void TestCaptureServer::wrongMethodAndRoute()
+{
+    HttpResponse r = exchange(m_engine->port(), buildRequest("GET", kPath, {}, {}, false));
+    QCOMPARE(r.status, 405);
+    auto rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"refused"_s);
+    QCOMPARE(rec->method, u"GET"_s);
+    QVERIFY(rec->errorsJson.contains("not allowed"));
+
+    r = exchange(m_engine->port(), buildRequest("DELETE", kPath, {}, {}, false));
+    QCOMPARE(r.status, 405);
+
+    r = exchange(m_engine->port(), post("{}", {}, "/collect/a/b/1/x"));
+    QCOMPARE(r.status, 404);
+    rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"refused"_s);
+    QCOMPARE(rec->path, u"/collect/a/b/1/x"_s);
+    QCOMPARE(storedCount(*m_engine), 3);
+
+    // A browser's GET of /favicon.ico is answered but is not a ping: not stored.
+    r = exchange(m_engine->port(), buildRequest("GET", "/favicon.ico", {}, {}, false));
+    QCOMPARE(r.status, 404);
+    QCOMPARE(storedCount(*m_engine), 3);
+}
+
+void TestCaptureServer::badPathAnswered200AndMarked()
+{
+    const HttpResponse r = exchange(m_engine->port(), post("{}", {}, "/submit/app/only-two"));
+    QCOMPARE(r.status, 200); // like the edge
+    const auto rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"bad-path"_s);
+    QVERIFY(rec->errorsJson.contains("path parts"));
+    QCOMPARE(rec->payload, QByteArray("{}"));
+}
+
+void TestCaptureServer::gzipBombAndInvalidUtf8()
+{
+    const QByteArray bomb = gzip(QByteArray(16 * 1024 * 1024, ' '));
+    QVERIFY(bomb.size() < 100 * 1024);
+    QCOMPARE(exchange(m_engine->port(), post(bomb)).status, 200);
+    auto rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"bad-encoding"_s);
+    QVERIFY(rec->errorsJson.contains("inflates to more than 4194304 bytes"));
+    QCOMPARE(rec->body, bomb);
+
+    QCOMPARE(exchange(m_engine->port(), post("{\"s\":\"caf\xe9\"}")).status, 200);
+    rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"bad-encoding"_s);
+    QVERIFY(rec->errorsJson.contains("not valid UTF-8"));
+    QVERIFY(rec->errorsJson.contains("offset 9"));
+}
+
+void TestCaptureServer::corsPreflight()
+{
+    const HttpResponse r = exchange(
+        m_engine->port(),
+        buildRequest("OPTIONS", kPath,
+                     {{"Origin", "http://127.0.0.1:8787"},
+                      {"Access-Control-Request-Method", "POST"},
+                      {"Access-Control-Request-Headers", "content-encoding,content-type,x-debug-id,x-source-tags"}},
+                     {}, false));
+    QCOMPARE(r.status, 204);
+    QCOMPARE(r.header("Access-Control-Allow-Origin"), QByteArray("*"));
+    QVERIFY(r.header("Access-Control-Allow-Methods").contains("POST"));
+    QVERIFY(r.header("Access-Control-Allow-Methods").contains("PUT"));
+    QVERIFY(r.header("Access-Control-Allow-Headers").contains("x-debug-id"));
+    QCOMPARE(storedCount(*m_engine), 0);
+    // The POST that follows carries the CORS header too.
+    const HttpResponse p = exchange(m_engine->port(), post("{}", {{"Origin", "http://127.0.0.1:8787"}}));
+    QCOMPARE(p.status, 200);
+    QCOMPARE(p.header("Access-Control-Allow-Origin"), QByteArray("*"));
+}
+
+void TestCaptureServer::sendBeaconBody()
+{
+    // navigator.sendBeacon: text/plain, no gzip, no Glean headers.
+    const QByteArray body = "{\"ping_info\":{\"seq\":0},\"client_info\":{\"client_id\":\"b\"}}";
+    QCOMPARE(exchange(m_engine->port(), post(body, {{"Content-Type", "text/plain;charset=UTF-8"}})).status, 200);
+    const auto rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"parsed"_s);
+    QCOMPARE(rec->contentType, u"text/plain;charset=UTF-8"_s);
+    QCOMPARE(rec->clientId, u"b"_s);
+    QVERIFY(rec->debugId.isEmpty());
+}
+
+void TestCaptureServer::keepAliveAndPipelining()
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(s.waitForConnected(2000));
+    // Three pipelined requests in one write: three answers, in order.
+    QByteArray three;
+    for (int i = 0; i < 3; ++i)
+        three += post("{\"n\":" + QByteArray::number(i) + "}", {{"X-Debug-ID", "p" + QByteArray::number(i)}});
+    s.write(three);
+    qint64 last = 0;
+    for (int i = 0; i < 3; ++i) {
+        const HttpResponse r = readResponse(s);
+        QCOMPARE(r.status, 200);
+        const qint64 id = r.header("X-Pingscope-Id").toLongLong();
+        QVERIFY(id > last);
+        last = id;
+        StoreReader reader(m_engine->dbPath());
+        QCOMPARE(reader.get(id)->debugId, u"p%1"_s.arg(i));
+    }
+    // The connection stays open for more.
+    s.write(post("{}"));
+    QCOMPARE(readResponse(s).status, 200);
+    QCOMPARE(s.state(), QAbstractSocket::ConnectedState);
+    // Many pipelined requests (more than the per-connection back-pressure window).
+    QByteArray many;
+    for (int i = 0; i < 200; ++i)
+        many += post("{}");
+    s.write(many);
+    for (int i = 0; i < 200; ++i)
+        QCOMPARE(readResponse(s).status, 200);
+    QCOMPARE(storedCount(*m_engine), 204);
+}
+
+void TestCaptureServer::expectContinue()
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    QByteArray got;
+    QElapsedTimer t;
+    t.start();
+    while (!got.contains("\r\n\r\n") && t.elapsed() < 2000 && s.waitForReadyRead(500))
+        got += s.readAll();
+    QVERIFY2(got.startsWith("HTTP/1.1 100 Continue\r\n\r\n"), got.constData());
+    s.write("{}");
+    QCOMPARE(readResponse(s).status, 200);
+}
+
+void TestCaptureServer::chunkedBody()
+{
+    QByteArray req = "POST " + kPath + " HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n";
+    QCOMPARE(exchange(m_engine->port(), req).status, 200);
+    const auto rec = newest(*m_engine);
+    QCOMPARE(rec->payload, QByteArray("{\"a\":1}"));
+    QCOMPARE(rec->verdict, u"parsed"_s);
+}
+
+void TestCaptureServer::stalledClientDropped()
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n{\"partial\":");
+    QElapsedTimer t;
+    t.start();
+    const HttpResponse r = readResponse(s, 5000);
+    QCOMPARE(r.status, 408);
+    QVERIFY(t.elapsed() >= 900);
+    QVERIFY(waitClosed(s, 4000));
+    const auto rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"refused"_s);
+    QCOMPARE(rec->statusCode, 408);
+    QCOMPARE(rec->body, QByteArray("{\"partial\":"));
+}
+
+void TestCaptureServer::idleAndTricklingConnectionsDoNotBlockOthers()
+{
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < 200; ++i) {
+        auto s = std::make_unique<QTcpSocket>();
+        s->connectToHost(QHostAddress::LocalHost, m_engine->port());
+        QVERIFY(s->waitForConnected(2000));
+        if (i % 2) // half of them start a request and trickle
+            s->write("POST " + kPath + " HTTP/1.1\r\nHo");
+        s->flush();
+        sockets.push_back(std::move(s));
+    }
+    QElapsedTimer t;
+    t.start();
+    for (int round = 0; round < 5; ++round) {
+        for (size_t i = 1; i < sockets.size(); i += 2) {
+            sockets[i]->write("x");
+            sockets[i]->flush();
+        }
+        const HttpResponse r = exchange(m_engine->port(), post("{}"), 2000);
+        QCOMPARE(r.status, 200);
+    }
+    QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+}
+
+void TestCaptureServer::tlsHandshakeExplained()
+{
+    const QByteArray hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write(hello + "\r\n");
+    const HttpResponse r = readResponse(s);
+    QCOMPARE(r.status, 400);
+    QVERIFY(r.body.contains("TLS"));
+    const auto rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"refused"_s);
+    QVERIFY(rec->body.startsWith(hello));
+}
+
+void TestCaptureServer::faultStatusAnswersButStores()
+{
+    CaptureConfig cfg;
+    cfg.faultStatus = 503;
+    TestEngine e(cfg);
+    QVERIFY(e.ok());
+    const HttpResponse r = exchange(e.port(), post("{}"));
+    QCOMPARE(r.status, 503);
+    StoreReader reader(e.dbPath());
+    QCOMPARE(reader.count(), 1);
+    QCOMPARE(reader.list({}).front().statusCode, 503);
+}
+
+void TestCaptureServer::healthAndIndex()
+{
+    HttpResponse r = exchange(m_engine->port(), buildRequest("GET", "/__heartbeat__", {}, {}, false));
+    QCOMPARE(r.status, 200);
+    r = exchange(m_engine->port(), buildRequest("GET", "/", {}, {}, false));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.contains("/submit/"));
+    QCOMPARE(storedCount(*m_engine), 0);
+}
+
+QTEST_GUILESS_MAIN(TestCaptureServer)
+#include "tst_captureserver.moc"

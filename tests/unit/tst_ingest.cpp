@@ -1,0 +1,279 @@
+#include "decode.h"
+#include "ingest.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+using namespace pingscope;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray gzip(const QByteArray &data)
+{
+    z_stream zs{};
+    deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+    QByteArray out(static_cast<qsizetype>(deflateBound(&zs, static_cast<uLong>(data.size()))), '\0');
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    zs.next_out = reinterpret_cast<Bytef *>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(static_cast<qsizetype>(zs.total_out));
+    deflateEnd(&zs);
+    return out;
+}
+
+RawSubmission submission(const QByteArray &path, const QByteArray &body, const QByteArray &query = {})
+{
+    RawSubmission r;
+    r.method = "POST";
+    r.path = path;
+    r.query = query;
+    r.body = body;
+    r.receivedAtUs = 1'700'000'000'000'000;
+    r.headers = {{"Host", "h"}, {"X-Debug-ID", "my-tag"}, {"X-Source-Tags", "automation,perf"},
+                 {"Date", "Mon, 23 Nov 2026 02:19:25 GMT"}, {"X-Telemetry-Agent", "Glean/67.3.2 (Rust on Linux)"}};
+    return r;
+}
+
+const QByteArray kGoodPath = "/submit/org-example-app/custom/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c";
+
+nlohmann::json errorsOf(const PingRecord &r)
+{
+    return nlohmann::json::parse(r.errorsJson.begin(), r.errorsJson.end());
+}
+
+} // namespace
+
+class TestIngest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void gunzipPlainIsNotGzip();
+    void gunzipRoundTrip();
+    void gunzipConcatenatedMembers();
+    void gunzipCorruptAndTruncated();
+    void gunzipBombIsCapped();
+    void utf8_data();
+    void utf8();
+    void jsonErrorPosition();
+    void verdicts_data();
+    void verdicts();
+    void headerFieldsAndDerivedValues();
+    void telemetryVersionFromBody();
+    void refusedKeepsReason();
+    void dateHeader_data();
+    void dateHeader();
+};
+
+void TestIngest::gunzipPlainIsNotGzip()
+{
+    const auto r = gunzipIfGzip("{\"a\":1}", 1000);
+    QCOMPARE(r.status, GunzipResult::Status::NotGzip);
+}
+
+void TestIngest::gunzipRoundTrip()
+{
+    const QByteArray text = QByteArray("{\"k\": \"") + QByteArray(5000, 'x') + "\"}";
+    const auto r = gunzipIfGzip(gzip(text), 1 << 20);
+    QCOMPARE(r.status, GunzipResult::Status::Ok);
+    QCOMPARE(r.data, text);
+}
+
+void TestIngest::gunzipConcatenatedMembers()
+{
+    const auto r = gunzipIfGzip(gzip("{\"a\":") + gzip("1}"), 1000);
+    QCOMPARE(r.status, GunzipResult::Status::Ok);
+    QCOMPARE(r.data, QByteArray("{\"a\":1}"));
+}
+
+void TestIngest::gunzipCorruptAndTruncated()
+{
+    QByteArray z = gzip(QByteArray(1000, 'a'));
+    const auto truncated = gunzipIfGzip(z.left(z.size() / 2), 1 << 20);
+    QCOMPARE(truncated.status, GunzipResult::Status::Corrupt);
+    QVERIFY2(truncated.message.contains(u"truncated"_s), qPrintable(truncated.message));
+    QByteArray bad = z;
+    bad[12] = char(0xff);
+    bad[13] = char(0xff);
+    QCOMPARE(gunzipIfGzip(bad, 1 << 20).status, GunzipResult::Status::Corrupt);
+    const auto garbage = gunzipIfGzip(z + "trailing", 1 << 20);
+    QCOMPARE(garbage.status, GunzipResult::Status::Corrupt);
+    QVERIFY2(garbage.message.contains(u"garbage"_s), qPrintable(garbage.message));
+}
+
+void TestIngest::gunzipBombIsCapped()
+{
+    // 64 MiB of zeros compress to about 64 KiB.
+    const QByteArray bomb = gzip(QByteArray(64 * 1024 * 1024, '\0'));
+    QVERIFY(bomb.size() < 200 * 1024);
+    const auto r = gunzipIfGzip(bomb, 1024 * 1024);
+    QCOMPARE(r.status, GunzipResult::Status::TooLarge);
+    QCOMPARE(r.data.size(), 1024 * 1024);
+    QVERIFY2(r.message.contains(u"1048576"_s), qPrintable(r.message));
+
+    IngestOptions opts;
+    opts.maxDecodedBytes = 1024 * 1024;
+    const PingRecord rec = ingestSubmission(submission(kGoodPath, bomb), opts);
+    QCOMPARE(rec.verdict, u"bad-encoding"_s);
+    QCOMPARE(rec.body, bomb); // raw bytes kept exactly
+}
+
+void TestIngest::utf8_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<int>("offset");
+    QTest::addRow("ascii") << QByteArray("hello world, long enough for the fast path") << -1;
+    QTest::addRow("two-byte") << QByteArray("caf\xc3\xa9") << -1;
+    QTest::addRow("emoji") << QByteArray("\xf0\x9f\x98\x80 ok") << -1;
+    QTest::addRow("lone continuation") << QByteArray("abc\x80") << 3;
+    QTest::addRow("overlong slash") << QByteArray("0123456789\xc0\xaf") << 10;
+    QTest::addRow("overlong 3-byte") << QByteArray("\xe0\x80\xaf") << 0;
+    QTest::addRow("surrogate") << QByteArray("ab\xed\xa0\x80") << 2;
+    QTest::addRow("above max") << QByteArray("\xf4\x90\x80\x80") << 0;
+    QTest::addRow("truncated") << QByteArray("abcdefghij\xe2\x82") << 10;
+    QTest::addRow("latin1") << QByteArray("na\xefve") << 2;
+}
+
+void TestIngest::utf8()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(int, offset);
+    QCOMPARE(firstInvalidUtf8(bytes), qsizetype(offset));
+}
+
+void TestIngest::jsonErrorPosition()
+{
+    nlohmann::json doc;
+    JsonParseError e;
+    QVERIFY(!parseJson("{\n  \"a\": 1,\n  \"b\": tru\n}", doc, e));
+    QCOMPARE(e.line, 3);
+    QVERIFY2(e.column >= 8 && e.column <= 11, qPrintable(QString::number(e.column)));
+    QVERIFY2(e.byteOffset >= 19 && e.byteOffset <= 22, qPrintable(QString::number(e.byteOffset)));
+    QVERIFY(!e.message.isEmpty());
+    QVERIFY(parseJson("[1,2]", doc, e));
+    QVERIFY(doc.is_array());
+}
+
+void TestIngest::verdicts_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("verdict");
+    QTest::addColumn<int>("errors");
+    QTest::addColumn<QString>("kinds");
+
+    const QByteArray json = "{\"ping_info\":{\"seq\":3},\"client_info\":{\"client_id\":\"c1\"}}";
+    QTest::addRow("plain json") << kGoodPath << json << u"parsed"_s << 0 << QString();
+    QTest::addRow("gzip json") << kGoodPath << gzip(json) << u"parsed"_s << 0 << QString();
+    QTest::addRow("not json") << kGoodPath << QByteArray("hello") << u"not-json"_s << 1 << u"json"_s;
+    QTest::addRow("empty body") << kGoodPath << QByteArray() << u"not-json"_s << 1 << u"json"_s;
+    QTest::addRow("gzip of not json") << kGoodPath << gzip("nope") << u"not-json"_s << 1 << u"json"_s;
+    QTest::addRow("corrupt gzip") << kGoodPath << QByteArray("\x1f\x8b garbage") << u"bad-encoding"_s << 1
+                                  << u"encoding"_s;
+    QTest::addRow("invalid utf8") << kGoodPath << QByteArray("{\"a\":\"\xff\"}") << u"bad-encoding"_s << 1
+                                  << u"encoding"_s;
+    QTest::addRow("bad path, good body") << QByteArray("/submit/a/b") << json << u"bad-path"_s << 1
+                                         << u"path"_s;
+    QTest::addRow("bad path and not json") << QByteArray("/submit/a/b") << QByteArray("x") << u"bad-path-nojson"_s << 2
+                                           << u"path,json"_s;
+}
+
+void TestIngest::verdicts()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, verdict);
+    QFETCH(int, errors);
+    QFETCH(QString, kinds);
+    const PingRecord rec = ingestSubmission(submission(path, body), {});
+    if (verdict == u"bad-path-nojson"_s)
+        verdict = u"bad-path"_s; // the path problem wins; the JSON problem is still listed
+    QCOMPARE(rec.verdict, verdict);
+    QCOMPARE(rec.errorCount, errors);
+    QCOMPARE(rec.body, body);
+    const auto errs = errorsOf(rec);
+    QCOMPARE(int(errs.size()), errors);
+    QStringList got;
+    for (const auto &e : errs) {
+        got << QString::fromStdString(e.at("kind").get<std::string>());
+        QVERIFY(!e.at("message").get<std::string>().empty());
+    }
+    QCOMPARE(got.join(u','), kinds);
+    if (verdict == u"parsed"_s || kinds == u"path"_s)
+        QVERIFY(!rec.payload.isEmpty()); // a bad URL does not hide a good body
+    else
+        QVERIFY(rec.payload.isEmpty());
+}
+
+void TestIngest::headerFieldsAndDerivedValues()
+{
+    const QByteArray json = "{\"ping_info\":{\"seq\":42},\"client_info\":{\"client_id\":\"abc\"}}";
+    const PingRecord r = ingestSubmission(submission(kGoodPath, gzip(json)), {});
+    QCOMPARE(r.ns, u"org-example-app"_s);
+    QCOMPARE(r.docType, u"custom"_s);
+    QCOMPARE(r.docVersion, u"1"_s);
+    QCOMPARE(r.docId, u"e8067695-a20e-4a8d-81a8-a11b44f1c75c"_s);
+    QCOMPARE(r.debugId, u"my-tag"_s);
+    QCOMPARE(r.sourceTags, u"automation,perf"_s);
+    QCOMPARE(r.telemetryAgent, u"Glean/67.3.2 (Rust on Linux)"_s);
+    QCOMPARE(r.seq, 42);
+    QCOMPARE(r.clientId, u"abc"_s);
+    QCOMPARE(r.decodedBytes, json.size());
+    QCOMPARE(r.payload, json);
+    QCOMPARE(r.headers.size(), 5);
+    QCOMPARE(r.dateMs, QDateTime(QDate(2026, 11, 23), QTime(2, 19, 25), Qt::UTC).toMSecsSinceEpoch());
+}
+
+void TestIngest::telemetryVersionFromBody()
+{
+    const QByteArray path = "/submit/telemetry/ba5715fa-a3d5-4da2-a8a5-6e27c870d6e7/main/Firefox/1/esr/2";
+    PingRecord r = ingestSubmission(submission(path, "{\"version\":4,\"clientId\":\"x\"}", "v=4"), {});
+    QCOMPARE(r.verdict, u"parsed"_s);
+    QCOMPARE(r.docVersion, u"4"_s);
+    QCOMPARE(r.clientId, u"x"_s);
+    r = ingestSubmission(submission(path, "{\"v\":\"3\"}", "v=4"), {});
+    QCOMPARE(r.docVersion, u"3"_s);
+}
+
+void TestIngest::refusedKeepsReason()
+{
+    RawSubmission raw = submission(kGoodPath, "partial");
+    raw.answerStatus = 413;
+    raw.refusedReason = u"payload too large"_s;
+    raw.bodyTruncated = true;
+    raw.declaredLength = 20'000'000;
+    const PingRecord r = ingestSubmission(raw, {});
+    QCOMPARE(r.verdict, u"refused"_s);
+    QCOMPARE(r.statusCode, 413);
+    QCOMPARE(r.bodyBytes, 20'000'000);
+    QCOMPARE(r.body, QByteArray("partial"));
+    const auto errs = errorsOf(r);
+    QCOMPARE(errs.size(), size_t(1));
+    QCOMPARE(errs[0].at("message").get<std::string>(), std::string("payload too large"));
+}
+
+void TestIngest::dateHeader_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<qint64>("ms");
+    const qint64 t = QDateTime(QDate(2026, 11, 23), QTime(2, 19, 25), Qt::UTC).toMSecsSinceEpoch();
+    QTest::addRow("imf-fixdate") << u"Mon, 23 Nov 2026 02:19:25 GMT"_s << t;
+    QTest::addRow("iso with ms") << u"2026-11-23T02:19:25.000Z"_s << t;
+    QTest::addRow("iso with offset") << u"2026-11-23T03:19:25+01:00"_s << t;
+    QTest::addRow("garbage") << u"yesterday"_s << qint64(0);
+    QTest::addRow("empty") << QString() << qint64(0);
+}
+
+void TestIngest::dateHeader()
+{
+    QFETCH(QString, value);
+    QFETCH(qint64, ms);
+    QCOMPARE(parseDateHeader(value), ms);
+}
+
+QTEST_GUILESS_MAIN(TestIngest)
+#include "tst_ingest.moc"

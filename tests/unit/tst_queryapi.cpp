@@ -1,0 +1,168 @@
+#include "testsupport.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace pingscope;
+using namespace pingscope::test;
+using namespace Qt::StringLiterals;
+using nlohmann::json;
+
+namespace {
+
+json getJson(quint16 port, const QByteArray &target, int *status = nullptr, const QByteArray &method = "GET")
+{
+    const HttpResponse r = exchange(port, buildRequest(method, target, {}, {}, false));
+    if (status)
+        *status = r.status;
+    return json::parse(r.body.begin(), r.body.end(), nullptr, false);
+}
+
+QByteArray uuid(int i)
+{
+    return QByteArray("00000000-0000-4000-8000-") + QByteArray::number(i).rightJustified(12, '0');
+}
+
+} // namespace
+
+class TestQueryApi : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void listNewestFirstWithSummaryFields();
+    void filtersAndPaging();
+    void detail();
+    void stats();
+    void errors();
+    void deleteClears();
+
+private:
+    std::unique_ptr<TestEngine> m_engine;
+};
+
+void TestQueryApi::initTestCase()
+{
+    m_engine = std::make_unique<TestEngine>();
+    QVERIFY(m_engine->ok());
+    const quint16 port = m_engine->port();
+    // 6 good Glean pings (two doctypes, two debug ids), 2 not JSON, 1 bad path, 1 refused.
+    for (int i = 1; i <= 6; ++i) {
+        const QByteArray dt = i % 2 ? "baseline" : "metrics";
+        const QByteArray body = "{\"ping_info\":{\"seq\":" + QByteArray::number(i) +
+                                "},\"client_info\":{\"client_id\":\"c\"}}";
+        QCOMPARE(exchange(port, buildRequest("POST", "/submit/app-one/" + dt + "/1/" + uuid(i),
+                                             {{"X-Debug-ID", i <= 3 ? "alpha" : "beta"},
+                                              {"X-Source-Tags", "automation, perf"}},
+                                             body))
+                     .status,
+                 200);
+    }
+    for (int i = 7; i <= 8; ++i)
+        QCOMPARE(exchange(port, buildRequest("POST", "/submit/app-two/events/1/" + uuid(i), {}, "nope")).status,
+                 200);
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/app-two/events", {}, "{}")).status, 200);
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/app-two/events/1/" + uuid(10), {}, {}, false)).status,
+             411);
+}
+
+void TestQueryApi::listNewestFirstWithSummaryFields()
+{
+    int status = 0;
+    const json list = getJson(m_engine->port(), "/pingscope/v1/pings", &status);
+    QCOMPARE(status, 200);
+    QVERIFY(list.is_array());
+    QCOMPARE(list.size(), size_t(10));
+    QCOMPARE(list[0].at("id").get<int>(), 10);
+    QCOMPARE(list[9].at("id").get<int>(), 1);
+    for (const char *field : {"id", "received_at", "method", "path", "query", "namespace", "doctype", "doc_version",
+                              "doc_id", "status_code", "verdict", "error_count", "debug_id", "source_tags",
+                              "body_bytes", "decoded_bytes"})
+        QVERIFY2(list[0].contains(field), field);
+    QCOMPARE(list[0].at("verdict").get<std::string>(), std::string("refused"));
+    QCOMPARE(list[0].at("status_code").get<int>(), 411);
+    QVERIFY(list[9].at("source_tags") == json({"automation", "perf"}));
+    QCOMPARE(list[9].at("doc_id").get<std::string>(), uuid(1).toStdString());
+    QVERIFY(!list[0].contains("payload")); // summaries only
+}
+
+void TestQueryApi::filtersAndPaging()
+{
+    const quint16 port = m_engine->port();
+    QCOMPARE(getJson(port, "/pingscope/v1/pings?namespace=app-one").size(), size_t(6));
+    QCOMPARE(getJson(port, "/pingscope/v1/pings?doctype=metrics").size(), size_t(3));
+    QCOMPARE(getJson(port, "/pingscope/v1/pings?namespace=app-one&doctype=baseline&debug_id=alpha").size(),
+             size_t(2));
+    QCOMPARE(getJson(port, "/pingscope/v1/pings?verdict=not-json").size(), size_t(2));
+    QCOMPARE(getJson(port, "/pingscope/v1/pings?verdict=bad-path").size(), size_t(1));
+    QCOMPARE(getJson(port, "/pingscope/v1/pings?debug_id=beta").size(), size_t(3));
+    const json page = getJson(port, "/pingscope/v1/pings?limit=3&offset=2");
+    QCOMPARE(page.size(), size_t(3));
+    QCOMPARE(page[0].at("id").get<int>(), 8);
+    QCOMPARE(getJson(port, "/pingscope/v1/pings?limit=0").size(), size_t(0));
+}
+
+void TestQueryApi::detail()
+{
+    int status = 0;
+    const json d = getJson(m_engine->port(), "/pingscope/v1/pings/2", &status);
+    QCOMPARE(status, 200);
+    QCOMPARE(d.at("id").get<int>(), 2);
+    QCOMPARE(d.at("payload").at("ping_info").at("seq").get<int>(), 2);
+    QCOMPARE(d.at("seq").get<int>(), 2);
+    QVERIFY(d.at("headers").is_array());
+    bool sawDebug = false;
+    for (const auto &h : d.at("headers"))
+        sawDebug = sawDebug || (h[0] == "X-Debug-ID" && h[1] == "alpha");
+    QVERIFY(sawDebug);
+    const QByteArray body = QByteArray::fromBase64(QByteArray::fromStdString(d.at("body_base64").get<std::string>()));
+    QVERIFY(body.startsWith("{\"ping_info\""));
+    QVERIFY(d.at("errors").is_array());
+    QCOMPARE(d.at("errors").size(), size_t(0));
+
+    const json bad = getJson(m_engine->port(), "/pingscope/v1/pings/7");
+    QVERIFY(bad.at("payload").is_null());
+    QCOMPARE(bad.at("verdict").get<std::string>(), std::string("not-json"));
+    QCOMPARE(bad.at("errors").size(), size_t(1));
+    QCOMPARE(bad.at("errors")[0].at("kind").get<std::string>(), std::string("json"));
+    QVERIFY(bad.at("errors")[0].contains("line"));
+}
+
+void TestQueryApi::stats()
+{
+    const json s = getJson(m_engine->port(), "/pingscope/v1/stats");
+    QCOMPARE(s.at("total").get<int>(), 10);
+    QCOMPARE(s.at("by_verdict").at("parsed").get<int>(), 6);
+    QCOMPARE(s.at("by_verdict").at("not-json").get<int>(), 2);
+    QCOMPARE(s.at("by_verdict").at("refused").get<int>(), 1);
+    QCOMPARE(s.at("by_namespace").at("app-one").get<int>(), 6);
+    QCOMPARE(s.at("by_doctype").at("baseline").get<int>(), 3);
+}
+
+void TestQueryApi::errors()
+{
+    int status = 0;
+    getJson(m_engine->port(), "/pingscope/v1/pings/999", &status);
+    QCOMPARE(status, 404);
+    getJson(m_engine->port(), "/pingscope/v1/pings/abc", &status);
+    QCOMPARE(status, 400);
+    getJson(m_engine->port(), "/pingscope/v1/pings?limit=-3", &status);
+    QCOMPARE(status, 400);
+    getJson(m_engine->port(), "/pingscope/v1/nothing", &status);
+    QCOMPARE(status, 404);
+    getJson(m_engine->port(), "/pingscope/v1/stats", &status, "DELETE");
+    QCOMPARE(status, 405);
+}
+
+void TestQueryApi::deleteClears()
+{
+    int status = 0;
+    getJson(m_engine->port(), "/pingscope/v1/pings", &status, "DELETE");
+    QCOMPARE(status, 200);
+    QCOMPARE(getJson(m_engine->port(), "/pingscope/v1/stats").at("total").get<int>(), 0);
+    QCOMPARE(getJson(m_engine->port(), "/pingscope/v1/pings").size(), size_t(0));
+}
+
+QTEST_GUILESS_MAIN(TestQueryApi)
+#include "tst_queryapi.moc"

@@ -1,0 +1,110 @@
+#include "queryapi.h"
+#include "store.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace pingscope;
+using namespace pingscope::test;
+using namespace Qt::StringLiterals;
+
+// Replays what real Firefox ESR and Glean.js sent (../shared/captured-requests) into a live
+// server and checks every request is kept and decoded as the recording listener saw it.
+class TestReplay : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void replay_data();
+    void replay();
+    void everyPostStored();
+
+private:
+    std::unique_ptr<TestEngine> m_engine;
+    int m_posts = 0;
+};
+
+void TestReplay::initTestCase()
+{
+    m_engine = std::make_unique<TestEngine>();
+    QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
+}
+
+void TestReplay::replay_data()
+{
+    QTest::addColumn<int>("index");
+    const auto all = loadCapturedRequests();
+    QVERIFY2(all.size() >= 40, "the captured requests are in ../shared/captured-requests");
+    for (int i = 0; i < all.size(); ++i)
+        QTest::addRow("%s", qPrintable(all[i].name)) << i;
+}
+
+void TestReplay::replay()
+{
+    QFETCH(int, index);
+    static const auto all = loadCapturedRequests();
+    const CapturedRequest &c = all[index];
+    const HttpResponse r = exchange(m_engine->port(), c.wire());
+    if (c.method == "OPTIONS") {
+        QCOMPARE(r.status, 204);
+        QCOMPARE(r.header("Access-Control-Allow-Origin"), QByteArray("*"));
+        return;
+    }
+    if (c.method == "GET") {
+        QCOMPARE(r.status, 404); // /favicon.ico
+        return;
+    }
+    QCOMPARE(r.status, 200);
+    ++m_posts;
+    const qint64 id = r.header("X-Pingscope-Id").toLongLong();
+    StoreReader reader(m_engine->dbPath());
+    const auto rec = reader.get(id);
+    QVERIFY(rec);
+
+    // Expected routing, from the URL as recorded.
+    const QByteArray path = c.url.left(c.url.indexOf('?') < 0 ? c.url.size() : c.url.indexOf('?'));
+    const QList<QByteArray> parts = path.split('/'); // "", "submit", ns, ...
+    QCOMPARE(rec->ns, QString::fromLatin1(parts[2]));
+    if (parts[2] == "telemetry") {
+        QCOMPARE(rec->docId, QString::fromLatin1(parts[3]));
+        QCOMPARE(rec->docType, QString::fromLatin1(parts[4]));
+        QCOMPARE(rec->appName, QString::fromLatin1(parts[5]));
+        QCOMPARE(rec->docVersion, u"4"_s); // from the body's "version"
+    } else {
+        QCOMPARE(rec->docType, QString::fromLatin1(parts[3]));
+        QCOMPARE(rec->docVersion, QString::fromLatin1(parts[4]));
+        QCOMPARE(rec->docId, QString::fromLatin1(parts[5]));
+    }
+    QByteArray debugId;
+    for (const auto &h : c.headers)
+        if (h.name.compare("x-debug-id", Qt::CaseInsensitive) == 0)
+            debugId = h.value;
+    QCOMPARE(rec->debugId, QString::fromLatin1(debugId));
+    // Raw bytes exactly as sent; headers in order with their case.
+    QCOMPARE(rec->body, c.body);
+    QCOMPARE(rec->headers.size(), c.headers.size());
+    for (int i = 0; i < c.headers.size(); ++i) {
+        QCOMPARE(rec->headers[i].name, c.headers[i].name);
+        QCOMPARE(rec->headers[i].value, c.headers[i].value);
+    }
+    QCOMPARE(rec->verdict, u"parsed"_s);
+    const auto got = nlohmann::json::parse(rec->payload.begin(), rec->payload.end());
+    const auto want = nlohmann::json::parse(c.decodedJson.begin(), c.decodedJson.end());
+    QVERIFY2(got == want, qPrintable(c.name));
+    QCOMPARE(rec->decodedBytes, rec->payload.size());
+    // Through the query API's JSON too.
+    const auto detail = detailJson(*rec);
+    QVERIFY(detail.at("payload") == want);
+}
+
+void TestReplay::everyPostStored()
+{
+    StoreReader reader(m_engine->dbPath());
+    QCOMPARE(reader.count(), qint64(m_posts));
+    QVERIFY(m_posts >= 35);
+}
+
+QTEST_GUILESS_MAIN(TestReplay)
+#include "tst_replay.moc"

@@ -1,0 +1,252 @@
+#include "store.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <mutex>
+
+using namespace pingscope;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+PingRecord sample(int i)
+{
+    PingRecord r;
+    r.receivedAtUs = 1'700'000'000'000'000 + i;
+    r.method = u"POST"_s;
+    r.path = u"/submit/app/ping/1/%1"_s.arg(i);
+    r.ns = u"app"_s;
+    r.docType = i % 2 ? u"odd"_s : u"even"_s;
+    r.docVersion = u"1"_s;
+    r.docId = u"doc-%1"_s.arg(i);
+    r.verdict = i % 3 ? u"parsed"_s : u"not-json"_s;
+    r.errorCount = i % 3 ? 0 : 1;
+    r.debugId = i % 5 ? QString() : u"tag"_s;
+    r.headers = {{"Host", "h"}, {"X-Debug-ID", "tag"}, {"weird-Case", "v: with colon"}};
+    r.body = QByteArray("\x1f\x8b\0\xff raw", 8) + QByteArray::number(i);
+    r.payload = "{\"i\":" + QByteArray::number(i) + "}";
+    r.seq = i;
+    r.clientId = u"client"_s;
+    return r;
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTripAndReopen();
+    void writeHandlerReportsCommittedIds();
+    void filtersAndPaging();
+    void clearRemovesEverything();
+    void refusesForeignAndNewerFiles();
+    void headerEncoding();
+    void migratesFromVersionZero();
+};
+
+void TestStore::roundTripAndReopen()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    {
+        auto store = Store::open(path, &err);
+        QVERIFY2(store, qPrintable(err));
+        for (int i = 1; i <= 50; ++i)
+            store->enqueue(sample(i), quint64(i));
+        store->flush();
+        QCOMPARE(store->committedCount(), 50);
+        StoreReader reader(path);
+        QVERIFY(reader.isOpen());
+        QCOMPARE(reader.count(), 50);
+        const auto rec = reader.get(7);
+        QVERIFY(rec);
+        const PingRecord want = sample(7);
+        QCOMPARE(rec->docId, want.docId);
+        QCOMPARE(rec->body, want.body);
+        QCOMPARE(rec->payload, want.payload);
+        QCOMPARE(rec->headers.size(), 3);
+        QCOMPARE(rec->headers[2].name, QByteArray("weird-Case"));
+        QCOMPARE(rec->headers[2].value, QByteArray("v: with colon"));
+        QCOMPARE(rec->receivedAtUs, want.receivedAtUs);
+        QCOMPARE(rec->seq, 7);
+        QCOMPARE(rec->debugId, QString(u""_s));
+    }
+    // Reopen: everything is there, newest first, and new ids continue after the old ones.
+    auto store = Store::open(path, &err);
+    QVERIFY2(store, qPrintable(err));
+    StoreReader reader(path);
+    PingQuery q;
+    q.limit = -1;
+    const auto all = reader.list(q);
+    QCOMPARE(all.size(), size_t(50));
+    QCOMPARE(all.front().id, 50);
+    QCOMPARE(all.back().id, 1);
+    QVERIFY(all.front().body.isEmpty()); // summaries only
+    store->enqueue(sample(51), 51);
+    store->flush();
+    QCOMPARE(reader.list({}).front().id, 51);
+}
+
+void TestStore::writeHandlerReportsCommittedIds()
+{
+    QTemporaryDir dir;
+    QString err;
+    auto store = Store::open(dir.filePath(u"s.pingscope"_s), &err);
+    QVERIFY(store);
+    std::mutex m;
+    std::vector<WriteResult> seen;
+    store->setWriteHandler([&](std::vector<WriteResult> &&r) {
+        std::lock_guard lock(m);
+        seen.insert(seen.end(), r.begin(), r.end());
+    });
+    for (int i = 0; i < 300; ++i)
+        store->enqueue(sample(i), quint64(1000 + i));
+    store->flush();
+    std::lock_guard lock(m);
+    QCOMPARE(seen.size(), size_t(300));
+    for (size_t i = 0; i < seen.size(); ++i) {
+        QVERIFY(seen[i].ok);
+        QCOMPARE(seen[i].ticket, quint64(1000 + i));
+        QCOMPARE(seen[i].id, qint64(i + 1));
+    }
+}
+
+void TestStore::filtersAndPaging()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    for (int i = 1; i <= 30; ++i)
+        store->enqueue(sample(i), 0);
+    store->flush();
+    StoreReader reader(path);
+    PingQuery q;
+    q.docType = u"odd"_s;
+    q.limit = 100;
+    QCOMPARE(reader.list(q).size(), size_t(15));
+    q.verdict = u"not-json"_s; // odd multiples of 3: 3 9 15 21 27
+    QCOMPARE(reader.list(q).size(), size_t(5));
+    PingQuery tag;
+    tag.debugId = u"tag"_s;
+    QCOMPARE(reader.list(tag).size(), size_t(6));
+    PingQuery page;
+    page.limit = 10;
+    page.offset = 25;
+    const auto p = reader.list(page);
+    QCOMPARE(p.size(), size_t(5));
+    QCOMPARE(p.front().id, 5);
+    PingQuery after;
+    after.afterId = 27;
+    QCOMPARE(reader.list(after).size(), size_t(3));
+    PingQuery byDoc;
+    byDoc.docId = u"doc-12"_s;
+    QCOMPARE(reader.list(byDoc).front().id, 12);
+    const StoreStats s = reader.stats();
+    QCOMPARE(s.total, 30);
+    QCOMPARE(s.byDocType.at(u"odd"_s), 15);
+    QCOMPARE(s.byVerdict.at(u"not-json"_s), 10);
+    QCOMPARE(s.byNamespace.at(u"app"_s), 30);
+}
+
+void TestStore::clearRemovesEverything()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    for (int i = 1; i <= 10; ++i)
+        store->enqueue(sample(i), 0);
+    QVERIFY(store->clear(&err)); // queued inserts commit first, then the clear
+    StoreReader reader(path);
+    QCOMPARE(reader.count(), 0);
+    QVERIFY(!reader.get(3));
+}
+
+void TestStore::refusesForeignAndNewerFiles()
+{
+    QTemporaryDir dir;
+    QString err;
+    // Not SQLite at all.
+    const QString text = dir.filePath(u"text.pingscope"_s);
+    QFile f(text);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(4096, 'x'));
+    f.close();
+    QVERIFY(!Store::open(text, &err));
+    QVERIFY2(!err.isEmpty(), "an error is reported");
+    // Somebody else's SQLite database.
+    const QString foreign = dir.filePath(u"foreign.db"_s);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"foreign"_s);
+        db.setDatabaseName(foreign);
+        QVERIFY(db.open());
+        QSqlQuery(db).exec(u"CREATE TABLE other (x)"_s);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"foreign"_s);
+    err.clear();
+    QVERIFY(!Store::open(foreign, &err));
+    QVERIFY2(err.contains(u"not a Pingscope store"_s), qPrintable(err));
+    // A store written by a newer Pingscope.
+    const QString newer = dir.filePath(u"newer.pingscope"_s);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"newer"_s);
+        db.setDatabaseName(newer);
+        QVERIFY(db.open());
+        QSqlQuery(db).exec(u"PRAGMA user_version=99"_s);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"newer"_s);
+    err.clear();
+    QVERIFY(!Store::open(newer, &err));
+    QVERIFY2(err.contains(u"schema version 99"_s), qPrintable(err));
+}
+
+void TestStore::headerEncoding()
+{
+    const QList<HttpHeader> h = {{"A", "1"}, {"b-B", ""}, {"C", "x: y"}};
+    const auto back = decodeHeaders(encodeHeaders(h));
+    QCOMPARE(back.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(back[i].name, h[i].name);
+        QCOMPARE(back[i].value, h[i].value);
+    }
+}
+
+void TestStore::migratesFromVersionZero()
+{
+    // An empty file (version 0) is set up to the current schema version.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"empty.pingscope"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    QString err;
+    {
+        auto store = Store::open(path, &err);
+        QVERIFY2(store, qPrintable(err));
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+    db.setDatabaseName(path);
+    QVERIFY(db.open());
+    QSqlQuery q(db);
+    QVERIFY(q.exec(u"PRAGMA user_version"_s) && q.next());
+    QCOMPARE(q.value(0).toInt(), Store::SchemaVersion);
+    QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
+    QCOMPARE(q.value(0).toString(), u"wal"_s);
+    q.finish();
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"check"_s);
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
