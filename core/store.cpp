@@ -226,6 +226,21 @@ std::unique_ptr<Store> Store::open(const QString &path, QString *error)
         return nullptr;
     }
     std::unique_ptr<Store> store(new Store(info.absoluteFilePath()));
+    // Two writers would hand out the same ids: refuse a store another process has open.
+    store->m_lock = std::make_unique<QLockFile>(store->m_path + u".lock"_s);
+    store->m_lock->setStaleLockTime(0);
+    if (!store->m_lock->tryLock(100)) {
+        qint64 pid = 0;
+        QString host, app;
+        store->m_lock->getLockInfo(&pid, &host, &app);
+        if (error)
+            *error = store->m_lock->error() == QLockFile::LockFailedError
+                         ? u"%1 is in use by another Pingscope (process %2); open another store with --db"_s
+                               .arg(path)
+                               .arg(pid)
+                         : u"cannot create the lock file %1.lock"_s.arg(path);
+        return nullptr;
+    }
     // The writer's connection must live on the writer thread; set it up there and wait.
     std::promise<QString> ready;
     auto readyFuture = ready.get_future();

@@ -2,6 +2,7 @@
 
 #include "ping.h"
 
+#include <QLockFile>
 #include <QObject>
 #include <QString>
 
@@ -82,6 +83,7 @@ private:
     };
 
     QString m_path;
+    std::unique_ptr<QLockFile> m_lock; // one writing Pingscope per store file
     QString m_connectionName;
     WriteHandler m_writeHandler;
     std::mutex m_mutex;

@@ -60,10 +60,12 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_table->horizontalHeader()->setSectionsMovable(true);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
-    const int em = fontMetrics().horizontalAdvance(u'M');
-    const int widths[] = {8, 11, 11, 3, 9, 9, 6, 9};
+    // Widths from typical contents, so that nothing common is clipped.
+    const QString samples[] = {u"00:00:00.000"_s, u"org-mozilla-firefox-beta"_s, u"nimbus-targeting-context"_s,
+                               u"Ver."_s, u"bad-encoding (2)"_s, u"peers-firefox-1"_s, u"e8067695"_s,
+                               u"1.99 KiB / 10.5 KiB"_s};
     for (int c = 0; c < PingListModel::ColumnCount; ++c)
-        m_table->setColumnWidth(c, widths[c] * em);
+        m_table->setColumnWidth(c, fontMetrics().horizontalAdvance(samples[c]) + 16);
 
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     auto makeText = [&](const QString &placeholder) {
@@ -146,6 +148,8 @@ void MainWindow::refreshNow()
     q.afterId = m_model->newestId();
     q.limit = -1;
     m_model->prepend(m_reader->list(q));
+    if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0)
+        m_table->selectRow(0);
     updateStatus();
 }
 

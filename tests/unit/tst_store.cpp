@@ -48,7 +48,21 @@ private Q_SLOTS:
     void refusesForeignAndNewerFiles();
     void headerEncoding();
     void migratesFromVersionZero();
+    void oneWriterPerFile();
 };
+
+void TestStore::oneWriterPerFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    auto first = Store::open(path, &err);
+    QVERIFY(first);
+    QVERIFY(!Store::open(path, &err));
+    QVERIFY2(err.contains(u"in use by another Pingscope"_s), qPrintable(err));
+    first.reset();
+    QVERIFY(Store::open(path, &err)); // released on close
+}
 
 void TestStore::roundTripAndReopen()
 {
