@@ -1,5 +1,6 @@
 #include "httpparser.h"
 
+#include <cctype>
 #include <cstring>
 
 namespace pingscope {
@@ -205,6 +206,7 @@ bool HttpRequestParser::finishHeaders()
     auto &r = m_request;
     QByteArray contentLength;
     int transferEncodings = 0;
+    int hosts = 0;
     bool haveLength = false;
     for (const auto &h : std::as_const(r.headers)) {
         if (equalsIgnoreCase(h.name, "content-length")) {
@@ -214,6 +216,8 @@ bool HttpRequestParser::finishHeaders()
             }
             haveLength = true;
             contentLength = h.value;
+        } else if (equalsIgnoreCase(h.name, "host")) {
+            ++hosts;
         } else if (equalsIgnoreCase(h.name, "transfer-encoding")) {
             ++transferEncodings;
             if (!equalsIgnoreCase(h.value, "chunked")) {
@@ -237,8 +241,16 @@ bool HttpRequestParser::finishHeaders()
             r.expectContinue = r.versionMinor >= 1;
         }
     }
-    if (r.versionMinor >= 1 && !r.hasHeader("host")) {
+    if (r.versionMinor >= 1 && hosts == 0) {
         fail(400, "HTTP/1.1 request without Host header");
+        return false;
+    }
+    if (hosts > 1) {
+        fail(400, "more than one Host header");
+        return false;
+    }
+    if (r.chunked && r.versionMinor == 0) {
+        fail(400, "Transfer-Encoding in an HTTP/1.0 request");
         return false;
     }
     if (transferEncodings > 1) {
@@ -345,7 +357,9 @@ qsizetype HttpRequestParser::feed(const char *data, qsizetype size)
         case State::Trailers: {
             bool complete = false;
             const qsizetype cap = m_limits.maxHeaderBytes - m_headerBytes;
-            const qsizetype before = pos;
+            // Count the bytes of a line that arrived in earlier pieces too, so that the limit
+            // does not depend on how the client's bytes were split.
+            const qsizetype before = pos - m_line.size();
             if (!takeLine(data, size, pos, cap, complete)) {
                 fail(431, m_state == State::Trailers ? "trailer section too large"
                                                       : "header section too large");
@@ -409,7 +423,10 @@ qsizetype HttpRequestParser::feed(const char *data, qsizetype size)
             }
             if (!complete)
                 return pos;
-            m_line.clear();
+            if (!m_line.isEmpty()) {
+                fail(400, "chunk data not followed by CRLF");
+                return pos;
+            }
             m_state = State::ChunkSize;
             break;
         }

@@ -8,6 +8,8 @@
 #include <QStandardPaths>
 #include <QVariant>
 
+#include <chrono>
+
 using namespace Qt::StringLiterals;
 
 namespace pingscope {
@@ -15,6 +17,8 @@ namespace pingscope {
 namespace {
 
 std::atomic<quint64> s_connectionCounter{0};
+
+constexpr qint64 kWalRestartBytes = 64 * 1024 * 1024;
 
 QString nextConnectionName(const char *role)
 {
@@ -266,6 +270,7 @@ std::unique_ptr<Store> Store::open(const QString &path, QString *error)
             *error = u"%1: %2"_s.arg(path, err);
         return nullptr;
     }
+    store->m_checkpointThread = std::thread([s] { s->runCheckpointer(); });
     return store;
 }
 
@@ -278,7 +283,9 @@ bool Store::initialise(QString *error)
     // WAL with synchronous=NORMAL: a commit is in the OS before the answer is sent, so it
     // survives the process being killed; only a power loss can take the last commits.
     for (const auto &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
-                               u"PRAGMA temp_store=MEMORY"_s, u"PRAGMA cache_size=-16000"_s}) {
+                               u"PRAGMA temp_store=MEMORY"_s, u"PRAGMA cache_size=-16000"_s,
+                               u"PRAGMA wal_autocheckpoint=0"_s,
+                               u"PRAGMA journal_size_limit=67108864"_s}) {
         if (!q.exec(pragma)) {
             if (error)
                 *error = sqlError(q);
@@ -344,11 +351,51 @@ Store::~Store()
 {
     {
         std::lock_guard lock(m_mutex);
+        m_checkpointStop = true;
+    }
+    m_checkpointWake.notify_all();
+    if (m_checkpointThread.joinable())
+        m_checkpointThread.join();
+    {
+        std::lock_guard lock(m_mutex);
         m_stop = true;
     }
     m_wake.notify_all();
     if (m_thread.joinable())
-        m_thread.join();
+        m_thread.join(); // the writer checkpoints and truncates the WAL as it closes
+}
+
+void Store::runCheckpointer()
+{
+    const QString name = nextConnectionName("checkpoint");
+    QString err;
+    if (!openConnection(name, m_path, false, &err)) {
+        QSqlDatabase::removeDatabase(name);
+        return;
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        QSqlQuery q(db);
+        std::unique_lock lock(m_mutex);
+        while (!m_checkpointStop) {
+            // Every 4,000 records or every 250 ms with anything new, whichever comes first.
+            m_checkpointWake.wait_for(lock, std::chrono::milliseconds(250),
+                                      [this] { return m_checkpointStop || m_sinceCheckpoint >= 4000; });
+            if (m_checkpointStop || m_sinceCheckpoint == 0)
+                continue;
+            m_sinceCheckpoint = 0;
+            lock.unlock();
+            // PASSIVE: copies what it can without blocking the writer or readers.
+            q.exec(u"PRAGMA wal_checkpoint(PASSIVE)"_s);
+            q.finish();
+            lock.lock();
+        }
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
 }
 
 void Store::setWriteHandler(WriteHandler handler)
@@ -433,6 +480,14 @@ void Store::run()
                     m_nextId = firstId;
                 } else {
                     m_committed += static_cast<qint64>(results.size());
+                    bool wake = false;
+                    {
+                        std::lock_guard lock(m_mutex);
+                        m_sinceCheckpoint += static_cast<qint64>(results.size());
+                        wake = m_sinceCheckpoint >= 4000;
+                    }
+                    if (wake)
+                        m_checkpointWake.notify_one();
                     Q_EMIT recordsCommitted(firstId, m_nextId - 1);
                 }
                 if (handler)
@@ -495,10 +550,18 @@ void Store::run()
             if (inTransaction)
                 commitPending(firstId);
             batch.clear();
+            // Under a steady stream of commits the passive checkpoints never find the WAL idle,
+            // so it would grow without end. Past a size, restart it here, between batches: the
+            // checkpointer has already copied most of it, so this is short.
+            if (QFileInfo(m_path + u"-wal"_s).size() > kWalRestartBytes) {
+                QSqlQuery q(db);
+                q.exec(u"PRAGMA wal_checkpoint(RESTART)"_s);
+            }
         }
     }
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        QSqlQuery(db).exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s);
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);

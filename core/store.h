@@ -73,6 +73,7 @@ private:
     explicit Store(QString path);
     bool initialise(QString *error);
     void run();
+    void runCheckpointer();
 
     struct Item
     {
@@ -91,6 +92,13 @@ private:
     std::deque<Item> m_queue;
     bool m_stop = false;
     std::thread m_thread;
+    // Checkpoints copy the WAL into the database file and sync it. They run on their own
+    // thread and connection, so that a commit (and the answers waiting on it) never waits
+    // for one.
+    std::thread m_checkpointThread;
+    std::condition_variable m_checkpointWake;
+    bool m_checkpointStop = false;
+    qint64 m_sinceCheckpoint = 0; // records committed since the last checkpoint (m_mutex)
     qint64 m_nextId = 1;
     std::atomic<qint64> m_committed{0};
 };

@@ -55,7 +55,23 @@ private Q_SLOTS:
     void chunkedBodyOverLimit();
     void headerOrderAndCaseKept();
     void idleAndReset();
+    void headerLimitDoesNotDependOnSplitting();
 };
+
+void TestHttpParser::headerLimitDoesNotDependOnSplitting()
+{
+    // Found by the fuzzer: lines that arrived in several pieces were undercounted, so a header
+    // section over the limit passed when sent byte by byte.
+    HttpRequestParser::Limits limits;
+    limits.maxHeaderBytes = 256;
+    const QByteArray bytes = "GET / HTTP/1.1\r\nHost: h\r\nA: " + QByteArray(200, 'a') + "\r\nB: " +
+                             QByteArray(100, 'b') + "\r\n\r\n";
+    for (qsizetype step : {qsizetype(0), qsizetype(1), qsizetype(3), qsizetype(50)}) {
+        const Outcome o = run(bytes, step, limits);
+        QCOMPARE(o.state, State::Error);
+        QCOMPARE(o.status, 431);
+    }
+}
 
 void TestHttpParser::valid_data()
 {
@@ -192,6 +208,12 @@ void TestHttpParser::errors_data()
     for (int i = 0; i < 200; ++i)
         many += "X-" + QByteArray::number(i) + ": v\r\n";
     QTest::addRow("too many headers") << many + "\r\n" << 431;
+    QTest::addRow("two hosts") << QByteArray("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") << 400;
+    QTest::addRow("chunked on http/1.0")
+        << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
+    // Found by the fuzzer: a stray byte before the LF that ends chunk data was dropped.
+    QTest::addRow("byte before LF after chunk data")
+        << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\n0\r\n\r\n") << 400;
 }
 
 void TestHttpParser::errors()
