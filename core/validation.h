@@ -1,0 +1,106 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <memory>
+
+namespace pingscope {
+
+// One schema violation, as the pipeline's validator would report it.
+struct ValidationError
+{
+    QString pointer;    // RFC 6901 JSON pointer of the instance, "" for the root
+    QString schemaPath; // keyword location in the schema, e.g. "/properties/metrics/.../minimum"
+    QString keyword;    // "minimum", "required", "type", "pattern", "additionalProperties", ...
+    QString message;    // plain words: "`metrics.counter.app.clicks` is -3, below the minimum 0"
+};
+
+struct SchemaLoadError
+{
+    QString path;   // the schema file (or folder) that failed
+    QString reason; // why, in words
+};
+
+class CompiledSchema; // valijson schema + where it came from; defined in validation.cpp
+
+// Every schema Pingscope knows: the bundled set (resources, always present unless disabled)
+// and any number of user trees in the mozilla-pipeline-schemas layout
+// (<root>/schemas/<namespace>/<docType>/<docType>.<docVersion>.schema.json, or <root> being the
+// "schemas" folder itself). A user tree overrides the bundled copy of the same schema; later
+// trees override earlier ones.
+//
+// Threading: immutable after load(); share it read-only between threads (std::shared_ptr).
+class SchemaRegistry
+{
+public:
+    ~SchemaRegistry();
+
+    static std::shared_ptr<const SchemaRegistry> load(const QStringList &userRoots, bool includeBundled,
+                                                      QList<SchemaLoadError> *errors);
+
+    // nullptr when there is no such schema.
+    const CompiledSchema *find(const QString &ns, const QString &docType, const QString &docVersion) const;
+    // Where the schema of this key came from ("bundled:glean/glean/glean.1" or a file path).
+    QString sourceOf(const QString &ns, const QString &docType, const QString &docVersion) const;
+    qsizetype size() const;
+    const QStringList &roots() const; // user roots in use, in order
+
+private:
+    SchemaRegistry();
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+// The result of checking one decoded document.
+struct ValidationOutcome
+{
+    enum class Kind { Valid, Invalid, NoSchema };
+    Kind kind = Kind::NoSchema;
+    QString schemaKey;  // "namespace/docType/docVersion" of the schema used; empty when none
+    QString schemaSource;
+    QString note;       // e.g. "no schema for org-example-app/custom-ping; checked against the
+                        // generic Glean schema glean/glean/glean.1"; or, for NoSchema, what was
+                        // looked for and where
+    QList<ValidationError> errors; // every error, not only the first
+};
+
+// Checks documents against a registry. Routing:
+//  - generic URLs: namespace/docType/docVersion as given;
+//  - telemetry: docVersion is the body's top-level "version" (else "v"), given by the caller;
+//  - when the namespace has no schema for docType/docVersion (and is not "telemetry"): a document
+//    with "ping_info" or "client_info" is checked against glean/glean/glean.1; one with neither
+//    but sent by a Glean SDK (`fromGleanSdk`: X-Telemetry-Agent starts with "Glean/") against
+//    glean/glean/glean-min.1; `note` says so ("no schema for org-example-app/custom-ping;
+//    checked against the generic Glean schema glean.1");
+//  - otherwise NoSchema, naming what was looked for and where.
+//
+// Threading: one Validator per thread (valijson's validator is not thread-safe); reuse it.
+class Validator
+{
+public:
+    explicit Validator(std::shared_ptr<const SchemaRegistry> registry);
+    ~Validator();
+    Validator(const Validator &) = delete;
+    Validator &operator=(const Validator &) = delete;
+
+    ValidationOutcome validate(const QString &ns, const QString &docType, const QString &docVersion,
+                               const nlohmann::json &document, bool fromGleanSdk = false);
+    // Against one explicit schema (for `pingscope validate --schema FILE`).
+    ValidationOutcome validateAgainst(const CompiledSchema &schema, const nlohmann::json &document);
+
+    const std::shared_ptr<const SchemaRegistry> &registry() const { return m_registry; }
+
+private:
+    std::shared_ptr<const SchemaRegistry> m_registry;
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+// Compiles one schema file on its own; `draft` 0 = from its "$schema", else 4, 6 or 7.
+std::unique_ptr<CompiledSchema> compileSchemaFile(const QString &path, int draft, QString *error);
+
+} // namespace pingscope
