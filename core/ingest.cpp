@@ -68,6 +68,63 @@ void derivePayloadFields(PingRecord &rec, const json &doc)
     }
 }
 
+bool isTag(QStringView s)
+{
+    if (s.isEmpty() || s.size() > 20)
+        return false;
+    for (QChar c : s)
+        if (!(c.isDigit() || (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || c == u'-'))
+            return false;
+    return true;
+}
+
+bool isGleanPingName(QStringView s)
+{
+    if (s.isEmpty() || s.size() > 30 || !(s[0] >= u'a' && s[0] <= u'z'))
+        return false;
+    for (QChar c : s)
+        if (!((c >= u'a' && c <= u'z') || c.isDigit() || c == u'-'))
+            return false;
+    return true;
+}
+
+void warn(json &warnings, const char *kind, const QString &message)
+{
+    warnings.push_back({{"kind", kind}, {"message", toStd(message)}});
+}
+
+// Warnings that depend on this request alone. Those that depend on earlier pings (duplicate
+// docId, seq gaps) are added by the store, which sees pings in order.
+void perPingWarnings(const PingRecord &rec, bool gleanPing, json &warnings)
+{
+    if (!rec.debugId.isNull() && !isTag(rec.debugId))
+        warn(warnings, "debug-tag",
+             u"X-Debug-ID \"%1\" does not match [a-zA-Z0-9-]{1,20}: the Debug Ping Viewer will not "
+             u"show it"_s.arg(rec.debugId.left(100)));
+    if (!rec.sourceTags.isNull()) {
+        const QStringList tags = rec.sourceTags.split(u',');
+        if (tags.size() > 5)
+            warn(warnings, "source-tags",
+                 u"X-Source-Tags has %1 tags; at most 5 are allowed"_s.arg(tags.size()));
+        for (const QString &t : tags)
+            if (!isTag(t.trimmed()))
+                warn(warnings, "source-tags",
+                     u"source tag \"%1\" does not match [a-zA-Z0-9-]{1,20}"_s.arg(t.trimmed().left(100)));
+    }
+    if (gleanPing && !rec.docType.isEmpty() && !isGleanPingName(rec.docType))
+        warn(warnings, "ping-name",
+             u"Glean ping name \"%1\" does not match ^[a-z][a-z0-9-]{0,29}$"_s.arg(rec.docType.left(100)));
+    if (rec.dateMs > 0) {
+        const qint64 skewMs = rec.dateMs - rec.receivedAtUs / 1000;
+        if (qAbs(skewMs) > 5 * 60 * 1000)
+            warn(warnings, "date-skew",
+                 u"the Date header (%1) is %2 minutes %3 the time the request was received: the "
+                 u"client's clock is off"_s.arg(rec.dateHeader)
+                     .arg(qAbs(skewMs) / 60000)
+                     .arg(skewMs > 0 ? u"ahead of"_s : u"behind"_s));
+    }
+}
+
 } // namespace
 
 qint64 parseDateHeader(const QString &value)
@@ -143,6 +200,7 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options)
     }
 
     QString verdictName;
+    bool gleanPing = rec.telemetryAgent.startsWith(u"Glean/"_s);
     if (!sp.isValid()) {
         verdictName = QString::fromUtf16(verdict::BadPath);
         errors.push_back({{"kind", "path"}, {"message", toStd(sp.problem)}});
@@ -186,6 +244,8 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options)
             JsonParseError pe;
             if (parseJson(decoded, doc, pe)) {
                 derivePayloadFields(rec, doc);
+                gleanPing = gleanPing || (rec.ns != u"telemetry" && doc.is_object() &&
+                                          (doc.contains("ping_info") || doc.contains("client_info")));
                 rec.payload = std::move(decoded);
             } else {
                 if (verdictName.isEmpty())
@@ -208,6 +268,10 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options)
     rec.verdict = verdictName.isEmpty() ? QString::fromUtf16(verdict::Parsed) : verdictName;
     rec.errorCount = static_cast<int>(errors.size());
     rec.errorsJson = QByteArray::fromStdString(errors.dump());
+    json warnings = json::array();
+    perPingWarnings(rec, gleanPing, warnings);
+    rec.warningCount = static_cast<int>(warnings.size());
+    rec.warningsJson = QByteArray::fromStdString(warnings.dump());
     rec.headers = std::move(raw.headers);
     rec.body = std::move(raw.body);
     return rec;

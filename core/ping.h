@@ -48,7 +48,10 @@ struct PingRecord
     QString verdict;
     int errorCount = 0;
     QByteArray errorsJson = "[]";   // [{"kind":..., "message":..., ...}]
-    QByteArray warningsJson = "[]";
+    QByteArray warningsJson = "[]"; // [{"kind":..., "message":...}]; not part of the verdict
+    int warningCount = 0;
+    QString schemaKey;  // namespace/docType/docVersion of the schema used, when validated
+    QString schemaNote; // how the schema was chosen, when it was not the obvious one
 
     QString debugId, sourceTags, userAgent, telemetryAgent, contentEncoding, contentType;
     QString dateHeader;

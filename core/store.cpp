@@ -8,6 +8,8 @@
 #include <QStandardPaths>
 #include <QVariant>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 
 using namespace Qt::StringLiterals;
@@ -30,7 +32,8 @@ const QString kSummaryColumns = u"id, received_at_us, method, path, query, peer,
                                 u"app_build_id, status_code, verdict, error_count, errors, warnings, "
                                 u"debug_id, source_tags, user_agent, telemetry_agent, "
                                 u"content_encoding, content_type, date_header, date_ms, body_bytes, "
-                                u"decoded_bytes, body_truncated, client_id, seq"_s;
+                                u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note"_s;
+constexpr int kSummaryColumnCount = 35;
 
 // Each step takes the schema from version N-1 to N. Version 0 is an empty file.
 const char *const kMigrations[] = {
@@ -51,6 +54,10 @@ const char *const kMigrations[] = {
     " client_id TEXT NOT NULL, seq INTEGER NOT NULL);"
     "CREATE TABLE ping_data (id INTEGER PRIMARY KEY, headers BLOB NOT NULL, body BLOB NOT NULL,"
     " payload BLOB NOT NULL);",
+    // 2: warnings counted, and which schema a ping was checked against.
+    "ALTER TABLE pings ADD COLUMN warning_count INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE pings ADD COLUMN schema_key TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE pings ADD COLUMN schema_note TEXT NOT NULL DEFAULT '';",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::SchemaVersion);
@@ -138,6 +145,10 @@ void bindRecord(QSqlQuery &q, const PingRecord &r)
     q.bindValue(i++, r.bodyTruncated ? 1 : 0);
     q.bindValue(i++, text(r.clientId));
     q.bindValue(i++, r.seq);
+    q.bindValue(i++, r.warningCount);
+    q.bindValue(i++, text(r.schemaKey));
+    q.bindValue(i++, text(r.schemaNote));
+    Q_ASSERT(i == kSummaryColumnCount);
 }
 
 // Reads the summary columns (kSummaryColumns order) of the current row.
@@ -177,6 +188,9 @@ PingRecord readSummary(const QSqlQuery &q)
     r.bodyTruncated = q.value(i++).toInt() != 0;
     r.clientId = q.value(i++).toString();
     r.seq = q.value(i++).toLongLong();
+    r.warningCount = q.value(i++).toInt();
+    r.schemaKey = q.value(i++).toString();
+    r.schemaNote = q.value(i++).toString();
     return r;
 }
 
@@ -344,7 +358,96 @@ bool Store::initialise(QString *error)
         return false;
     }
     m_nextId = q.value(0).toLongLong() + 1;
+    q.finish();
+    return loadOrderState(error);
+}
+
+namespace {
+
+size_t seqKey(const PingRecord &r)
+{
+    return qHash(r.clientId + u'\n' + r.ns + u'\n' + r.docType);
+}
+
+} // namespace
+
+bool Store::loadOrderState(QString *error)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.exec(u"SELECT id, doc_id, client_id, namespace, doctype, seq FROM pings "
+                u"WHERE verdict <> 'refused' ORDER BY id"_s)) {
+        if (error)
+            *error = sqlError(q);
+        return false;
+    }
+    PingRecord r;
+    while (q.next()) {
+        const qint64 id = q.value(0).toLongLong();
+        const QString docId = q.value(1).toString();
+        if (!docId.isEmpty() && !m_docIds.contains(qHash(docId)))
+            m_docIds.insert(qHash(docId), id);
+        r.clientId = q.value(2).toString();
+        r.ns = q.value(3).toString();
+        r.docType = q.value(4).toString();
+        const qint64 seq = q.value(5).toLongLong();
+        if (seq >= 0 && !r.clientId.isEmpty())
+            m_lastSeq.insert(seqKey(r), seq);
+    }
     return true;
+}
+
+void Store::addOrderWarnings(PingRecord &rec)
+{
+    if (rec.verdict == QStringView(verdict::Refused))
+        return;
+    nlohmann::json added = nlohmann::json::array();
+    if (!rec.docId.isEmpty()) {
+        const size_t h = qHash(rec.docId);
+        if (const auto it = m_docIds.constFind(h); it != m_docIds.cend()) {
+            added.push_back({{"kind", "duplicate-doc-id"},
+                             {"message", u"docId %1 was already received (ping #%2): the pipeline drops "
+                                         u"documents whose docId it has seen"_s.arg(rec.docId)
+                                             .arg(*it)
+                                             .toStdString()}});
+        } else {
+            m_docIds.insert(h, rec.id);
+        }
+    }
+    if (rec.seq >= 0 && !rec.clientId.isEmpty()) {
+        const size_t key = seqKey(rec);
+        if (const auto it = m_lastSeq.find(key); it != m_lastSeq.end()) {
+            const qint64 last = *it;
+            QString message;
+            if (rec.seq == last)
+                message = u"ping_info.seq %1 repeats the previous %2 ping's from this client (a re-send or "
+                          u"a cloned profile)"_s.arg(rec.seq).arg(rec.docType);
+            else if (rec.seq > last + 1)
+                message = u"ping_info.seq jumped from %1 to %2: %3 %4 ping(s) from this client are missing"_s
+                              .arg(last)
+                              .arg(rec.seq)
+                              .arg(rec.seq - last - 1)
+                              .arg(rec.docType);
+            else if (rec.seq < last)
+                message = u"ping_info.seq went back from %1 to %2 (a re-send, a cloned profile or reset "
+                          u"client data)"_s.arg(last)
+                              .arg(rec.seq);
+            if (!message.isEmpty())
+                added.push_back({{"kind", "seq"}, {"message", message.toStdString()}});
+            *it = rec.seq;
+        } else {
+            m_lastSeq.insert(key, rec.seq);
+        }
+    }
+    if (added.empty())
+        return;
+    nlohmann::json all = nlohmann::json::parse(rec.warningsJson.begin(), rec.warningsJson.end(), nullptr, false);
+    if (!all.is_array())
+        all = nlohmann::json::array();
+    for (auto &w : added)
+        all.push_back(std::move(w));
+    rec.warningCount = static_cast<int>(all.size());
+    rec.warningsJson = QByteArray::fromStdString(all.dump());
 }
 
 Store::~Store()
@@ -447,7 +550,7 @@ void Store::run()
         QSqlQuery insertPing(db);
         QSqlQuery insertData(db);
         insertPing.prepare(u"INSERT INTO pings (%1) VALUES (%2)"_s.arg(
-            kSummaryColumns, QStringList(32, u"?"_s).join(u',')));
+            kSummaryColumns, QStringList(kSummaryColumnCount, u"?"_s).join(u',')));
         insertData.prepare(u"INSERT INTO ping_data (id, headers, body, payload) VALUES (?,?,?,?)"_s);
 
         std::deque<Item> batch;
@@ -513,6 +616,8 @@ void Store::run()
                                 err = sqlError(q);
                             db.rollback();
                         } else {
+                            m_docIds.clear();
+                            m_lastSeq.clear();
                             Q_EMIT cleared();
                         }
                     }
@@ -527,6 +632,7 @@ void Store::run()
                 }
                 PingRecord &rec = item.record;
                 rec.id = m_nextId;
+                addOrderWarnings(rec);
                 bindRecord(insertPing, rec);
                 insertData.bindValue(0, rec.id);
                 insertData.bindValue(1, blob(encodeHeaders(rec.headers)));

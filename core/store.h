@@ -2,6 +2,7 @@
 
 #include "ping.h"
 
+#include <QHash>
 #include <QLockFile>
 #include <QObject>
 #include <QString>
@@ -40,7 +41,7 @@ class Store : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     ~Store() override;
 
@@ -74,6 +75,8 @@ private:
     bool initialise(QString *error);
     void run();
     void runCheckpointer();
+    bool loadOrderState(QString *error);
+    void addOrderWarnings(PingRecord &record);
 
     struct Item
     {
@@ -100,6 +103,10 @@ private:
     bool m_checkpointStop = false;
     qint64 m_sinceCheckpoint = 0; // records committed since the last checkpoint (m_mutex)
     qint64 m_nextId = 1;
+    // What the order-dependent warnings need (writer thread only): docIds seen (by hash) with
+    // the id that first had them, and the last ping_info.seq per client, namespace and ping.
+    QHash<size_t, qint64> m_docIds;
+    QHash<size_t, qint64> m_lastSeq;
     std::atomic<qint64> m_committed{0};
 };
 

@@ -67,7 +67,54 @@ private Q_SLOTS:
     void refusedKeepsReason();
     void dateHeader_data();
     void dateHeader();
+    void warnings_data();
+    void warnings();
 };
+
+void TestIngest::warnings_data()
+{
+    QTest::addColumn<QList<HttpHeader>>("headers");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QStringList>("kinds");
+    const QByteArray glean = "/submit/org-example-app/custom/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c";
+    const QByteArray now = QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date).toLatin1();
+    QTest::addRow("clean") << QList<HttpHeader>{{"X-Debug-ID", "ok-tag-1"}, {"X-Source-Tags", "a,b-c"}} << glean
+                           << QStringList();
+    QTest::addRow("debug tag with underscore") << QList<HttpHeader>{{"X-Debug-ID", "my_tag"}} << glean
+                                               << QStringList{u"debug-tag"_s};
+    QTest::addRow("debug tag too long") << QList<HttpHeader>{{"X-Debug-ID", QByteArray(21, 'a')}} << glean
+                                        << QStringList{u"debug-tag"_s};
+    QTest::addRow("six source tags") << QList<HttpHeader>{{"X-Source-Tags", "a,b,c,d,e,f"}} << glean
+                                     << QStringList{u"source-tags"_s};
+    QTest::addRow("bad source tag") << QList<HttpHeader>{{"X-Source-Tags", "ok,not ok"}} << glean
+                                    << QStringList{u"source-tags"_s};
+    QTest::addRow("bad glean ping name")
+        << QList<HttpHeader>{} << QByteArray("/submit/org-example-app/Custom_Ping/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c")
+        << QStringList{u"ping-name"_s};
+    QTest::addRow("date far off") << QList<HttpHeader>{{"Date", "Mon, 23 Nov 2020 02:19:25 GMT"}} << glean
+                                  << QStringList{u"date-skew"_s};
+}
+
+void TestIngest::warnings()
+{
+    QFETCH(QList<HttpHeader>, headers);
+    QFETCH(QByteArray, path);
+    QFETCH(QStringList, kinds);
+    RawSubmission raw;
+    raw.method = "POST";
+    raw.path = path;
+    raw.headers = headers;
+    raw.body = "{\"ping_info\":{\"seq\":1},\"client_info\":{\"client_id\":\"c\"}}";
+    raw.receivedAtUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+    const PingRecord r = ingestSubmission(raw, {});
+    const auto w = nlohmann::json::parse(r.warningsJson.begin(), r.warningsJson.end());
+    QStringList got;
+    for (const auto &e : w)
+        got << QString::fromStdString(e.at("kind").get<std::string>());
+    QCOMPARE(got, kinds);
+    QCOMPARE(r.warningCount, kinds.size());
+    QCOMPARE(r.verdict, u"parsed"_s); // warnings never change the verdict
+}
 
 void TestIngest::gunzipPlainIsNotGzip()
 {

@@ -9,6 +9,8 @@
 
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+
 using namespace pingscope;
 using namespace Qt::StringLiterals;
 
@@ -49,7 +51,99 @@ private Q_SLOTS:
     void headerEncoding();
     void migratesFromVersionZero();
     void oneWriterPerFile();
+    void orderWarnings();
+    void migratesFromVersionOne();
 };
+
+void TestStore::orderWarnings()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    auto ping = [](const QString &docId, qint64 seq) {
+        PingRecord r = sample(1);
+        r.docId = docId;
+        r.seq = seq;
+        r.clientId = u"client-a"_s;
+        r.docType = u"baseline"_s;
+        r.verdict = u"parsed"_s;
+        return r;
+    };
+    QString err;
+    {
+        auto store = Store::open(path, &err);
+        store->enqueue(ping(u"d1"_s, 0), 0);
+        store->enqueue(ping(u"d2"_s, 1), 0);
+        store->enqueue(ping(u"d2"_s, 1), 0); // re-sent: duplicate docId, repeated seq
+        store->enqueue(ping(u"d3"_s, 4), 0); // 2 missing
+        store->flush();
+    }
+    auto store = Store::open(path, &err); // the state survives a reopen
+    store->enqueue(ping(u"d1"_s, 2), 0);  // duplicate docId of #1, seq went back
+    store->flush();
+    StoreReader reader(path);
+    auto kinds = [&](qint64 id) {
+        const auto r = reader.get(id);
+        QStringList k;
+        for (const auto &w : nlohmann::json::parse(r->warningsJson.begin(), r->warningsJson.end()))
+            k << QString::fromStdString(w.at("kind").get<std::string>());
+        return k;
+    };
+    QCOMPARE(kinds(1), QStringList());
+    QCOMPARE(kinds(2), QStringList());
+    QCOMPARE(kinds(3), (QStringList{u"duplicate-doc-id"_s, u"seq"_s}));
+    QCOMPARE(kinds(4), QStringList{u"seq"_s});
+    QVERIFY(reader.get(4)->warningsJson.contains("2 baseline ping(s) from this client are missing"));
+    QCOMPARE(kinds(5), (QStringList{u"duplicate-doc-id"_s, u"seq"_s}));
+    QVERIFY(reader.get(5)->warningsJson.contains("went back from 4 to 2"));
+    QCOMPARE(reader.get(5)->warningCount, 2);
+}
+
+void TestStore::migratesFromVersionOne()
+{
+    // A store written by the first release (schema version 1) opens, keeps its rows and gains
+    // the version 2 columns.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"v1.pingscope"_s);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v1"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"CREATE TABLE pings (id INTEGER PRIMARY KEY, received_at_us INTEGER NOT NULL,"
+                       " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, peer TEXT NOT NULL,"
+                       " namespace TEXT NOT NULL, doctype TEXT NOT NULL, doc_version TEXT NOT NULL,"
+                       " doc_id TEXT NOT NULL, app_name TEXT NOT NULL, app_version TEXT NOT NULL,"
+                       " app_channel TEXT NOT NULL, app_build_id TEXT NOT NULL,"
+                       " status_code INTEGER NOT NULL, verdict TEXT NOT NULL, error_count INTEGER NOT NULL,"
+                       " errors TEXT NOT NULL, warnings TEXT NOT NULL,"
+                       " debug_id TEXT NOT NULL, source_tags TEXT NOT NULL, user_agent TEXT NOT NULL,"
+                       " telemetry_agent TEXT NOT NULL, content_encoding TEXT NOT NULL, content_type TEXT NOT NULL,"
+                       " date_header TEXT NOT NULL, date_ms INTEGER NOT NULL,"
+                       " body_bytes INTEGER NOT NULL, decoded_bytes INTEGER NOT NULL, body_truncated INTEGER NOT NULL,"
+                       " client_id TEXT NOT NULL, seq INTEGER NOT NULL)"_s));
+        QVERIFY(q.exec(u"CREATE TABLE ping_data (id INTEGER PRIMARY KEY, headers BLOB NOT NULL, body BLOB NOT NULL,"
+                       " payload BLOB NOT NULL)"_s));
+        QVERIFY(q.exec(u"INSERT INTO pings VALUES (7, 1, 'POST', '/submit/a/b/1/x', '', 'p', 'a', 'b', '1', 'x',"
+                       " '', '', '', '', 200, 'parsed', 0, '[]', '[]', 'tag', '', '', '', '', '', '', 0, 2, 2, 0,"
+                       " '', -1)"_s));
+        QVERIFY(q.exec(u"INSERT INTO ping_data VALUES (7, 'Host: h\r\n', '{}', '{}')"_s));
+        QVERIFY(q.exec(u"PRAGMA user_version=1"_s));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v1"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    QVERIFY2(store, qPrintable(err));
+    store->enqueue(sample(8), 0);
+    store->flush();
+    StoreReader reader(path);
+    const auto old = reader.get(7);
+    QVERIFY(old);
+    QCOMPARE(old->debugId, u"tag"_s);
+    QCOMPARE(old->warningCount, 0);
+    QCOMPARE(old->schemaKey, QString(u""_s));
+    QCOMPARE(reader.list({}).front().id, 8);
+}
 
 void TestStore::oneWriterPerFile()
 {
