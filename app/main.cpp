@@ -1,9 +1,11 @@
 #include "engine.h"
 #include "mainwindow.h"
 #include "options.h"
+#include "validatecli.h"
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QSettings>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -76,6 +78,14 @@ int runHeadless(QCoreApplication &app, const AppOptions &opts)
     std::printf("Pingscope %s capturing on %s\n", PINGSCOPE_VERSION, qPrintable(engine.endpointUrl()));
     std::printf("store: %s\n", qPrintable(engine.store()->path()));
     std::printf("query API: %s/pingscope/v1/pings\n", qPrintable(engine.endpointUrl()));
+    if (const auto schemas = engine.schemas())
+        std::printf("schemas: %lld loaded%s%s\n", static_cast<long long>(schemas->size()),
+                    schemas->roots().isEmpty() ? "" : " from ",
+                    qPrintable(schemas->roots().join(u", "_s)));
+    else
+        std::printf("schemas: validation off\n");
+    for (const auto &e : engine.schemaLoadErrors())
+        std::fprintf(stderr, "schema not loaded: %s: %s\n", qPrintable(e.path), qPrintable(e.reason));
     std::fflush(stdout);
     installQuitOnSignals(app);
     const int rc = app.exec();
@@ -91,6 +101,10 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(u"pingscope"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(PINGSCOPE_VERSION));
 
+    if (argc >= 2 && QByteArrayView(argv[1]) == "validate") {
+        QCoreApplication app(argc, argv);
+        return runValidateCommand(app.arguments().mid(1));
+    }
     if (wantsConsoleOnly(argc, argv)) {
         // Without a GUI there is nothing to integrate with GLib's main loop; Qt's own event
         // dispatcher costs less per socket event.
@@ -111,6 +125,9 @@ int main(int argc, char **argv)
         return exitCode;
     warnAboutListenAddress(opts);
     installQuitOnSignals(app);
+    // Schema folders chosen in the window are remembered; --schemas on the command line wins.
+    if (opts.engine.schemaRoots.isEmpty())
+        opts.engine.schemaRoots = QSettings().value(u"schemaRoots"_s).toStringList();
     MainWindow window(opts.engine);
     window.show();
     return app.exec();

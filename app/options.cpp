@@ -27,7 +27,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         u"what is wrong with it.\n\n"
         u"Point a debug build at the endpoint: Glean SDK serverEndpoint \"http://127.0.0.1:9464\", "
         u"Firefox prefs telemetry.fog.test.localhost_port=9464 and "
-        u"toolkit.telemetry.server=\"http://127.0.0.1:9464\"."_s);
+        u"toolkit.telemetry.server=\"http://127.0.0.1:9464\".\n\n"
+        u"Offline: pingscope validate [--schemas DIR]... [--json] [--expect-from-name] PATH... "
+        u"(see pingscope validate --help)."_s);
     p.addHelpOption();
     p.addVersionOption();
     const QCommandLineOption headless(u"headless"_s,
@@ -70,8 +72,17 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     const QCommandLineOption threads(u"ingest-threads"_s,
                                      u"Number of decoding threads (default: cores - 1, at least 1)."_s,
                                      u"N"_s, u"0"_s);
+    const QCommandLineOption schemas(u"schemas"_s,
+                                     u"A mozilla-pipeline-schemas checkout (or its schemas/ folder) to "
+                                     u"validate against. Repeatable; a later tree overrides an earlier one "
+                                     u"and the schemas built into Pingscope."_s,
+                                     u"DIR"_s);
+    const QCommandLineOption noBundled(u"no-bundled-schemas"_s,
+                                       u"Use only the --schemas trees, not the schemas built into Pingscope."_s);
+    const QCommandLineOption noValidation(u"no-validation"_s,
+                                          u"Do not check pings against schemas (verdict \"parsed\")."_s);
     p.addOptions({headless, port, listen, db, maxBody, maxDecoded, requestTimeout, idleTimeout,
-                  faultStatus, threads});
+                  faultStatus, threads, schemas, noBundled, noValidation});
 
     if (!p.parse(arguments)) {
         printErr(p.errorText() + u"\nTry 'pingscope --help'."_s);
@@ -150,6 +161,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         return false;
     }
     e.ingestThreads = static_cast<int>(v);
+    e.schemaRoots = p.values(schemas);
+    e.bundledSchemas = !p.isSet(noBundled);
+    e.validate = !p.isSet(noValidation);
     return true;
 }
 

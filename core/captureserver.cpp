@@ -205,7 +205,7 @@ void CaptureServer::deliver(const std::vector<WriteResult> &results)
 QueryApi *CaptureServer::api()
 {
     if (!m_api)
-        m_api = std::make_unique<QueryApi>(m_store);
+        m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors);
     return m_api.get();
 }
 

@@ -3,6 +3,7 @@
 #include "httpparser.h"
 #include "ping.h"
 #include "store.h"
+#include "validation.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -53,6 +54,12 @@ public:
     ~CaptureServer() override;
 
     void setSubmissionHandler(SubmissionHandler handler) { m_submit = std::move(handler); }
+    // For the query API's /pingscope/v1/schemas.
+    void setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors)
+    {
+        m_schemas = std::move(schemas);
+        m_schemaErrors = std::move(errors);
+    }
 
     bool listen(QString *error);
     quint16 port() const;
@@ -83,6 +90,8 @@ private:
     quint64 m_nextConnectionId = 1;
     SubmissionHandler m_submit;
     std::unique_ptr<QueryApi> m_api;
+    std::shared_ptr<const SchemaRegistry> m_schemas;
+    QList<SchemaLoadError> m_schemaErrors;
 };
 
 // One client connection. Answers go out in request order (pipelining), each once its record

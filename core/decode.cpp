@@ -118,6 +118,28 @@ qsizetype firstInvalidUtf8(QByteArrayView bytes)
     return -1;
 }
 
+int jsonNestingDepth(QByteArrayView text)
+{
+    int depth = 0, deepest = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            deepest = qMax(deepest, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error)
 {
     try {

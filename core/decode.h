@@ -31,6 +31,12 @@ struct JsonParseError
     QString message;
 };
 
+// The deepest nesting of arrays and objects in JSON text (a byte scan, no parse). Parsing and
+// validation are iterative, but printing a document recurses once per level, so deep documents
+// are shown as text.
+int jsonNestingDepth(QByteArrayView text);
+inline constexpr int kMaxPrintableDepth = 1000;
+
 // Parses JSON; on failure fills `error` and returns false. Never throws.
 bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error);
 

@@ -33,6 +33,10 @@ void Ingestor::push(RawSubmission &&raw, quint64 ticket)
 
 void Ingestor::run()
 {
+    // valijson's validator state is per thread: each worker has its own, reused for every ping.
+    std::unique_ptr<Validator> validator;
+    if (m_options.schemas)
+        validator = std::make_unique<Validator>(m_options.schemas);
     for (;;) {
         Job job;
         {
@@ -43,7 +47,7 @@ void Ingestor::run()
             job = std::move(m_queue.front());
             m_queue.pop_front();
         }
-        m_store->enqueue(ingestSubmission(std::move(job.raw), m_options), job.ticket);
+        m_store->enqueue(ingestSubmission(std::move(job.raw), m_options, validator.get()), job.ticket);
     }
 }
 
@@ -61,15 +65,19 @@ bool Engine::start(const EngineOptions &options, QString *error)
 {
     stop();
     m_options = options;
+    m_schemaErrors.clear();
+    if (options.validate && !options.ingest.schemas)
+        m_options.ingest.schemas = SchemaRegistry::load(options.schemaRoots, options.bundledSchemas, &m_schemaErrors);
     m_store = Store::open(options.dbPath, error);
     if (!m_store)
         return false;
     int threads = options.ingestThreads;
     if (threads <= 0)
         threads = qMax(1, QThread::idealThreadCount() - 1);
-    m_ingestor = std::make_unique<Ingestor>(m_store.get(), options.ingest, threads);
+    m_ingestor = std::make_unique<Ingestor>(m_store.get(), m_options.ingest, threads);
 
     auto *server = new CaptureServer(options.capture, m_store.get());
+    server->setSchemaInfo(m_options.ingest.schemas, m_schemaErrors);
     Ingestor *ingestor = m_ingestor.get();
     server->setSubmissionHandler(
         [ingestor](RawSubmission &&raw, quint64 ticket) { ingestor->push(std::move(raw), ticket); });

@@ -3,6 +3,7 @@
 #include "captureserver.h"
 #include "ingest.h"
 #include "store.h"
+#include "validation.h"
 
 #include <QObject>
 #include <QThread>
@@ -48,6 +49,9 @@ struct EngineOptions
     CaptureConfig capture;
     IngestOptions ingest;
     int ingestThreads = 0; // 0: one fewer than the cores, at least one
+    bool validate = true;        // check pings against schemas
+    QStringList schemaRoots;     // user schema trees (mozilla-pipeline-schemas layout)
+    bool bundledSchemas = true;  // the schemas compiled into Pingscope
 };
 
 // The whole GUI-free capture pipeline: CaptureServer (own thread) -> Ingestor (workers) ->
@@ -67,6 +71,8 @@ public:
     quint16 port() const { return m_port; }
     QString endpointUrl() const;
     Store *store() const { return m_store.get(); }
+    const QList<SchemaLoadError> &schemaLoadErrors() const { return m_schemaErrors; }
+    std::shared_ptr<const SchemaRegistry> schemas() const { return m_options.ingest.schemas; }
     const EngineOptions &options() const { return m_options; }
 
 private:
@@ -77,6 +83,7 @@ private:
     CaptureServer *m_server = nullptr;
     std::mutex m_serverMutex; // guards m_server for the store's writer thread
     quint16 m_port = 0;
+    QList<SchemaLoadError> m_schemaErrors;
 };
 
 } // namespace pingscope

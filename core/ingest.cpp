@@ -2,6 +2,7 @@
 
 #include "decode.h"
 #include "submitpath.h"
+#include "validation.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -155,7 +156,7 @@ qint64 parseDateHeader(const QString &value)
     return 0;
 }
 
-PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options)
+PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Validator *validator)
 {
     PingRecord rec;
     rec.receivedAtUs = raw.receivedAtUs;
@@ -247,6 +248,30 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options)
                 gleanPing = gleanPing || (rec.ns != u"telemetry" && doc.is_object() &&
                                           (doc.contains("ping_info") || doc.contains("client_info")));
                 rec.payload = std::move(decoded);
+                if (validator && verdictName.isEmpty()) {
+                    const ValidationOutcome v =
+                        validator->validate(rec.ns, rec.docType, rec.docVersion, doc,
+                                            rec.telemetryAgent.startsWith(u"Glean/"_s));
+                    rec.schemaKey = v.schemaKey;
+                    rec.schemaNote = v.note;
+                    switch (v.kind) {
+                    case ValidationOutcome::Kind::Valid:
+                        verdictName = QString::fromUtf16(verdict::Valid);
+                        break;
+                    case ValidationOutcome::Kind::NoSchema:
+                        verdictName = QString::fromUtf16(verdict::NoSchema);
+                        break;
+                    case ValidationOutcome::Kind::Invalid:
+                        verdictName = QString::fromUtf16(verdict::Invalid);
+                        for (const ValidationError &e : v.errors)
+                            errors.push_back({{"kind", "schema"},
+                                              {"pointer", toStd(e.pointer)},
+                                              {"schema_path", toStd(e.schemaPath)},
+                                              {"keyword", toStd(e.keyword)},
+                                              {"message", toStd(e.message)}});
+                        break;
+                    }
+                }
             } else {
                 if (verdictName.isEmpty())
                     verdictName = QString::fromUtf16(verdict::NotJson);

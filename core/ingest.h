@@ -3,17 +3,23 @@
 #include "ping.h"
 
 #include <functional>
+#include <memory>
 
 namespace pingscope {
+
+class SchemaRegistry;
+class Validator;
 
 struct IngestOptions
 {
     qint64 maxDecodedBytes = 64 * 1024 * 1024; // gunzip output cap (gzip bombs)
+    std::shared_ptr<const SchemaRegistry> schemas; // null: no schema validation (verdict "parsed")
 };
 
 // Decodes and describes one request: gunzip (by magic bytes), UTF-8 check, JSON parse,
-// URL routing and header fields. Pure and thread-safe; the ingest workers call it.
-PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options);
+// URL routing, header fields, and (with a validator) the schema verdict. Thread-safe as long
+// as each thread passes its own Validator.
+PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Validator *validator = nullptr);
 
 // Parses an HTTP-date (RFC 7231, also RFC 850 and asctime forms) or an ISO-8601 date-time
 // into ms since the epoch; 0 when it is neither.

@@ -10,11 +10,21 @@ namespace pingscope {
 
 // Verdict names as stored and served by the query API.
 namespace verdict {
-inline constexpr char16_t Parsed[] = u"parsed";
+inline constexpr char16_t Parsed[] = u"parsed"; // JSON, not checked against a schema
+inline constexpr char16_t Valid[] = u"valid";
+inline constexpr char16_t Invalid[] = u"invalid";
+inline constexpr char16_t NoSchema[] = u"no-schema";
 inline constexpr char16_t NotJson[] = u"not-json";
 inline constexpr char16_t BadEncoding[] = u"bad-encoding";
 inline constexpr char16_t BadPath[] = u"bad-path";
 inline constexpr char16_t Refused[] = u"refused";
+
+// A verdict that says the ping is broken (the pipeline would reject or drop it); "parsed",
+// "valid" and "no-schema" are not.
+inline bool isProblem(QStringView v)
+{
+    return v != QStringView(Parsed) && v != QStringView(Valid) && v != QStringView(NoSchema);
+}
 } // namespace verdict
 
 // One request as the capture server received it, before any decoding. A value type: it is

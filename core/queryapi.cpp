@@ -1,6 +1,7 @@
 #include "queryapi.h"
 
 #include "captureserver.h"
+#include "decode.h"
 #include "submitpath.h"
 
 #include <QDateTime>
@@ -107,14 +108,25 @@ json detailJson(const PingRecord &r)
     for (const auto &h : r.headers)
         headers.push_back({s(QString::fromLatin1(h.name)), s(QString::fromLatin1(h.value))});
     j["headers"] = std::move(headers);
-    j["payload"] = r.payload.isEmpty() ? json(nullptr) : parsedOrEmpty(r.payload, nullptr);
+    if (r.payload.isEmpty()) {
+        j["payload"] = nullptr;
+    } else if (const int depth = jsonNestingDepth(r.payload); depth > kMaxPrintableDepth) {
+        j["payload"] = nullptr;
+        j["payload_text"] = r.payload.toStdString();
+        j["payload_note"] = u"the payload is nested %1 levels deep; it is given as text"_s.arg(depth).toStdString();
+    } else {
+        j["payload"] = parsedOrEmpty(r.payload, nullptr);
+    }
     j["body_base64"] = r.body.toBase64().toStdString();
     j["errors"] = parsedOrEmpty(r.errorsJson, json::array());
     j["warnings"] = parsedOrEmpty(r.warningsJson, json::array());
     return j;
 }
 
-QueryApi::QueryApi(Store *store) : m_store(store) {}
+QueryApi::QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> schemaErrors)
+    : m_store(store), m_schemas(std::move(schemas)), m_schemaErrors(std::move(schemaErrors))
+{
+}
 
 QueryApi::~QueryApi() = default;
 
@@ -136,6 +148,23 @@ QByteArray QueryApi::handle(const HttpRequest &req, bool close)
     }
     if (!path.startsWith("/pingscope/"))
         return httpResponse(404, "text/plain; charset=utf-8", "not found\n", close);
+    if (path == "/pingscope/v1/schemas") {
+        if (req.method != "GET")
+            return errorResponse(405, u"use GET"_s, close);
+        json errors = json::array();
+        for (const auto &e : m_schemaErrors)
+            errors.push_back({{"path", s(e.path)}, {"reason", s(e.reason)}});
+        json roots = json::array();
+        if (m_schemas)
+            for (const auto &r : m_schemas->roots())
+                roots.push_back(s(r));
+        return jsonResponse(200,
+                            json{{"validation", m_schemas != nullptr},
+                                 {"count", m_schemas ? m_schemas->size() : 0},
+                                 {"roots", roots},
+                                 {"load_errors", errors}},
+                            close);
+    }
     if (!m_store)
         return errorResponse(503, u"no store is open"_s, close);
     if (!m_reader) {

@@ -2,6 +2,7 @@
 
 #include "httpparser.h"
 #include "store.h"
+#include "validation.h"
 
 #include <memory>
 
@@ -14,7 +15,8 @@ namespace pingscope {
 class QueryApi
 {
 public:
-    explicit QueryApi(Store *store);
+    explicit QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas = {},
+                      QList<SchemaLoadError> schemaErrors = {});
     ~QueryApi();
 
     // Returns complete HTTP response bytes.
@@ -23,6 +25,8 @@ public:
 private:
     Store *m_store;
     std::unique_ptr<StoreReader> m_reader;
+    std::shared_ptr<const SchemaRegistry> m_schemas;
+    QList<SchemaLoadError> m_schemaErrors;
 };
 
 // JSON forms shared by the API and the command line.

@@ -13,6 +13,8 @@ namespace pingscope {
 // One schema violation, as the pipeline's validator would report it.
 struct ValidationError
 {
+    // `pointer` names the value at fault: for "required" and other keywords about an object as a
+    // whole, the object; for a property that is not allowed or has a bad name, that property.
     QString pointer;    // RFC 6901 JSON pointer of the instance, "" for the root
     QString schemaPath; // keyword location in the schema, e.g. "/properties/metrics/.../minimum"
     QString keyword;    // "minimum", "required", "type", "pattern", "additionalProperties", ...
@@ -25,7 +27,31 @@ struct SchemaLoadError
     QString reason; // why, in words
 };
 
-class CompiledSchema; // valijson schema + where it came from; defined in validation.cpp
+// One compiled schema: valijson constraints plus Pingscope's own for the keywords valijson 1.0
+// gets wrong or makes unsafe (pattern, patternProperties, format, type, subschema structure),
+// and where it came from. Immutable after compilation; share it read-only between threads.
+// (Defined here rather than only forward-declared so that callers can destroy the
+// std::unique_ptr that compileSchemaFile returns.)
+class CompiledSchema
+{
+public:
+    ~CompiledSchema();
+    CompiledSchema(const CompiledSchema &) = delete;
+    CompiledSchema &operator=(const CompiledSchema &) = delete;
+
+    // "<namespace>/<folder>/<docType>.<docVersion>", the file's place in the tree
+    // ("glean/glean/glean-min.1"); empty for a standalone file.
+    const QString &key() const;
+    const QString &source() const; // "bundled:glean/glean/glean.1" or the file path
+    int draft() const; // 4, 6 or 7, from "$schema" (draft-06 runs on valijson's draft-7 rules)
+
+    struct Private; // implementation detail (validation.cpp)
+    explicit CompiledSchema(std::unique_ptr<Private> d);
+    const Private &data() const { return *d; }
+
+private:
+    std::unique_ptr<Private> d;
+};
 
 // Every schema Pingscope knows: the bundled set (resources, always present unless disabled)
 // and any number of user trees in the mozilla-pipeline-schemas layout
@@ -42,7 +68,9 @@ public:
     static std::shared_ptr<const SchemaRegistry> load(const QStringList &userRoots, bool includeBundled,
                                                       QList<SchemaLoadError> *errors);
 
-    // nullptr when there is no such schema.
+    // nullptr when there is no such schema. docType and docVersion are those of the file name
+    // <docType>.<docVersion>.schema.json, as in URLs; the generic Glean schemas are
+    // ("glean", "glean", "1") and ("glean", "glean-min", "1").
     const CompiledSchema *find(const QString &ns, const QString &docType, const QString &docVersion) const;
     // Where the schema of this key came from ("bundled:glean/glean/glean.1" or a file path).
     QString sourceOf(const QString &ns, const QString &docType, const QString &docVersion) const;
@@ -50,6 +78,7 @@ public:
     const QStringList &roots() const; // user roots in use, in order
 
 private:
+    friend class Validator; // reads where schemas were looked for, for NoSchema notes
     SchemaRegistry();
     struct Private;
     std::unique_ptr<Private> d;
@@ -60,7 +89,8 @@ struct ValidationOutcome
 {
     enum class Kind { Valid, Invalid, NoSchema };
     Kind kind = Kind::NoSchema;
-    QString schemaKey;  // "namespace/docType/docVersion" of the schema used; empty when none
+    QString schemaKey;  // the schema used, as its place in the tree (CompiledSchema::key()):
+                        // "telemetry/main/main.4", "glean/glean/glean.1"; empty when none
     QString schemaSource;
     QString note;       // e.g. "no schema for org-example-app/custom-ping; checked against the
                         // generic Glean schema glean/glean/glean.1"; or, for NoSchema, what was

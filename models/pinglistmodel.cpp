@@ -40,8 +40,10 @@ QVariant PingListModel::data(const QModelIndex &index, int role) const
     case ReceivedUsRole:
         return r.receivedAtUs;
     case Qt::ForegroundRole:
-        if (index.column() == Verdict && r.verdict != u"parsed" && r.verdict != u"valid")
+        if (index.column() == Verdict && verdict::isProblem(r.verdict))
             return QColor(0xc0, 0x1c, 0x28);
+        if (index.column() == Verdict && r.verdict == QStringView(verdict::NoSchema))
+            return QColor(0xa0, 0x5a, 0x00);
         return {};
     case Qt::ToolTipRole:
         if (index.column() == DocId)
@@ -102,7 +104,7 @@ void PingListModel::prepend(const std::vector<PingRecord> &records)
         const PingRecord &p = *it;
         m_rows.push_back(Row{p.id, p.receivedAtUs, p.ns, p.docType, p.docVersion, p.verdict, p.debugId,
                              p.docId, p.bodyBytes, p.decodedBytes, p.errorCount});
-        if (p.verdict != u"parsed" && p.verdict != u"valid")
+        if (verdict::isProblem(p.verdict))
             ++m_problemCount;
     }
     endInsertRows();

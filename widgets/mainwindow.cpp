@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
+#include "decode.h"
 #include "pinglistmodel.h"
+#include "schemadialog.h"
 #include "store.h"
 
 #include <QApplication>
@@ -12,6 +14,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -48,6 +51,11 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     bar->addSeparator();
     m_counts = new QLabel(this);
     bar->addWidget(m_counts);
+    bar->addSeparator();
+    auto *schemas = bar->addAction(tr("Schemas…"));
+    connect(schemas, &QAction::triggered, this, &MainWindow::chooseSchemas);
+    m_schemaStatus = new QLabel(this);
+    bar->addWidget(m_schemaStatus);
 
     m_model = new PingListModel(this);
     m_table = new QTableView(this);
@@ -110,6 +118,8 @@ MainWindow::~MainWindow()
 
 void MainWindow::startEngine(const EngineOptions &options)
 {
+    m_options = options;
+    m_reader.reset();
     QString error;
     if (!m_engine->start(options, &error)) {
         m_startError = error;
@@ -125,6 +135,17 @@ void MainWindow::startEngine(const EngineOptions &options)
         return;
     }
     m_endpoint->setText(tr("Capturing on <b>%1</b>").arg(m_engine->endpointUrl()));
+    if (const auto registry = m_engine->schemas()) {
+        const auto &errors = m_engine->schemaLoadErrors();
+        m_schemaStatus->setText(errors.isEmpty()
+                                    ? tr("%n schema(s)", nullptr, int(registry->size()))
+                                    : tr("%n schema(s), %1 failed to load", nullptr, int(registry->size()))
+                                          .arg(errors.size()));
+        m_schemaStatus->setToolTip(registry->roots().isEmpty() ? tr("Built-in schemas only")
+                                                               : registry->roots().join(u'\n'));
+    } else {
+        m_schemaStatus->setText(tr("validation off"));
+    }
     statusBar()->showMessage(tr("Store: %1").arg(m_engine->store()->path()));
     m_reader = std::make_unique<StoreReader>(m_engine->store()->path());
     connect(m_engine->store(), &Store::recordsCommitted, this, &MainWindow::scheduleRefresh,
@@ -168,7 +189,9 @@ void MainWindow::showSelected()
     const auto rec = m_reader->get(id);
     if (!rec)
         return;
-    if (!rec->payload.isEmpty()) {
+    if (!rec->payload.isEmpty() && jsonNestingDepth(rec->payload) > kMaxPrintableDepth) {
+        m_payload->setPlainText(QString::fromUtf8(rec->payload));
+    } else if (!rec->payload.isEmpty()) {
         const auto doc = nlohmann::json::parse(rec->payload.begin(), rec->payload.end(), nullptr, false);
         m_payload->setPlainText(doc.is_discarded() ? QString::fromUtf8(rec->payload)
                                                    : QString::fromStdString(doc.dump(2)));
@@ -178,17 +201,45 @@ void MainWindow::showSelected()
                                     .arg(QString::fromLatin1(rec->body.left(4096).toHex(' '))));
     }
     QString problems = tr("Verdict: %1\nHTTP status answered: %2\n").arg(rec->verdict).arg(rec->statusCode);
-    const auto errors = nlohmann::json::parse(rec->errorsJson.begin(), rec->errorsJson.end(), nullptr, false);
-    if (errors.is_array()) {
-        for (const auto &e : errors)
-            problems += u"\n• "_s + QString::fromStdString(e.value("message", std::string()));
-    }
+    if (!rec->schemaKey.isEmpty())
+        problems += tr("Schema: %1\n").arg(rec->schemaKey);
+    if (!rec->schemaNote.isEmpty())
+        problems += rec->schemaNote + u'\n';
+    auto list = [&](const QByteArray &text, const QString &title) {
+        const auto items = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+        if (!items.is_array() || items.empty())
+            return;
+        problems += u'\n' + title.arg(items.size()) + u'\n';
+        for (const auto &e : items) {
+            const QString pointer = QString::fromStdString(e.value("pointer", std::string()));
+            problems += u"• "_s + (pointer.isEmpty() ? QString() : pointer + u"  "_s) +
+                        QString::fromStdString(e.value("message", std::string())) + u'\n';
+        }
+    };
+    list(rec->errorsJson, tr("Errors (%1):"));
+    list(rec->warningsJson, tr("Warnings (%1):"));
     m_errors->setPlainText(problems);
     QString headers = u"%1 %2%3\n\n"_s.arg(rec->method, rec->path,
                                             rec->query.isEmpty() ? QString() : u'?' + rec->query);
     for (const auto &h : rec->headers)
         headers += QString::fromLatin1(h.name) + u": "_s + QString::fromLatin1(h.value) + u'\n';
     m_headers->setPlainText(headers);
+}
+
+void MainWindow::chooseSchemas()
+{
+    const auto registry = m_engine->schemas();
+    SchemaDialog dialog(m_options.schemaRoots, m_engine->schemaLoadErrors(), registry ? registry->size() : 0, this);
+    if (dialog.exec() != QDialog::Accepted || dialog.roots() == m_options.schemaRoots)
+        return;
+    EngineOptions options = m_options;
+    options.schemaRoots = dialog.roots();
+    options.ingest.schemas.reset();
+    options.capture.port = m_engine->port() ? m_engine->port() : options.capture.port;
+    QSettings().setValue(u"schemaRoots"_s, options.schemaRoots);
+    // Restart capture with the new schemas (same store, same port).
+    m_engine->stop();
+    startEngine(options);
 }
 
 void MainWindow::clearAll()

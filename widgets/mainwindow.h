@@ -37,6 +37,7 @@ private:
     void showSelected();
     void clearAll();
     void updateStatus();
+    void chooseSchemas();
 
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<StoreReader> m_reader;
@@ -48,6 +49,8 @@ private:
     QPlainTextEdit *m_headers = nullptr;
     QLabel *m_endpoint = nullptr;
     QLabel *m_counts = nullptr;
+    QLabel *m_schemaStatus = nullptr;
+    EngineOptions m_options;
     QTimer *m_refreshTimer = nullptr;
     QString m_startError;
 };

@@ -156,7 +156,7 @@ QList<CapturedRequest> loadCapturedRequests()
     return out;
 }
 
-TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest)
+TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest, bool validate)
 {
     EngineOptions opts;
     opts.dbPath = dbPath();
@@ -165,6 +165,7 @@ TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest)
     opts.capture = config;
     opts.ingest = ingest;
     opts.ingestThreads = 1;
+    opts.validate = validate;
     m_ok = m_engine.start(opts, &m_error);
 }
 

@@ -1,3 +1,8 @@
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -13,6 +18,9 @@ private Q_SLOTS:
     void usageErrorsExit2();
     void headlessPrintsEndpointAndStopsOnSigterm();
     void busyPortIsAClearError();
+    void validateExamplesAsNamed();
+    void validateJsonOutput();
+    void validateSchemaFileAndExitCodes();
 
 private:
     QString bin() const { return qEnvironmentVariable("PINGSCOPE_BIN"); }
@@ -76,6 +84,101 @@ void TestCli::busyPortIsAClearError()
     QVERIFY(second.readAllStandardError().contains("cannot listen"));
     first.terminate();
     QVERIFY(first.waitForFinished(10000));
+}
+
+namespace {
+
+struct Run
+{
+    int code = -1;
+    QByteArray out, err;
+};
+
+Run runPingscope(const QString &bin, const QStringList &args)
+{
+    QProcess p;
+    p.start(bin, args);
+    Run r;
+    if (!p.waitForFinished(120000))
+        return r;
+    r.code = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+const QString kShared = QStringLiteral(PINGSCOPE_SHARED_DIR);
+
+} // namespace
+
+void TestCli::validateExamplesAsNamed()
+{
+    // Every example of the real pipeline schemas gets the verdict its name says.
+    const Run r = runPingscope(bin(), {u"validate"_s, u"--schemas"_s, kShared + u"/pipeline-schemas"_s,
+                                       u"--expect-from-name"_s, kShared + u"/pipeline-schemas/validation"_s});
+    QVERIFY2(r.code == 0, r.out.right(3000).constData());
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    const auto m = QRegularExpression(u"^(\\d+) passed, 0 failed$"_s).match(QString::fromUtf8(lines.last()));
+    QVERIFY2(m.hasMatch(), lines.last().constData());
+    QVERIFY(m.captured(1).toInt() >= 100);
+}
+
+void TestCli::validateJsonOutput()
+{
+    QTemporaryDir dir;
+    // A Glean ping with two independent errors, routed by its content to the generic schema.
+    QFile f(dir.filePath(u"ping.json"_s));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"ping_info": {"seq": "one", "start_time": "2019-03-29T09:50-04:00",
+                "end_time": "2019-03-29T09:53-04:00"},
+                "client_info": {"telemetry_sdk_build": "1", "first_run_date": "2019-03-29-04:00",
+                "app_build": "1", "app_display_version": "1", "architecture": "x86_64", "os": "Linux",
+                "os_version": "6", "app_channel": "nightly"},
+                "metrics": {"counter": {"app.clicks": "three"}}})");
+    f.close();
+    const Run r = runPingscope(bin(), {u"validate"_s, u"--json"_s, f.fileName()});
+    QCOMPARE(r.code, 1);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed()).object();
+    QCOMPARE(o.value(u"verdict"_s).toString(), u"invalid"_s);
+    QVERIFY(o.value(u"note"_s).toString().contains(u"glean"_s));
+    QStringList pointers;
+    for (const auto &e : o.value(u"errors"_s).toArray())
+        pointers << e.toObject().value(u"pointer"_s).toString();
+    QVERIFY2(pointers.contains(u"/ping_info/seq"_s), qPrintable(pointers.join(u' ')));
+    QVERIFY2(pointers.contains(u"/metrics/counter/app.clicks"_s), qPrintable(pointers.join(u' ')));
+}
+
+void TestCli::validateSchemaFileAndExitCodes()
+{
+    QTemporaryDir dir;
+    auto write = [&](const QString &name, const QByteArray &text) {
+        QFile f(dir.filePath(name));
+        f.open(QIODevice::WriteOnly);
+        f.write(text);
+        return f.fileName();
+    };
+    const QString schema = write(u"s.json"_s, R"({"$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object", "required": ["a"], "properties": {"a": {"type": "integer", "minimum": 0}}})");
+    const QString good = write(u"good.json"_s, R"({"a": 1})");
+    const QString bad = write(u"bad.json"_s, R"({"a": -1})");
+    const QString notJson = write(u"broken.json"_s, "{\"a\": ");
+    QCOMPARE(runPingscope(bin(), {u"validate"_s, u"--schema"_s, schema, good}).code, 0);
+    const Run r = runPingscope(bin(), {u"validate"_s, u"--schema"_s, schema, good, bad, notJson});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.out.contains("bad.json: invalid"));
+    QVERIFY(r.out.contains("broken.json: not-json"));
+    QVERIFY(r.out.contains("line 1"));
+    QCOMPARE(runPingscope(bin(), {u"validate"_s}).code, 2);
+    QCOMPARE(runPingscope(bin(), {u"validate"_s, dir.filePath(u"missing.json"_s)}).code, 2);
+    QCOMPARE(runPingscope(bin(), {u"validate"_s, u"--schema"_s, notJson, good}).code, 2);
+    QCOMPARE(runPingscope(bin(), {u"validate"_s, u"--draft"_s, u"5"_s, good}).code, 2);
+    // A valid example whose name says it must fail is reported and exits 1.
+    QDir(dir.path()).mkpath(u"validation/glean"_s);
+    QFile::copy(kShared + u"/sample-pings/glean-docs-baseline.json"_s,
+                dir.filePath(u"validation/glean/glean.1.sample.fail.json"_s));
+    const Run e = runPingscope(bin(), {u"validate"_s, u"--expect-from-name"_s, dir.filePath(u"validation"_s)});
+    QCOMPARE(e.code, 1);
+    QVERIFY2(e.out.contains("0 passed, 1 failed"), e.out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

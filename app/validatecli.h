@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QStringList>
+
+namespace pingscope {
+
+// `pingscope validate ...`: checks files and folders of pings offline. Returns the exit code:
+// 0 everything as expected, 1 not, 2 usage or schema load errors.
+int runValidateCommand(const QStringList &arguments);
+
+} // namespace pingscope
