@@ -1971,8 +1971,11 @@ ValidationOutcome Validator::validate(const QString &ns, const QString &docType,
         const QString fallbackType = fallback.chopped(2); // "glean" or "glean-min"
         if (const CompiledSchema *schema = reg->find(u"glean"_s, fallbackType, u"1"_s)) {
             ValidationOutcome out = validateAgainst(*schema, document);
-            out.note = u"no schema for %1; checked against the generic Glean schema %2"_s.arg(
-                wanted, schema->key());
+            out.note = ns.isEmpty() && docType.isEmpty()
+                           ? u"a Glean ping of unknown application and ping type: checked against the "
+                             u"generic Glean schema %1"_s.arg(schema->key())
+                           : u"no schema for %1; checked against the generic Glean schema %2"_s.arg(
+                                 wanted, schema->key());
             return out;
         }
     }

@@ -94,6 +94,7 @@ private Q_SLOTS:
     void tlsHandshakeExplained();
     void faultStatusAnswersButStores();
     void healthAndIndex();
+    void hostilePayloadsThroughTheWholePipeline();
 
 private:
     std::unique_ptr<TestEngine> m_engine;
@@ -483,6 +484,38 @@ void TestCaptureServer::healthAndIndex()
     QCOMPARE(r.status, 200);
     QVERIFY(r.body.contains("/submit/"));
     QCOMPARE(storedCount(*m_engine), 0);
+}
+
+void TestCaptureServer::hostilePayloadsThroughTheWholePipeline()
+{
+    // Untrusted pings, with schema validation on: a 1,000,000-character url metric under the
+    // Glean url pattern, 100,000 levels of nesting, a 1 MiB key. Each is answered, stored, and
+    // readable through the query API.
+    TestEngine e(CaptureConfig{}, IngestOptions{}, true);
+    QVERIFY(e.ok());
+    const QByteArray info = R"("ping_info": {"seq": 1, "start_time": "2026-11-23T02:19:24+00:00",
+        "end_time": "2026-11-23T02:19:25+00:00"}, "client_info": {"telemetry_sdk_build": "1",
+        "app_build": "1", "app_display_version": "1", "architecture": "x", "os": "Linux",
+        "os_version": "6", "first_run_date": "2026-11-23+00:00"})";
+    const QByteArray longUrl = "{" + info + R"(, "metrics": {"url": {"app.page": "https://example.com/)" +
+                               QByteArray(1'000'000, 'a') + "\"}}}";
+    const QByteArray deep = "{" + info + R"(, "metrics": {"object": {"app.deep": )" + QByteArray(100'000, '[') +
+                            QByteArray(100'000, ']') + "}}}";
+    const QByteArray bigKey = "{" + info + R"(, "extra": {")" + QByteArray(1024 * 1024, 'k') + "\": 1}}";
+    for (const QByteArray &body : {longUrl, deep, bigKey}) {
+        const HttpResponse r = exchange(e.port(), post(body), 20000);
+        QCOMPARE(r.status, 200);
+        const QByteArray id = r.header("X-Pingscope-Id");
+        const HttpResponse d = exchange(e.port(), buildRequest("GET", "/pingscope/v1/pings/" + id, {}, {}, false), 20000);
+        QCOMPARE(d.status, 200);
+        QVERIFY(d.body.contains("\"verdict\""));
+    }
+    StoreReader reader(e.dbPath());
+    QCOMPARE(reader.count(), 3);
+    const auto url = reader.get(1);
+    QVERIFY2(url->verdict == u"valid"_s || url->verdict == u"invalid"_s, qPrintable(url->verdict));
+    const auto deepRec = reader.get(2);
+    QVERIFY(deepRec->verdict == u"valid"_s || deepRec->verdict == u"invalid"_s);
 }
 
 QTEST_GUILESS_MAIN(TestCaptureServer)
