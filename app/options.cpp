@@ -109,6 +109,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         const qint64 v = p.value(o).toLongLong(&ok);
         if (!ok || v < min || v > max) {
             printErr(u"--%1 must be a number from %2 to %3"_s.arg(o.names().constLast()).arg(min).arg(max));
+            exitCode = 2;
             return false;
         }
         outValue = v;
@@ -117,10 +118,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     qint64 v = 0;
     out.headless = p.isSet(headless);
     auto &e = out.engine;
-    if (!number(port, 0, 65535, v)) {
-        exitCode = 2;
+    if (!number(port, 0, 65535, v))
         return false;
-    }
     e.capture.port = static_cast<quint16>(v);
     if (!e.capture.address.setAddress(p.value(listen))) {
         printErr(u"--listen: '%1' is not an IP address"_s.arg(p.value(listen)));
@@ -129,37 +128,25 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     }
     out.listenWarning = !e.capture.address.isLoopback();
     e.dbPath = p.isSet(db) ? p.value(db) : Store::defaultPath();
-    if (!number(maxBody, 1, qint64(1) << 31, v)) {
-        exitCode = 2;
+    if (!number(maxBody, 1, qint64(1) << 31, v))
         return false;
-    }
     e.capture.maxBody = v;
-    if (!number(maxDecoded, 1024, qint64(1) << 32, v)) {
-        exitCode = 2;
+    if (!number(maxDecoded, 1024, qint64(1) << 32, v))
         return false;
-    }
     e.ingest.maxDecodedBytes = v;
-    if (!number(requestTimeout, 1, 3600, v)) {
-        exitCode = 2;
+    if (!number(requestTimeout, 1, 3600, v))
         return false;
-    }
     e.capture.requestTimeoutMs = static_cast<int>(v * 1000);
-    if (!number(idleTimeout, 1, 86400, v)) {
-        exitCode = 2;
+    if (!number(idleTimeout, 1, 86400, v))
         return false;
-    }
     e.capture.idleTimeoutMs = static_cast<int>(v * 1000);
     if (p.isSet(faultStatus)) {
-        if (!number(faultStatus, 200, 599, v)) {
-            exitCode = 2;
-            return false;
-        }
+        if (!number(faultStatus, 200, 599, v))
+        return false;
         e.capture.faultStatus = static_cast<int>(v);
     }
-    if (!number(threads, 0, 64, v)) {
-        exitCode = 2;
+    if (!number(threads, 0, 64, v))
         return false;
-    }
     e.ingestThreads = static_cast<int>(v);
     e.schemaRoots = p.values(schemas);
     e.bundledSchemas = !p.isSet(noBundled);

@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <zlib.h>
+
 using namespace Qt::StringLiterals;
 
 namespace pingscope::test {
@@ -94,6 +96,21 @@ HttpResponse exchange(quint16 port, const QByteArray &bytes, int timeoutMs)
     s.write(bytes);
     s.waitForBytesWritten(timeoutMs);
     return readResponse(s, timeoutMs);
+}
+
+QByteArray gzip(const QByteArray &data)
+{
+    z_stream zs{};
+    deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+    QByteArray out(static_cast<qsizetype>(deflateBound(&zs, static_cast<uLong>(data.size()))), '\0');
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    zs.next_out = reinterpret_cast<Bytef *>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(static_cast<qsizetype>(zs.total_out));
+    deflateEnd(&zs);
+    return out;
 }
 
 QByteArray buildRequest(const QByteArray &method, const QByteArray &target,

@@ -32,6 +32,9 @@ HttpResponse readResponse(QTcpSocket &socket, int timeoutMs = 5000);
 // Connects to 127.0.0.1:port, sends `bytes`, reads one response.
 HttpResponse exchange(quint16 port, const QByteArray &bytes, int timeoutMs = 5000);
 
+// gzip (RFC 1952) of `data`, as clients send it.
+QByteArray gzip(const QByteArray &data);
+
 QByteArray buildRequest(const QByteArray &method, const QByteArray &target,
                         const QList<HttpHeader> &headers, const QByteArray &body,
                         bool addContentLength = true);

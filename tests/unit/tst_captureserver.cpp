@@ -7,7 +7,6 @@
 
 #include <memory>
 #include <vector>
-#include <zlib.h>
 
 using namespace pingscope;
 using namespace pingscope::test;
@@ -16,21 +15,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QByteArray kPath = "/submit/org-example-app/custom/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c";
-
-QByteArray gzip(const QByteArray &data)
-{
-    z_stream zs{};
-    deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
-    QByteArray out(static_cast<qsizetype>(deflateBound(&zs, static_cast<uLong>(data.size()))), '\0');
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef *>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(static_cast<qsizetype>(zs.total_out));
-    deflateEnd(&zs);
-    return out;
-}
 
 QByteArray post(const QByteArray &body, const QList<HttpHeader> &headers = {}, const QByteArray &path = kPath)
 {
