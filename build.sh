@@ -12,7 +12,7 @@ preset="${PINGSCOPE_PRESET:-$([ "${CI:-}" = true ] && echo ci || echo dev)}"
 # Debian 12 packages only; nothing is downloaded by the build itself.
 packages=(
   g++ cmake make pkg-config
-  qt6-base-dev qt6-charts-dev libqt6sql6-sqlite qt6-qpa-plugins
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libqt6sql6-sqlite qt6-qpa-plugins
   nlohmann-json3-dev libvalijson-dev zlib1g-dev
   fonts-dejavu-core
   desktop-file-utils appstream   # packaging checks in the test suite
