@@ -114,7 +114,18 @@ void TestDurability::killedMidLoadLosesNoAcknowledgedPing()
         }
     }
     QVERIFY(acked.size() >= 3000);
-    // Kill while requests are in flight, then collect answers that reached us before the kill.
+    // Kill while requests are in flight: queue a burst the server needs tens of milliseconds
+    // for, kill at once, then collect the answers that reached us before the kill.
+    for (auto &c : clients) {
+        QByteArray burst;
+        for (int i = 0; i < 64; ++i) {
+            const QString docId = u"00000000-0000-4000-8000-%1"_s.arg(++sent, 12, 10, QChar(u'0'));
+            burst += buildRequest("POST", "/submit/durability/test/1/" + docId.toLatin1(), {}, body);
+            c.inFlight.push_back(docId);
+        }
+        c.socket->write(burst);
+        c.socket->flush();
+    }
     ::kill(static_cast<pid_t>(child.processId()), SIGKILL);
     QVERIFY(child.waitForFinished(5000));
     qsizetype inFlightAtKill = 0;
