@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "examplecli.h"
 #include "mainwindow.h"
 #include "options.h"
 #include "validatecli.h"
@@ -104,6 +105,10 @@ int main(int argc, char **argv)
     if (argc >= 2 && QByteArrayView(argv[1]) == "validate") {
         QCoreApplication app(argc, argv);
         return runValidateCommand(app.arguments().mid(1));
+    }
+    if (argc >= 2 && QByteArrayView(argv[1]) == "export-example") {
+        QCoreApplication app(argc, argv);
+        return runExportExampleCommand(app.arguments().mid(1));
     }
     if (wantsConsoleOnly(argc, argv)) {
         // Without a GUI there is nothing to integrate with GLib's main loop; Qt's own event

@@ -29,7 +29,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         u"Firefox prefs telemetry.fog.test.localhost_port=9464 and "
         u"toolkit.telemetry.server=\"http://127.0.0.1:9464\".\n\n"
         u"Offline: pingscope validate [--schemas DIR]... [--json] [--expect-from-name] PATH... "
-        u"(see pingscope validate --help)."_s);
+        u"(see pingscope validate --help).\n"
+        u"Schema examples: pingscope export-example --db FILE --id N --to DIR --name NAME "
+        u"(see pingscope export-example --help)."_s);
     p.addHelpOption();
     p.addVersionOption();
     const QCommandLineOption headless(u"headless"_s,

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QStringList>
+
+namespace pingscope {
+
+// `pingscope export-example --db FILE --id N --to DIR --name NAME`: saves a stored ping as a
+// mozilla-pipeline-schemas validation example. Returns the exit code (0 written, 1 refused,
+// 2 usage).
+int runExportExampleCommand(const QStringList &arguments);
+
+} // namespace pingscope
