@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "connectdialog.h"
 #include "decode.h"
 #include "pinglistmodel.h"
 #include "schemadialog.h"
@@ -44,6 +45,13 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     connect(copy, &QAction::triggered, this, [this] {
         if (m_engine->isRunning())
             QApplication::clipboard()->setText(m_engine->endpointUrl());
+    });
+    auto *connectApp = bar->addAction(tr("Connect your app…"));
+    connect(connectApp, &QAction::triggered, this, [this] {
+        if (!m_engine->isRunning())
+            return;
+        ConnectDialog dialog(m_engine->endpointUrl(), m_engine->port(), this);
+        dialog.exec();
     });
     bar->addSeparator();
     auto *clear = bar->addAction(tr("Clear…"));

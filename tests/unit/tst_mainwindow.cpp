@@ -1,0 +1,95 @@
+#include "connectdialog.h"
+#include "mainwindow.h"
+#include "pinglistmodel.h"
+#include "testsupport.h"
+
+#include <QApplication>
+#include <QPlainTextEdit>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pingscope;
+using namespace pingscope::test;
+using namespace Qt::StringLiterals;
+
+// The window, offscreen: pings sent to its endpoint appear in the list, and selecting one
+// shows its payload and problems.
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void liveListAndDetail();
+    void connectSnippetsNameThePort();
+};
+
+void TestMainWindow::liveListAndDetail()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"w.pingscope"_s);
+    opts.capture.port = 0;
+    MainWindow window(opts);
+    window.show();
+    QVERIFY(window.engine()->isRunning());
+    QVERIFY(window.windowTitle().contains(u"w.pingscope"_s));
+    const quint16 port = window.engine()->port();
+    const QByteArray good = R"({"ping_info": {"seq": 0, "start_time": "2026-11-23T02:19:24+00:00",
+        "end_time": "2026-11-23T02:19:25+00:00"}, "client_info": {"telemetry_sdk_build": "1",
+        "app_build": "1", "app_display_version": "1", "architecture": "x", "os": "Linux",
+        "os_version": "6", "first_run_date": "2026-11-23+00:00"}})";
+    QByteArray bad = good;
+    bad.replace("\"seq\": 0", "\"seq\": \"zero\"");
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/org-example-app/baseline/1/00000000-0000-4000-8000-000000000001",
+                                         {{"X-Debug-ID", "w-test"}}, good))
+                 .status,
+             200);
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/org-example-app/baseline/1/00000000-0000-4000-8000-000000000002",
+                                         {}, bad))
+                 .status,
+             200);
+    PingListModel *model = window.pingModel();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 5000);
+    QCOMPARE(model->invalidCount(), 1);
+    // Newest on top: the invalid one; it is selected and its problems are listed with pointers.
+    auto *table = window.findChild<QTableView *>();
+    QVERIFY(table);
+    table->selectRow(0);
+    const auto texts = window.findChildren<QPlainTextEdit *>();
+    QString all;
+    for (auto *t : texts)
+        all += t->toPlainText();
+    QVERIFY2(all.contains(u"Verdict: invalid"_s), qPrintable(all.left(500)));
+    QVERIFY(all.contains(u"/ping_info/seq"_s));
+    QVERIFY(all.contains(u"should be an integer"_s));
+    table->selectRow(1);
+    all.clear();
+    for (auto *t : texts)
+        all += t->toPlainText();
+    QVERIFY(all.contains(u"Verdict: valid"_s));
+    QVERIFY(all.contains(u"X-Debug-ID: w-test"_s));
+    QVERIFY(all.contains(u"\"client_info\""_s));
+}
+
+void TestMainWindow::connectSnippetsNameThePort()
+{
+    const auto snippets = ConnectDialog::snippets(u"http://127.0.0.1:4321"_s, 4321);
+    QVERIFY(snippets.size() >= 6);
+    QStringList titles;
+    for (const auto &s : snippets) {
+        titles << s.title;
+        if (s.title != u"Tags"_s)
+            QVERIFY2(s.text.contains(u"4321"_s), qPrintable(s.title));
+    }
+    for (const auto &want : {u"Kotlin (Android)"_s, u"Swift (iOS)"_s, u"Rust"_s, u"Python"_s, u"Firefox"_s, u"Glean.js"_s})
+        QVERIFY(titles.contains(want));
+    const QString firefox = snippets[4].text;
+    QVERIFY(firefox.contains(u"telemetry.fog.test.localhost_port\", 4321"_s));
+    QVERIFY(firefox.contains(u"toolkit.telemetry.server\", \"http://127.0.0.1:4321\""_s));
+    ConnectDialog dialog(u"http://127.0.0.1:4321"_s, 4321);
+    QCOMPARE(dialog.findChild<QTabWidget *>()->count(), snippets.size());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
