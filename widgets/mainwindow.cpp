@@ -2,6 +2,7 @@
 
 #include "connectdialog.h"
 #include "decode.h"
+#include "exampledialog.h"
 #include "pinglistmodel.h"
 #include "schemadialog.h"
 #include "store.h"
@@ -60,6 +61,9 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_counts = new QLabel(this);
     bar->addWidget(m_counts);
     bar->addSeparator();
+    auto *saveExampleAction = bar->addAction(tr("Save as example…"));
+    saveExampleAction->setToolTip(tr("Save the selected pings as mozilla-pipeline-schemas validation examples"));
+    connect(saveExampleAction, &QAction::triggered, this, &MainWindow::saveAsExample);
     auto *schemas = bar->addAction(tr("Schemas…"));
     connect(schemas, &QAction::triggered, this, &MainWindow::chooseSchemas);
     m_schemaStatus = new QLabel(this);
@@ -69,7 +73,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_table = new QTableView(this);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -248,6 +252,26 @@ void MainWindow::chooseSchemas()
     // Restart capture with the new schemas (same store, same port).
     m_engine->stop();
     startEngine(options);
+}
+
+void MainWindow::saveAsExample()
+{
+    if (!m_reader)
+        return;
+    std::vector<PingRecord> pings;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        if (auto rec = m_reader->get(m_model->idAt(index.row())))
+            pings.push_back(std::move(*rec));
+    if (pings.empty()) {
+        QMessageBox::information(this, tr("Save as example"), tr("Select one or more pings first."));
+        return;
+    }
+    QSettings settings;
+    ExampleDialog dialog(std::move(pings), settings.value(u"exampleCheckout"_s).toString(), this);
+    if (dialog.exec() == QDialog::Accepted) {
+        settings.setValue(u"exampleCheckout"_s, dialog.checkoutDir());
+        statusBar()->showMessage(tr("Saved as schema example"), 5000);
+    }
 }
 
 void MainWindow::clearAll()

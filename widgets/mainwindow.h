@@ -38,6 +38,7 @@ private:
     void clearAll();
     void updateStatus();
     void chooseSchemas();
+    void saveAsExample();
 
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<StoreReader> m_reader;

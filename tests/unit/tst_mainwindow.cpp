@@ -1,9 +1,11 @@
 #include "connectdialog.h"
+#include "exampledialog.h"
 #include "mainwindow.h"
 #include "pinglistmodel.h"
 #include "testsupport.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTableView>
@@ -22,7 +24,56 @@ class TestMainWindow : public QObject
 private Q_SLOTS:
     void liveListAndDetail();
     void connectSnippetsNameThePort();
+    void exampleDialogWritesExactFiles();
 };
+
+void TestMainWindow::exampleDialogWritesExactFiles()
+{
+    QTemporaryDir dir;
+    PingRecord valid;
+    valid.id = 1;
+    valid.ns = u"org-example-app"_s;
+    valid.docType = u"baseline"_s;
+    valid.docVersion = u"1"_s;
+    valid.verdict = u"valid"_s;
+    valid.payload = R"({"z":1,"a":2})";
+    PingRecord invalid = valid;
+    invalid.id = 2;
+    invalid.verdict = u"invalid"_s;
+    // One invalid ping: pre-filled as "fail".
+    {
+        ExampleDialog d({invalid}, dir.path());
+        QCOMPARE(d.targetPaths(), QStringList{dir.filePath(u"validation/org-example-app/baseline.1.captured-invalid.fail.json"_s)});
+        QVERIFY(d.warning().isEmpty());
+        d.setPass(true); // warned about
+        QVERIFY(d.warning().contains(u"invalid"_s));
+    }
+    // Two pings: numbered names; the file bytes are the pretty payload with keys in order.
+    ExampleDialog d({valid, invalid}, dir.path());
+    d.setName(u"first-run"_s);
+    d.setPass(true);
+    const QStringList paths = d.targetPaths();
+    QCOMPARE(paths, (QStringList{dir.filePath(u"validation/org-example-app/baseline.1.first-run-1.pass.json"_s),
+                                 dir.filePath(u"validation/org-example-app/baseline.1.first-run-2.pass.json"_s)}));
+    int asked = 0;
+    d.setConfirmOverwrite([&](const QString &) { ++asked; return false; });
+    QStringList errors;
+    QCOMPARE(d.save(&errors), paths);
+    QVERIFY(errors.isEmpty());
+    QFile f(paths[0]);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("{\n  \"z\": 1,\n  \"a\": 2\n}\n"));
+    // Saving again asks before replacing; a "no" keeps the files and reports why.
+    QVERIFY(d.save(&errors).isEmpty());
+    QCOMPARE(asked, 2);
+    QCOMPARE(errors.size(), 2);
+    d.setConfirmOverwrite([&](const QString &) { return true; });
+    errors.clear();
+    QCOMPARE(d.save(&errors), paths);
+    // A bad name is refused.
+    d.setName(u"bad name"_s);
+    QVERIFY(!d.problems().isEmpty());
+}
 
 void TestMainWindow::liveListAndDetail()
 {
