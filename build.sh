@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev libvalijson-dev zlib1g-dev
   fonts-dejavu-core
   desktop-file-utils appstream   # packaging checks in the test suite
+  curl                           # the window test replays a ping with "Copy as curl"
 )
 
 deps() {

@@ -3,11 +3,19 @@
 #include "connectdialog.h"
 #include "decode.h"
 #include "exampledialog.h"
-#include "pinglistmodel.h"
+#include "pingtablemodel.h"
 #include "schemadialog.h"
 #include "store.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QShortcut>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QScrollBar>
 #include <QClipboard>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -24,6 +32,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
 
@@ -37,7 +46,31 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     setWindowTitle(u"Pingscope — %1"_s.arg(QFileInfo(options.dbPath).fileName()));
     resize(1200, 760);
 
+    auto *fileMenu = menuBar()->addMenu(tr("&File"));
+    auto *openAction = fileMenu->addAction(tr("&Open store…"), this, &MainWindow::openStore);
+    openAction->setShortcut(QKeySequence::Open);
+    m_recentMenu = fileMenu->addMenu(tr("Recent stores"));
+    fileMenu->addSeparator();
+    auto *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    auto *captureMenu = menuBar()->addMenu(tr("&Capture"));
+    m_pauseAction = captureMenu->addAction(tr("&Pause live updates"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(Qt::CTRL | Qt::Key_P);
+    m_pauseAction->setToolTip(tr("Stop updating the list; capture goes on"));
+    connect(m_pauseAction, &QAction::toggled, this, &MainWindow::setPaused);
+    m_followAction = captureMenu->addAction(tr("&Follow newest"));
+    m_followAction->setCheckable(true);
+    m_followAction->setChecked(true);
+    m_followAction->setToolTip(tr("Select each new ping as it arrives"));
+    auto *pingMenu = menuBar()->addMenu(tr("P&ing"));
+    auto *copyPayloadAction = pingMenu->addAction(tr("&Copy payload"), this, &MainWindow::copyPayload);
+    copyPayloadAction->setShortcut(QKeySequence::Copy);
+    pingMenu->addAction(tr("Copy as c&url command"), this, &MainWindow::copyAsCurl);
+    pingMenu->addAction(tr("&Save as schema example…"), this, &MainWindow::saveAsExample);
+
     auto *bar = addToolBar(tr("Capture"));
+    bar->setObjectName(u"captureToolbar"_s);
     bar->setMovable(false);
     m_endpoint = new QLabel(this);
     m_endpoint->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -54,8 +87,14 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
         ConnectDialog dialog(m_engine->endpointUrl(), m_engine->port(), this);
         dialog.exec();
     });
+    captureMenu->addAction(copy);
+    captureMenu->addAction(connectApp);
     bar->addSeparator();
+    bar->addAction(m_pauseAction);
+    bar->addAction(m_followAction);
     auto *clear = bar->addAction(tr("Clear…"));
+    captureMenu->addSeparator();
+    captureMenu->addAction(clear);
     connect(clear, &QAction::triggered, this, &MainWindow::clearAll);
     bar->addSeparator();
     m_counts = new QLabel(this);
@@ -69,9 +108,25 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_schemaStatus = new QLabel(this);
     bar->addWidget(m_schemaStatus);
 
-    m_model = new PingListModel(this);
+    m_model = new PingTableModel(this);
     m_table = new QTableView(this);
     m_table->setModel(m_model);
+    // Sorting happens inside the model; start in arrival order (newest first).
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
+    m_table->horizontalHeader()->setSortIndicatorClearable(true);
+    // Columns can be hidden from the header's context menu, and dragged to reorder.
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu menu(this);
+        for (int c = 0; c < PingTableModel::ColumnCount; ++c) {
+            auto *a = menu.addAction(m_model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString());
+            a->setCheckable(true);
+            a->setChecked(!m_table->isColumnHidden(c));
+            connect(a, &QAction::toggled, this, [this, c](bool on) { m_table->setColumnHidden(c, !on); });
+        }
+        menu.exec(m_table->horizontalHeader()->mapToGlobal(pos));
+    });
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
@@ -81,11 +136,13 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     // Widths from typical contents, so that nothing common is clipped.
-    const QString samples[] = {u"00:00:00.000"_s, u"org-mozilla-firefox-beta"_s, u"nimbus-targeting-context"_s,
-                               u"Ver."_s, u"bad-encoding (2)"_s, u"peers-firefox-1"_s, u"e8067695"_s,
-                               u"1.99 KiB / 10.5 KiB"_s};
-    for (int c = 0; c < PingListModel::ColumnCount; ++c)
-        m_table->setColumnWidth(c, fontMetrics().horizontalAdvance(samples[c]) + 16);
+    const QString samples[] = {u"00:00:00.000"_s,     u"org-mozilla-firefox-beta"_s, u"nimbus-targeting-context"_s,
+                               u"Ver."_s,             u"bad-encoding (22)"_s,        u"peers-firefox-1"_s,
+                               u"automation"_s,       u"Seq."_s,                     u"e8067695"_s,
+                               u"1.99 KiB / 10.5 KiB"_s, u"a670d57c"_s};
+    static_assert(std::size(samples) == PingTableModel::ColumnCount);
+    for (int c = 0; c < PingTableModel::ColumnCount; ++c)
+        m_table->setColumnWidth(c, fontMetrics().horizontalAdvance(samples[c]) + 28);
 
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     auto makeText = [&](const QString &placeholder) {
@@ -104,12 +161,27 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_tabs->addTab(m_errors, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
 
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_table);
-    split->addWidget(m_tabs);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    setCentralWidget(split);
+    auto *listPane = new QWidget(this);
+    auto *listLayout = new QVBoxLayout(listPane);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->setSpacing(2);
+    listLayout->addWidget(makeFilterBar());
+    listLayout->addWidget(m_table);
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(listPane);
+    m_split->addWidget(m_tabs);
+    m_split->setStretchFactor(0, 3);
+    m_split->setStretchFactor(1, 2);
+    setCentralWidget(m_split);
+
+    // Window layout, column widths and order, and the splitter are remembered.
+    QSettings settings;
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    restoreState(settings.value(u"window/state"_s).toByteArray());
+    m_table->horizontalHeader()->restoreState(settings.value(u"window/tableHeader"_s).toByteArray());
+    m_split->restoreState(settings.value(u"window/splitter"_s).toByteArray());
+    m_followAction->setChecked(settings.value(u"window/follow"_s, true).toBool());
+    rebuildRecentMenu();
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelected);
@@ -132,6 +204,7 @@ void MainWindow::startEngine(const EngineOptions &options)
 {
     m_options = options;
     m_reader.reset();
+    setWindowTitle(u"Pingscope — %1"_s.arg(QFileInfo(options.dbPath).fileName()));
     QString error;
     if (!m_engine->start(options, &error)) {
         m_startError = error;
@@ -160,6 +233,7 @@ void MainWindow::startEngine(const EngineOptions &options)
     }
     statusBar()->showMessage(tr("Store: %1").arg(m_engine->store()->path()));
     m_reader = std::make_unique<StoreReader>(m_engine->store()->path());
+    rememberStore(m_engine->store()->path());
     connect(m_engine->store(), &Store::recordsCommitted, this, &MainWindow::scheduleRefresh,
             Qt::QueuedConnection);
     connect(m_engine->store(), &Store::cleared, this, [this] { m_model->clear(); updateStatus(); },
@@ -175,21 +249,244 @@ void MainWindow::scheduleRefresh()
 
 void MainWindow::refreshNow()
 {
-    if (!m_reader)
+    if (!m_reader || m_paused)
         return;
     PingQuery q;
     q.afterId = m_model->newestId();
     q.limit = -1;
-    m_model->prepend(m_reader->list(q));
-    if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0)
-        m_table->selectRow(0);
+    const auto batch = m_reader->list(q);
+    if (batch.empty())
+        return updateStatus();
+    // Unless following, keep what the user looks at where it is: in arrival order new rows
+    // go on top and would push the view down.
+    QScrollBar *scroll = m_table->verticalScrollBar();
+    const int before = scroll->value();
+    const int rowsBefore = m_model->rowCount();
+    m_model->addPings(batch);
+    if (m_followAction->isChecked() || !m_table->currentIndex().isValid()) {
+        selectNewest();
+    } else if (before > 0 && m_model->sortColumn() < 0) {
+        scroll->setValue(before + (m_model->rowCount() - rowsBefore) * m_table->verticalHeader()->defaultSectionSize());
+    }
     updateStatus();
+}
+
+void MainWindow::selectNewest()
+{
+    const int row = m_model->rowOfId(m_model->newestId());
+    if (row < 0)
+        return;
+    m_table->selectRow(row);
+    m_table->scrollTo(m_model->index(row, 0));
+}
+
+QWidget *MainWindow::makeFilterBar()
+{
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(4, 2, 4, 2);
+    m_filterText = new QLineEdit(bar);
+    m_filterText->setPlaceholderText(tr("Filter (Ctrl+F): doc id, client id, namespace, doc type, debug tag"));
+    m_filterText->setClearButtonEnabled(true);
+    row->addWidget(m_filterText, 3);
+    auto combo = [&](const QString &all) {
+        auto *c = new QComboBox(bar);
+        c->addItem(all, QString());
+        c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        row->addWidget(c, 1);
+        connect(c, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+        return c;
+    };
+    m_verdictFilter = combo(tr("All verdicts"));
+    m_verdictFilter->addItem(tr("Problems only"), u"@problems"_s);
+    for (const char16_t *v : {verdict::Valid, verdict::Invalid, verdict::NoSchema, verdict::NotJson,
+                              verdict::BadEncoding, verdict::BadPath, verdict::Refused, verdict::Parsed})
+        m_verdictFilter->addItem(QString::fromUtf16(v), QString::fromUtf16(v));
+    m_nsFilter = combo(tr("All namespaces"));
+    m_docTypeFilter = combo(tr("All doc types"));
+    m_debugFilter = combo(tr("All debug tags"));
+    m_hideAutomation = new QCheckBox(tr("Hide automation"), bar);
+    m_hideAutomation->setToolTip(tr("Hide pings whose X-Source-Tags include \"automation\""));
+    row->addWidget(m_hideAutomation);
+    connect(m_hideAutomation, &QCheckBox::toggled, this, &MainWindow::applyFilter);
+    connect(m_filterText, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
+    auto *find = new QShortcut(QKeySequence::Find, this);
+    connect(find, &QShortcut::activated, this, [this] {
+        m_filterText->setFocus();
+        m_filterText->selectAll();
+    });
+    connect(m_model, &PingTableModel::distinctValuesChanged, this, &MainWindow::refreshFilterChoices);
+    return bar;
+}
+
+void MainWindow::refreshFilterChoices()
+{
+    auto fill = [this](QComboBox *c, PingTableModel::Column column) {
+        const QString current = c->currentData().toString();
+        const QSignalBlocker block(c);
+        while (c->count() > 1)
+            c->removeItem(1);
+        for (const auto &v : m_model->distinctValues(column))
+            c->addItem(u"%1 (%2)"_s.arg(v.value).arg(v.count), v.value);
+        const int i = c->findData(current);
+        c->setCurrentIndex(i < 0 ? 0 : i);
+    };
+    fill(m_nsFilter, PingTableModel::Namespace);
+    fill(m_docTypeFilter, PingTableModel::DocType);
+    fill(m_debugFilter, PingTableModel::DebugTag);
+}
+
+void MainWindow::applyFilter()
+{
+    const qint64 selectedId = m_model->idAt(m_table->currentIndex().row());
+    PingFilter f;
+    f.text = m_filterText->text();
+    const QString v = m_verdictFilter->currentData().toString();
+    if (v == u"@problems")
+        f.problemsOnly = true;
+    else if (!v.isEmpty())
+        f.verdicts = {v};
+    f.ns = m_nsFilter->currentData().toString();
+    f.docType = m_docTypeFilter->currentData().toString();
+    f.debugTag = m_debugFilter->currentData().toString();
+    f.hideAutomation = m_hideAutomation->isChecked();
+    m_model->setFilter(f);
+    // Keep the selected ping selected when it is still shown.
+    if (const int row = m_model->rowOfId(selectedId); row >= 0) {
+        m_table->selectRow(row);
+        m_table->scrollTo(m_model->index(row, 0));
+    }
+    updateStatus();
+}
+
+void MainWindow::setPaused(bool paused)
+{
+    if (m_pauseAction->isChecked() != paused) {
+        m_pauseAction->setChecked(paused); // toggles back into this function
+        return;
+    }
+    m_paused = paused;
+    if (!paused)
+        refreshNow();
+    updateStatus();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/state"_s, saveState());
+    settings.setValue(u"window/tableHeader"_s, m_table->horizontalHeader()->saveState());
+    settings.setValue(u"window/splitter"_s, m_split->saveState());
+    settings.setValue(u"window/follow"_s, m_followAction->isChecked());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::openStore()
+{
+    const QString dir = m_engine->store() ? QFileInfo(m_engine->store()->path()).absolutePath() : QString();
+    const QString path = QFileDialog::getSaveFileName(this, tr("Open or create a store"), dir,
+                                                      tr("Pingscope stores (*.pingscope);;All files (*)"), nullptr,
+                                                      QFileDialog::DontConfirmOverwrite);
+    if (!path.isEmpty())
+        openStorePath(path);
+}
+
+void MainWindow::openStorePath(const QString &path)
+{
+    EngineOptions options = m_options;
+    options.dbPath = path;
+    options.ingest.schemas.reset();
+    options.capture.port = m_engine->port() ? m_engine->port() : options.capture.port;
+    m_engine->stop();
+    m_model->clear();
+    m_payload->clear();
+    m_errors->clear();
+    m_headers->clear();
+    startEngine(options);
+}
+
+void MainWindow::rememberStore(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(u"recentStores"_s).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 8)
+        recent.removeLast();
+    settings.setValue(u"recentStores"_s, recent);
+    settings.setValue(u"lastStore"_s, path);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(u"recentStores"_s).toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openStorePath(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::copyPayload()
+{
+    const qint64 id = m_model->idAt(m_table->currentIndex().row());
+    if (!m_reader || id <= 0)
+        return;
+    if (const auto rec = m_reader->get(id))
+        QApplication::clipboard()->setText(rec->payload.isEmpty() ? QString::fromLatin1(rec->body.toHex(' '))
+                                                                  : QString::fromUtf8(rec->payload));
+}
+
+QString MainWindow::curlCommand(const PingRecord &r, const QString &endpointUrl)
+{
+    const auto quote = [](const QString &text) {
+        QString q = text;
+        q.replace(u"'"_s, u"'\\''"_s);
+        q.prepend(u'\'');
+        q.append(u'\'');
+        return q;
+    };
+    QString url = endpointUrl;
+    url += r.path;
+    if (!r.query.isEmpty()) {
+        url += u'?';
+        url += r.query;
+    }
+    QString cmd = u"printf %s "_s;
+    cmd += quote(QString::fromLatin1(r.body.toBase64()));
+    cmd += u" | base64 -d | curl -sS -X "_s;
+    cmd += r.method;
+    cmd += u' ';
+    cmd += quote(url);
+    for (const auto &h : r.headers) {
+        const QByteArray name = h.name.toLower();
+        if (name == "host" || name == "content-length" || name == "connection" || name == "transfer-encoding" ||
+            name == "expect")
+            continue;
+        cmd += u" -H "_s;
+        cmd += quote(QString::fromLatin1(h.name) + u": "_s + QString::fromLatin1(h.value));
+    }
+    cmd += u" --data-binary @-"_s;
+    return cmd;
+}
+
+void MainWindow::copyAsCurl()
+{
+    const qint64 id = m_model->idAt(m_table->currentIndex().row());
+    if (!m_reader || id <= 0 || !m_engine->isRunning())
+        return;
+    if (const auto rec = m_reader->get(id))
+        QApplication::clipboard()->setText(curlCommand(*rec, m_engine->endpointUrl()));
 }
 
 void MainWindow::updateStatus()
 {
-    m_counts->setText(tr("%n ping(s)", nullptr, m_model->rowCount()) + u", "_s +
-                      tr("%n with problems", nullptr, m_model->invalidCount()));
+    const QString shown = m_model->visibleCount() == m_model->totalCount()
+                              ? tr("%n ping(s)", nullptr, int(m_model->totalCount()))
+                              : tr("%1 of %n ping(s) shown", nullptr, int(m_model->totalCount())).arg(m_model->visibleCount());
+    m_counts->setText(shown + u", "_s + tr("%n with problems", nullptr, int(m_model->problemCount())) +
+                      (m_paused ? tr(" — paused (capture goes on)") : QString()));
 }
 
 void MainWindow::showSelected()
@@ -280,7 +577,7 @@ void MainWindow::clearAll()
         return;
     if (QMessageBox::question(this, tr("Clear all pings"),
                               tr("Delete all %n captured ping(s) from the store?", nullptr,
-                                 m_model->rowCount())) != QMessageBox::Yes)
+                                 int(m_model->totalCount()))) != QMessageBox::Yes)
         return;
     m_engine->store()->clear();
     m_model->clear();

@@ -6,7 +6,13 @@
 
 #include <memory>
 
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
 class QLabel;
+class QMenu;
+class QSplitter;
 class QPlainTextEdit;
 class QTableView;
 class QTabWidget;
@@ -14,7 +20,7 @@ class QTimer;
 
 namespace pingscope {
 
-class PingListModel;
+class PingTableModel;
 class StoreReader;
 
 // The main window: the capture engine runs inside it; the list shows what arrived, live,
@@ -27,7 +33,7 @@ public:
     ~MainWindow() override;
 
     Engine *engine() { return m_engine.get(); }
-    PingListModel *pingModel() { return m_model; }
+    PingTableModel *pingModel() { return m_model; }
     // Reads newly committed pings into the list now (normally on a short timer).
     void refreshNow();
 
@@ -39,10 +45,36 @@ private:
     void updateStatus();
     void chooseSchemas();
     void saveAsExample();
+    void openStore();
+    void openStorePath(const QString &path);
+    void rememberStore(const QString &path);
+    void rebuildRecentMenu();
+    void copyPayload();
+    void copyAsCurl();
+    QWidget *makeFilterBar();
+    void applyFilter();
+    void refreshFilterChoices();
+    void selectNewest();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+public:
+    bool isPaused() const { return m_paused; }
+    // Paused: the list stops moving; capture goes on and the list catches up on resume.
+    void setPaused(bool paused);
+    // A shell command that replays the request of ping `id` (body via base64, so gzip works).
+    static QString curlCommand(const PingRecord &record, const QString &endpointUrl);
 
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<StoreReader> m_reader;
-    PingListModel *m_model = nullptr;
+    PingTableModel *m_model = nullptr;
+    QLineEdit *m_filterText = nullptr;
+    QComboBox *m_verdictFilter = nullptr;
+    QComboBox *m_nsFilter = nullptr;
+    QComboBox *m_docTypeFilter = nullptr;
+    QComboBox *m_debugFilter = nullptr;
+    QCheckBox *m_hideAutomation = nullptr;
     QTableView *m_table = nullptr;
     QTabWidget *m_tabs = nullptr;
     QPlainTextEdit *m_payload = nullptr;
@@ -51,6 +83,11 @@ private:
     QLabel *m_endpoint = nullptr;
     QLabel *m_counts = nullptr;
     QLabel *m_schemaStatus = nullptr;
+    QSplitter *m_split = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_followAction = nullptr;
+    QAction *m_pauseAction = nullptr;
+    bool m_paused = false;
     EngineOptions m_options;
     QTimer *m_refreshTimer = nullptr;
     QString m_startError;

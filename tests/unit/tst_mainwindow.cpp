@@ -1,10 +1,14 @@
 #include "connectdialog.h"
 #include "exampledialog.h"
 #include "mainwindow.h"
-#include "pinglistmodel.h"
+#include "pingtablemodel.h"
 #include "testsupport.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QProcess>
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QTabWidget>
@@ -25,7 +29,71 @@ private Q_SLOTS:
     void liveListAndDetail();
     void connectSnippetsNameThePort();
     void exampleDialogWritesExactFiles();
+    void filterBarPauseAndCurlReplay();
 };
+
+void TestMainWindow::filterBarPauseAndCurlReplay()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"f.pingscope"_s);
+    opts.capture.port = 0;
+    MainWindow window(opts);
+    window.show();
+    const quint16 port = window.engine()->port();
+    auto send = [&](const QByteArray &ns, int n, const QByteArray &body, const QList<HttpHeader> &headers = {}) {
+        const QByteArray id = "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0');
+        return exchange(port, buildRequest("POST", "/submit/" + ns + "/custom/1/" + id, headers, gzip(body))).status;
+    };
+    QCOMPARE(send("app-alpha", 1, "{}", {{"X-Source-Tags", "automation"}}), 200);
+    QCOMPARE(send("app-beta", 2, "not json"), 200);
+    QCOMPARE(send("app-beta", 3, "{}", {{"X-Debug-ID", "beta-tag"}}), 200);
+    PingTableModel *model = window.pingModel();
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 3, 5000);
+
+    auto *text = window.findChild<QLineEdit *>();
+    QVERIFY(text);
+    text->setText(u"BETA"_s); // case-insensitive, namespace or debug tag
+    QCOMPARE(model->rowCount(), 2);
+    text->clear();
+    QCOMPARE(model->rowCount(), 3);
+    auto *hide = window.findChild<QCheckBox *>();
+    hide->setChecked(true);
+    QCOMPARE(model->rowCount(), 2);
+    hide->setChecked(false);
+    const auto combos = window.findChildren<QComboBox *>();
+    QVERIFY(combos.size() >= 4);
+    combos[0]->setCurrentIndex(combos[0]->findData(u"@problems"_s));
+    QCOMPARE(model->rowCount(), 1); // the not-json one
+    combos[0]->setCurrentIndex(0);
+    QTRY_VERIFY(combos[1]->findData(u"app-alpha"_s) > 0); // namespaces offered with counts
+    combos[1]->setCurrentIndex(combos[1]->findData(u"app-beta"_s));
+    QCOMPARE(model->rowCount(), 2);
+    combos[1]->setCurrentIndex(0);
+
+    // Paused: capture goes on, the list does not move; resumed: it catches up.
+    window.setPaused(true);
+    QCOMPARE(send("app-gamma", 4, "{}"), 200);
+    QTest::qWait(300);
+    QCOMPARE(model->totalCount(), 3);
+    window.setPaused(false);
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 4, 5000);
+
+    // Copy as curl: the command replays the request byte for byte.
+    StoreReader reader(opts.dbPath);
+    const auto original = reader.get(3);
+    QVERIFY(original);
+    const QString cmd = MainWindow::curlCommand(*original, window.engine()->endpointUrl());
+    QProcess sh;
+    sh.start(u"bash"_s, {u"-c"_s, cmd});
+    QVERIFY(sh.waitForFinished(20000));
+    QCOMPARE(sh.exitCode(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(reader.count(), 5, 5000);
+    const auto replayed = reader.get(5);
+    QCOMPARE(replayed->body, original->body);
+    QCOMPARE(replayed->path, original->path);
+    QCOMPARE(replayed->debugId, u"beta-tag"_s);
+}
 
 void TestMainWindow::exampleDialogWritesExactFiles()
 {
@@ -100,9 +168,9 @@ void TestMainWindow::liveListAndDetail()
                                          {}, bad))
                  .status,
              200);
-    PingListModel *model = window.pingModel();
+    PingTableModel *model = window.pingModel();
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 5000);
-    QCOMPARE(model->invalidCount(), 1);
+    QCOMPARE(model->problemCount(), 1);
     // Newest on top: the invalid one; it is selected and its problems are listed with pointers.
     auto *table = window.findChild<QTableView *>();
     QVERIFY(table);

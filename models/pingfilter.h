@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace pingscope {
+
+// What the ping table shows. Every criterion that is set must hold (they combine with AND);
+// an empty string or list, or false, means "any".
+struct PingFilter
+{
+    // Case-insensitive substring of the doc id, client id, namespace, doc type or debug tag.
+    // Leading and trailing white space is ignored.
+    QString text;
+    // Verdict names (verdict::Valid, ...); a row passes when its verdict is one of them.
+    QStringList verdicts;
+    // Only rows whose verdict is a problem (verdict::isProblem).
+    bool problemsOnly = false;
+    // Exact values (case-sensitive, as shown in the table).
+    QString ns, docType, debugTag;
+    // Hide rows whose X-Source-Tags include "automation".
+    bool hideAutomation = false;
+
+    bool isEmpty() const
+    {
+        return text.trimmed().isEmpty() && verdicts.isEmpty() && !problemsOnly && ns.isEmpty() &&
+               docType.isEmpty() && debugTag.isEmpty() && !hideAutomation;
+    }
+
+    friend bool operator==(const PingFilter &, const PingFilter &) = default;
+};
+
+} // namespace pingscope
