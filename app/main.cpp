@@ -133,6 +133,9 @@ int main(int argc, char **argv)
     // Schema folders chosen in the window are remembered; --schemas on the command line wins.
     if (opts.engine.schemaRoots.isEmpty())
         opts.engine.schemaRoots = QSettings().value(u"schemaRoots"_s).toStringList();
+    // The last store reopens at start unless --db names one.
+    if (!opts.dbGiven && !QSettings().value(u"lastStore"_s).toString().isEmpty())
+        opts.engine.dbPath = QSettings().value(u"lastStore"_s).toString();
     MainWindow window(opts.engine);
     window.show();
     return app.exec();

@@ -129,7 +129,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         return false;
     }
     out.listenWarning = !e.capture.address.isLoopback();
-    e.dbPath = p.isSet(db) ? p.value(db) : Store::defaultPath();
+    out.dbGiven = p.isSet(db);
+    e.dbPath = out.dbGiven ? p.value(db) : Store::defaultPath();
     if (!number(maxBody, 1, qint64(1) << 31, v))
         return false;
     e.capture.maxBody = v;

@@ -12,6 +12,7 @@ struct AppOptions
     bool headless = false;
     EngineOptions engine;
     bool listenWarning = false; // listening beyond loopback
+    bool dbGiven = false;       // --db was on the command line
 };
 
 // Parses the command line into `out`. On --help/--version prints and returns exit code 0 in
