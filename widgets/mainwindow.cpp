@@ -97,8 +97,9 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     captureMenu->addAction(clear);
     connect(clear, &QAction::triggered, this, &MainWindow::clearAll);
     bar->addSeparator();
+    // Counts and schemas live in the status bar, where they have room.
     m_counts = new QLabel(this);
-    bar->addWidget(m_counts);
+    statusBar()->addPermanentWidget(m_counts);
     bar->addSeparator();
     auto *saveExampleAction = bar->addAction(tr("Save as example…"));
     saveExampleAction->setToolTip(tr("Save the selected pings as mozilla-pipeline-schemas validation examples"));
@@ -106,7 +107,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     auto *schemas = bar->addAction(tr("Schemas…"));
     connect(schemas, &QAction::triggered, this, &MainWindow::chooseSchemas);
     m_schemaStatus = new QLabel(this);
-    bar->addWidget(m_schemaStatus);
+    statusBar()->addPermanentWidget(m_schemaStatus);
 
     m_model = new PingTableModel(this);
     m_table = new QTableView(this);
@@ -501,7 +502,7 @@ void MainWindow::showSelected()
     if (!rec->payload.isEmpty() && jsonNestingDepth(rec->payload) > kMaxPrintableDepth) {
         m_payload->setPlainText(QString::fromUtf8(rec->payload));
     } else if (!rec->payload.isEmpty()) {
-        const auto doc = nlohmann::json::parse(rec->payload.begin(), rec->payload.end(), nullptr, false);
+        const auto doc = nlohmann::ordered_json::parse(rec->payload.begin(), rec->payload.end(), nullptr, false);
         m_payload->setPlainText(doc.is_discarded() ? QString::fromUtf8(rec->payload)
                                                    : QString::fromStdString(doc.dump(2)));
     } else {
