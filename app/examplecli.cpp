@@ -1,4 +1,5 @@
 #include "examplecli.h"
+#include "console.h"
 
 #include "exampleexport.h"
 #include "store.h"
@@ -11,15 +12,6 @@
 using namespace Qt::StringLiterals;
 
 namespace pingscope {
-
-namespace {
-
-void err(const QString &text)
-{
-    std::fputs(qPrintable(text + u'\n'), stderr);
-}
-
-} // namespace
 
 int runExportExampleCommand(const QStringList &arguments)
 {
@@ -40,7 +32,7 @@ int runExportExampleCommand(const QStringList &arguments)
     const QCommandLineOption force(u"force"_s, u"Overwrite an existing example."_s);
     p.addOptions({db, id, to, name, pass, fail, force});
     if (!p.parse(arguments)) {
-        err(p.errorText() + u"\nTry 'pingscope export-example --help'."_s);
+        printErr(p.errorText() + u"\nTry 'pingscope export-example --help'."_s);
         return 2;
     }
     if (p.isSet(u"help"_s)) {
@@ -49,33 +41,33 @@ int runExportExampleCommand(const QStringList &arguments)
     }
     for (const auto *o : {&db, &id, &to, &name}) {
         if (!p.isSet(*o)) {
-            err(u"pingscope export-example: --%1 is required\nTry 'pingscope export-example --help'."_s.arg(
+            printErr(u"pingscope export-example: --%1 is required\nTry 'pingscope export-example --help'."_s.arg(
                 o->names().constFirst()));
             return 2;
         }
     }
     if (p.isSet(pass) && p.isSet(fail)) {
-        err(u"pingscope export-example: give --pass or --fail, not both"_s);
+        printErr(u"pingscope export-example: give --pass or --fail, not both"_s);
         return 2;
     }
     bool ok = false;
     const qint64 pingId = p.value(id).toLongLong(&ok);
     if (!ok || pingId <= 0) {
-        err(u"--id must be a positive number"_s);
+        printErr(u"--id must be a positive number"_s);
         return 2;
     }
     if (!QFileInfo::exists(p.value(db))) {
-        err(u"no store at %1"_s.arg(p.value(db)));
+        printErr(u"no store at %1"_s.arg(p.value(db)));
         return 2;
     }
     StoreReader reader(p.value(db));
     if (!reader.isOpen()) {
-        err(u"cannot read %1: %2"_s.arg(p.value(db), reader.lastError()));
+        printErr(u"cannot read %1: %2"_s.arg(p.value(db), reader.lastError()));
         return 2;
     }
     const auto rec = reader.get(pingId);
     if (!rec) {
-        err(u"no ping with id %1 in %2"_s.arg(pingId).arg(p.value(db)));
+        printErr(u"no ping with id %1 in %2"_s.arg(pingId).arg(p.value(db)));
         return 1;
     }
     ExampleRequest req;
@@ -84,11 +76,11 @@ int runExportExampleCommand(const QStringList &arguments)
     req.overwrite = p.isSet(force);
     req.pass = p.isSet(pass) || (!p.isSet(fail) && rec->verdict != QStringView(verdict::Invalid));
     if (req.pass && rec->verdict == QStringView(verdict::Invalid))
-        err(u"warning: ping #%1 is invalid (%2 errors) but is saved as a pass example"_s.arg(pingId).arg(
+        printErr(u"warning: ping #%1 is invalid (%2 errors) but is saved as a pass example"_s.arg(pingId).arg(
             rec->errorCount));
     const ExampleResult r = saveExample(*rec, req);
     if (!r.ok) {
-        err(u"pingscope export-example: %1%2"_s.arg(r.error, r.exists ? u" (use --force to overwrite)"_s : QString()));
+        printErr(u"pingscope export-example: %1%2"_s.arg(r.error, r.exists ? u" (use --force to overwrite)"_s : QString()));
         return 1;
     }
     std::printf("%s\n", qPrintable(r.path));

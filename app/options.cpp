@@ -1,4 +1,5 @@
 #include "options.h"
+#include "console.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -8,15 +9,6 @@
 using namespace Qt::StringLiterals;
 
 namespace pingscope {
-
-namespace {
-
-void printErr(const QString &text)
-{
-    std::fputs(qPrintable(text + u'\n'), stderr);
-}
-
-} // namespace
 
 bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCode)
 {

@@ -1,4 +1,5 @@
 #include "validatecli.h"
+#include "console.h"
 
 #include "decode.h"
 #include "validation.h"
@@ -20,15 +21,7 @@ namespace pingscope {
 
 namespace {
 
-void out(const QString &text)
-{
-    std::fputs(qPrintable(text + u'\n'), stdout);
-}
 
-void err(const QString &text)
-{
-    std::fputs(qPrintable(text + u'\n'), stderr);
-}
 
 // validation/<namespace>/<docType>.<docVersion>.<name>.<pass|fail>.json
 struct ExampleName
@@ -117,18 +110,18 @@ int runValidateCommand(const QStringList &arguments)
                                     u"'N passed, N failed'."_s);
     p.addOptions({schemas, noBundled, schemaFile, draft, ns, docType, version, asJson, expect});
     if (!p.parse(arguments)) {
-        err(p.errorText() + u"\nTry 'pingscope validate --help'."_s);
+        printErr(p.errorText() + u"\nTry 'pingscope validate --help'."_s);
         return 2;
     }
     if (p.isSet(u"help"_s)) {
-        out(p.helpText());
+        printOut(p.helpText());
         return 0;
     }
     QStringList paths = p.positionalArguments();
     if (!paths.isEmpty() && paths.first() == u"validate")
         paths.removeFirst();
     if (paths.isEmpty()) {
-        err(u"pingscope validate: no files given\nTry 'pingscope validate --help'."_s);
+        printErr(u"pingscope validate: no files given\nTry 'pingscope validate --help'."_s);
         return 2;
     }
     int draftNumber = 0;
@@ -136,7 +129,7 @@ int runValidateCommand(const QStringList &arguments)
         bool ok = false;
         draftNumber = p.value(draft).toInt(&ok);
         if (!ok || (draftNumber != 4 && draftNumber != 6 && draftNumber != 7)) {
-            err(u"--draft must be 4, 6 or 7"_s);
+            printErr(u"--draft must be 4, 6 or 7"_s);
             return 2;
         }
     }
@@ -145,7 +138,7 @@ int runValidateCommand(const QStringList &arguments)
     QList<SchemaLoadError> loadErrors;
     const auto registry = SchemaRegistry::load(p.values(schemas), !p.isSet(noBundled), &loadErrors);
     for (const auto &e : std::as_const(loadErrors))
-        err(u"schema not loaded: %1: %2"_s.arg(e.path, e.reason));
+        printErr(u"schema not loaded: %1: %2"_s.arg(e.path, e.reason));
     if (!loadErrors.isEmpty())
         exitCode = 2;
     std::unique_ptr<CompiledSchema> single;
@@ -153,7 +146,7 @@ int runValidateCommand(const QStringList &arguments)
         QString error;
         single = compileSchemaFile(p.value(schemaFile), draftNumber, &error);
         if (!single) {
-            err(u"cannot load schema %1: %2"_s.arg(p.value(schemaFile), error));
+            printErr(u"cannot load schema %1: %2"_s.arg(p.value(schemaFile), error));
             return 2;
         }
     }
@@ -162,7 +155,7 @@ int runValidateCommand(const QStringList &arguments)
     QStringList missing;
     const QStringList files = collectFiles(paths, missing);
     for (const QString &m : std::as_const(missing))
-        err(u"no such file or folder: %1"_s.arg(m));
+        printErr(u"no such file or folder: %1"_s.arg(m));
     if (!missing.isEmpty())
         exitCode = 2;
 
@@ -240,24 +233,24 @@ int runValidateCommand(const QStringList &arguments)
                                        {"schema_path", e.schemaPath.toStdString()},
                                        {"keyword", e.keyword.toStdString()},
                                        {"message", e.message.toStdString()}});
-            out(QString::fromStdString(j.dump(-1, ' ', false, json::error_handler_t::replace)));
+            printOut(QString::fromStdString(j.dump(-1, ' ', false, json::error_handler_t::replace)));
         } else {
             QString line = u"%1: %2"_s.arg(file, verdict);
             if (!schemaKey.isEmpty())
                 line += u" (%1)"_s.arg(schemaKey);
             if (!expected.isEmpty())
                 line += ok ? u" as expected"_s : u" — expected %1"_s.arg(expected);
-            out(line);
+            printOut(line);
             if (!note.isEmpty())
-                out(u"    "_s + note);
+                printOut(u"    "_s + note);
             for (const auto &e : std::as_const(errors))
-                out(u"    %1  %2"_s.arg(e.pointer.isEmpty() ? u"/"_s : e.pointer, e.message));
+                printOut(u"    %1  %2"_s.arg(e.pointer.isEmpty() ? u"/"_s : e.pointer, e.message));
         }
     }
     if (p.isSet(expect) && !p.isSet(asJson))
-        out(u"%1 passed, %2 failed"_s.arg(passed).arg(failed));
+        printOut(u"%1 passed, %2 failed"_s.arg(passed).arg(failed));
     else if (p.isSet(expect))
-        err(u"%1 passed, %2 failed"_s.arg(passed).arg(failed));
+        printErr(u"%1 passed, %2 failed"_s.arg(passed).arg(failed));
     if (exitCode == 0 && failed > 0)
         exitCode = 1;
     return exitCode;
