@@ -3,6 +3,7 @@
 #include "connectdialog.h"
 #include "decode.h"
 #include "exampledialog.h"
+#include "pingoverviewmodel.h"
 #include "pingtablemodel.h"
 #include "schemadialog.h"
 #include "store.h"
@@ -32,6 +33,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
@@ -158,6 +160,15 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_errors = makeText(tr("Select a ping to see what is wrong with it."));
     m_headers = makeText(tr("Select a ping to see its request headers."));
     m_tabs = new QTabWidget(this);
+    m_overview = new PingOverviewModel(this);
+    m_overviewView = new QTreeView(this);
+    m_overviewView->setModel(m_overview);
+    m_overviewView->setUniformRowHeights(true);
+    m_overviewView->setAlternatingRowColors(true);
+    m_overviewView->setColumnWidth(PingOverviewModel::Field, fontMetrics().horizontalAdvance(u"android_sdk_version"_s) + 60);
+    m_overviewView->setColumnWidth(PingOverviewModel::Value, fontMetrics().horizontalAdvance(u"a670d57c-0bc6-4205-9be7-fc8f50aad72f"_s) + 24);
+    connect(m_overview, &QAbstractItemModel::modelReset, m_overviewView, &QTreeView::expandAll);
+    m_tabs->addTab(m_overviewView, tr("Overview"));
     m_tabs->addTab(m_payload, tr("Payload"));
     m_tabs->addTab(m_errors, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
@@ -401,6 +412,7 @@ void MainWindow::openStorePath(const QString &path)
     options.capture.port = m_engine->port() ? m_engine->port() : options.capture.port;
     m_engine->stop();
     m_model->clear();
+    m_overview->clear();
     m_payload->clear();
     m_errors->clear();
     m_headers->clear();
@@ -499,6 +511,7 @@ void MainWindow::showSelected()
     const auto rec = m_reader->get(id);
     if (!rec)
         return;
+    m_overview->setPing(*rec);
     if (!rec->payload.isEmpty() && jsonNestingDepth(rec->payload) > kMaxPrintableDepth) {
         m_payload->setPlainText(QString::fromUtf8(rec->payload));
     } else if (!rec->payload.isEmpty()) {

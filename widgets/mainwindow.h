@@ -13,6 +13,7 @@ class QLineEdit;
 class QLabel;
 class QMenu;
 class QSplitter;
+class QTreeView;
 class QPlainTextEdit;
 class QTableView;
 class QTabWidget;
@@ -21,6 +22,7 @@ class QTimer;
 namespace pingscope {
 
 class PingTableModel;
+class PingOverviewModel;
 class StoreReader;
 
 // The main window: the capture engine runs inside it; the list shows what arrived, live,
@@ -77,6 +79,8 @@ public:
     QCheckBox *m_hideAutomation = nullptr;
     QTableView *m_table = nullptr;
     QTabWidget *m_tabs = nullptr;
+    PingOverviewModel *m_overview = nullptr;
+    QTreeView *m_overviewView = nullptr;
     QPlainTextEdit *m_payload = nullptr;
     QPlainTextEdit *m_errors = nullptr;
     QPlainTextEdit *m_headers = nullptr;

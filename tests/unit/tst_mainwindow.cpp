@@ -13,6 +13,7 @@
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -189,6 +190,14 @@ void TestMainWindow::liveListAndDetail()
     QVERIFY(all.contains(u"Verdict: valid"_s));
     QVERIFY(all.contains(u"X-Debug-ID: w-test"_s));
     QVERIFY(all.contains(u"\"client_info\""_s));
+    // The overview of the selected ping.
+    auto *overview = window.findChild<QTreeView *>();
+    QVERIFY(overview);
+    const auto *om = overview->model();
+    QStringList sections;
+    for (int i = 0; i < om->rowCount(); ++i)
+        sections << om->index(i, 0).data().toString();
+    QVERIFY2(sections.contains(u"client_info"_s), qPrintable(sections.join(u',')));
 }
 
 void TestMainWindow::connectSnippetsNameThePort()
