@@ -3,6 +3,7 @@
 #include "connectdialog.h"
 #include "decode.h"
 #include "exampledialog.h"
+#include "metricsmodel.h"
 #include "pingoverviewmodel.h"
 #include "pingtablemodel.h"
 #include "schemadialog.h"
@@ -170,6 +171,15 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     connect(m_overview, &QAbstractItemModel::modelReset, m_overviewView, &QTreeView::expandAll);
     m_tabs->addTab(m_overviewView, tr("Overview"));
     m_tabs->addTab(m_payload, tr("Payload"));
+    m_metrics = new MetricsModel(this);
+    m_metricsView = new QTreeView(this);
+    m_metricsView->setModel(m_metrics);
+    m_metricsView->setUniformRowHeights(true);
+    m_metricsView->setAlternatingRowColors(true);
+    m_metricsView->setColumnWidth(MetricsModel::Name, fontMetrics().horizontalAdvance(u"peer.basic.errors_by_kind_long"_s) + 60);
+    m_metricsView->setColumnWidth(MetricsModel::Value, fontMetrics().horizontalAdvance(u"count 12, sum 87,167,006 ns, 7 bucket(s) used"_s) + 24);
+    connect(m_metrics, &QAbstractItemModel::modelReset, m_metricsView, &QTreeView::expandAll);
+    m_tabs->addTab(m_metricsView, tr("Metrics"));
     m_tabs->addTab(m_errors, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
 
@@ -413,6 +423,7 @@ void MainWindow::openStorePath(const QString &path)
     m_engine->stop();
     m_model->clear();
     m_overview->clear();
+    m_metrics->clear();
     m_payload->clear();
     m_errors->clear();
     m_headers->clear();
@@ -512,6 +523,7 @@ void MainWindow::showSelected()
     if (!rec)
         return;
     m_overview->setPing(*rec);
+    m_metrics->setPayload(rec->payload);
     if (!rec->payload.isEmpty() && jsonNestingDepth(rec->payload) > kMaxPrintableDepth) {
         m_payload->setPlainText(QString::fromUtf8(rec->payload));
     } else if (!rec->payload.isEmpty()) {

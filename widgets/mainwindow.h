@@ -23,6 +23,7 @@ namespace pingscope {
 
 class PingTableModel;
 class PingOverviewModel;
+class MetricsModel;
 class StoreReader;
 
 // The main window: the capture engine runs inside it; the list shows what arrived, live,
@@ -81,6 +82,8 @@ public:
     QTabWidget *m_tabs = nullptr;
     PingOverviewModel *m_overview = nullptr;
     QTreeView *m_overviewView = nullptr;
+    MetricsModel *m_metrics = nullptr;
+    QTreeView *m_metricsView = nullptr;
     QPlainTextEdit *m_payload = nullptr;
     QPlainTextEdit *m_errors = nullptr;
     QPlainTextEdit *m_headers = nullptr;
