@@ -163,6 +163,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_tabs = new QTabWidget(this);
     m_overview = new PingOverviewModel(this);
     m_overviewView = new QTreeView(this);
+    m_overviewView->setObjectName(u"overview"_s);
     m_overviewView->setModel(m_overview);
     m_overviewView->setUniformRowHeights(true);
     m_overviewView->setAlternatingRowColors(true);
@@ -173,6 +174,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_tabs->addTab(m_payload, tr("Payload"));
     m_metrics = new MetricsModel(this);
     m_metricsView = new QTreeView(this);
+    m_metricsView->setObjectName(u"metrics"_s);
     m_metricsView->setModel(m_metrics);
     m_metricsView->setUniformRowHeights(true);
     m_metricsView->setAlternatingRowColors(true);

@@ -191,7 +191,7 @@ void TestMainWindow::liveListAndDetail()
     QVERIFY(all.contains(u"X-Debug-ID: w-test"_s));
     QVERIFY(all.contains(u"\"client_info\""_s));
     // The overview of the selected ping.
-    auto *overview = window.findChild<QTreeView *>();
+    auto *overview = window.findChild<QTreeView *>(u"overview"_s);
     QVERIFY(overview);
     const auto *om = overview->model();
     QStringList sections;
