@@ -4,8 +4,10 @@
 #include "decode.h"
 #include "exampledialog.h"
 #include "metricsmodel.h"
+#include "payloadtreemodel.h"
 #include "pingoverviewmodel.h"
 #include "pingtablemodel.h"
+#include "rawview.h"
 #include "schemadialog.h"
 #include "store.h"
 
@@ -35,6 +37,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
@@ -157,9 +160,56 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
         t->setLineWrapMode(QPlainTextEdit::NoWrap);
         return t;
     };
-    m_payload = makeText(tr("Select a ping to see its payload."));
-    m_errors = makeText(tr("Select a ping to see what is wrong with it."));
     m_headers = makeText(tr("Select a ping to see its request headers."));
+    m_tree = new PayloadTreeModel(this);
+    m_treeView = new QTreeView(this);
+    m_treeView->setObjectName(u"payloadTree"_s);
+    m_treeView->setModel(m_tree);
+    m_treeView->setUniformRowHeights(true);
+    m_treeView->setAlternatingRowColors(true);
+    m_treeView->setColumnWidth(PayloadTreeModel::Key, fontMetrics().horizontalAdvance(u"nimbus_targeting_environment"_s) + 60);
+    m_treeView->setColumnWidth(PayloadTreeModel::Value, fontMetrics().horizontalAdvance(u"M"_s) * 48);
+    m_treeView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_treeView, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_treeView->indexAt(pos);
+        QMenu menu(this);
+        menu.addAction(tr("Expand all"), m_treeView, &QTreeView::expandAll);
+        menu.addAction(tr("Collapse all"), m_treeView, &QTreeView::collapseAll);
+        if (index.isValid()) {
+            menu.addSeparator();
+            menu.addAction(tr("Copy value"), this, [index] {
+                QApplication::clipboard()->setText(index.data(PayloadTreeModel::ValueTextRole).toString());
+            });
+            menu.addAction(tr("Copy path"), this, [index] {
+                QApplication::clipboard()->setText(index.data(PayloadTreeModel::PathRole).toString());
+            });
+            menu.addAction(tr("Copy JSON pointer"), this, [index] {
+                QApplication::clipboard()->setText(index.data(PayloadTreeModel::PointerRole).toString());
+            });
+        }
+        menu.exec(m_treeView->viewport()->mapToGlobal(pos));
+    });
+    connect(m_tree, &QAbstractItemModel::modelReset, this, [this] {
+        if (m_tree->rowCount() > 0)
+            m_treeView->expand(m_tree->index(0, 0));
+    });
+    m_raw = new RawView(this);
+    auto *problemsPane = new QWidget(this);
+    auto *problemsLayout = new QVBoxLayout(problemsPane);
+    problemsLayout->setContentsMargins(4, 4, 4, 4);
+    m_problemsSummary = new QLabel(tr("Select a ping to see what is wrong with it."), problemsPane);
+    m_problemsSummary->setObjectName(u"problemsSummary"_s);
+    m_problemsSummary->setWordWrap(true);
+    m_problemsSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    problemsLayout->addWidget(m_problemsSummary);
+    m_problems = new QTreeWidget(problemsPane);
+    m_problems->setRootIsDecorated(false);
+    m_problems->setHeaderLabels({tr("Kind"), tr("Where"), tr("Message")});
+    m_problems->setColumnWidth(0, fontMetrics().horizontalAdvance(u"duplicate-doc-id"_s) + 40);
+    m_problems->setColumnWidth(1, fontMetrics().horizontalAdvance(u"/metrics/labeled_counter/x.y"_s) + 24);
+    m_problems->setToolTip(tr("Select an error to show it in the tree and the raw view"));
+    problemsLayout->addWidget(m_problems);
+    connect(m_problems, &QTreeWidget::currentItemChanged, this, &MainWindow::revealProblem);
     m_tabs = new QTabWidget(this);
     m_overview = new PingOverviewModel(this);
     m_overviewView = new QTreeView(this);
@@ -171,7 +221,8 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_overviewView->setColumnWidth(PingOverviewModel::Value, fontMetrics().horizontalAdvance(u"a670d57c-0bc6-4205-9be7-fc8f50aad72f"_s) + 24);
     connect(m_overview, &QAbstractItemModel::modelReset, m_overviewView, &QTreeView::expandAll);
     m_tabs->addTab(m_overviewView, tr("Overview"));
-    m_tabs->addTab(m_payload, tr("Payload"));
+    m_tabs->addTab(m_treeView, tr("Tree"));
+    m_tabs->addTab(m_raw, tr("Raw"));
     m_metrics = new MetricsModel(this);
     m_metricsView = new QTreeView(this);
     m_metricsView->setObjectName(u"metrics"_s);
@@ -182,7 +233,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_metricsView->setColumnWidth(MetricsModel::Value, fontMetrics().horizontalAdvance(u"count 12, sum 87,167,006 ns, 7 bucket(s) used"_s) + 24);
     connect(m_metrics, &QAbstractItemModel::modelReset, m_metricsView, &QTreeView::expandAll);
     m_tabs->addTab(m_metricsView, tr("Metrics"));
-    m_tabs->addTab(m_errors, tr("Problems"));
+    m_tabs->addTab(problemsPane, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
 
     auto *listPane = new QWidget(this);
@@ -310,6 +361,7 @@ QWidget *MainWindow::makeFilterBar()
     auto *row = new QHBoxLayout(bar);
     row->setContentsMargins(4, 2, 4, 2);
     m_filterText = new QLineEdit(bar);
+    m_filterText->setObjectName(u"filterText"_s);
     m_filterText->setPlaceholderText(tr("Filter (Ctrl+F): doc id, client id, namespace, doc type, debug tag"));
     m_filterText->setClearButtonEnabled(true);
     row->addWidget(m_filterText, 3);
@@ -424,11 +476,7 @@ void MainWindow::openStorePath(const QString &path)
     options.capture.port = m_engine->port() ? m_engine->port() : options.capture.port;
     m_engine->stop();
     m_model->clear();
-    m_overview->clear();
-    m_metrics->clear();
-    m_payload->clear();
-    m_errors->clear();
-    m_headers->clear();
+    clearDetail();
     startEngine(options);
 }
 
@@ -515,6 +563,39 @@ void MainWindow::updateStatus()
                       (m_paused ? tr(" — paused (capture goes on)") : QString()));
 }
 
+void MainWindow::clearDetail()
+{
+    m_overview->clear();
+    m_metrics->clear();
+    m_tree->clear();
+    m_raw->clear();
+    m_problems->clear();
+    m_problemsSummary->setText(tr("Select a ping to see what is wrong with it."));
+    m_headers->clear();
+}
+
+void MainWindow::revealProblem()
+{
+    const QTreeWidgetItem *item = m_problems->currentItem();
+    if (!item)
+        return;
+    const QVariant pointer = item->data(0, Qt::UserRole);
+    const QVariant offset = item->data(0, Qt::UserRole + 1);
+    if (pointer.isValid()) {
+        const QModelIndex node =
+            m_tree->indexForPointer(pointer.toString(), PayloadTreeModel::PointerMatch::NearestAncestor);
+        if (node.isValid()) {
+            for (QModelIndex p = node.parent(); p.isValid(); p = p.parent())
+                m_treeView->expand(p);
+            m_treeView->setCurrentIndex(node);
+            m_treeView->scrollTo(node, QAbstractItemView::PositionAtCenter);
+        }
+        m_raw->revealPointer(pointer.toString());
+    } else if (offset.isValid()) {
+        m_raw->revealOffset(offset.toLongLong());
+    }
+}
+
 void MainWindow::showSelected()
 {
     const QModelIndex current = m_table->currentIndex();
@@ -526,36 +607,39 @@ void MainWindow::showSelected()
         return;
     m_overview->setPing(*rec);
     m_metrics->setPayload(rec->payload);
-    if (!rec->payload.isEmpty() && jsonNestingDepth(rec->payload) > kMaxPrintableDepth) {
-        m_payload->setPlainText(QString::fromUtf8(rec->payload));
-    } else if (!rec->payload.isEmpty()) {
-        const auto doc = nlohmann::ordered_json::parse(rec->payload.begin(), rec->payload.end(), nullptr, false);
-        m_payload->setPlainText(doc.is_discarded() ? QString::fromUtf8(rec->payload)
-                                                   : QString::fromStdString(doc.dump(2)));
-    } else {
-        m_payload->setPlainText(tr("(no JSON payload: %1 bytes on the wire, shown as hex)\n\n%2")
-                                    .arg(rec->bodyBytes)
-                                    .arg(QString::fromLatin1(rec->body.left(4096).toHex(' '))));
-    }
-    QString problems = tr("Verdict: %1\nHTTP status answered: %2\n").arg(rec->verdict).arg(rec->statusCode);
-    if (!rec->schemaKey.isEmpty())
-        problems += tr("Schema: %1\n").arg(rec->schemaKey);
-    if (!rec->schemaNote.isEmpty())
-        problems += rec->schemaNote + u'\n';
-    auto list = [&](const QByteArray &text, const QString &title) {
-        const auto items = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-        if (!items.is_array() || items.empty())
+    m_tree->setPayload(rec->payload, rec->errorsJson, rec->warningsJson);
+    m_raw->setPing(*rec);
+    // Problems: every error and warning; selecting one reveals it in the tree and raw view.
+    m_problems->clear();
+    const auto errors = nlohmann::json::parse(rec->errorsJson.begin(), rec->errorsJson.end(), nullptr, false);
+    const auto warnings = nlohmann::json::parse(rec->warningsJson.begin(), rec->warningsJson.end(), nullptr, false);
+    auto addItems = [this](const nlohmann::json &items, bool warning) {
+        if (!items.is_array())
             return;
-        problems += u'\n' + title.arg(items.size()) + u'\n';
         for (const auto &e : items) {
+            auto *item = new QTreeWidgetItem(m_problems);
             const QString pointer = QString::fromStdString(e.value("pointer", std::string()));
-            problems += u"• "_s + (pointer.isEmpty() ? QString() : pointer + u"  "_s) +
-                        QString::fromStdString(e.value("message", std::string())) + u'\n';
+            item->setText(0, QString::fromStdString(e.value("kind", std::string())));
+            item->setText(1, e.contains("pointer") ? (pointer.isEmpty() ? u"/"_s : pointer)
+                             : e.contains("line")  ? tr("line %1, column %2").arg(e.value("line", 0)).arg(e.value("column", 0))
+                                                   : QString());
+            item->setText(2, QString::fromStdString(e.value("message", std::string())));
+            item->setToolTip(2, item->text(2));
+            item->setData(0, Qt::UserRole, e.contains("pointer") ? QVariant(pointer) : QVariant());
+            item->setData(0, Qt::UserRole + 1, e.contains("offset") ? QVariant(e.value("offset", qint64(0))) : QVariant());
+            item->setForeground(0, warning ? QColor(0xa0, 0x5a, 0x00) : QColor(0xc0, 0x1c, 0x28));
         }
     };
-    list(rec->errorsJson, tr("Errors (%1):"));
-    list(rec->warningsJson, tr("Warnings (%1):"));
-    m_errors->setPlainText(problems);
+    addItems(errors, false);
+    addItems(warnings, true);
+    QString summary = tr("Verdict: %1 — answered %2").arg(rec->verdict).arg(rec->statusCode);
+    summary += u" — "_s + tr("%n error(s)", nullptr, rec->errorCount) + u", "_s +
+               tr("%n warning(s)", nullptr, rec->warningCount);
+    if (!rec->schemaKey.isEmpty())
+        summary += u"\n"_s + tr("Schema: %1").arg(rec->schemaKey);
+    if (!rec->schemaNote.isEmpty())
+        summary += u"\n"_s + rec->schemaNote;
+    m_problemsSummary->setText(summary);
     QString headers = u"%1 %2%3\n\n"_s.arg(rec->method, rec->path,
                                             rec->query.isEmpty() ? QString() : u'?' + rec->query);
     for (const auto &h : rec->headers)
@@ -609,9 +693,7 @@ void MainWindow::clearAll()
         return;
     m_engine->store()->clear();
     m_model->clear();
-    m_payload->clear();
-    m_errors->clear();
-    m_headers->clear();
+    clearDetail();
     updateStatus();
 }
 

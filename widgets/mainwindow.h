@@ -14,6 +14,7 @@ class QLabel;
 class QMenu;
 class QSplitter;
 class QTreeView;
+class QTreeWidget;
 class QPlainTextEdit;
 class QTableView;
 class QTabWidget;
@@ -24,6 +25,8 @@ namespace pingscope {
 class PingTableModel;
 class PingOverviewModel;
 class MetricsModel;
+class PayloadTreeModel;
+class RawView;
 class StoreReader;
 
 // The main window: the capture engine runs inside it; the list shows what arrived, live,
@@ -58,6 +61,8 @@ private:
     void applyFilter();
     void refreshFilterChoices();
     void selectNewest();
+    void clearDetail();
+    void revealProblem();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -84,8 +89,11 @@ public:
     QTreeView *m_overviewView = nullptr;
     MetricsModel *m_metrics = nullptr;
     QTreeView *m_metricsView = nullptr;
-    QPlainTextEdit *m_payload = nullptr;
-    QPlainTextEdit *m_errors = nullptr;
+    PayloadTreeModel *m_tree = nullptr;
+    QTreeView *m_treeView = nullptr;
+    RawView *m_raw = nullptr;
+    QTreeWidget *m_problems = nullptr;
+    QLabel *m_problemsSummary = nullptr;
     QPlainTextEdit *m_headers = nullptr;
     QLabel *m_endpoint = nullptr;
     QLabel *m_counts = nullptr;

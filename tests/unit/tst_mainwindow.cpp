@@ -1,6 +1,7 @@
 #include "connectdialog.h"
 #include "exampledialog.h"
 #include "mainwindow.h"
+#include "payloadtreemodel.h"
 #include "pingtablemodel.h"
 #include "testsupport.h"
 
@@ -13,7 +14,9 @@
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTableView>
+#include <QLabel>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -52,7 +55,7 @@ void TestMainWindow::filterBarPauseAndCurlReplay()
     PingTableModel *model = window.pingModel();
     QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 3, 5000);
 
-    auto *text = window.findChild<QLineEdit *>();
+    auto *text = window.findChild<QLineEdit *>(u"filterText"_s);
     QVERIFY(text);
     text->setText(u"BETA"_s); // case-insensitive, namespace or debug tag
     QCOMPARE(model->rowCount(), 2);
@@ -176,20 +179,29 @@ void TestMainWindow::liveListAndDetail()
     auto *table = window.findChild<QTableView *>();
     QVERIFY(table);
     table->selectRow(0);
-    const auto texts = window.findChildren<QPlainTextEdit *>();
-    QString all;
-    for (auto *t : texts)
-        all += t->toPlainText();
-    QVERIFY2(all.contains(u"Verdict: invalid"_s), qPrintable(all.left(500)));
-    QVERIFY(all.contains(u"/ping_info/seq"_s));
-    QVERIFY(all.contains(u"should be an integer"_s));
+    auto *summary = window.findChild<QLabel *>(u"problemsSummary"_s);
+    QVERIFY(summary);
+    QVERIFY2(summary->text().contains(u"Verdict: invalid"_s), qPrintable(summary->text()));
+    auto *problems = window.findChild<QTreeWidget *>();
+    QVERIFY(problems);
+    QTreeWidgetItem *seqError = nullptr;
+    for (int i = 0; i < problems->topLevelItemCount(); ++i)
+        if (problems->topLevelItem(i)->text(1) == u"/ping_info/seq"_s)
+            seqError = problems->topLevelItem(i);
+    QVERIFY(seqError);
+    QVERIFY(seqError->text(2).contains(u"should be an integer"_s));
+    // Selecting the error reveals its node in the payload tree.
+    problems->setCurrentItem(seqError);
+    auto *tree = window.findChild<QTreeView *>(u"payloadTree"_s);
+    QVERIFY(tree);
+    QCOMPARE(tree->currentIndex().data(PayloadTreeModel::PointerRole).toString(), u"/ping_info/seq"_s);
     table->selectRow(1);
-    all.clear();
-    for (auto *t : texts)
+    QVERIFY(summary->text().contains(u"Verdict: valid"_s));
+    QString all;
+    for (auto *t : window.findChildren<QPlainTextEdit *>())
         all += t->toPlainText();
-    QVERIFY(all.contains(u"Verdict: valid"_s));
     QVERIFY(all.contains(u"X-Debug-ID: w-test"_s));
-    QVERIFY(all.contains(u"\"client_info\""_s));
+    QVERIFY(all.contains(u"\"client_info\""_s)); // the raw view
     // The overview of the selected ping.
     auto *overview = window.findChild<QTreeView *>(u"overview"_s);
     QVERIFY(overview);
