@@ -207,9 +207,14 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_problems->setHeaderLabels({tr("Kind"), tr("Where"), tr("Message")});
     m_problems->setColumnWidth(0, fontMetrics().horizontalAdvance(u"duplicate-doc-id"_s) + 40);
     m_problems->setColumnWidth(1, fontMetrics().horizontalAdvance(u"/metrics/labeled_counter/x.y"_s) + 24);
-    m_problems->setToolTip(tr("Select an error to show it in the tree and the raw view"));
+    m_problems->setToolTip(tr("Select an error to reveal it in the Tree and Raw tabs; double-click to go there"));
     problemsLayout->addWidget(m_problems);
     connect(m_problems, &QTreeWidget::currentItemChanged, this, &MainWindow::revealProblem);
+    // Enter or double-click: go to the revealed node in the tree.
+    connect(m_problems, &QTreeWidget::itemActivated, this, [this] {
+        revealProblem();
+        m_tabs->setCurrentWidget(m_treeView);
+    });
     m_tabs = new QTabWidget(this);
     m_overview = new PingOverviewModel(this);
     m_overviewView = new QTreeView(this);
