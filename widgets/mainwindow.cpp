@@ -14,6 +14,9 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QDesktopServices>
+#include <QFile>
+#include <QUrl>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QShortcut>
@@ -73,6 +76,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     auto *copyPayloadAction = pingMenu->addAction(tr("&Copy payload"), this, &MainWindow::copyPayload);
     copyPayloadAction->setShortcut(QKeySequence::Copy);
     pingMenu->addAction(tr("Copy as c&url command"), this, &MainWindow::copyAsCurl);
+    pingMenu->addAction(tr("&Open in JSON viewer"), this, &MainWindow::openInViewer);
     pingMenu->addAction(tr("&Save as schema example…"), this, &MainWindow::saveAsExample);
 
     auto *bar = addToolBar(tr("Capture"));
@@ -146,7 +150,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     const QString samples[] = {u"00:00:00.000"_s,     u"org-mozilla-firefox-beta"_s, u"nimbus-targeting-context"_s,
                                u"Ver."_s,             u"bad-encoding (22)"_s,        u"peers-firefox-1"_s,
                                u"automation"_s,       u"Seq."_s,                     u"e8067695"_s,
-                               u"1.99 KiB / 10.5 KiB"_s, u"a670d57c"_s};
+                               u"298 bytes / 1,485 bytes"_s, u"a670d57c"_s};
     static_assert(std::size(samples) == PingTableModel::ColumnCount);
     for (int c = 0; c < PingTableModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, fontMetrics().horizontalAdvance(samples[c]) + 28);
@@ -548,6 +552,28 @@ QString MainWindow::curlCommand(const PingRecord &r, const QString &endpointUrl)
     }
     cmd += u" --data-binary @-"_s;
     return cmd;
+}
+
+void MainWindow::openInViewer()
+{
+    const qint64 id = m_model->idAt(m_table->currentIndex().row());
+    if (!m_reader || id <= 0)
+        return;
+    const auto rec = m_reader->get(id);
+    if (!rec || rec->payload.isEmpty()) {
+        statusBar()->showMessage(tr("This ping has no JSON payload"), 5000);
+        return;
+    }
+    // A file the desktop's JSON viewer can open; kept until the window closes.
+    const QString path = m_viewerDir.filePath(u"ping-%1-%2-%3.json"_s.arg(id).arg(rec->ns, rec->docType));
+    QFile f(path);
+    if (!m_viewerDir.isValid() || !f.open(QIODevice::WriteOnly) || f.write(prettyExampleBytes(rec->payload)) < 0) {
+        statusBar()->showMessage(tr("Could not write %1").arg(path), 5000);
+        return;
+    }
+    f.close();
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(path)))
+        statusBar()->showMessage(tr("No application opens JSON files; the payload is in %1").arg(path), 10000);
 }
 
 void MainWindow::copyAsCurl()

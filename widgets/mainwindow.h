@@ -3,6 +3,7 @@
 #include "engine.h"
 
 #include <QMainWindow>
+#include <QTemporaryDir>
 
 #include <memory>
 
@@ -57,6 +58,7 @@ private:
     void rebuildRecentMenu();
     void copyPayload();
     void copyAsCurl();
+    void openInViewer();
     QWidget *makeFilterBar();
     void applyFilter();
     void refreshFilterChoices();
@@ -103,6 +105,7 @@ public:
     QAction *m_followAction = nullptr;
     QAction *m_pauseAction = nullptr;
     bool m_paused = false;
+    QTemporaryDir m_viewerDir; // payloads handed to the system JSON viewer
     EngineOptions m_options;
     QTimer *m_refreshTimer = nullptr;
     QString m_startError;

@@ -5,7 +5,10 @@
 #include "pingtablemodel.h"
 #include "testsupport.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QDesktopServices>
+#include <QUrl>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
@@ -23,6 +26,15 @@
 using namespace pingscope;
 using namespace pingscope::test;
 using namespace Qt::StringLiterals;
+
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QUrl url;
+public Q_SLOTS:
+    void open(const QUrl &u) { url = u; }
+};
 
 // The window, offscreen: pings sent to its endpoint appear in the list, and selecting one
 // shows its payload and problems.
@@ -202,6 +214,20 @@ void TestMainWindow::liveListAndDetail()
         all += t->toPlainText();
     QVERIFY(all.contains(u"X-Debug-ID: w-test"_s));
     QVERIFY(all.contains(u"\"client_info\""_s)); // the raw view
+    // Open in the system JSON viewer: the desktop gets a file with the pretty payload.
+    UrlCatcher catcher;
+    QDesktopServices::setUrlHandler(u"file"_s, &catcher, "open");
+    QAction *viewer = nullptr;
+    for (QAction *a : window.findChildren<QAction *>())
+        if (a->text() == u"&Open in JSON viewer"_s)
+            viewer = a;
+    QVERIFY(viewer);
+    viewer->trigger();
+    QDesktopServices::unsetUrlHandler(u"file"_s);
+    QVERIFY(catcher.url.isLocalFile());
+    QFile opened(catcher.url.toLocalFile());
+    QVERIFY(opened.open(QIODevice::ReadOnly));
+    QVERIFY(opened.readAll().startsWith("{\n  \"ping_info\": {"));
     // The overview of the selected ping.
     auto *overview = window.findChild<QTreeView *>(u"overview"_s);
     QVERIFY(overview);
