@@ -759,6 +759,26 @@ qint64 StoreReader::count()
     return 0;
 }
 
+std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text)
+{
+    std::vector<qint64> out;
+    if (text.isEmpty())
+        return out;
+    QString pattern = text;
+    pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT id FROM ping_data WHERE CAST(payload AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s);
+    q.bindValue(0, QString(u'%' + pattern + u'%'));
+    if (!q.exec()) {
+        m_error = sqlError(q);
+        return out;
+    }
+    while (q.next())
+        out.push_back(q.value(0).toLongLong());
+    return out;
+}
+
 StoreStats StoreReader::stats()
 {
     StoreStats s;

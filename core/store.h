@@ -143,6 +143,9 @@ public:
     std::optional<PingRecord> get(qint64 id);
     StoreStats stats();
     qint64 count();
+    // Ids (ascending) of pings whose decoded payload contains `text` (ASCII case-insensitive).
+    // A scan of the payloads: about a second per gigabyte.
+    std::vector<qint64> idsWithPayloadContaining(const QString &text);
 
 private:
     QString m_connectionName;

@@ -3,6 +3,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <vector>
+
 namespace pingscope {
 
 // What the ping table shows. Every criterion that is set must hold (they combine with AND);
@@ -20,6 +22,9 @@ struct PingFilter
     QString ns, docType, debugTag;
     // Hide rows whose X-Source-Tags include "automation".
     bool hideAutomation = false;
+    // Ids (ascending) of pings whose payload contains `text`, found by a store search
+    // (StoreReader::idsWithPayloadContaining); such rows match the free-text criterion too.
+    std::vector<qint64> payloadIds;
 
     bool isEmpty() const
     {

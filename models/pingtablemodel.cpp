@@ -312,6 +312,7 @@ struct CompiledFilter
     qint64 ns = kAnyValue, docType = kAnyValue, debugTag = kAnyValue;
     // Per pool entry: its lower-case text contains the needle.
     std::vector<quint8> nsText, docTypeText, debugTagText, clientIdText, docIdText;
+    const std::vector<qint64> *payloadIds = nullptr; // ascending; rows whose payload matched
 };
 
 } // namespace
@@ -465,6 +466,8 @@ struct PingTableModel::Data
                          });
         if (c.uuidCanMatch)
             c.hexNeedle = c.needle.toStdString();
+        if (!c.needle.isEmpty() && !filter.payloadIds.empty())
+            c.payloadIds = &filter.payloadIds;
         c.verdictSet = !filter.verdicts.isEmpty();
         c.problemsOnly = filter.problemsOnly;
         c.hideAutomation = filter.hideAutomation;
@@ -522,6 +525,8 @@ struct PingTableModel::Data
             return true;
         if (c.nsText[ns[i]] || c.docTypeText[docType[i]] || c.debugTagText[debugTag[i]] ||
             c.clientIdText[clientId[i]])
+            return true;
+        if (c.payloadIds && std::binary_search(c.payloadIds->begin(), c.payloadIds->end(), id[i]))
             return true;
         if (f & kDocOther)
             return c.docIdText[docHi[i]];

@@ -371,7 +371,7 @@ QWidget *MainWindow::makeFilterBar()
     row->setContentsMargins(4, 2, 4, 2);
     m_filterText = new QLineEdit(bar);
     m_filterText->setObjectName(u"filterText"_s);
-    m_filterText->setPlaceholderText(tr("Filter (Ctrl+F): doc id, client id, namespace, doc type, debug tag"));
+    m_filterText->setPlaceholderText(tr("Filter (Ctrl+F): doc id, client id, namespace, doc type, debug tag, payload"));
     m_filterText->setClearButtonEnabled(true);
     row->addWidget(m_filterText, 3);
     auto combo = [&](const QString &all) {
@@ -390,11 +390,27 @@ QWidget *MainWindow::makeFilterBar()
     m_nsFilter = combo(tr("All namespaces"));
     m_docTypeFilter = combo(tr("All doc types"));
     m_debugFilter = combo(tr("All debug tags"));
+    m_searchPayloads = new QCheckBox(tr("Payloads"), bar);
+    m_searchPayloads->setObjectName(u"searchPayloads"_s);
+    m_searchPayloads->setToolTip(tr("Also search the text of every payload in the store (slower on large stores)"));
+    row->insertWidget(1, m_searchPayloads);
+    m_payloadSearchTimer = new QTimer(this);
+    m_payloadSearchTimer->setSingleShot(true);
+    m_payloadSearchTimer->setInterval(300);
+    connect(m_payloadSearchTimer, &QTimer::timeout, this, &MainWindow::runPayloadSearch);
+    connect(m_searchPayloads, &QCheckBox::toggled, this, [this] { m_payloadSearchTimer->start(); });
     m_hideAutomation = new QCheckBox(tr("Hide automation"), bar);
+    m_hideAutomation->setObjectName(u"hideAutomation"_s);
     m_hideAutomation->setToolTip(tr("Hide pings whose X-Source-Tags include \"automation\""));
     row->addWidget(m_hideAutomation);
     connect(m_hideAutomation, &QCheckBox::toggled, this, &MainWindow::applyFilter);
-    connect(m_filterText, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
+    connect(m_filterText, &QLineEdit::textChanged, this, [this] {
+        // Payload matches belong to the old text: drop them, search again after a pause.
+        m_payloadIds.clear();
+        applyFilter();
+        if (m_searchPayloads->isChecked())
+            m_payloadSearchTimer->start();
+    });
     auto *find = new QShortcut(QKeySequence::Find, this);
     connect(find, &QShortcut::activated, this, [this] {
         m_filterText->setFocus();
@@ -421,6 +437,15 @@ void MainWindow::refreshFilterChoices()
     fill(m_debugFilter, PingTableModel::DebugTag);
 }
 
+void MainWindow::runPayloadSearch()
+{
+    const QString text = m_filterText->text().trimmed();
+    m_payloadIds.clear();
+    if (m_searchPayloads->isChecked() && text.size() >= 2 && m_reader)
+        m_payloadIds = m_reader->idsWithPayloadContaining(text);
+    applyFilter();
+}
+
 void MainWindow::applyFilter()
 {
     const qint64 selectedId = m_model->idAt(m_table->currentIndex().row());
@@ -435,6 +460,7 @@ void MainWindow::applyFilter()
     f.docType = m_docTypeFilter->currentData().toString();
     f.debugTag = m_debugFilter->currentData().toString();
     f.hideAutomation = m_hideAutomation->isChecked();
+    f.payloadIds = m_payloadIds;
     m_model->setFilter(f);
     // Keep the selected ping selected when it is still shown.
     if (const int row = m_model->rowOfId(selectedId); row >= 0) {

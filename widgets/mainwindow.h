@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 
 #include <memory>
+#include <vector>
 
 class QAction;
 class QCheckBox;
@@ -61,6 +62,7 @@ private:
     void openInViewer();
     QWidget *makeFilterBar();
     void applyFilter();
+    void runPayloadSearch();
     void refreshFilterChoices();
     void selectNewest();
     void clearDetail();
@@ -85,6 +87,9 @@ public:
     QComboBox *m_docTypeFilter = nullptr;
     QComboBox *m_debugFilter = nullptr;
     QCheckBox *m_hideAutomation = nullptr;
+    QCheckBox *m_searchPayloads = nullptr;
+    QTimer *m_payloadSearchTimer = nullptr;
+    std::vector<qint64> m_payloadIds; // pings whose payload contains the filter text
     QTableView *m_table = nullptr;
     QTabWidget *m_tabs = nullptr;
     PingOverviewModel *m_overview = nullptr;

@@ -73,9 +73,22 @@ void TestMainWindow::filterBarPauseAndCurlReplay()
     QCOMPARE(model->rowCount(), 2);
     text->clear();
     QCOMPARE(model->rowCount(), 3);
-    auto *hide = window.findChild<QCheckBox *>();
+    // Payload text: found only when payloads are searched too.
+    text->setText(u"app.clicks"_s);
+    QCOMPARE(model->rowCount(), 0);
+    auto *payloads = window.findChild<QCheckBox *>(u"searchPayloads"_s);
+    QVERIFY(payloads);
+    QCOMPARE(send("app-delta", 9, R"({"metrics":{"counter":{"app.clicks":7}}})"), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 4, 5000);
+    payloads->setChecked(true);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 3000);
+    QCOMPARE(model->idAt(0), 4);
+    payloads->setChecked(false);
+    text->clear();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 4, 3000);
+    auto *hide = window.findChild<QCheckBox *>(u"hideAutomation"_s);
     hide->setChecked(true);
-    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->rowCount(), 3);
     hide->setChecked(false);
     const auto combos = window.findChildren<QComboBox *>();
     QVERIFY(combos.size() >= 4);
@@ -91,9 +104,9 @@ void TestMainWindow::filterBarPauseAndCurlReplay()
     window.setPaused(true);
     QCOMPARE(send("app-gamma", 4, "{}"), 200);
     QTest::qWait(300);
-    QCOMPARE(model->totalCount(), 3);
+    QCOMPARE(model->totalCount(), 4);
     window.setPaused(false);
-    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 4, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 5, 5000);
 
     // Copy as curl: the command replays the request byte for byte.
     StoreReader reader(opts.dbPath);
@@ -104,8 +117,8 @@ void TestMainWindow::filterBarPauseAndCurlReplay()
     sh.start(u"bash"_s, {u"-c"_s, cmd});
     QVERIFY(sh.waitForFinished(20000));
     QCOMPARE(sh.exitCode(), 0);
-    QTRY_COMPARE_WITH_TIMEOUT(reader.count(), 5, 5000);
-    const auto replayed = reader.get(5);
+    QTRY_COMPARE_WITH_TIMEOUT(reader.count(), 6, 5000);
+    const auto replayed = reader.get(6);
     QCOMPARE(replayed->body, original->body);
     QCOMPARE(replayed->path, original->path);
     QCOMPARE(replayed->debugId, u"beta-tag"_s);

@@ -556,7 +556,7 @@ void TestPingTableModel::filterCombinationsMatchReference_data()
     QTest::addColumn<PingFilter>("filter");
     PingFilter f;
     for (const QString &t : {u"glean"_s, u"EVENTS"_s, u"000000000002"_s, u"a"_s, u"-4"_s, u"{"_s})
-        QTest::addRow("text %s", qPrintable(t)) << PingFilter{t, {}, false, {}, {}, {}, false};
+        QTest::addRow("text %s", qPrintable(t)) << PingFilter{t, {}, false, {}, {}, {}, false, {}};
     f.problemsOnly = true;
     f.hideAutomation = true;
     QTest::addRow("problems, no automation") << f;

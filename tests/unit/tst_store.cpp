@@ -52,8 +52,28 @@ private Q_SLOTS:
     void migratesFromVersionZero();
     void oneWriterPerFile();
     void orderWarnings();
+    void payloadSearch();
     void migratesFromVersionOne();
 };
+
+void TestStore::payloadSearch()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    for (int i = 1; i <= 5; ++i) {
+        PingRecord r = sample(i);
+        r.payload = i % 2 ? R"({"metrics":{"string":{"app.name":"Needle_50%"}}})" : R"({"other":1})";
+        store->enqueue(r, 0);
+    }
+    store->flush();
+    StoreReader reader(path);
+    QCOMPARE(reader.idsWithPayloadContaining(u"needle"_s), (std::vector<qint64>{1, 3, 5})); // ASCII case-insensitive
+    QCOMPARE(reader.idsWithPayloadContaining(u"_50%"_s), (std::vector<qint64>{1, 3, 5}));   // LIKE wildcards escaped
+    QCOMPARE(reader.idsWithPayloadContaining(u"x50"_s), std::vector<qint64>{});
+    QCOMPARE(reader.idsWithPayloadContaining(u"%"_s), (std::vector<qint64>{1, 3, 5}));
+}
 
 void TestStore::orderWarnings()
 {
