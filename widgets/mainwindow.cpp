@@ -3,6 +3,7 @@
 #include "connectdialog.h"
 #include "decode.h"
 #include "exampledialog.h"
+#include "eventsmodel.h"
 #include "metricsmodel.h"
 #include "payloadtreemodel.h"
 #include "pingoverviewmodel.h"
@@ -121,6 +122,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
 
     m_model = new PingTableModel(this);
     m_table = new QTableView(this);
+    m_table->setObjectName(u"pings"_s);
     m_table->setModel(m_model);
     // Sorting happens inside the model; start in arrival order (newest first).
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
@@ -242,6 +244,16 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_metricsView->setColumnWidth(MetricsModel::Value, fontMetrics().horizontalAdvance(u"count 12, sum 87,167,006 ns, 7 bucket(s) used"_s) + 24);
     connect(m_metrics, &QAbstractItemModel::modelReset, m_metricsView, &QTreeView::expandAll);
     m_tabs->addTab(m_metricsView, tr("Metrics"));
+    m_events = new EventsModel(this);
+    auto *eventsView = new QTableView(this);
+    eventsView->setObjectName(u"events"_s);
+    eventsView->setModel(m_events);
+    eventsView->verticalHeader()->hide();
+    eventsView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    eventsView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    eventsView->horizontalHeader()->setStretchLastSection(true);
+    eventsView->setWordWrap(false);
+    m_tabs->addTab(eventsView, tr("Events"));
     m_tabs->addTab(problemsPane, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
 
@@ -624,6 +636,7 @@ void MainWindow::clearDetail()
 {
     m_overview->clear();
     m_metrics->clear();
+    m_events->clear();
     m_tree->clear();
     m_raw->clear();
     m_problems->clear();
@@ -664,6 +677,7 @@ void MainWindow::showSelected()
         return;
     m_overview->setPing(*rec);
     m_metrics->setPayload(rec->payload);
+    m_events->setPayload(rec->payload);
     m_tree->setPayload(rec->payload, rec->errorsJson, rec->warningsJson);
     m_raw->setPing(*rec);
     // Problems: every error and warning; selecting one reveals it in the tree and raw view.

@@ -27,6 +27,7 @@ namespace pingscope {
 class PingTableModel;
 class PingOverviewModel;
 class MetricsModel;
+class EventsModel;
 class PayloadTreeModel;
 class RawView;
 class StoreReader;
@@ -95,6 +96,7 @@ public:
     PingOverviewModel *m_overview = nullptr;
     QTreeView *m_overviewView = nullptr;
     MetricsModel *m_metrics = nullptr;
+    EventsModel *m_events = nullptr;
     QTreeView *m_metricsView = nullptr;
     PayloadTreeModel *m_tree = nullptr;
     QTreeView *m_treeView = nullptr;

@@ -201,7 +201,7 @@ void TestMainWindow::liveListAndDetail()
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 5000);
     QCOMPARE(model->problemCount(), 1);
     // Newest on top: the invalid one; it is selected and its problems are listed with pointers.
-    auto *table = window.findChild<QTableView *>();
+    auto *table = window.findChild<QTableView *>(u"pings"_s);
     QVERIFY(table);
     table->selectRow(0);
     auto *summary = window.findChild<QLabel *>(u"problemsSummary"_s);
