@@ -156,6 +156,17 @@ qint64 parseDateHeader(const QString &value)
     return 0;
 }
 
+qint64 parseGleanDateTime(const QString &value)
+{
+    QDateTime dt = QDateTime::fromString(value, Qt::ISODateWithMs);
+    if (!dt.isValid() && value.size() >= 16 && value[13] == u':' && (value.size() == 16 || value[16] != u':')) {
+        QString withSeconds = value;
+        withSeconds.insert(16, u":00"_s);
+        dt = QDateTime::fromString(withSeconds, Qt::ISODateWithMs);
+    }
+    return dt.isValid() ? dt.toMSecsSinceEpoch() : 0;
+}
+
 PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Validator *validator)
 {
     PingRecord rec;

@@ -25,4 +25,8 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
 // into ms since the epoch; 0 when it is neither.
 qint64 parseDateHeader(const QString &value);
 
+// Parses a Glean datetime (ISO 8601 with an offset, seconds optional as in
+// "2019-03-29T09:50-04:00") into ms since the epoch; 0 when it is not one.
+qint64 parseGleanDateTime(const QString &value);
+
 } // namespace pingscope

@@ -1,6 +1,7 @@
 #include "eventsmodel.h"
 
 #include "decode.h"
+#include "ingest.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -21,17 +22,6 @@ QString str(const ojson &v)
     if (v.is_null())
         return {};
     return QString::fromStdString(v.dump(-1, ' ', false, ojson::error_handler_t::replace));
-}
-
-qint64 gleanTimeMs(const QString &s)
-{
-    QDateTime dt = QDateTime::fromString(s, Qt::ISODateWithMs);
-    if (!dt.isValid() && s.size() >= 16 && s[13] == u':' && (s.size() == 16 || s[16] != u':')) {
-        QString fixed = s;
-        fixed.insert(16, u":00"_s); // Glean's minute-precision times
-        dt = QDateTime::fromString(fixed, Qt::ISODateWithMs);
-    }
-    return dt.isValid() ? dt.toMSecsSinceEpoch() : 0;
 }
 
 void readExtras(const ojson &extra, EventsModel::Event &e)
@@ -85,7 +75,7 @@ void EventsModel::setPayload(const QByteArray &payload)
     if (doc.is_object()) {
         qint64 startMs = 0;
         if (doc.contains("ping_info") && doc["ping_info"].is_object() && doc["ping_info"].contains("start_time"))
-            startMs = gleanTimeMs(str(doc["ping_info"]["start_time"]));
+            startMs = parseGleanDateTime(str(doc["ping_info"]["start_time"]));
         if (doc.contains("events") && doc["events"].is_array()) {
             for (const auto &g : doc["events"]) {
                 if (!g.is_object())

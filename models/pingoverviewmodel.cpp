@@ -1,6 +1,7 @@
 #include "pingoverviewmodel.h"
 
 #include "decode.h"
+#include "ingest.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -38,20 +39,6 @@ const ojson *member(const ojson &obj, const char *key)
 QString utc(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"yyyy-MM-dd HH:mm:ss.zzz 'UTC'"_s);
-}
-
-// Glean times may lack seconds ("2019-03-29T09:50-04:00"); accept those too.
-qint64 parseGleanTime(const QString &s)
-{
-    QDateTime dt = QDateTime::fromString(s, Qt::ISODateWithMs);
-    if (!dt.isValid()) {
-        QString fixed = s;
-        // Insert ":00" seconds before the offset when missing.
-        if (fixed.size() >= 16 && fixed[13] == u':' && (fixed.size() == 16 || fixed[16] != u':'))
-            fixed.insert(16, u":00"_s);
-        dt = QDateTime::fromString(fixed, Qt::ISODateWithMs);
-    }
-    return dt.isValid() ? dt.toMSecsSinceEpoch() : 0;
 }
 
 } // namespace
@@ -142,7 +129,7 @@ void PingOverviewModel::setPing(const PingRecord &r)
                 const ojson *v = member(*pi, key);
                 Row row{QString::fromLatin1(key), v ? text(*v) : tr("(not sent)"), {}, v == nullptr};
                 if (v && v->is_string() && (qstrcmp(key, "start_time") == 0 || qstrcmp(key, "end_time") == 0)) {
-                    const qint64 t = parseGleanTime(text(*v));
+                    const qint64 t = parseGleanDateTime(text(*v));
                     if (t > 0)
                         row.details = formatSkew(t, receivedMs) + tr(" from received");
                     times.rows.push_back({QString::fromLatin1(key), row.value, row.details});
@@ -199,7 +186,7 @@ void PingOverviewModel::setPing(const PingRecord &r)
             app.rows.push_back({u"type"_s, member(doc, "type") ? text(*member(doc, "type")) : QString(), {}});
             app.rows.push_back({u"clientId"_s, r.clientId, {}, r.clientId.isEmpty()});
             if (const ojson *c = member(doc, "creationDate"); c && c->is_string()) {
-                const qint64 t = parseGleanTime(text(*c));
+                const qint64 t = parseGleanDateTime(text(*c));
                 app.rows.push_back({u"creationDate"_s, text(*c), t > 0 ? formatSkew(t, receivedMs) + tr(" from received") : QString()});
                 times.rows.push_back({u"creationDate"_s, text(*c), t > 0 ? formatSkew(t, receivedMs) + tr(" from received") : QString()});
             }

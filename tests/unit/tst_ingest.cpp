@@ -53,6 +53,7 @@ private Q_SLOTS:
     void refusedKeepsReason();
     void dateHeader_data();
     void dateHeader();
+    void gleanDateTime();
     void warnings_data();
     void warnings();
 };
@@ -299,6 +300,15 @@ void TestIngest::dateHeader_data()
     QTest::addRow("iso with offset") << u"2026-11-23T03:19:25+01:00"_s << t;
     QTest::addRow("garbage") << u"yesterday"_s << qint64(0);
     QTest::addRow("empty") << QString() << qint64(0);
+}
+
+void TestIngest::gleanDateTime()
+{
+    const qint64 t = QDateTime(QDate(2019, 3, 29), QTime(13, 50), Qt::UTC).toMSecsSinceEpoch();
+    QCOMPARE(parseGleanDateTime(u"2019-03-29T09:50-04:00"_s), t);        // no seconds
+    QCOMPARE(parseGleanDateTime(u"2019-03-29T09:50:00-04:00"_s), t);
+    QCOMPARE(parseGleanDateTime(u"2019-03-29T13:50:00.250+00:00"_s), t + 250);
+    QCOMPARE(parseGleanDateTime(u"yesterday"_s), qint64(0));
 }
 
 void TestIngest::dateHeader()
