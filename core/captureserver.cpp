@@ -296,20 +296,17 @@ void HttpConnection::onHeadersComplete()
     if (isSubmitPath(path) && method != "OPTIONS") {
         if (method != "POST" && method != "PUT") {
             refuse(405, u"method %1 is not allowed on /submit/ (use POST or PUT)"_s.arg(
-                            QString::fromLatin1(method)),
-                   false);
+                            QString::fromLatin1(method)));
             return;
         }
         if (path.size() > cap) {
-            refuse(431, u"URL path is %1 bytes; the edge refuses paths over %2 bytes"_s.arg(path.size()).arg(cap),
-                   false);
+            refuse(431, u"URL path is %1 bytes; the edge refuses paths over %2 bytes"_s.arg(path.size()).arg(cap));
             return;
         }
         if (req.query.size() > cap) {
             refuse(431, u"query string is %1 bytes; the edge refuses query strings over %2 bytes"_s
                             .arg(req.query.size())
-                            .arg(cap),
-                   false);
+                            .arg(cap));
             return;
         }
         for (const auto &h : req.headers) {
@@ -317,8 +314,7 @@ void HttpConnection::onHeadersComplete()
                 refuse(431, u"header %1 is %2 bytes; the edge refuses recorded headers over %3 bytes"_s
                                 .arg(QString::fromLatin1(h.name))
                                 .arg(h.value.size())
-                                .arg(cap),
-                       false);
+                                .arg(cap));
                 return;
             }
         }
@@ -327,8 +323,7 @@ void HttpConnection::onHeadersComplete()
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     } else if ((method == "POST" || method == "PUT") && !path.startsWith("/pingscope/")) {
         refuse(404, u"unknown route %1: pings go to /submit/<namespace>/<docType>/<docVersion>/<docId>"_s.arg(
-                        QString::fromLatin1(path.left(200))),
-               false);
+                        QString::fromLatin1(path.left(200))));
         return;
     }
     m_parser.continueWithBody();
@@ -382,14 +377,15 @@ void HttpConnection::onRequestComplete()
 void HttpConnection::onParseError()
 {
     QString reason = QString::fromLatin1(m_parser.errorReason());
-    if (m_parser.request().method.isEmpty() && m_in.size() > m_inPos - 1 && m_in.size() >= 2 &&
+    // m_in starts at the current request's first byte; 16 03 opens a TLS ClientHello.
+    if (m_parser.request().method.isEmpty() && m_in.size() >= 2 &&
         static_cast<unsigned char>(m_in[0]) == 0x16 && static_cast<unsigned char>(m_in[1]) == 0x03)
         reason = u"the client started a TLS handshake: this endpoint speaks plain HTTP (use http://, "
                  u"not https://)"_s;
-    refuse(m_parser.errorStatus(), reason, true);
+    refuse(m_parser.errorStatus(), reason);
 }
 
-void HttpConnection::refuse(int status, const QString &reason, bool fromParseError)
+void HttpConnection::refuse(int status, const QString &reason)
 {
     const CaptureConfig &cfg = m_server->config();
     const HttpRequest &req = m_parser.request();
@@ -412,7 +408,6 @@ void HttpConnection::refuse(int status, const QString &reason, bool fromParseErr
     } else {
         raw.body = m_in.mid(m_inPos, cfg.keptPrefixBytes);
     }
-    Q_UNUSED(fromParseError);
 
     // Refusals of pings are stored so that "why didn't my ping arrive" has an answer; a
     // browser's GET of /favicon.ico is not a ping and is not kept.
@@ -429,7 +424,7 @@ void HttpConnection::refuse(int status, const QString &reason, bool fromParseErr
     m_closing = true;
 }
 
-quint32 HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
+void HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
 {
     const quint32 seq = m_nextSeq++;
     Pending p;
@@ -441,7 +436,6 @@ quint32 HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
     m_pending.push_back(std::move(p));
     const quint64 ticket = (m_id << SeqBits) | (seq & ((quint32(1) << SeqBits) - 1));
     m_server->submit(std::move(raw), ticket);
-    return seq;
 }
 
 void HttpConnection::queueResponse(QByteArray response, bool closeAfter)
@@ -529,8 +523,7 @@ void HttpConnection::checkTimeouts(qint64 now)
         const qint64 got = m_parser.bodyReceived() + (m_parser.request().method.isEmpty() ? m_in.size() : 0);
         refuse(408, u"the client sent only part of its request (%1 bytes) within %2 s: connection dropped"_s
                         .arg(got)
-                        .arg(cfg.requestTimeoutMs / 1000.0),
-               false);
+                        .arg(cfg.requestTimeoutMs / 1000.0));
         return;
     }
     if (m_parser.isIdle() && m_pending.empty() && now - m_lastActivityMs > cfg.idleTimeoutMs) {

@@ -125,8 +125,8 @@ private:
     void onHeadersComplete();
     void onRequestComplete();
     void onParseError();
-    void refuse(int status, const QString &reason, bool keepBodyPrefix);
-    quint32 queueStored(RawSubmission &&raw, bool closeAfter);
+    void refuse(int status, const QString &reason);
+    void queueStored(RawSubmission &&raw, bool closeAfter);
     void queueResponse(QByteArray response, bool closeAfter);
     void flushResponses();
     void startLingeringClose();
