@@ -13,6 +13,14 @@ using namespace Qt::StringLiterals;
 
 namespace pingscope::test {
 
+QByteArray readSharedFile(const QString &relative)
+{
+    QFile f(sharedDir() + u'/' + relative);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(f.fileName()));
+    return f.readAll();
+}
+
 QByteArray HttpResponse::header(QByteArrayView name) const
 {
     for (const auto &h : headers)

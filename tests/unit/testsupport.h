@@ -18,6 +18,9 @@ inline QString sharedDir()
     return QString::fromUtf8(PINGSCOPE_SHARED_DIR);
 }
 
+// The bytes of ../shared/<relative>; stops the test when the file cannot be read.
+QByteArray readSharedFile(const QString &relative);
+
 struct HttpResponse
 {
     int status = 0; // 0: no (complete) response

@@ -5,18 +5,11 @@
 #include <QFile>
 #include <QTest>
 
+#include "testsupport.h"
+
 using namespace pingscope;
+using pingscope::test::readSharedFile;
 using namespace Qt::StringLiterals;
-
-namespace {
-
-QByteArray shared(const QString &rel)
-{
-    QFile f(QStringLiteral(PINGSCOPE_SHARED_DIR) + u'/' + rel);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
 
 // Exact points for real pings: the Glean docs' events ping, Firefox's own events ping, and
 // the legacy event and main pings from mozilla-pipeline-schemas.
@@ -35,7 +28,7 @@ void TestEventsModel::gleanDocsEvents()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(shared(u"sample-pings/glean-docs-events.json"_s));
+    model.setPayload(readSharedFile(u"sample-pings/glean-docs-events.json"_s));
     QCOMPARE(model.rowCount(), 2);
     const auto &e = model.events();
     QCOMPARE(e[0].timestamp, 0);
@@ -56,7 +49,7 @@ void TestEventsModel::firefoxEventsPing()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(shared(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
+    model.setPayload(readSharedFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
     QCOMPARE(model.rowCount(), 37);
     const auto &e = model.events();
     QCOMPARE(e[0].category, u"session_restore"_s);
@@ -73,7 +66,7 @@ void TestEventsModel::legacyEventPing()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(shared(u"sample-pings/telemetry-event-ping.json"_s));
+    model.setPayload(readSharedFile(u"sample-pings/telemetry-event-ping.json"_s));
     QCOMPARE(model.rowCount(), 3); // parent 2, socket 1
     const auto &e = model.events();
     // In time order: the socket process's event comes first.
@@ -97,7 +90,7 @@ void TestEventsModel::legacyMainPing()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(shared(u"sample-pings/telemetry-main-ping-with-events.json"_s));
+    model.setPayload(readSharedFile(u"sample-pings/telemetry-main-ping-with-events.json"_s));
     QCOMPARE(model.rowCount(), 3); // payload.processes.parent.events
     const auto &e = model.events();
     QCOMPARE(e[0].timestamp, 12141232);

@@ -5,6 +5,8 @@
 #include <QPointF>
 #include <QTest>
 
+#include "testsupport.h"
+
 using namespace pingscope;
 using namespace Qt::StringLiterals;
 
@@ -22,8 +24,7 @@ namespace {
 
 QByteArray peerTest()
 {
-    QFile f(QStringLiteral(PINGSCOPE_SHARED_DIR) + u"/captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    return pingscope::test::readSharedFile(u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
 }
 
 } // namespace

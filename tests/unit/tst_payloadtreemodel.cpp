@@ -9,24 +9,19 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "testsupport.h"
+
 #include <nlohmann/json.hpp>
 
 #include <functional>
 
 using namespace pingscope;
+using pingscope::test::readSharedFile;
 using namespace Qt::StringLiterals;
 
 namespace {
 
 using Model = PayloadTreeModel;
-
-QByteArray readShared(const QString &relative)
-{
-    QFile f(QStringLiteral(PINGSCOPE_SHARED_DIR) + QChar(u'/') + relative);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(f.fileName()));
-    return f.readAll();
-}
 
 QString text(const QAbstractItemModel &model, const QModelIndex &index, int column,
              int role = Qt::DisplayRole)
@@ -304,7 +299,7 @@ void TestPayloadTreeModel::indexForPointer()
 void TestPayloadTreeModel::errorMarks()
 {
     const QByteArray payload =
-        readShared(u"captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.json"_s);
+        readSharedFile(u"captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.json"_s);
     // As validation writes them: a type error, two errors on one node, a missing required
     // property reported at its parent object, a pointer into something that does not exist,
     // a root error, and a parse-level error without a pointer.
@@ -467,7 +462,7 @@ void TestPayloadTreeModel::setPayloadTwice()
 
 void TestPayloadTreeModel::mainPing()
 {
-    const QByteArray ping = readShared(u"sample-pings/telemetry-main-ping-with-events.json"_s);
+    const QByteArray ping = readSharedFile(u"sample-pings/telemetry-main-ping-with-events.json"_s);
     QVERIFY(ping.size() > 300 * 1024);
 
     // Timed without a tester, which would walk the tree on the reset.
