@@ -253,6 +253,15 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     eventsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     eventsView->horizontalHeader()->setStretchLastSection(true);
     eventsView->setWordWrap(false);
+    // Glean event names are long; legacy events also fill process, object and value.
+    const std::pair<int, QString> eventWidths[] = {{EventsModel::Timestamp, u"12345678"_s},
+                                                   {EventsModel::Process, u"content"_s},
+                                                   {EventsModel::Category, u"service_request_ab"_s},
+                                                   {EventsModel::Name, u"backup_can_be_loaded_session_file"_s},
+                                                   {EventsModel::Object, u"searchbar"_s},
+                                                   {EventsModel::Value, u"remote-settings"_s}};
+    for (const auto &[column, sample] : eventWidths)
+        eventsView->setColumnWidth(column, fontMetrics().horizontalAdvance(sample) + 16);
     m_tabs->addTab(eventsView, tr("Events"));
     m_tabs->addTab(problemsPane, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
