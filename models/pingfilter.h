@@ -25,11 +25,16 @@ struct PingFilter
     // Ids (ascending) of pings whose payload contains `text`, found by a store search
     // (StoreReader::idsWithPayloadContaining); such rows match the free-text criterion too.
     std::vector<qint64> payloadIds;
+    // Received time (UTC, microseconds since the epoch) in [receivedFromUs, receivedToUs);
+    // 0 leaves that end open.
+    qint64 receivedFromUs = 0, receivedToUs = 0;
+
+    bool hasReceivedRange() const { return receivedFromUs != 0 || receivedToUs != 0; }
 
     bool isEmpty() const
     {
         return text.trimmed().isEmpty() && verdicts.isEmpty() && !problemsOnly && ns.isEmpty() &&
-               docType.isEmpty() && debugTag.isEmpty() && !hideAutomation;
+               docType.isEmpty() && debugTag.isEmpty() && !hideAutomation && !hasReceivedRange();
     }
 
     friend bool operator==(const PingFilter &, const PingFilter &) = default;

@@ -310,6 +310,8 @@ struct CompiledFilter
     std::vector<quint8> verdictOk; // per verdict pool entry
     bool problemsOnly = false, hideAutomation = false;
     qint64 ns = kAnyValue, docType = kAnyValue, debugTag = kAnyValue;
+    bool timeRange = false;
+    qint64 fromUs = 0, toUs = 0; // [fromUs, toUs); 0: open end
     // Per pool entry: its lower-case text contains the needle.
     std::vector<quint8> nsText, docTypeText, debugTagText, clientIdText, docIdText;
     const std::vector<qint64> *payloadIds = nullptr; // ascending; rows whose payload matched
@@ -471,8 +473,12 @@ struct PingTableModel::Data
         c.verdictSet = !filter.verdicts.isEmpty();
         c.problemsOnly = filter.problemsOnly;
         c.hideAutomation = filter.hideAutomation;
+        c.timeRange = filter.hasReceivedRange();
+        c.fromUs = filter.receivedFromUs;
+        c.toUs = filter.receivedToUs;
         c.active = !c.needle.isEmpty() || c.verdictSet || c.problemsOnly || c.hideAutomation ||
-                   !filter.ns.isEmpty() || !filter.docType.isEmpty() || !filter.debugTag.isEmpty();
+                   c.timeRange || !filter.ns.isEmpty() || !filter.docType.isEmpty() ||
+                   !filter.debugTag.isEmpty();
         refreshCompiled();
     }
 
@@ -516,6 +522,9 @@ struct PingTableModel::Data
         if ((c.problemsOnly && !(f & kProblem)) || (c.hideAutomation && (f & kAutomation)))
             return false;
         if (c.verdictSet && !c.verdictOk[verdict[i]])
+            return false;
+        if (c.timeRange && ((c.fromUs != 0 && receivedUs[i] < c.fromUs) ||
+                            (c.toUs != 0 && receivedUs[i] >= c.toUs)))
             return false;
         if ((c.ns != kAnyValue && ns[i] != c.ns) ||
             (c.docType != kAnyValue && docType[i] != c.docType) ||
@@ -1281,6 +1290,14 @@ void PingTableModel::setHideAutomation(bool on)
 {
     PingFilter f = m_d->filter;
     f.hideAutomation = on;
+    setFilter(f);
+}
+
+void PingTableModel::setReceivedRange(qint64 fromUs, qint64 toUs)
+{
+    PingFilter f = m_d->filter;
+    f.receivedFromUs = fromUs;
+    f.receivedToUs = toUs;
     setFilter(f);
 }
 

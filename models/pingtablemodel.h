@@ -105,6 +105,8 @@ public:
     void setDocTypeFilter(const QString &docType);
     void setDebugTagFilter(const QString &debugTag);
     void setHideAutomation(bool on);
+    // Received time in [fromUs, toUs) (UTC microseconds); 0 leaves that end open.
+    void setReceivedRange(qint64 fromUs, qint64 toUs);
     void clearFilter();
 
     int sortColumn() const;

@@ -11,6 +11,7 @@
 #include "rawview.h"
 #include "schemadialog.h"
 #include "store.h"
+#include "trafficview.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -19,6 +20,8 @@
 #include <QFile>
 #include <QUrl>
 #include <QComboBox>
+#include <QDateTime>
+#include <QDockWidget>
 #include <QLineEdit>
 #include <QShortcut>
 #include <QFileDialog>
@@ -39,6 +42,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QStyle>
 #include <QToolButton>
 #include <QTreeView>
 #include <QTreeWidget>
@@ -79,6 +83,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     pingMenu->addAction(tr("Copy as c&url command"), this, &MainWindow::copyAsCurl);
     pingMenu->addAction(tr("&Open in JSON viewer"), this, &MainWindow::openInViewer);
     pingMenu->addAction(tr("&Save as schema example…"), this, &MainWindow::saveAsExample);
+    auto *viewMenu = menuBar()->addMenu(tr("&View"));
 
     auto *bar = addToolBar(tr("Capture"));
     bar->setObjectName(u"captureToolbar"_s);
@@ -279,6 +284,23 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_split->setStretchFactor(1, 2);
     setCentralWidget(m_split);
 
+    // The traffic monitor: a dock, hidden until asked for (View menu, toolbar).
+    m_traffic = new TrafficView(this);
+    m_traffic->setObjectName(u"traffic"_s);
+    m_trafficDock = new QDockWidget(tr("Traffic"), this);
+    m_trafficDock->setObjectName(u"trafficDock"_s);
+    m_trafficDock->setWidget(m_traffic);
+    addDockWidget(Qt::BottomDockWidgetArea, m_trafficDock);
+    m_trafficDock->hide();
+    QAction *trafficAction = m_trafficDock->toggleViewAction();
+    trafficAction->setText(tr("&Traffic charts"));
+    trafficAction->setShortcut(Qt::CTRL | Qt::Key_T);
+    trafficAction->setToolTip(tr("Pings per doc type, problems and sizes over the session; click a bar to filter the list"));
+    viewMenu->addAction(trafficAction);
+    bar->addSeparator();
+    bar->addAction(trafficAction);
+    connect(m_traffic, &TrafficView::filterRequested, this, &MainWindow::applyTrafficSelection);
+
     // Window layout, column widths and order, and the splitter are remembered.
     QSettings settings;
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
@@ -341,7 +363,7 @@ void MainWindow::startEngine(const EngineOptions &options)
     rememberStore(m_engine->store()->path());
     connect(m_engine->store(), &Store::recordsCommitted, this, &MainWindow::scheduleRefresh,
             Qt::QueuedConnection);
-    connect(m_engine->store(), &Store::cleared, this, [this] { m_model->clear(); updateStatus(); },
+    connect(m_engine->store(), &Store::cleared, this, [this] { m_model->clear(); m_traffic->clear(); updateStatus(); },
             Qt::QueuedConnection);
     refreshNow();
 }
@@ -368,6 +390,7 @@ void MainWindow::refreshNow()
     const int before = scroll->value();
     const int rowsBefore = m_model->rowCount();
     m_model->addPings(batch);
+    m_traffic->addPings(batch);
     if (m_followAction->isChecked() || !m_table->currentIndex().isValid()) {
         selectNewest();
     } else if (before > 0 && m_model->sortColumn() < 0) {
@@ -424,6 +447,14 @@ QWidget *MainWindow::makeFilterBar()
     m_hideAutomation->setObjectName(u"hideAutomation"_s);
     m_hideAutomation->setToolTip(tr("Hide pings whose X-Source-Tags include \"automation\""));
     row->addWidget(m_hideAutomation);
+    m_timeRange = new QToolButton(bar);
+    m_timeRange->setObjectName(u"timeRangeFilter"_s);
+    m_timeRange->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_timeRange->setIcon(style()->standardIcon(QStyle::SP_DialogCloseButton));
+    m_timeRange->setToolTip(tr("Only pings received in this time range (from the traffic charts); click to show all times"));
+    m_timeRange->hide();
+    row->addWidget(m_timeRange);
+    connect(m_timeRange, &QToolButton::clicked, this, [this] { setTimeRangeFilter(0, 0); });
     connect(m_hideAutomation, &QCheckBox::toggled, this, &MainWindow::applyFilter);
     connect(m_filterText, &QLineEdit::textChanged, this, [this] {
         // Payload matches belong to the old text: drop them, search again after a pause.
@@ -482,6 +513,8 @@ void MainWindow::applyFilter()
     f.debugTag = m_debugFilter->currentData().toString();
     f.hideAutomation = m_hideAutomation->isChecked();
     f.payloadIds = m_payloadIds;
+    f.receivedFromUs = m_timeFromUs;
+    f.receivedToUs = m_timeToUs;
     m_model->setFilter(f);
     // Keep the selected ping selected when it is still shown.
     if (const int row = m_model->rowOfId(selectedId); row >= 0) {
@@ -489,6 +522,51 @@ void MainWindow::applyFilter()
         m_table->scrollTo(m_model->index(row, 0));
     }
     updateStatus();
+}
+
+void MainWindow::setTimeRangeFilter(qint64 fromUs, qint64 toUs)
+{
+    m_timeFromUs = fromUs;
+    m_timeToUs = toUs;
+    if (fromUs == 0 && toUs == 0) {
+        m_timeRange->hide();
+    } else {
+        const auto text = [](qint64 us, const QString &format) {
+            return us == 0 ? QString() : QDateTime::fromMSecsSinceEpoch(us / 1000).toString(format);
+        };
+        const bool sameDay = fromUs != 0 && toUs != 0 &&
+                             QDateTime::fromMSecsSinceEpoch(fromUs / 1000).date() ==
+                                 QDateTime::fromMSecsSinceEpoch((toUs - 1) / 1000).date();
+        m_timeRange->setText(tr("Received %1 – %2")
+                                 .arg(text(fromUs, u"yyyy-MM-dd HH:mm:ss"_s),
+                                      text(toUs, sameDay ? u"HH:mm:ss"_s : u"yyyy-MM-dd HH:mm:ss"_s)));
+        m_timeRange->show();
+    }
+    applyFilter();
+}
+
+void MainWindow::applyTrafficSelection(const TrafficSelection &s)
+{
+    {
+        const QSignalBlocker blockVerdict(m_verdictFilter);
+        const QSignalBlocker blockDocType(m_docTypeFilter);
+        int v = 0;
+        if (s.problemsOnly)
+            v = m_verdictFilter->findData(u"@problems"_s);
+        else if (!s.verdict.isEmpty())
+            v = m_verdictFilter->findData(s.verdict);
+        m_verdictFilter->setCurrentIndex(std::max(v, 0));
+        int d = 0;
+        if (s.hasDocType) {
+            d = m_docTypeFilter->findData(s.docType);
+            if (d < 0) { // not offered yet (the choices follow the list's batches)
+                m_docTypeFilter->addItem(s.docType, s.docType);
+                d = m_docTypeFilter->count() - 1;
+            }
+        }
+        m_docTypeFilter->setCurrentIndex(d);
+    }
+    setTimeRangeFilter(s.fromUs, s.toUs); // applies the whole filter
 }
 
 void MainWindow::setPaused(bool paused)
@@ -532,6 +610,7 @@ void MainWindow::openStorePath(const QString &path)
     options.capture.port = m_engine->port() ? m_engine->port() : options.capture.port;
     m_engine->stop();
     m_model->clear();
+    m_traffic->clear();
     clearDetail();
     startEngine(options);
 }
@@ -773,6 +852,7 @@ void MainWindow::clearAll()
         return;
     m_engine->store()->clear();
     m_model->clear();
+    m_traffic->clear();
     clearDetail();
     updateStatus();
 }

@@ -11,6 +11,8 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QDockWidget;
+class QToolButton;
 class QLineEdit;
 class QLabel;
 class QMenu;
@@ -30,6 +32,8 @@ class MetricsModel;
 class EventsModel;
 class PayloadTreeModel;
 class RawView;
+class TrafficView;
+struct TrafficSelection;
 class StoreReader;
 
 // The main window: the capture engine runs inside it; the list shows what arrived, live,
@@ -43,6 +47,12 @@ public:
 
     Engine *engine() { return m_engine.get(); }
     PingTableModel *pingModel() { return m_model; }
+    TrafficView *trafficView() { return m_traffic; }
+    QDockWidget *trafficDock() { return m_trafficDock; }
+    // Filters the list as a click on the traffic charts asks (doc type, verdict, time range).
+    void applyTrafficSelection(const TrafficSelection &selection);
+    // The list's received-time range (from the traffic charts); 0, 0: none.
+    void setTimeRangeFilter(qint64 fromUs, qint64 toUs);
     // Reads newly committed pings into the list now (normally on a short timer).
     void refreshNow();
 
@@ -115,6 +125,10 @@ public:
     QTemporaryDir m_viewerDir; // payloads handed to the system JSON viewer
     EngineOptions m_options;
     QTimer *m_refreshTimer = nullptr;
+    TrafficView *m_traffic = nullptr;
+    QDockWidget *m_trafficDock = nullptr;
+    QToolButton *m_timeRange = nullptr; // shows the time range filter; a click clears it
+    qint64 m_timeFromUs = 0, m_timeToUs = 0;
     QString m_startError;
 };
 

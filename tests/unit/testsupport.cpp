@@ -7,6 +7,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "ingest.h"
+#include "store.h"
+#include "validation.h"
+
+#include <QDateTime>
+#include <QTemporaryDir>
+
 #include <zlib.h>
 
 using namespace Qt::StringLiterals;
@@ -197,6 +204,91 @@ TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest, bool validate
 TestEngine::~TestEngine()
 {
     m_engine.stop();
+}
+
+qint64 utcUs(const QString &iso)
+{
+    return QDateTime::fromString(iso, Qt::ISODateWithMs).toMSecsSinceEpoch() * 1000;
+}
+
+RawSubmission rawSubmission(const QByteArray &url, const QList<HttpHeader> &headers, const QByteArray &body,
+                            qint64 receivedAtUs)
+{
+    RawSubmission raw;
+    raw.receivedAtUs = receivedAtUs;
+    raw.method = "POST";
+    const qsizetype q = url.indexOf('?');
+    raw.path = q < 0 ? url : url.left(q);
+    raw.query = q < 0 ? QByteArray() : url.mid(q + 1);
+    raw.headers = headers;
+    raw.body = body;
+    raw.peer = u"127.0.0.1"_s;
+    raw.declaredLength = body.size();
+    return raw;
+}
+
+RawSubmission refusedSubmission(const QByteArray &url, qint64 receivedAtUs)
+{
+    RawSubmission raw = rawSubmission(url, {}, QByteArray(64, 'x'), receivedAtUs);
+    raw.declaredLength = 300'000'000;
+    raw.bodyTruncated = true;
+    raw.answerStatus = 413;
+    raw.refusedReason = u"body larger than the limit"_s;
+    return raw;
+}
+
+std::vector<PingRecord> storedSummaries(const QList<RawSubmission> &raws, bool validate)
+{
+    IngestOptions options;
+    if (validate)
+        options.schemas = SchemaRegistry::load({}, true, nullptr);
+    Validator validator(options.schemas ? options.schemas : SchemaRegistry::load({}, false, nullptr));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"summaries.pingscope"_s);
+    QString error;
+    auto store = Store::open(path, &error);
+    if (!store)
+        qFatal("store: %s", qPrintable(error));
+    store->setWriteHandler([](std::vector<WriteResult> &&) {});
+    quint64 ticket = 0;
+    for (const RawSubmission &raw : raws)
+        store->enqueue(ingestSubmission(raw, options, validate ? &validator : nullptr), ++ticket);
+    store->flush();
+    StoreReader reader(path);
+    PingQuery query;
+    query.limit = -1;
+    return reader.list(query);
+}
+
+std::vector<PingRecord> firefoxEsrSession()
+{
+    QList<RawSubmission> raws;
+    const CapturedRequest *baseline = nullptr;
+    const QList<CapturedRequest> captured = loadCapturedRequests();
+    for (const CapturedRequest &c : captured) {
+        if (!c.name.startsWith(u"firefox-esr/"_s))
+            continue;
+        const QJsonObject meta =
+            QJsonDocument::fromJson(readSharedFile(u"captured-requests/"_s + c.name + u".meta.json"_s)).object();
+        raws.append(rawSubmission(c.url, c.headers, c.body, utcUs(meta.value(u"received_at"_s).toString())));
+        if (c.name.endsWith(u"005-POST-firefox-desktop_baseline"_s))
+            baseline = &c;
+    }
+    if (raws.size() != 23 || !baseline)
+        qFatal("expected the 23 Firefox ESR captures");
+    // In time order, so that ids ascend with time as in a live capture.
+    auto insertInOrder = [&raws](const RawSubmission &raw) {
+        qsizetype i = 0;
+        while (i < raws.size() && raws[i].receivedAtUs <= raw.receivedAtUs)
+            ++i;
+        raws.insert(i, raw);
+    };
+    insertInOrder(refusedSubmission("/submit/firefox-desktop/crash/1/11111111-1111-4111-8111-111111111111",
+                                    utcUs(u"2026-11-23T02:19:30.500Z"_s)));
+    insertInOrder(rawSubmission(baseline->url, baseline->headers, baseline->body, utcUs(u"2026-11-23T02:19:40.000Z"_s)));
+    insertInOrder(rawSubmission("/submit/firefox-desktop/baseline/1/22222222-2222-4222-8222-222222222222", {},
+                                "not json", utcUs(u"2026-11-23T02:19:40.500Z"_s)));
+    return storedSummaries(raws, false);
 }
 
 } // namespace pingscope::test

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 
 #include <memory>
+#include <vector>
 
 namespace pingscope::test {
 
@@ -55,6 +56,24 @@ struct CapturedRequest
     QByteArray wire() const;   // the request as bytes on the wire
 };
 QList<CapturedRequest> loadCapturedRequests();
+
+// A request as the capture server hands it to ingest, received at a fixed time (url may
+// carry a query).
+RawSubmission rawSubmission(const QByteArray &url, const QList<HttpHeader> &headers, const QByteArray &body,
+                            qint64 receivedAtUs);
+// A request the server refused as too large (413): only its first bytes were kept.
+RawSubmission refusedSubmission(const QByteArray &url, qint64 receivedAtUs);
+// Ingests (with the bundled schemas when `validate`) and stores the requests in order, then
+// reads the summaries back as the window does: newest first, with the store's warnings
+// (duplicate doc ids, seq) and ids 1, 2, ...
+std::vector<PingRecord> storedSummaries(const QList<RawSubmission> &raws, bool validate);
+// The 23 Firefox ESR captures at the times they were received (2026-11-23 02:19:25.192 to
+// 02:19:55.269 UTC, from their meta files), plus a refused request at 02:19:30.500, a
+// re-send of 005 (a baseline ping, 839 bytes decoded: a duplicate) at 02:19:40.000 and an
+// 8-byte "not json" baseline ping at 02:19:40.500; not validated (verdict "parsed").
+std::vector<PingRecord> firefoxEsrSession();
+// UTC microseconds of an ISO 8601 date-time such as "2026-11-23T02:19:25.000Z".
+qint64 utcUs(const QString &iso);
 
 // An Engine on 127.0.0.1, port 0, with a store in a temporary folder.
 class TestEngine

@@ -134,6 +134,9 @@ bool referenceMatch(const PingFilter &f, const PingRecord &r)
     if ((!f.ns.isEmpty() && r.ns != f.ns) || (!f.docType.isEmpty() && r.docType != f.docType) ||
         (!f.debugTag.isEmpty() && r.debugId != f.debugTag))
         return false;
+    if ((f.receivedFromUs != 0 && r.receivedAtUs < f.receivedFromUs) ||
+        (f.receivedToUs != 0 && r.receivedAtUs >= f.receivedToUs))
+        return false;
     if (f.hideAutomation)
         for (const QString &tag : r.sourceTags.split(u','))
             if (tag.trimmed().compare(u"automation"_s, Qt::CaseInsensitive) == 0)
@@ -274,7 +277,44 @@ private Q_SLOTS:
     void clearKeepsFilterAndSort();
     void countsAndDistinctValues();
     void rowLookups();
+    void receivedRangeWithLiveRows();
 };
+
+// The time range of the traffic charts: rows arriving later pass or not by their own time,
+// sorted or not, and the setter changes only that part of the filter.
+void TestPingTableModel::receivedRangeWithLiveRows()
+{
+    std::mt19937 rng(3);
+    std::vector<PingRecord> all = randomRecords(rng, 1, 200);
+    Model model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addPings(newestFirst(all));
+    model.setProblemsOnly(true);
+    model.setReceivedRange(kBaseUs + 40, kBaseUs + 160);
+    QCOMPARE(model.filter().problemsOnly, true);
+    QCOMPARE(model.filter().receivedFromUs, kBaseUs + 40);
+    QCOMPARE(model.filter().receivedToUs, kBaseUs + 160);
+    QVERIFY(!model.filter().isEmpty());
+    QList<qint64> expected = referenceIds(all, model.filter(), -1, Qt::AscendingOrder);
+    QVERIFY(!expected.isEmpty());
+    QCOMPARE(shownIds(model), expected);
+    for (int batch = 0; batch < 4; ++batch) {
+        if (batch == 2)
+            model.sort(Model::Received, Qt::DescendingOrder);
+        std::vector<PingRecord> rows = randomRecords(rng, qint64(all.size()) + 1, 30);
+        all.insert(all.end(), rows.begin(), rows.end());
+        model.addPings(newestFirst(rows));
+        QCOMPARE(shownIds(model),
+                 referenceIds(all, model.filter(), model.sortColumn(), model.sortOrder()));
+    }
+    // An open end.
+    model.setReceivedRange(0, kBaseUs + 100);
+    QCOMPARE(shownIds(model), referenceIds(all, model.filter(), Model::Received, Qt::DescendingOrder));
+    model.setReceivedRange(0, 0);
+    model.setProblemsOnly(false);
+    QVERIFY(model.filter().isEmpty());
+    QCOMPARE(model.rowCount(), int(all.size()));
+}
 
 void TestPingTableModel::batchesInsertOnce()
 {
@@ -514,6 +554,26 @@ void TestPingTableModel::filters_data()
     QTest::addRow("+ text") << f << QList<qint64>{3};
     f.docType = u"baseline"_s;
     QTest::addRow("+ doctype") << f << QList<qint64>{};
+
+    // Received times are kBaseUs + id ms; the range is [from, to).
+    f = {};
+    f.receivedFromUs = kBaseUs + 6000;
+    QTest::addRow("received from") << f << QList<qint64>{8, 7, 6};
+    f = {};
+    f.receivedToUs = kBaseUs + 3000;
+    QTest::addRow("received before (end excluded)") << f << QList<qint64>{2, 1};
+    f.receivedFromUs = kBaseUs + 2000;
+    QTest::addRow("received range") << f << QList<qint64>{2};
+    f.receivedFromUs = kBaseUs + 3000;
+    QTest::addRow("empty range") << f << QList<qint64>{};
+    f = {};
+    f.receivedFromUs = kBaseUs + 3000;
+    f.receivedToUs = kBaseUs + 7001;
+    f.docType = u"metrics"_s;
+    QTest::addRow("range + doctype") << f << QList<qint64>{4, 3};
+    f.docType.clear();
+    f.problemsOnly = true;
+    QTest::addRow("range + problems") << f << QList<qint64>{6, 3};
 }
 
 void TestPingTableModel::filters()
@@ -556,7 +616,7 @@ void TestPingTableModel::filterCombinationsMatchReference_data()
     QTest::addColumn<PingFilter>("filter");
     PingFilter f;
     for (const QString &t : {u"glean"_s, u"EVENTS"_s, u"000000000002"_s, u"a"_s, u"-4"_s, u"{"_s})
-        QTest::addRow("text %s", qPrintable(t)) << PingFilter{t, {}, false, {}, {}, {}, false, {}};
+        QTest::addRow("text %s", qPrintable(t)) << PingFilter{t, {}, false, {}, {}, {}, false, {}, 0, 0};
     f.problemsOnly = true;
     f.hideAutomation = true;
     QTest::addRow("problems, no automation") << f;
@@ -570,6 +630,18 @@ void TestPingTableModel::filterCombinationsMatchReference_data()
     f.docType = u"Events"_s;
     f.debugTag = u"Peers-1"_s;
     QTest::addRow("doctype + debug tag") << f;
+    // Times are 0, kBaseUs + [0, 200) or 2^60 + [0, 100).
+    f = {};
+    f.receivedFromUs = kBaseUs + 50;
+    f.receivedToUs = kBaseUs + 150;
+    QTest::addRow("received range") << f;
+    f = {};
+    f.receivedFromUs = kBaseUs + 100;
+    f.problemsOnly = true;
+    QTest::addRow("received from + problems") << f;
+    f = {};
+    f.receivedToUs = kBaseUs + 1;
+    QTest::addRow("received before") << f;
 }
 
 void TestPingTableModel::filterCombinationsMatchReference()
