@@ -4,12 +4,17 @@
 #include "payloadtreemodel.h"
 #include "pingtablemodel.h"
 #include "testsupport.h"
+#include "chart.h"
+#include "trafficmodel.h"
+#include "trafficview.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDesktopServices>
 #include <QUrl>
 #include <QCheckBox>
+#include <QDockWidget>
+#include <QToolButton>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QProcess>
@@ -46,7 +51,92 @@ private Q_SLOTS:
     void connectSnippetsNameThePort();
     void exampleDialogWritesExactFiles();
     void filterBarPauseAndCurlReplay();
+    void trafficDockFiltersTheList();
 };
+
+// The Traffic dock: hidden at first, fed by the same batches as the list, and a click on a
+// bar filters the list to its doc type and second; the filter bar shows the time range and
+// clears it.
+void TestMainWindow::trafficDockFiltersTheList()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"t.pingscope"_s);
+    opts.capture.port = 0;
+    opts.validate = false;
+    MainWindow window(opts);
+    window.resize(1200, 900);
+    window.show();
+    QDockWidget *dock = window.trafficDock();
+    QVERIFY(dock);
+    QVERIFY(!dock->isVisible());
+    const quint16 port = window.engine()->port();
+    auto send = [&](const QByteArray &docType, int n, const QByteArray &body) {
+        const QByteArray id = "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0');
+        return exchange(port, buildRequest("POST", "/submit/app-alpha/" + docType + "/1/" + id, {}, body)).status;
+    };
+    QCOMPARE(send("baseline", 1, "{}"), 200);
+    QCOMPARE(send("metrics", 2, "{\"a\": 1}"), 200);
+    QCOMPARE(send("baseline", 3, "not json"), 200);
+    PingTableModel *model = window.pingModel();
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 3, 5000);
+    TrafficView *traffic = window.trafficView();
+    QCOMPARE(traffic->model()->rowCount(), 0); // hidden: not computed yet
+    QCOMPARE(traffic->model()->entryCount(), 3);
+
+    // View > Traffic charts.
+    QAction *toggle = dock->toggleViewAction();
+    QCOMPARE(toggle->text(), u"&Traffic charts"_s);
+    toggle->trigger();
+    QVERIFY(dock->isVisible());
+    QTRY_VERIFY(traffic->model()->rowCount() > 0);
+    QCOMPARE(traffic->model()->docTypes(), (QStringList{u"baseline"_s, u"metrics"_s}));
+    Chart *counts = traffic->countsChart();
+    QTRY_COMPARE(counts->seriesCount(), 2);
+    QVERIFY(!traffic->grab().isNull());
+    // The baseline bar of the bucket of ping 1.
+    const qint64 receivedUs = model->index(model->rowOfId(1), 0).data(PingTableModel::ReceivedUsRole).toLongLong();
+    int bucket = -1;
+    for (int row = 0; row < traffic->model()->rowCount(); ++row)
+        if (traffic->model()->bucketStartUs(row) <= receivedUs &&
+            receivedUs < traffic->model()->bucketStartUs(row) + traffic->model()->bucketWidthUs())
+            bucket = row;
+    QVERIFY(bucket >= 0);
+    QVERIFY(counts->seriesPoints(0)[bucket].y() >= 1);
+    Q_EMIT counts->pointClicked(0, bucket);
+    const PingFilter f = model->filter();
+    QCOMPARE(f.docType, u"baseline"_s);
+    QCOMPARE(f.receivedFromUs, traffic->model()->bucketStartUs(bucket));
+    QCOMPARE(f.receivedToUs, f.receivedFromUs + traffic->model()->bucketWidthUs());
+    QVERIFY(model->rowOfId(1) >= 0);
+    QVERIFY(model->rowOfId(2) < 0); // metrics
+    auto *range = window.findChild<QToolButton *>(u"timeRangeFilter"_s);
+    QVERIFY(range);
+    QVERIFY(range->isVisible());
+    QVERIFY2(range->text().startsWith(u"Received "_s), qPrintable(range->text()));
+    const auto combos = window.findChildren<QComboBox *>();
+    QCOMPARE(combos[2]->currentData().toString(), u"baseline"_s); // the doc type choice follows
+
+    // The Invalid series: problems only, the doc type choice back to all.
+    Q_EMIT traffic->problemsChart()->legendClicked(0);
+    QVERIFY(model->filter().problemsOnly);
+    QVERIFY(model->filter().docType.isEmpty());
+    QCOMPARE(model->filter().receivedFromUs, 0);
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->idAt(0), 3);
+    QVERIFY(!range->isVisible());
+
+    // A bucket, then the filter bar's button clears its time range.
+    Q_EMIT traffic->problemsChart()->pointClicked(1, bucket); // duplicates: the time only
+    QVERIFY(range->isVisible());
+    QVERIFY(model->filter().receivedFromUs != 0);
+    QVERIFY(!model->filter().problemsOnly);
+    range->click();
+    QCOMPARE(model->filter().receivedFromUs, 0);
+    QCOMPARE(model->filter().receivedToUs, 0);
+    QVERIFY(!range->isVisible());
+    QCOMPARE(model->rowCount(), 3);
+}
 
 void TestMainWindow::filterBarPauseAndCurlReplay()
 {
