@@ -250,7 +250,7 @@ void TrafficModel::addPings(const std::vector<PingRecord> &newestFirst)
 void TrafficModel::clear()
 {
     beginResetModel();
-    std::vector<Entry>().swap(m_entries);
+    std::deque<Entry>().swap(m_entries);
     m_docTypes.clear();
     m_docTypeIndex.clear();
     m_newestId = 0;

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QStringList>
 
+#include <deque>
 #include <vector>
 
 namespace pingscope {
@@ -155,7 +156,9 @@ private:
     void computeBuckets(int firstRow, int lastRow); // [first, last)
     void resizeBuckets(int rows, int docTypes);
 
-    std::vector<Entry> m_entries; // by time (stable: arrival order among equal times)
+    // By time (stable: arrival order among equal times). A deque: it grows without copying
+    // what it holds (a vector's doubling at a million entries stalls the GUI for 50 ms).
+    std::deque<Entry> m_entries;
     QStringList m_docTypes;
     QHash<QString, quint16> m_docTypeIndex;
     qint64 m_newestId = 0;

@@ -255,11 +255,14 @@ void TrafficView::redraw()
             }
 
     // Pings per doc type, stacked.
+    // Series whose values did not change are not touched: Qt Charts lays out a bar series
+    // again for every changed set, and live, only the newest buckets change.
     if (shown != m_countSeriesDocType) {
         m_counts->clearSeries();
         for (const int t : shown)
             m_counts->addSeries(Chart::SeriesKind::StackedBars, TrafficModel::docTypeLabel(types[t]), docTypeColour(t));
         m_countSeriesDocType = shown;
+        m_drawnCounts.assign(shown.size(), {});
     }
     std::vector<double> stack(size_t(n), 0);
     for (size_t s = 0; s < shown.size(); ++s) {
@@ -268,7 +271,10 @@ void TrafficView::redraw()
             values[row] = m.count(row, shown[s]);
             stack[size_t(row)] += values[row];
         }
-        m_counts->setBarValues(int(s), values);
+        if (values != m_drawnCounts[s]) {
+            m_counts->setBarValues(int(s), values);
+            m_drawnCounts[s] = values;
+        }
     }
     m_counts->setYRange(0, niceCeil(stack.empty() ? 0 : *std::max_element(stack.begin(), stack.end())));
 
@@ -281,9 +287,12 @@ void TrafficView::redraw()
         refused[row] = m.refused(row);
         problemMax = std::max({problemMax, invalid[row], duplicates[row], refused[row]});
     }
-    m_problems->setBarValues(InvalidSeries, invalid);
-    m_problems->setBarValues(DuplicateSeries, duplicates);
-    m_problems->setBarValues(RefusedSeries, refused);
+    for (const auto &[series, values] : {std::pair{InvalidSeries, &invalid}, std::pair{DuplicateSeries, &duplicates},
+                                         std::pair{RefusedSeries, &refused}})
+        if (*values != m_drawnProblems[series]) {
+            m_problems->setBarValues(series, *values);
+            m_drawnProblems[series] = *values;
+        }
     m_problems->setYRange(0, niceCeil(problemMax));
 
     // Sizes: a median line and max dots per doc type.
@@ -318,7 +327,8 @@ void TrafficView::redraw()
             sizeMin = sizeMin > 0 ? std::min(sizeMin, v) : v;
             sizeMax = std::max(sizeMax, v);
         }
-        m_sizes->setPoints(int(s), points);
+        if (points != m_sizes->seriesPoints(int(s)))
+            m_sizes->setPoints(int(s), points);
     }
     if (sizeMax > 0)
         m_sizes->setYRange(std::pow(10.0, std::floor(std::log10(sizeMin))),
@@ -372,6 +382,7 @@ void TrafficView::redraw()
     }
     m_updating = false;
     m_lastRedrawMs = double(timer.nsecsElapsed()) / 1e6;
+    Q_EMIT refreshed();
 }
 
 bool TrafficView::selectionFor(const Chart *chart, int series, int index, bool legend, TrafficSelection *out) const

@@ -87,6 +87,8 @@ public:
 
 Q_SIGNALS:
     void filterRequested(const pingscope::TrafficSelection &selection);
+    // The charts were redrawn (lastRecomputeMs() and lastRedrawMs() tell the cost).
+    void refreshed();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -115,6 +117,8 @@ private:
     std::vector<int> m_countSeriesDocType;
     std::vector<int> m_sizeSeriesDocType;
     std::vector<std::vector<int>> m_sizePointBucket; // per size series: bucket of each point
+    std::vector<QList<double>> m_drawnCounts;        // values last given to the charts
+    QList<double> m_drawnProblems[3];
     double m_lastRecomputeMs = 0, m_lastRedrawMs = 0;
     QList<QPair<double, QString>> m_ticks;
 };

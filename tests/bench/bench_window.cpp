@@ -2,13 +2,17 @@
 // threads post Glean pings at a fixed rate over keep-alive connections. Reports, for every
 // ping, the time from the moment its request was sent to its row appearing in the table model,
 // and the longest gaps of the GUI event loop (a 5 ms timer). Loopback only; bounded in time.
+// With traffic=1 (the default) the Traffic dock is shown, so its charts update live too, and
+// the cost of each of their refreshes (recompute + redraw) is reported.
 //
-//   QT_QPA_PLATFORM=offscreen build/dev/tests/bench/pingscope_bench_window [rate=2000] [seconds=10]
+//   QT_QPA_PLATFORM=offscreen build/dev/tests/bench/pingscope_bench_window [rate=2000] [seconds=10] [traffic=1]
 
 #include "mainwindow.h"
 #include "pingtablemodel.h"
+#include "trafficview.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -90,6 +94,7 @@ int main(int argc, char **argv)
     const int rate = argc > 1 ? std::atoi(argv[1]) : 2000;
     const int seconds = argc > 2 ? std::atoi(argv[2]) : 10;
     const int total = rate * seconds;
+    const bool traffic = argc > 3 ? std::atoi(argv[3]) != 0 : true;
 
     QTemporaryDir dir;
     EngineOptions opts;
@@ -98,6 +103,12 @@ int main(int argc, char **argv)
     MainWindow window(opts);
     window.resize(1200, 800);
     window.show();
+    if (traffic)
+        window.trafficDock()->show();
+    std::vector<double> trafficMs; // recompute + redraw per refresh of the charts
+    QObject::connect(window.trafficView(), &TrafficView::refreshed, window.trafficView(), [&] {
+        trafficMs.push_back(window.trafficView()->lastRecomputeMs() + window.trafficView()->lastRedrawMs());
+    });
     const quint16 port = window.engine()->port();
     PingTableModel *model = window.pingModel();
 
@@ -171,6 +182,10 @@ int main(int argc, char **argv)
                 latencyMs.size());
     std::printf("GUI event loop: longest gap %.1f ms, gaps over 50 ms: %lld, p99 gap %.1f ms\n", longest,
                 static_cast<long long>(over50), percentile(gapsMs, 0.99));
+    if (traffic)
+        std::printf("traffic charts: %zu refreshes, p50 %.1f ms, max %.1f ms (recompute + redraw)\n", trafficMs.size(),
+                    percentile(trafficMs, 0.5),
+                    trafficMs.empty() ? 0.0 : *std::max_element(trafficMs.begin(), trafficMs.end()));
     std::printf("{\"rate\":%d,\"seconds\":%d,\"failed\":%d,\"rows\":%lld,\"p50_ms\":%.1f,\"p99_ms\":%.1f,"
                 "\"max_gap_ms\":%.1f,\"gaps_over_50ms\":%lld}\n",
                 rate, seconds, failures.load(), static_cast<long long>(model->totalCount()), percentile(latencyMs, 0.5),
