@@ -152,7 +152,9 @@ int main(int argc, char **argv)
                 std::this_thread::sleep_until(start + std::chrono::microseconds(qint64(n) * 1'000'000 / rate));
                 char id[40];
                 std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", n);
-                const std::string req = "POST /submit/bench-app/baseline/1/" + std::string(id) +
+                // A few doc types, so that the traffic charts stack several series.
+                static const char *const docTypes[] = {"baseline", "baseline", "metrics", "events", "health", "newtab"};
+                const std::string req = "POST /submit/bench-app/" + std::string(docTypes[n % 6]) + "/1/" + std::string(id) +
                                         " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Debug-ID: bench\r\nContent-Length: " +
                                         std::to_string(body.size()) + "\r\n\r\n" + body.toStdString();
                 sentAt[size_t(n)] = nowUs();
