@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSplitter>
@@ -217,6 +218,11 @@ void TrafficView::xRangeChanged(double min, double max)
 
 void TrafficView::applyZoom()
 {
+    // Not in the middle of a drag: re-bucketing moves the slots under the chart's pan.
+    if (QGuiApplication::mouseButtons() & Qt::LeftButton) {
+        m_zoomTimer->start();
+        return;
+    }
     if (m_pendingToUs <= m_pendingFromUs)
         m_pendingFromUs = m_pendingToUs = 0;
     m_viewFromUs = m_pendingFromUs;
