@@ -88,6 +88,13 @@ struct Chart::Private
 
     static void setRange(QAbstractAxis *a, AxisKind kind, double min, double max)
     {
+        if (auto *dt = qobject_cast<QDateTimeAxis *>(a)) {
+            // Labels as precise as the range needs.
+            const double span = max - min;
+            dt->setFormat(span < 10'000 ? u"HH:mm:ss.zzz"_s
+                          : span < 2 * 86'400'000.0 ? u"HH:mm:ss"_s
+                                                    : u"MM-dd HH:mm"_s);
+        }
         if (kind == AxisKind::DateTime)
             a->setRange(QDateTime::fromMSecsSinceEpoch(qint64(std::floor(min))),
                         QDateTime::fromMSecsSinceEpoch(qint64(std::ceil(max))));

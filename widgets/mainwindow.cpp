@@ -4,6 +4,7 @@
 #include "decode.h"
 #include "exampledialog.h"
 #include "eventsmodel.h"
+#include "eventspanel.h"
 #include "metricsmodel.h"
 #include "payloadtreemodel.h"
 #include "pingoverviewmodel.h"
@@ -244,25 +245,20 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_metricsView->setColumnWidth(MetricsModel::Value, fontMetrics().horizontalAdvance(u"count 12, sum 87,167,006 ns, 7 bucket(s) used"_s) + 24);
     connect(m_metrics, &QAbstractItemModel::modelReset, m_metricsView, &QTreeView::expandAll);
     m_tabs->addTab(m_metricsView, tr("Metrics"));
-    m_events = new EventsModel(this);
-    auto *eventsView = new QTableView(this);
-    eventsView->setObjectName(u"events"_s);
-    eventsView->setModel(m_events);
-    eventsView->verticalHeader()->hide();
-    eventsView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    eventsView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    eventsView->horizontalHeader()->setStretchLastSection(true);
-    eventsView->setWordWrap(false);
-    // Glean event names are long; legacy events also fill process, object and value.
-    const std::pair<int, QString> eventWidths[] = {{EventsModel::Timestamp, u"12345678"_s},
-                                                   {EventsModel::Process, u"content"_s},
-                                                   {EventsModel::Category, u"service_request_ab"_s},
-                                                   {EventsModel::Name, u"backup_can_be_loaded_session_file"_s},
-                                                   {EventsModel::Object, u"searchbar"_s},
-                                                   {EventsModel::Value, u"remote-settings"_s}};
-    for (const auto &[column, sample] : eventWidths)
-        eventsView->setColumnWidth(column, fontMetrics().horizontalAdvance(sample) + 16);
-    m_tabs->addTab(eventsView, tr("Events"));
+    m_eventsPanel = new EventsPanel(this);
+    m_eventsPanel->setObjectName(u"events"_s);
+    m_eventsPanel->setPingSource([this](EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit) {
+        return streamPings(scope, current, afterId, limit);
+    });
+    connect(m_eventsPanel, &EventsPanel::pingActivated, this, [this](qint64 id) {
+        const int row = m_model->rowOfId(id);
+        if (row >= 0) {
+            m_table->selectRow(row);
+            m_table->scrollTo(m_model->index(row, 0));
+        }
+    });
+    m_events = m_eventsPanel->pingEvents();
+    m_tabs->addTab(m_eventsPanel, tr("Events"));
     m_tabs->addTab(problemsPane, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
 
@@ -368,12 +364,53 @@ void MainWindow::refreshNow()
     const int before = scroll->value();
     const int rowsBefore = m_model->rowCount();
     m_model->addPings(batch);
+    m_eventsPanel->pingsArrived();
     if (m_followAction->isChecked() || !m_table->currentIndex().isValid()) {
         selectNewest();
     } else if (before > 0 && m_model->sortColumn() < 0) {
         scroll->setValue(before + (m_model->rowCount() - rowsBefore) * m_table->verticalHeader()->defaultSectionSize());
     }
     updateStatus();
+}
+
+std::vector<PingRecord> MainWindow::streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId,
+                                               int limit)
+{
+    std::vector<PingRecord> out;
+    if (!m_reader)
+        return out;
+    PingQuery q;
+    q.limit = limit;
+    q.afterId = afterId;
+    q.withPayload = true;
+    switch (scope) {
+    case EventsPanel::Scope::ThisPing:
+        return out;
+    case EventsPanel::Scope::DebugTag:
+        if (current.debugId.isEmpty())
+            return out;
+        q.debugId = current.debugId;
+        return m_reader->list(q);
+    case EventsPanel::Scope::Client:
+        if (current.clientId.isEmpty())
+            return out;
+        q.clientId = current.clientId;
+        return m_reader->list(q);
+    case EventsPanel::Scope::CurrentFilter:
+        // The rows the table shows, newest first.
+        std::vector<qint64> ids;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            if (const qint64 id = m_model->idAt(row); id > afterId)
+                ids.push_back(id);
+        std::sort(ids.begin(), ids.end(), std::greater<>());
+        if (int(ids.size()) > limit)
+            ids.resize(size_t(limit));
+        for (qint64 id : ids)
+            if (auto rec = m_reader->get(id))
+                out.push_back(std::move(*rec));
+        return out;
+    }
+    return out;
 }
 
 void MainWindow::selectNewest()
@@ -411,6 +448,10 @@ QWidget *MainWindow::makeFilterBar()
     m_nsFilter = combo(tr("All namespaces"));
     m_docTypeFilter = combo(tr("All doc types"));
     m_debugFilter = combo(tr("All debug tags"));
+    m_verdictFilter->setObjectName(u"verdictFilter"_s);
+    m_nsFilter->setObjectName(u"namespaceFilter"_s);
+    m_docTypeFilter->setObjectName(u"docTypeFilter"_s);
+    m_debugFilter->setObjectName(u"debugTagFilter"_s);
     m_searchPayloads = new QCheckBox(tr("Payloads"), bar);
     m_searchPayloads->setObjectName(u"searchPayloads"_s);
     m_searchPayloads->setToolTip(tr("Also search the text of every payload in the store (slower on large stores)"));
@@ -645,7 +686,7 @@ void MainWindow::clearDetail()
 {
     m_overview->clear();
     m_metrics->clear();
-    m_events->clear();
+    m_eventsPanel->setPing(nullptr);
     m_tree->clear();
     m_raw->clear();
     m_problems->clear();
@@ -686,7 +727,7 @@ void MainWindow::showSelected()
         return;
     m_overview->setPing(*rec);
     m_metrics->setPayload(rec->payload);
-    m_events->setPayload(rec->payload);
+    m_eventsPanel->setPing(&*rec);
     m_tree->setPayload(rec->payload, rec->errorsJson, rec->warningsJson);
     m_raw->setPing(*rec);
     // Problems: every error and warning; selecting one reveals it in the tree and raw view.

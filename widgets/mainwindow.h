@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine.h"
+#include "eventspanel.h"
 
 #include <QMainWindow>
 #include <QTemporaryDir>
@@ -66,6 +67,7 @@ private:
     void runPayloadSearch();
     void refreshFilterChoices();
     void selectNewest();
+    std::vector<PingRecord> streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit);
     void clearDetail();
     void revealProblem();
 
@@ -97,6 +99,7 @@ public:
     QTreeView *m_overviewView = nullptr;
     MetricsModel *m_metrics = nullptr;
     EventsModel *m_events = nullptr;
+    EventsPanel *m_eventsPanel = nullptr;
     QTreeView *m_metricsView = nullptr;
     PayloadTreeModel *m_tree = nullptr;
     QTreeView *m_treeView = nullptr;
