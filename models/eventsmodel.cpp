@@ -103,6 +103,14 @@ std::vector<TelemetryEvent> parseEvents(const QByteArray &payload)
     if (const ojson *pi = member(doc, "ping_info"))
         if (const ojson *st = member(*pi, "start_time"))
             startMs = parseGleanDateTime(str(*st));
+    // Glean.js reports its session in client_info (session_id, session_count).
+    QString clientSession;
+    qint64 clientSessionCount = -1;
+    if (const ojson *ci = member(doc, "client_info")) {
+        if (const ojson *v = member(*ci, "session_id"); v && v->is_string())
+            clientSession = str(*v);
+        clientSessionCount = integer(member(*ci, "session_count"), -1);
+    }
     if (const ojson *list = member(doc, "events"); list && list->is_array()) {
         for (const auto &g : *list) {
             if (!g.is_object())
@@ -118,9 +126,19 @@ std::vector<TelemetryEvent> parseEvents(const QByteArray &payload)
             if (const ojson *v = member(g, "session"))
                 readSession(*v, e);
             e.absoluteMs = startMs > 0 ? startMs + e.timestamp : 0;
-            for (const auto &[k, v] : std::as_const(e.extras))
+            for (const auto &[k, v] : std::as_const(e.extras)) {
                 if (k == u"glean_timestamp" && v.toLongLong() > 0)
                     e.absoluteMs = v.toLongLong();
+                // glean.session_start / session_end name their session in extras.
+                if (e.sessionId.isEmpty() && k == u"session_id")
+                    e.sessionId = v;
+                if (e.sessionSeq < 0 && k == u"session_seq" && !v.isEmpty())
+                    e.sessionSeq = v.toLongLong();
+            }
+            if (e.sessionId.isEmpty() && !clientSession.isEmpty()) {
+                e.sessionId = clientSession;
+                e.sessionSeq = clientSessionCount;
+            }
             events.push_back(std::move(e));
         }
     }
@@ -257,12 +275,18 @@ QString EventListModel::detailText(const TelemetryEvent &e, bool absolute)
         lines << tr("Value: %1").arg(e.value);
     for (const auto &[k, v] : e.extras)
         lines << u"  %1 = %2"_s.arg(k, v.size() > 200 ? v.left(200) + u'…' : v);
-    if (!e.sessionId.isEmpty())
-        lines << tr("Session %1 (seq %2, event %3, sample rate %4)")
-                     .arg(e.sessionId)
-                     .arg(e.sessionSeq)
-                     .arg(e.eventSeq)
-                     .arg(e.sessionSampleRate);
+    if (!e.sessionId.isEmpty()) {
+        QStringList parts;
+        if (e.sessionSeq >= 0)
+            parts << tr("session seq %1").arg(e.sessionSeq);
+        if (e.eventSeq >= 0)
+            parts << tr("event seq %1").arg(e.eventSeq);
+        if (e.sessionSampleRate >= 0)
+            parts << tr("sample rate %1").arg(e.sessionSampleRate);
+        if (!e.sessionStartTime.isEmpty())
+            parts << tr("started %1").arg(e.sessionStartTime);
+        lines << tr("Session %1").arg(e.sessionId) + (parts.isEmpty() ? QString() : u" ("_s + parts.join(u", "_s) + u')');
+    }
     if (e.pingId > 0)
         lines << tr("Ping #%1 %2").arg(e.pingId).arg(e.pingDocType);
     return lines.join(u'\n');
@@ -310,7 +334,7 @@ QVariant EventListModel::data(const QModelIndex &index, int role) const
         case Session:
             if (e.sessionId.isEmpty())
                 return QString();
-            return u"%1 #%2"_s.arg(e.sessionId.left(8)).arg(e.eventSeq);
+            return e.eventSeq >= 0 ? u"%1 #%2"_s.arg(e.sessionId.left(8)).arg(e.eventSeq) : e.sessionId.left(8);
         case Extras: {
             QStringList parts;
             for (const auto &[k, v] : e.extras)

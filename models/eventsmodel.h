@@ -20,7 +20,9 @@ struct TelemetryEvent
     QString category, name; // name: Glean name or legacy method
     QString object, value;  // legacy only
     QList<QPair<QString, QString>> extras;
-    // Glean event session metadata ("session" object), when present.
+    // Glean session: the event's "session" object when present; else the session_id and
+    // session_seq extras of glean.session_start/session_end; else client_info.session_id and
+    // session_count (Glean.js).
     QString sessionId;
     qint64 sessionSeq = -1, eventSeq = -1;
     double sessionSampleRate = -1;

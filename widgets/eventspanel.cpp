@@ -193,14 +193,14 @@ QString EventsPanel::summaryText() const
     if (!model)
         return {};
     QString text = model->rowCount() == model->totalCount() - model->undatedCount()
-                       ? tr("%n event(s)", nullptr, model->rowCount())
+                       ? (model->rowCount() == 1 ? tr("1 event") : tr("%1 events").arg(model->rowCount()))
                        : tr("%1 of %2 events").arg(model->rowCount()).arg(model->totalCount() - model->undatedCount());
     if (model == m_stream) {
-        text += tr(" from %n ping(s)", nullptr, int(m_stream->pingCount()));
+        text += (m_stream->pingCount() == 1 ? tr(" from 1 ping") : tr(" from %1 pings").arg(m_stream->pingCount()));
         if (m_truncated)
             text += tr(" (the newest %1)").arg(kMaxStreamPings);
         if (m_stream->undatedCount() > 0)
-            text += tr("; %n without a time left out", nullptr, int(m_stream->undatedCount()));
+            text += tr("; %1 without a time left out").arg(m_stream->undatedCount());
     }
     return text;
 }

@@ -25,7 +25,7 @@ namespace pingscope {
 
 namespace {
 
-constexpr int kLaneHeight = 22; // pixels per lane before the chart scrolls
+constexpr int kLaneHeight = 18; // pixels per lane before the chart scrolls
 
 } // namespace
 
@@ -51,7 +51,7 @@ EventTimeline::EventTimeline(QWidget *parent) : QWidget(parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
 
-    m_split = new QSplitter(Qt::Vertical);
+    m_split = new QSplitter(Qt::Horizontal);
     m_split->addWidget(m_chartScroll);
     m_split->addWidget(m_table);
     m_split->setStretchFactor(0, 3);
@@ -155,12 +155,8 @@ void EventTimeline::reload()
     QStringList lanes = m_model->lanes();
     std::reverse(lanes.begin(), lanes.end());
     m_chart->setLanes(lanes);
-    m_chart->setMinimumHeight(90 + kLaneHeight * int(lanes.size()));
+    m_chart->setMinimumHeight(70 + kLaneHeight * int(lanes.size()));
     m_chart->setXRange(min - pad, max + pad);
-    m_chart->setTitle(m_model->absoluteTime()
-                          ? tr("%n event(s) from %1 ping(s)", nullptr, int(events.size()))
-                                .arg(static_cast<const EventStreamModel *>(m_model)->pingCount())
-                          : tr("%n event(s)", nullptr, int(events.size())));
     rebin();
 }
 
@@ -286,7 +282,33 @@ QString EventTimeline::markerText(int marker) const
 void EventTimeline::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
+    // The table beside the chart when there is room for both, else below it.
+    const Qt::Orientation o = width() >= 900 && width() > 2 * height() ? Qt::Horizontal : Qt::Vertical;
+    if (o != m_split->orientation()) {
+        m_split->setOrientation(o);
+        m_sized = false;
+    }
+    if (isVisible())
+        placeSplitter();
     m_rebinTimer->start();
+}
+
+void EventTimeline::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    placeSplitter();
+}
+
+void EventTimeline::placeSplitter()
+{
+    // The chart gets three fifths (the table's own size hint would take all of its columns).
+    if (m_sized)
+        return;
+    const int total = m_split->orientation() == Qt::Horizontal ? width() : height();
+    if (total <= 0)
+        return;
+    m_split->setSizes({total * 3 / 5, total - total * 3 / 5});
+    m_sized = true;
 }
 
 } // namespace pingscope

@@ -57,11 +57,13 @@ Q_SIGNALS:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void reload();
     void drawMarkers();
     void drawHighlight();
+    void placeSplitter();
 
     EventListModel *m_model = nullptr;
     TimelineModel *m_markers = nullptr;
@@ -74,6 +76,7 @@ private:
     // For each chart series: the marker of each of its points.
     std::vector<std::vector<int>> m_seriesMarkers;
     int m_highlightSeries = -1;
+    bool m_sized = false; // the splitter got its first sizes
 };
 
 } // namespace pingscope
