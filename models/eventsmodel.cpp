@@ -112,6 +112,7 @@ std::vector<TelemetryEvent> parseEvents(const QByteArray &payload)
         clientSessionCount = integer(member(*ci, "session_count"), -1);
     }
     if (const ojson *list = member(doc, "events"); list && list->is_array()) {
+        events.reserve(list->size());
         for (const auto &g : *list) {
             if (!g.is_object())
                 continue;
@@ -169,14 +170,23 @@ std::vector<TelemetryEvent> parseEvents(const QByteArray &payload)
 EventListModel::EventListModel(bool absoluteTime, QObject *parent)
     : QAbstractTableModel(parent), m_absolute(absoluteTime)
 {
+    m_rowsView.m_all = &m_all;
+    m_rowsView.m_index = &m_rows;
 }
 
 void EventListModel::setAll(std::vector<TelemetryEvent> events)
 {
-    std::stable_sort(events.begin(), events.end(),
-                     [this](const TelemetryEvent &a, const TelemetryEvent &b) { return xOf(a) < xOf(b); });
-    m_all = std::move(events);
-    rebuild();
+    // Sort an index (cheap to move), then move each event once into its place.
+    std::vector<int> order(events.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = int(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return xOf(events[size_t(a)]) < xOf(events[size_t(b)]); });
+    std::vector<TelemetryEvent> sorted;
+    sorted.reserve(events.size());
+    for (int i : order)
+        sorted.push_back(std::move(events[size_t(i)]));
+    rebuild(&sorted);
 }
 
 void EventListModel::setFilter(const QString &name, const QString &sessionId)
@@ -198,30 +208,33 @@ QStringList EventListModel::sessionIds() const
     return out;
 }
 
-void EventListModel::rebuild()
+void EventListModel::rebuild(std::vector<TelemetryEvent> *replacement)
 {
-    std::vector<TelemetryEvent> rows;
-    rows.reserve(m_all.size());
-    m_undated = 0;
-    for (const TelemetryEvent &e : m_all) {
+    std::vector<TelemetryEvent> &all = replacement ? *replacement : m_all;
+    std::vector<int> rows;
+    rows.reserve(all.size());
+    qsizetype undated = 0;
+    for (size_t i = 0; i < all.size(); ++i) {
+        const TelemetryEvent &e = all[i];
         if (m_absolute && e.absoluteMs <= 0) {
-            ++m_undated;
+            ++undated;
             continue;
         }
         if (!m_sessionFilter.isEmpty() && e.sessionId != m_sessionFilter)
             continue;
         if (!m_nameFilter.isEmpty() && !e.fullName().contains(m_nameFilter, Qt::CaseInsensitive))
             continue;
-        rows.push_back(e);
+        rows.push_back(int(i));
     }
     // Lanes: category (with the process for legacy events); a category with few events is
     // split by name so that each of its events gets a readable lane.
     QHash<QString, int> perCategory;
-    for (const TelemetryEvent &e : rows)
-        ++perCategory[e.process + u'\n' + e.category];
+    for (int i : rows)
+        ++perCategory[all[size_t(i)].process + u'\n' + all[size_t(i)].category];
     QStringList lanes;
     QHash<QString, int> laneIndex;
-    for (TelemetryEvent &e : rows) {
+    for (int i : rows) {
+        TelemetryEvent &e = all[size_t(i)];
         QString lane = perCategory.value(e.process + u'\n' + e.category) <= kFewEvents ? e.fullName() : e.category;
         if (!e.process.isEmpty())
             lane = e.process + u": "_s + lane;
@@ -233,21 +246,24 @@ void EventListModel::rebuild()
         e.lane = *it;
     }
     beginResetModel();
-    m_events = std::move(rows);
+    if (replacement)
+        m_all = std::move(*replacement);
+    m_rows = std::move(rows);
     m_lanes = std::move(lanes);
+    m_undated = undated;
     endResetModel();
 }
 
 int EventListModel::lowerBound(double x) const
 {
-    const auto it = std::lower_bound(m_events.begin(), m_events.end(), x,
-                                     [this](const TelemetryEvent &e, double v) { return xOf(e) < v; });
-    return int(it - m_events.begin());
+    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), x,
+                                     [this](int i, double v) { return xOf(m_all[size_t(i)]) < v; });
+    return int(it - m_rows.begin());
 }
 
 int EventListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_events.size());
+    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int EventListModel::columnCount(const QModelIndex &parent) const
@@ -296,7 +312,7 @@ QVariant EventListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const TelemetryEvent &e = m_events[size_t(index.row())];
+    const TelemetryEvent &e = m_rowsView[size_t(index.row())];
     switch (role) {
     case TimestampRole:
         return e.timestamp;

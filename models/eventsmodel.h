@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QStringList>
 
+#include <iterator>
 #include <vector>
 
 namespace pingscope {
@@ -89,10 +90,43 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     const QStringList &lanes() const { return m_lanes; }
-    // The rows, in x order.
-    const std::vector<TelemetryEvent> &events() const { return m_events; }
+
+    // The rows (the events passing the filter), in x order: a view into the events held, so
+    // filtering copies no event. `lane` is valid for the rows only.
+    class Rows
+    {
+    public:
+        struct Iterator
+        {
+            using iterator_category = std::forward_iterator_tag;
+            using value_type = TelemetryEvent;
+            using difference_type = std::ptrdiff_t;
+            using pointer = const TelemetryEvent *;
+            using reference = const TelemetryEvent &;
+            const Rows *rows = nullptr;
+            size_t i = 0;
+            reference operator*() const { return (*rows)[i]; }
+            pointer operator->() const { return &(*rows)[i]; }
+            Iterator &operator++() { ++i; return *this; }
+            Iterator operator++(int) { Iterator old = *this; ++i; return old; }
+            friend bool operator==(const Iterator &a, const Iterator &b) { return a.i == b.i; }
+        };
+        const TelemetryEvent &operator[](size_t i) const { return (*m_all)[size_t((*m_index)[i])]; }
+        size_t size() const { return m_index->size(); }
+        bool empty() const { return m_index->empty(); }
+        const TelemetryEvent &front() const { return (*this)[0]; }
+        const TelemetryEvent &back() const { return (*this)[size() - 1]; }
+        Iterator begin() const { return {this, 0}; }
+        Iterator end() const { return {this, size()}; }
+
+    private:
+        friend class EventListModel;
+        const std::vector<TelemetryEvent> *m_all = nullptr;
+        const std::vector<int> *m_index = nullptr;
+    };
+    const Rows &events() const { return m_rowsView; }
     double xOf(const TelemetryEvent &e) const { return double(m_absolute ? e.absoluteMs : e.timestamp); }
-    double xAt(int row) const { return xOf(m_events[size_t(row)]); }
+    double xAt(int row) const { return xOf(m_rowsView[size_t(row)]); }
     // Events are sorted by x: the first row with x >= value.
     int lowerBound(double x) const;
 
@@ -105,10 +139,12 @@ protected:
     std::vector<TelemetryEvent> m_all; // unfiltered, in x order
 
 private:
-    void rebuild();
+    // Filters and lays out the events held, or `replacement` (which then becomes them).
+    void rebuild(std::vector<TelemetryEvent> *replacement = nullptr);
 
     bool m_absolute = false;
-    std::vector<TelemetryEvent> m_events; // filtered rows, in x order
+    std::vector<int> m_rows; // indexes into m_all of the events passing the filter
+    Rows m_rowsView;
     QStringList m_lanes;
     QString m_nameFilter, m_sessionFilter;
     qsizetype m_undated = 0;
