@@ -28,6 +28,7 @@ class PingTableModel;
 class PingOverviewModel;
 class MetricsModel;
 class EventsModel;
+class MetricChart;
 class PayloadTreeModel;
 class RawView;
 class StoreReader;
@@ -68,6 +69,8 @@ private:
     void selectNewest();
     void clearDetail();
     void revealProblem();
+    void plotCurrentMetric();
+    void reselectPlottedMetric();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -98,6 +101,9 @@ public:
     MetricsModel *m_metrics = nullptr;
     EventsModel *m_events = nullptr;
     QTreeView *m_metricsView = nullptr;
+    MetricChart *m_metricChart = nullptr;
+    QSplitter *m_metricsSplit = nullptr;
+    QStringList m_plottedMetric; // type, metric[, label] of the plotted metric, kept across pings
     PayloadTreeModel *m_tree = nullptr;
     QTreeView *m_treeView = nullptr;
     RawView *m_raw = nullptr;
