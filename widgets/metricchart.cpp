@@ -219,17 +219,25 @@ void MetricChart::updateTicks()
     const auto &bars = m_model->bars();
     if (bars.isEmpty() || !isPlotting())
         return;
-    // Every `step`-th bar gets a label, so that the widest label plus a gap fits per label.
+    // A histogram's ticks are the bucket bounds, at the bars' edges (bar i spans i ± 0.5), the
+    // last bucket's upper bound included when known; a labeled counter's are its labels, under
+    // the bars. Every `step`-th one is labelled, so that the widest label plus a gap fits.
+    const bool distribution = m_model->kind() == MetricPlotModel::Kind::Distribution;
+    QList<QPair<double, QString>> all;
+    for (int i = 0; i < bars.size(); ++i)
+        all.append({distribution ? i - 0.5 : double(i), elided(bars[i].label)});
+    if (distribution && !std::isnan(bars.back().upper))
+        all.append({bars.size() - 0.5, MetricPlotModel::formatValue(bars.back().upper, m_model->unit())});
     const QFontMetrics fm(m_chart->font());
     int widest = 1;
-    for (const auto &b : bars)
-        widest = std::max(widest, fm.horizontalAdvance(elided(b.label)));
+    for (const auto &tick : all)
+        widest = std::max(widest, fm.horizontalAdvance(tick.second));
     const double room = std::max(60, width() - kYAxisRoom);
     const double perBar = room / double(bars.size());
     const int step = std::max(1, int(std::ceil(double(widest + kTickGap) / perBar)));
     QList<QPair<double, QString>> ticks;
-    for (int i = 0; i < bars.size(); i += step)
-        ticks.append({double(i), elided(bars[i].label)});
+    for (qsizetype i = 0; i < all.size(); i += step)
+        ticks.append(all[i]);
     if (ticks == m_ticks)
         return;
     m_ticks = ticks;

@@ -39,7 +39,8 @@ public:
     QString title() const { return m_title; }
     bool logCount() const;
     void setLogCount(bool on);
-    // The x ticks as drawn: (slot, label).
+    // The x ticks as drawn: (x, label). Bar i is centred on x = i; a histogram's ticks are
+    // bucket bounds at the bars' edges (i - 0.5), a labeled counter's are labels at i.
     const QList<QPair<double, QString>> &xTicks() const { return m_ticks; }
     // What hovering bar `slot` shows.
     QString barToolTip(int slot) const;
