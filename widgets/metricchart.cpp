@@ -166,9 +166,9 @@ void MetricChart::replot()
     if (!distribution)
         xTitle = tr("label");
     else if (m_model->bucketsLogSpaced())
-        xTitle = tr("bucket lower bound (log-spaced buckets)");
+        xTitle = tr("bucket bounds (log-spaced buckets)");
     else
-        xTitle = tr("bucket lower bound");
+        xTitle = tr("bucket bounds");
     m_chart->clearSeries();
     m_chart->setXAxis(Chart::AxisKind::Value, xTitle);
     m_chart->setYAxis(log ? Chart::AxisKind::Log : Chart::AxisKind::Value, distribution ? tr("count") : tr("value"));
@@ -209,7 +209,6 @@ void MetricChart::replot()
     else if (distribution && m_model->metricType() == u"custom_distribution")
         note = tr("The buckets the client sent (a custom distribution's bucketing is not in the ping).");
     m_note->setText(note);
-    m_note->setVisible(!note.isEmpty());
     m_stack->setCurrentWidget(m_plotPage);
     updateTicks();
 }
