@@ -5,6 +5,7 @@
 #include "exampledialog.h"
 #include "eventsmodel.h"
 #include "eventspanel.h"
+#include "metricchart.h"
 #include "metricsmodel.h"
 #include "payloadtreemodel.h"
 #include "pingoverviewmodel.h"
@@ -244,7 +245,20 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_metricsView->setColumnWidth(MetricsModel::Name, fontMetrics().horizontalAdvance(u"peer.basic.errors_by_kind_long"_s) + 60);
     m_metricsView->setColumnWidth(MetricsModel::Value, fontMetrics().horizontalAdvance(u"count 12, sum 87,167,006 ns, 7 bucket(s) used"_s) + 24);
     connect(m_metrics, &QAbstractItemModel::modelReset, m_metricsView, &QTreeView::expandAll);
-    m_tabs->addTab(m_metricsView, tr("Metrics"));
+    // The plot of the selected distribution or labeled counter, beside the table.
+    m_metricChart = new MetricChart(this);
+    m_metricChart->setObjectName(u"metricPlot"_s);
+    connect(m_metricsView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::plotCurrentMetric);
+    connect(m_metrics, &QAbstractItemModel::modelReset, this, &MainWindow::reselectPlottedMetric);
+    m_metricsSplit = new QSplitter(Qt::Horizontal, this);
+    m_metricsSplit->setObjectName(u"metricsSplit"_s);
+    m_metricsSplit->addWidget(m_metricsView);
+    m_metricsSplit->addWidget(m_metricChart);
+    m_metricsSplit->setStretchFactor(0, 1);
+    m_metricsSplit->setStretchFactor(1, 1);
+    m_metricsSplit->setChildrenCollapsible(false);
+    m_tabs->addTab(m_metricsSplit, tr("Metrics"));
     m_eventsPanel = new EventsPanel(this);
     m_eventsPanel->setObjectName(u"events"_s);
     m_eventsPanel->setPingSource([this](EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit) {
@@ -281,6 +295,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_table->horizontalHeader()->restoreState(settings.value(u"window/tableHeader"_s).toByteArray());
     m_split->restoreState(settings.value(u"window/splitter"_s).toByteArray());
+    m_metricsSplit->restoreState(settings.value(u"window/metricsSplitter"_s).toByteArray());
     m_followAction->setChecked(settings.value(u"window/follow"_s, true).toBool());
     rebuildRecentMenu();
 
@@ -551,6 +566,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(u"window/state"_s, saveState());
     settings.setValue(u"window/tableHeader"_s, m_table->horizontalHeader()->saveState());
     settings.setValue(u"window/splitter"_s, m_split->saveState());
+    settings.setValue(u"window/metricsSplitter"_s, m_metricsSplit->saveState());
     settings.setValue(u"window/follow"_s, m_followAction->isChecked());
     QMainWindow::closeEvent(event);
 }
@@ -714,6 +730,38 @@ void MainWindow::revealProblem()
     } else if (offset.isValid()) {
         m_raw->revealOffset(offset.toLongLong());
     }
+}
+
+void MainWindow::plotCurrentMetric()
+{
+    const QModelIndex current = m_metricsView->currentIndex().siblingAtColumn(0);
+    m_plottedMetric.clear();
+    for (QModelIndex i = current; i.isValid(); i = i.parent())
+        m_plottedMetric.prepend(i.data().toString());
+    m_metricChart->showMetric(current);
+}
+
+void MainWindow::reselectPlottedMetric()
+{
+    // Browsing pings of one kind: the same metric stays plotted when the next ping has it.
+    const QStringList path = m_plottedMetric;
+    QModelIndex found;
+    for (const QString &name : path) {
+        QModelIndex next;
+        for (int r = 0; r < m_metrics->rowCount(found) && !next.isValid(); ++r)
+            if (m_metrics->index(r, 0, found).data().toString() == name)
+                next = m_metrics->index(r, 0, found);
+        found = next;
+        if (!found.isValid())
+            break;
+    }
+    if (found.isValid()) {
+        m_metricsView->setCurrentIndex(found);
+        m_metricsView->scrollTo(found);
+    } else {
+        m_metricChart->clear();
+    }
+    m_plottedMetric = path;
 }
 
 void MainWindow::showSelected()

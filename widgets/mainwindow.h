@@ -29,6 +29,7 @@ class PingTableModel;
 class PingOverviewModel;
 class MetricsModel;
 class EventsModel;
+class MetricChart;
 class PayloadTreeModel;
 class RawView;
 class StoreReader;
@@ -70,6 +71,8 @@ private:
     std::vector<PingRecord> streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit);
     void clearDetail();
     void revealProblem();
+    void plotCurrentMetric();
+    void reselectPlottedMetric();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -101,6 +104,9 @@ public:
     EventsModel *m_events = nullptr;
     EventsPanel *m_eventsPanel = nullptr;
     QTreeView *m_metricsView = nullptr;
+    MetricChart *m_metricChart = nullptr;
+    QSplitter *m_metricsSplit = nullptr;
+    QStringList m_plottedMetric; // type, metric[, label] of the plotted metric, kept across pings
     PayloadTreeModel *m_tree = nullptr;
     QTreeView *m_treeView = nullptr;
     RawView *m_raw = nullptr;
