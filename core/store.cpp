@@ -5,6 +5,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QStandardPaths>
 #include <QVariant>
 
@@ -704,11 +705,14 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
     filter(query.verdict, "verdict");
     filter(query.debugId, "debug_id");
     filter(query.docId, "doc_id");
+    filter(query.clientId, "client_id");
     if (query.afterId > 0) {
         where << u"id > ?"_s;
         args << query.afterId;
     }
     QString sql = u"SELECT %1 FROM pings"_s.arg(kSummaryColumns);
+    if (query.withPayload)
+        sql = u"SELECT %1, (SELECT payload FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(kSummaryColumns);
     if (!where.isEmpty())
         sql += u" WHERE "_s + where.join(u" AND "_s);
     sql += u" ORDER BY id DESC LIMIT ? OFFSET ?"_s;
@@ -722,8 +726,11 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
         m_error = sqlError(q);
         return out;
     }
-    while (q.next())
+    while (q.next()) {
         out.push_back(readSummary(q));
+        if (query.withPayload)
+            out.back().payload = q.value(q.record().count() - 1).toByteArray();
+    }
     return out;
 }
 

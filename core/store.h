@@ -114,8 +114,9 @@ struct PingQuery
 {
     int limit = 100;
     int offset = 0;
-    QString ns, docType, verdict, debugId, docId;
-    qint64 afterId = 0; // only ids greater than this (0: no bound)
+    QString ns, docType, verdict, debugId, docId, clientId;
+    qint64 afterId = 0;       // only ids greater than this (0: no bound)
+    bool withPayload = false; // also read each record's decoded payload
 };
 
 struct StoreStats

@@ -21,6 +21,7 @@
 #include <QWheelEvent>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -86,8 +87,33 @@ struct Chart::Private
         return new QValueAxis;
     }
 
-    static void setRange(QAbstractAxis *a, AxisKind kind, double min, double max)
+    static void setRange(QAbstractAxis *a, AxisKind kind, double min, double max, const QString &format = {})
     {
+        if (auto *dt = qobject_cast<QDateTimeAxis *>(a)) {
+            // Labels as precise as the range needs.
+            const double span = max - min;
+            dt->setFormat(span < 10'000 ? u"HH:mm:ss.zzz"_s
+                          : span < 2 * 86'400'000.0 ? u"HH:mm:ss"_s
+                          : span < 300 * 86'400'000.0 ? u"MM-dd HH:mm"_s
+                                                      : u"yyyy-MM-dd"_s);
+        }
+        if (auto *v = qobject_cast<QValueAxis *>(a); v && !qobject_cast<QCategoryAxis *>(a) && max > min) {
+            // Ticks on round numbers (1, 2 or 5 times a power of ten), about six of them.
+            const double raw = (max - min) / 6;
+            const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+            double step = magnitude;
+            for (const double m : {1.0, 2.0, 5.0, 10.0})
+                if (m * magnitude >= raw) {
+                    step = m * magnitude;
+                    break;
+                }
+            v->setTickType(QValueAxis::TicksDynamic);
+            v->setTickAnchor(0);
+            v->setTickInterval(step);
+            // As many decimals as the step needs.
+            if (format.isEmpty())
+                v->setLabelFormat(u"%.%1f"_s.arg(std::max(0, int(-std::floor(std::log10(step))))));
+        }
         if (kind == AxisKind::DateTime)
             a->setRange(QDateTime::fromMSecsSinceEpoch(qint64(std::floor(min))),
                         QDateTime::fromMSecsSinceEpoch(qint64(std::ceil(max))));
@@ -95,25 +121,57 @@ struct Chart::Private
             a->setRange(min, max);
     }
 
-    void attach(QAbstractAxis *axis, Qt::Alignment align)
+    // Axes are made once per kind and kept: Qt Charts 6.4 leaves the labels of a removed
+    // axis in the scene, so switching kinds hides the old axis and detaches the series.
+    std::map<int, QAbstractAxis *> xPool, yPool;
+
+    QAbstractAxis *pooled(std::map<int, QAbstractAxis *> &pool, int key, AxisKind kind, bool ticks,
+                          Qt::Alignment align)
     {
-        chart->addAxis(axis, align);
+        auto it = pool.find(key);
+        if (it != pool.end())
+            return it->second;
+        QAbstractAxis *a = makeAxis(kind, ticks);
+        chart->addAxis(a, align);
+        pool.emplace(key, a);
+        return a;
+    }
+
+    void activate(QAbstractAxis *&current, QAbstractAxis *next)
+    {
+        if (current == next)
+            return;
         for (const Series &s : series)
-            if (s.xy)
-                s.xy->attachAxis(axis);
-        if (bars)
-            bars->attachAxis(axis);
+            if (s.xy) {
+                if (current)
+                    s.xy->detachAxis(current);
+                s.xy->attachAxis(next);
+            }
+        if (bars) {
+            if (current)
+                bars->detachAxis(current);
+            bars->attachAxis(next);
+        }
+        if (current)
+            current->setVisible(false);
+        next->setVisible(true);
+        current = next;
+    }
+
+    static void clearCategories(QCategoryAxis *c)
+    {
+        const QStringList labels = c->categoriesLabels();
+        for (const QString &l : labels)
+            c->remove(l);
     }
 
     void rebuildX()
     {
-        if (x) {
-            chart->removeAxis(x);
-            delete x;
-        }
-        x = makeAxis(xKind, !xTicks.isEmpty());
-        x->setTitleText(xTitle);
-        if (auto *c = qobject_cast<QCategoryAxis *>(x)) {
+        const bool ticks = xKind == AxisKind::Value && !xTicks.isEmpty();
+        QAbstractAxis *next = pooled(xPool, ticks ? 100 : int(xKind), xKind, ticks, Qt::AlignBottom);
+        next->setTitleText(xTitle);
+        if (auto *c = qobject_cast<QCategoryAxis *>(next)) {
+            clearCategories(c);
             c->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
             QStringList seen;
             for (auto [value, label] : std::as_const(xTicks)) {
@@ -122,41 +180,39 @@ struct Chart::Private
                 seen << label;
                 c->append(label, value);
             }
-        } else if (auto *v = qobject_cast<QValueAxis *>(x); v && !xFormat.isEmpty()) {
-            v->setLabelFormat(xFormat);
-        } else if (auto *l = qobject_cast<QLogValueAxis *>(x); l && !xFormat.isEmpty()) {
-            l->setLabelFormat(xFormat);
-        } else if (auto *dt = qobject_cast<QDateTimeAxis *>(x)) {
-            dt->setFormat(u"HH:mm:ss"_s);
+        } else if (auto *v = qobject_cast<QValueAxis *>(next)) {
+            if (!xFormat.isEmpty())
+                v->setLabelFormat(xFormat);
+        } else if (auto *l = qobject_cast<QLogValueAxis *>(next)) {
+            l->setLabelFormat(xFormat.isEmpty() ? u"%g"_s : xFormat);
+        } else if (auto *dt = qobject_cast<QDateTimeAxis *>(next)) {
             dt->setTickCount(6);
         }
-        attach(x, Qt::AlignBottom);
-        setRange(x, xKind, xMin, xMax);
+        activate(x, next);
+        setRange(x, xKind, xMin, xMax, xFormat);
     }
 
     void rebuildY()
     {
-        if (y) {
-            chart->removeAxis(y);
-            delete y;
-        }
-        y = makeAxis(yKind, false);
-        y->setTitleText(yTitle);
+        QAbstractAxis *next = pooled(yPool, int(yKind), yKind, false, Qt::AlignLeft);
+        next->setTitleText(yTitle);
         if (yKind == AxisKind::Lanes) {
-            auto *c = static_cast<QCategoryAxis *>(y);
+            auto *c = static_cast<QCategoryAxis *>(next);
+            clearCategories(c);
             c->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
             for (int i = 0; i < lanes.size(); ++i)
                 c->append(lanes[i], i);
             c->setGridLineVisible(true);
             yMin = -0.5;
             yMax = std::max<double>(0.5, double(lanes.size()) - 0.5);
-        } else if (auto *v = qobject_cast<QValueAxis *>(y); v && !yFormat.isEmpty()) {
-            v->setLabelFormat(yFormat);
-        } else if (auto *l = qobject_cast<QLogValueAxis *>(y); l && !yFormat.isEmpty()) {
-            l->setLabelFormat(yFormat);
+        } else if (auto *v = qobject_cast<QValueAxis *>(next)) {
+            if (!yFormat.isEmpty())
+                v->setLabelFormat(yFormat);
+        } else if (auto *l = qobject_cast<QLogValueAxis *>(next)) {
+            l->setLabelFormat(yFormat.isEmpty() ? u"%g"_s : yFormat);
         }
-        attach(y, Qt::AlignLeft);
-        setRange(y, yKind, yMin, yMax);
+        activate(y, next);
+        setRange(y, yKind, yMin, yMax, yFormat);
     }
 
     void applyPalette(const QPalette &pal)
@@ -171,9 +227,12 @@ struct Chart::Private
         chart->setTitleBrush(text);
         chart->legend()->setLabelColor(text);
         view->setBackgroundBrush(base);
-        for (QAbstractAxis *a : {x, y}) {
-            if (!a)
-                continue;
+        std::vector<QAbstractAxis *> all;
+        for (const auto &[k, a] : xPool)
+            all.push_back(a);
+        for (const auto &[k, a] : yPool)
+            all.push_back(a);
+        for (QAbstractAxis *a : all) {
             a->setLabelsColor(text);
             a->setTitleBrush(text);
             a->setGridLineColor(grid);
@@ -441,7 +500,7 @@ void Chart::setXRange(double min, double max, bool keepFull)
     const bool changed = min != d->xMin || max != d->xMax;
     d->xMin = min;
     d->xMax = max;
-    Private::setRange(d->x, d->xKind, min, max);
+    Private::setRange(d->x, d->xKind, min, max, d->xFormat);
     if (changed)
         Q_EMIT xRangeChanged(min, max);
 }
@@ -454,7 +513,7 @@ void Chart::setYRange(double min, double max)
         max = min + 1;
     d->yMin = min;
     d->yMax = max;
-    Private::setRange(d->y, d->yKind, min, max);
+    Private::setRange(d->y, d->yKind, min, max, d->yFormat);
 }
 
 double Chart::xMin() const { return d->xMin; }

@@ -4,6 +4,8 @@
 #include "decode.h"
 #include "exampledialog.h"
 #include "eventsmodel.h"
+#include "eventspanel.h"
+#include "metricchart.h"
 #include "metricsmodel.h"
 #include "payloadtreemodel.h"
 #include "pingoverviewmodel.h"
@@ -248,26 +250,34 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_metricsView->setColumnWidth(MetricsModel::Name, fontMetrics().horizontalAdvance(u"peer.basic.errors_by_kind_long"_s) + 60);
     m_metricsView->setColumnWidth(MetricsModel::Value, fontMetrics().horizontalAdvance(u"count 12, sum 87,167,006 ns, 7 bucket(s) used"_s) + 24);
     connect(m_metrics, &QAbstractItemModel::modelReset, m_metricsView, &QTreeView::expandAll);
-    m_tabs->addTab(m_metricsView, tr("Metrics"));
-    m_events = new EventsModel(this);
-    auto *eventsView = new QTableView(this);
-    eventsView->setObjectName(u"events"_s);
-    eventsView->setModel(m_events);
-    eventsView->verticalHeader()->hide();
-    eventsView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    eventsView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    eventsView->horizontalHeader()->setStretchLastSection(true);
-    eventsView->setWordWrap(false);
-    // Glean event names are long; legacy events also fill process, object and value.
-    const std::pair<int, QString> eventWidths[] = {{EventsModel::Timestamp, u"12345678"_s},
-                                                   {EventsModel::Process, u"content"_s},
-                                                   {EventsModel::Category, u"service_request_ab"_s},
-                                                   {EventsModel::Name, u"backup_can_be_loaded_session_file"_s},
-                                                   {EventsModel::Object, u"searchbar"_s},
-                                                   {EventsModel::Value, u"remote-settings"_s}};
-    for (const auto &[column, sample] : eventWidths)
-        eventsView->setColumnWidth(column, fontMetrics().horizontalAdvance(sample) + 16);
-    m_tabs->addTab(eventsView, tr("Events"));
+    // The plot of the selected distribution or labeled counter, beside the table.
+    m_metricChart = new MetricChart(this);
+    m_metricChart->setObjectName(u"metricPlot"_s);
+    connect(m_metricsView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::plotCurrentMetric);
+    connect(m_metrics, &QAbstractItemModel::modelReset, this, &MainWindow::reselectPlottedMetric);
+    m_metricsSplit = new QSplitter(Qt::Horizontal, this);
+    m_metricsSplit->setObjectName(u"metricsSplit"_s);
+    m_metricsSplit->addWidget(m_metricsView);
+    m_metricsSplit->addWidget(m_metricChart);
+    m_metricsSplit->setStretchFactor(0, 1);
+    m_metricsSplit->setStretchFactor(1, 1);
+    m_metricsSplit->setChildrenCollapsible(false);
+    m_tabs->addTab(m_metricsSplit, tr("Metrics"));
+    m_eventsPanel = new EventsPanel(this);
+    m_eventsPanel->setObjectName(u"events"_s);
+    m_eventsPanel->setPingSource([this](EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit) {
+        return streamPings(scope, current, afterId, limit);
+    });
+    connect(m_eventsPanel, &EventsPanel::pingActivated, this, [this](qint64 id) {
+        const int row = m_model->rowOfId(id);
+        if (row >= 0) {
+            m_table->selectRow(row);
+            m_table->scrollTo(m_model->index(row, 0));
+        }
+    });
+    m_events = m_eventsPanel->pingEvents();
+    m_tabs->addTab(m_eventsPanel, tr("Events"));
     m_tabs->addTab(problemsPane, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
 
@@ -307,6 +317,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_table->horizontalHeader()->restoreState(settings.value(u"window/tableHeader"_s).toByteArray());
     m_split->restoreState(settings.value(u"window/splitter"_s).toByteArray());
+    m_metricsSplit->restoreState(settings.value(u"window/metricsSplitter"_s).toByteArray());
     m_followAction->setChecked(settings.value(u"window/follow"_s, true).toBool());
     rebuildRecentMenu();
 
@@ -390,6 +401,7 @@ void MainWindow::refreshNow()
     const int before = scroll->value();
     const int rowsBefore = m_model->rowCount();
     m_model->addPings(batch);
+    m_eventsPanel->pingsArrived();
     m_traffic->addPings(batch);
     if (m_followAction->isChecked() || !m_table->currentIndex().isValid()) {
         selectNewest();
@@ -397,6 +409,46 @@ void MainWindow::refreshNow()
         scroll->setValue(before + (m_model->rowCount() - rowsBefore) * m_table->verticalHeader()->defaultSectionSize());
     }
     updateStatus();
+}
+
+std::vector<PingRecord> MainWindow::streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId,
+                                               int limit)
+{
+    std::vector<PingRecord> out;
+    if (!m_reader)
+        return out;
+    PingQuery q;
+    q.limit = limit;
+    q.afterId = afterId;
+    q.withPayload = true;
+    switch (scope) {
+    case EventsPanel::Scope::ThisPing:
+        return out;
+    case EventsPanel::Scope::DebugTag:
+        if (current.debugId.isEmpty())
+            return out;
+        q.debugId = current.debugId;
+        return m_reader->list(q);
+    case EventsPanel::Scope::Client:
+        if (current.clientId.isEmpty())
+            return out;
+        q.clientId = current.clientId;
+        return m_reader->list(q);
+    case EventsPanel::Scope::CurrentFilter:
+        // The rows the table shows, newest first.
+        std::vector<qint64> ids;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            if (const qint64 id = m_model->idAt(row); id > afterId)
+                ids.push_back(id);
+        std::sort(ids.begin(), ids.end(), std::greater<>());
+        if (int(ids.size()) > limit)
+            ids.resize(size_t(limit));
+        for (qint64 id : ids)
+            if (auto rec = m_reader->get(id))
+                out.push_back(std::move(*rec));
+        return out;
+    }
+    return out;
 }
 
 void MainWindow::selectNewest()
@@ -434,6 +486,10 @@ QWidget *MainWindow::makeFilterBar()
     m_nsFilter = combo(tr("All namespaces"));
     m_docTypeFilter = combo(tr("All doc types"));
     m_debugFilter = combo(tr("All debug tags"));
+    m_verdictFilter->setObjectName(u"verdictFilter"_s);
+    m_nsFilter->setObjectName(u"namespaceFilter"_s);
+    m_docTypeFilter->setObjectName(u"docTypeFilter"_s);
+    m_debugFilter->setObjectName(u"debugTagFilter"_s);
     m_searchPayloads = new QCheckBox(tr("Payloads"), bar);
     m_searchPayloads->setObjectName(u"searchPayloads"_s);
     m_searchPayloads->setToolTip(tr("Also search the text of every payload in the store (slower on large stores)"));
@@ -588,6 +644,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(u"window/state"_s, saveState());
     settings.setValue(u"window/tableHeader"_s, m_table->horizontalHeader()->saveState());
     settings.setValue(u"window/splitter"_s, m_split->saveState());
+    settings.setValue(u"window/metricsSplitter"_s, m_metricsSplit->saveState());
     settings.setValue(u"window/follow"_s, m_followAction->isChecked());
     QMainWindow::closeEvent(event);
 }
@@ -724,7 +781,7 @@ void MainWindow::clearDetail()
 {
     m_overview->clear();
     m_metrics->clear();
-    m_events->clear();
+    m_eventsPanel->setPing(nullptr);
     m_tree->clear();
     m_raw->clear();
     m_problems->clear();
@@ -754,6 +811,38 @@ void MainWindow::revealProblem()
     }
 }
 
+void MainWindow::plotCurrentMetric()
+{
+    const QModelIndex current = m_metricsView->currentIndex().siblingAtColumn(0);
+    m_plottedMetric.clear();
+    for (QModelIndex i = current; i.isValid(); i = i.parent())
+        m_plottedMetric.prepend(i.data().toString());
+    m_metricChart->showMetric(current);
+}
+
+void MainWindow::reselectPlottedMetric()
+{
+    // Browsing pings of one kind: the same metric stays plotted when the next ping has it.
+    const QStringList path = m_plottedMetric;
+    QModelIndex found;
+    for (const QString &name : path) {
+        QModelIndex next;
+        for (int r = 0; r < m_metrics->rowCount(found) && !next.isValid(); ++r)
+            if (m_metrics->index(r, 0, found).data().toString() == name)
+                next = m_metrics->index(r, 0, found);
+        found = next;
+        if (!found.isValid())
+            break;
+    }
+    if (found.isValid()) {
+        m_metricsView->setCurrentIndex(found);
+        m_metricsView->scrollTo(found);
+    } else {
+        m_metricChart->clear();
+    }
+    m_plottedMetric = path;
+}
+
 void MainWindow::showSelected()
 {
     const QModelIndex current = m_table->currentIndex();
@@ -765,7 +854,7 @@ void MainWindow::showSelected()
         return;
     m_overview->setPing(*rec);
     m_metrics->setPayload(rec->payload);
-    m_events->setPayload(rec->payload);
+    m_eventsPanel->setPing(&*rec);
     m_tree->setPayload(rec->payload, rec->errorsJson, rec->warningsJson);
     m_raw->setPing(*rec);
     // Problems: every error and warning; selecting one reveals it in the tree and raw view.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine.h"
+#include "eventspanel.h"
 
 #include <QMainWindow>
 #include <QTemporaryDir>
@@ -30,6 +31,7 @@ class PingTableModel;
 class PingOverviewModel;
 class MetricsModel;
 class EventsModel;
+class MetricChart;
 class PayloadTreeModel;
 class RawView;
 class TrafficView;
@@ -76,8 +78,11 @@ private:
     void runPayloadSearch();
     void refreshFilterChoices();
     void selectNewest();
+    std::vector<PingRecord> streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit);
     void clearDetail();
     void revealProblem();
+    void plotCurrentMetric();
+    void reselectPlottedMetric();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -107,7 +112,11 @@ public:
     QTreeView *m_overviewView = nullptr;
     MetricsModel *m_metrics = nullptr;
     EventsModel *m_events = nullptr;
+    EventsPanel *m_eventsPanel = nullptr;
     QTreeView *m_metricsView = nullptr;
+    MetricChart *m_metricChart = nullptr;
+    QSplitter *m_metricsSplit = nullptr;
+    QStringList m_plottedMetric; // type, metric[, label] of the plotted metric, kept across pings
     PayloadTreeModel *m_tree = nullptr;
     QTreeView *m_treeView = nullptr;
     RawView *m_raw = nullptr;

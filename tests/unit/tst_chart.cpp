@@ -2,6 +2,8 @@
 #include "chart.h"
 
 #include <QChartView>
+#include <QGraphicsScene>
+#include <QGraphicsTextItem>
 #include <QImage>
 #include <QSignalSpy>
 #include <QTest>
@@ -21,6 +23,17 @@ int countColour(QWidget &w, const QColor &colour)
             if (QColor(img.pixel(x, y)).rgb() == colour.rgb())
                 ++n;
     return n;
+}
+
+// Every visible text item of the chart's scene (axis labels and titles).
+QStringList visibleTexts(Chart &c)
+{
+    QStringList out;
+    const auto items = c.findChild<QChartView *>()->scene()->items();
+    for (QGraphicsItem *i : items)
+        if (auto *t = dynamic_cast<QGraphicsTextItem *>(i); t && t->isVisible() && !t->toPlainText().isEmpty())
+            out << t->toPlainText();
+    return out;
 }
 
 QWidget *viewport(Chart &c)
@@ -130,6 +143,36 @@ private Q_SLOTS:
         QCOMPARE(clicked[0][1].toInt(), 2);
         c.clearSeries();
         QCOMPARE(c.seriesCount(), 0);
+    }
+
+    // Qt Charts 6.4 keeps the labels of a removed axis in the scene: new lanes and axis kinds
+    // must replace the old labels, not pile up on them.
+    void axesReplaceTheirLabels()
+    {
+        Chart c;
+        c.resize(500, 300);
+        c.setYAxis(Chart::AxisKind::Lanes, QString());
+        c.setLanes({u"alpha"_s, u"beta"_s});
+        c.addSeries(Chart::SeriesKind::Scatter, u"s"_s);
+        c.setPoints(0, {{1, 0}, {2, 1}});
+        c.setXRange(0, 3);
+        c.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&c));
+        QCOMPARE(visibleTexts(c).count(u"alpha"_s), 1);
+        c.clearSeries();
+        c.setLanes({u"gamma"_s, u"delta"_s, u"eps"_s});
+        c.setXAxis(Chart::AxisKind::DateTime, u"when"_s);
+        c.setXAxis(Chart::AxisKind::Value, u"x"_s);
+        c.addSeries(Chart::SeriesKind::Scatter, u"s"_s);
+        c.setPoints(0, {{1, 0}, {2, 1}});
+        c.setXRange(0, 3);
+        QCoreApplication::processEvents();
+        const QStringList texts = visibleTexts(c);
+        QVERIFY2(!texts.contains(u"alpha"_s), qPrintable(texts.join(u' ')));
+        QVERIFY(texts.contains(u"gamma"_s));
+        QCOMPARE(texts.count(u"x"_s), 1);
+        QVERIFY(!texts.contains(u"when"_s));
+        QCOMPARE(texts.count(u"1.5"_s), 1); // nice ticks, one set of them
     }
 
     void darkPalette()

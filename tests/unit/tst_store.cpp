@@ -33,7 +33,7 @@ PingRecord sample(int i)
     r.body = QByteArray("\x1f\x8b\0\xff raw", 8) + QByteArray::number(i);
     r.payload = "{\"i\":" + QByteArray::number(i) + "}";
     r.seq = i;
-    r.clientId = u"client"_s;
+    r.clientId = i % 4 ? u"client"_s : u"other"_s;
     return r;
 }
 
@@ -277,6 +277,15 @@ void TestStore::filtersAndPaging()
     PingQuery byDoc;
     byDoc.docId = u"doc-12"_s;
     QCOMPARE(reader.list(byDoc).front().id, 12);
+    QVERIFY(reader.list(byDoc).front().payload.isEmpty()); // summaries only, unless asked
+    PingQuery byClient;
+    byClient.clientId = u"other"_s; // 4 8 ... 28
+    byClient.withPayload = true;
+    const auto other = reader.list(byClient);
+    QCOMPARE(other.size(), size_t(7));
+    QCOMPARE(other.front().id, 28);
+    QCOMPARE(other.front().payload, QByteArray("{\"i\":28}"));
+    QCOMPARE(other.front().docType, u"even"_s);
     const StoreStats s = reader.stats();
     QCOMPARE(s.total, 30);
     QCOMPARE(s.byDocType.at(u"odd"_s), 15);
