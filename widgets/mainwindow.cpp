@@ -485,6 +485,7 @@ QWidget *MainWindow::makeFilterBar()
         m_verdictFilter->addItem(QString::fromUtf16(v), QString::fromUtf16(v));
     m_nsFilter = combo(tr("All namespaces"));
     m_docTypeFilter = combo(tr("All doc types"));
+    m_docTypeFilter->setObjectName(u"docTypeFilter"_s);
     m_debugFilter = combo(tr("All debug tags"));
     m_verdictFilter->setObjectName(u"verdictFilter"_s);
     m_nsFilter->setObjectName(u"namespaceFilter"_s);

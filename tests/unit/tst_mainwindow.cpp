@@ -114,8 +114,9 @@ void TestMainWindow::trafficDockFiltersTheList()
     QVERIFY(range);
     QVERIFY(range->isVisible());
     QVERIFY2(range->text().startsWith(u"Received "_s), qPrintable(range->text()));
-    const auto combos = window.findChildren<QComboBox *>();
-    QCOMPARE(combos[2]->currentData().toString(), u"baseline"_s); // the doc type choice follows
+    auto *docTypes = window.findChild<QComboBox *>(u"docTypeFilter"_s);
+    QVERIFY(docTypes);
+    QCOMPARE(docTypes->currentData().toString(), u"baseline"_s); // the doc type choice follows
 
     // The Invalid series: problems only, the doc type choice back to all.
     Q_EMIT traffic->problemsChart()->legendClicked(0);
