@@ -37,16 +37,16 @@ const QColor kRefusedColour(0x6a, 0x5a, 0xcd);
 
 enum ProblemSeries { InvalidSeries, DuplicateSeries, RefusedSeries };
 
-// 1, 2, 5 x 10^k at or above v (at least 1).
-double niceCeil(double v)
+// A count axis's top: four equal steps of a whole number (1, 2, 3, 4, 5, 6, 8 x 10^k) with
+// room for v, so that the default five labels are whole numbers.
+double countAxisMax(double v)
 {
-    if (!(v > 1))
-        return 1;
-    const double p = std::pow(10.0, std::floor(std::log10(v)));
-    for (const double m : {1.0, 2.0, 5.0, 10.0})
-        if (m * p >= v)
-            return m * p;
-    return 10 * p;
+    const double step = std::max(1.0, std::ceil(v / 4));
+    const double p = std::pow(10.0, std::floor(std::log10(step)));
+    for (const double m : {1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+        if (m * p >= step)
+            return 4 * m * p;
+    return 40 * p;
 }
 
 qint64 floorDiv(qint64 a, qint64 b)
@@ -110,12 +110,15 @@ TrafficView::TrafficView(QWidget *parent) : QWidget(parent), m_model(new Traffic
         connect(c, &Chart::legendClicked, this, [this, c](int series) { clicked(c, series, -1, true); });
         return c;
     };
-    m_counts = makeChart(u"trafficCounts"_s, tr("Pings per doc type"), tr("pings per bucket"), Chart::AxisKind::Value);
-    m_problems = makeChart(u"trafficProblems"_s, tr("Invalid pings, duplicates and refused requests"),
-                           tr("requests per bucket"), Chart::AxisKind::Value);
-    m_sizes = makeChart(u"trafficSizes"_s, tr("Size per doc type: median (line) and max (dots)"),
-                        tr("bytes (decoded, else wire)"), Chart::AxisKind::Log);
+    m_counts = makeChart(u"trafficCounts"_s, tr("Pings per doc type and bucket"), tr("pings"), Chart::AxisKind::Value);
+    m_problems = makeChart(u"trafficProblems"_s, tr("Invalid pings, duplicates and refused requests per bucket"),
+                           tr("requests"), Chart::AxisKind::Value);
+    m_sizes = makeChart(u"trafficSizes"_s,
+                        tr("Size per doc type (decoded, else on the wire): median (line) and max (dots), colours as above"),
+                        tr("bytes"), Chart::AxisKind::Log);
     m_sizes->setYLabelFormat(u"%.0f"_s);
+    // Two entries per doc type do not fit: the counts chart's legend names the colours.
+    m_sizes->setLegendVisible(false);
     m_problems->addSeries(Chart::SeriesKind::Bars, tr("Invalid"), kInvalidColour);
     m_problems->addSeries(Chart::SeriesKind::Bars, tr("Duplicates"), kDuplicateColour);
     m_problems->addSeries(Chart::SeriesKind::Bars, tr("Refused"), kRefusedColour);
@@ -260,89 +263,8 @@ void TrafficView::redraw()
                 break;
             }
 
-    // Pings per doc type, stacked.
-    // Series whose values did not change are not touched: Qt Charts lays out a bar series
-    // again for every changed set, and live, only the newest buckets change.
-    if (shown != m_countSeriesDocType) {
-        m_counts->clearSeries();
-        for (const int t : shown)
-            m_counts->addSeries(Chart::SeriesKind::StackedBars, TrafficModel::docTypeLabel(types[t]), docTypeColour(t));
-        m_countSeriesDocType = shown;
-        m_drawnCounts.assign(shown.size(), {});
-    }
-    std::vector<double> stack(size_t(n), 0);
-    for (size_t s = 0; s < shown.size(); ++s) {
-        QList<double> values(n);
-        for (int row = 0; row < n; ++row) {
-            values[row] = m.count(row, shown[s]);
-            stack[size_t(row)] += values[row];
-        }
-        if (values != m_drawnCounts[s]) {
-            m_counts->setBarValues(int(s), values);
-            m_drawnCounts[s] = values;
-        }
-    }
-    m_counts->setYRange(0, niceCeil(stack.empty() ? 0 : *std::max_element(stack.begin(), stack.end())));
-
-    // Problems, side by side.
-    QList<double> invalid(n), duplicates(n), refused(n);
-    double problemMax = 0;
-    for (int row = 0; row < n; ++row) {
-        invalid[row] = m.invalid(row);
-        duplicates[row] = m.duplicates(row);
-        refused[row] = m.refused(row);
-        problemMax = std::max({problemMax, invalid[row], duplicates[row], refused[row]});
-    }
-    for (const auto &[series, values] : {std::pair{InvalidSeries, &invalid}, std::pair{DuplicateSeries, &duplicates},
-                                         std::pair{RefusedSeries, &refused}})
-        if (*values != m_drawnProblems[series]) {
-            m_problems->setBarValues(series, *values);
-            m_drawnProblems[series] = *values;
-        }
-    m_problems->setYRange(0, niceCeil(problemMax));
-
-    // Sizes: a median line and max dots per doc type.
-    std::vector<int> sizeTypes;
-    for (size_t s = 0; s < m_sizeSeriesDocType.size(); s += 2)
-        sizeTypes.push_back(m_sizeSeriesDocType[s]);
-    if (shown != sizeTypes) {
-        m_sizes->clearSeries();
-        m_sizeSeriesDocType.clear();
-        for (const int t : shown) {
-            const QString name = TrafficModel::docTypeLabel(types[t]);
-            m_sizes->addSeries(Chart::SeriesKind::Line, tr("%1 median").arg(name), docTypeColour(t), 5);
-            m_sizes->addSeries(Chart::SeriesKind::Scatter, tr("%1 max").arg(name), docTypeColour(t).darker(125), 6);
-            m_sizeSeriesDocType.push_back(t);
-            m_sizeSeriesDocType.push_back(t);
-        }
-    }
-    m_sizePointBucket.assign(m_sizeSeriesDocType.size(), {});
-    double sizeMin = 0, sizeMax = 0;
-    for (size_t s = 0; s < m_sizeSeriesDocType.size(); ++s) {
-        const int t = m_sizeSeriesDocType[s];
-        const bool median = s % 2 == 0;
-        QList<QPointF> points;
-        for (int row = 0; row < n; ++row) {
-            if (m.count(row, t) == 0)
-                continue;
-            const double v = median ? m.medianSize(row, t) : double(m.maxSize(row, t));
-            if (!(v > 0)) // a log axis: empty bodies are not drawn
-                continue;
-            points.append(QPointF(row, v));
-            m_sizePointBucket[s].push_back(row);
-            sizeMin = sizeMin > 0 ? std::min(sizeMin, v) : v;
-            sizeMax = std::max(sizeMax, v);
-        }
-        if (points != m_sizes->seriesPoints(int(s)))
-            m_sizes->setPoints(int(s), points);
-    }
-    if (sizeMax > 0)
-        m_sizes->setYRange(std::pow(10.0, std::floor(std::log10(sizeMin))),
-                           std::pow(10.0, std::max(std::ceil(std::log10(sizeMax)), std::floor(std::log10(sizeMin)) + 1)));
-    else
-        m_sizes->setYRange(1, 1000);
-
-    // The shared x range (in slots) and time ticks.
+    // The shared x range (in slots) and time ticks, set before any series is (re)built: xy
+    // series attached to one axis and moved to the ticks' axis afterwards lose the labels.
     double fullMin = -0.5, fullMax = std::max(0.5, n - 0.5), viewMin = fullMin, viewMax = fullMax;
     QList<QPair<double, QString>> ticks;
     QString caption = tr("No pings yet");
@@ -387,6 +309,89 @@ void TrafficView::redraw()
         c->setXRange(viewMin, viewMax, true);
     }
     m_updating = false;
+
+    // Pings per doc type, stacked.
+    // Series whose values did not change are not touched: Qt Charts lays out a bar series
+    // again for every changed set, and live, only the newest buckets change.
+    if (shown != m_countSeriesDocType) {
+        m_counts->clearSeries();
+        for (const int t : shown)
+            m_counts->addSeries(Chart::SeriesKind::StackedBars, TrafficModel::docTypeLabel(types[t]), docTypeColour(t));
+        m_countSeriesDocType = shown;
+        m_drawnCounts.assign(shown.size(), {});
+    }
+    std::vector<double> stack(size_t(n), 0);
+    for (size_t s = 0; s < shown.size(); ++s) {
+        QList<double> values(n);
+        for (int row = 0; row < n; ++row) {
+            values[row] = m.count(row, shown[s]);
+            stack[size_t(row)] += values[row];
+        }
+        if (values != m_drawnCounts[s]) {
+            m_counts->setBarValues(int(s), values);
+            m_drawnCounts[s] = values;
+        }
+    }
+    m_counts->setYRange(0, countAxisMax(stack.empty() ? 0 : *std::max_element(stack.begin(), stack.end())));
+
+    // Problems, side by side.
+    QList<double> invalid(n), duplicates(n), refused(n);
+    double problemMax = 0;
+    for (int row = 0; row < n; ++row) {
+        invalid[row] = m.invalid(row);
+        duplicates[row] = m.duplicates(row);
+        refused[row] = m.refused(row);
+        problemMax = std::max({problemMax, invalid[row], duplicates[row], refused[row]});
+    }
+    for (const auto &[series, values] : {std::pair{InvalidSeries, &invalid}, std::pair{DuplicateSeries, &duplicates},
+                                         std::pair{RefusedSeries, &refused}})
+        if (*values != m_drawnProblems[series]) {
+            m_problems->setBarValues(series, *values);
+            m_drawnProblems[series] = *values;
+        }
+    m_problems->setYRange(0, countAxisMax(problemMax));
+
+    // Sizes: a median line and max dots per doc type.
+    std::vector<int> sizeTypes;
+    for (size_t s = 0; s < m_sizeSeriesDocType.size(); s += 2)
+        sizeTypes.push_back(m_sizeSeriesDocType[s]);
+    if (shown != sizeTypes) {
+        m_sizes->clearSeries();
+        m_sizeSeriesDocType.clear();
+        for (const int t : shown) {
+            const QString name = TrafficModel::docTypeLabel(types[t]);
+            m_sizes->addSeries(Chart::SeriesKind::Line, tr("%1 median").arg(name), docTypeColour(t), 5);
+            m_sizes->addSeries(Chart::SeriesKind::Scatter, tr("%1 max").arg(name), docTypeColour(t).darker(125), 6);
+            m_sizeSeriesDocType.push_back(t);
+            m_sizeSeriesDocType.push_back(t);
+        }
+    }
+    m_sizePointBucket.assign(m_sizeSeriesDocType.size(), {});
+    double sizeMin = 0, sizeMax = 0;
+    for (size_t s = 0; s < m_sizeSeriesDocType.size(); ++s) {
+        const int t = m_sizeSeriesDocType[s];
+        const bool median = s % 2 == 0;
+        QList<QPointF> points;
+        for (int row = 0; row < n; ++row) {
+            if (m.count(row, t) == 0)
+                continue;
+            const double v = median ? m.medianSize(row, t) : double(m.maxSize(row, t));
+            if (!(v > 0)) // a log axis: empty bodies are not drawn
+                continue;
+            points.append(QPointF(row, v));
+            m_sizePointBucket[s].push_back(row);
+            sizeMin = sizeMin > 0 ? std::min(sizeMin, v) : v;
+            sizeMax = std::max(sizeMax, v);
+        }
+        if (points != m_sizes->seriesPoints(int(s)))
+            m_sizes->setPoints(int(s), points);
+    }
+    if (sizeMax > 0)
+        m_sizes->setYRange(std::pow(10.0, std::floor(std::log10(sizeMin))),
+                           std::pow(10.0, std::max(std::ceil(std::log10(sizeMax)), std::floor(std::log10(sizeMin)) + 1)));
+    else
+        m_sizes->setYRange(1, 1000);
+
     m_lastRedrawMs = double(timer.nsecsElapsed()) / 1e6;
     Q_EMIT refreshed();
 }
