@@ -223,6 +223,13 @@ private Q_SLOTS:
         // Same debug tag: only Firefox's pings.
         panel.setScope(EventsPanel::Scope::DebugTag);
         QCOMPARE(panel.stream()->rowCount(), 37);
+        // A ping without a debug tag has no debug-tag stream, and says so.
+        PingRecord untagged = *firefox;
+        untagged.debugId.clear();
+        panel.setPing(&untagged);
+        QCOMPARE(panel.summaryText(), u"The selected ping has no debug tag (X-Debug-ID)."_s);
+        panel.setPing(firefox);
+        QCOMPARE(panel.stream()->rowCount(), 37);
         // Activating an event of a stream asks for its ping.
         QSignalSpy activated(&panel, &EventsPanel::pingActivated);
         QTableView *table = panel.timeline()->table();
