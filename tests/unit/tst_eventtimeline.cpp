@@ -6,7 +6,6 @@
 #include "eventtimeline.h"
 #include "timelinemodel.h"
 
-#include <QChartView>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -29,7 +28,7 @@ QByteArray firefoxEvents()
 
 QWidget *viewport(Chart *c)
 {
-    return c->findChild<QChartView *>()->viewport();
+    return c->inputWidget();
 }
 
 } // namespace
