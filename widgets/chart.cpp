@@ -561,6 +561,11 @@ QPointF Chart::mapToValue(const QPointF &position) const
     return d->chart->mapToValue(d->chart->mapFromScene(scene), s);
 }
 
+QWidget *Chart::inputWidget() const
+{
+    return d->view->viewport();
+}
+
 double Chart::plotWidth() const
 {
     return d->chart->plotArea().width();

@@ -86,6 +86,8 @@ public:
     QPointF mapToValue(const QPointF &position) const;
     // Width in pixels of the plot area (for binning).
     double plotWidth() const;
+    // The widget that receives the mouse (for tests that click and hover like a user).
+    QWidget *inputWidget() const;
 
 Q_SIGNALS:
     // Scatter/Line: index = point index in the series; bars: index = slot.

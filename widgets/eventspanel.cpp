@@ -192,6 +192,8 @@ QString EventsPanel::summaryText() const
     const EventListModel *model = m_timeline->model();
     if (!model)
         return {};
+    if (const QString problem = scopeProblem(); !problem.isEmpty())
+        return problem;
     QString text = model->rowCount() == model->totalCount() - model->undatedCount()
                        ? (model->rowCount() == 1 ? tr("1 event") : tr("%1 events").arg(model->rowCount()))
                        : tr("%1 of %2 events").arg(model->rowCount()).arg(model->totalCount() - model->undatedCount());
@@ -208,6 +210,17 @@ QString EventsPanel::summaryText() const
 void EventsPanel::updateSummary()
 {
     m_summary->setText(summaryText());
+}
+
+QString EventsPanel::scopeProblem() const
+{
+    if (!m_current)
+        return scope() == Scope::ThisPing ? QString() : tr("Select a ping to follow its stream.");
+    if (scope() == Scope::DebugTag && m_current->debugId.isEmpty())
+        return tr("The selected ping has no debug tag (X-Debug-ID).");
+    if (scope() == Scope::Client && m_current->clientId.isEmpty())
+        return tr("The selected ping has no client id.");
+    return {};
 }
 
 } // namespace pingscope

@@ -55,6 +55,8 @@ public:
     EventStreamModel *stream() const { return m_stream; }
     EventTimeline *timeline() const { return m_timeline; }
     QString summaryText() const;
+    // Why the chosen stream cannot be shown (no debug tag, no client id), or empty.
+    QString scopeProblem() const;
     // Reloads the stream now (normally on scope changes and arrivals).
     void reloadStream(bool incremental = false);
 

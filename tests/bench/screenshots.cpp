@@ -24,6 +24,7 @@
 #include <QStyleFactory>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QUuid>
@@ -158,6 +159,23 @@ int main(int argc, char **argv)
         tabs->setCurrentWidget(events);
         events->timeline()->selectEvent(0);
         shoot(u"timeline-legacy-main"_s);
+    }
+    // A timing distribution: the histogram beside the metrics table.
+    if (select(u"health"_s, u"firefox-desktop"_s)) {
+        auto *metrics = window.findChild<QTreeView *>(u"metrics"_s);
+        tabs->setCurrentWidget(metrics->parentWidget());
+        pump(100);
+        QAbstractItemModel *m = metrics->model();
+        const QModelIndexList hits = m->match(m->index(0, 0), Qt::DisplayRole, u"glean.upload.send_success"_s, 1,
+                                              Qt::MatchExactly | Qt::MatchRecursive);
+        if (!hits.isEmpty())
+            metrics->setCurrentIndex(hits.front());
+        shoot(u"metric-histogram"_s);
+        const QModelIndexList counters = m->match(m->index(0, 0), Qt::DisplayRole, u"glean.validation.pings_submitted"_s,
+                                                  1, Qt::MatchExactly | Qt::MatchRecursive);
+        if (!counters.isEmpty())
+            metrics->setCurrentIndex(counters.front());
+        shoot(u"metric-labeled-counter"_s);
     }
     // The event stream over every ping in the table.
     if (select(u"events"_s, u"firefox-desktop"_s)) {

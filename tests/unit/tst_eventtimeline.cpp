@@ -6,7 +6,6 @@
 #include "eventtimeline.h"
 #include "timelinemodel.h"
 
-#include <QChartView>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -29,7 +28,7 @@ QByteArray firefoxEvents()
 
 QWidget *viewport(Chart *c)
 {
-    return c->findChild<QChartView *>()->viewport();
+    return c->inputWidget();
 }
 
 } // namespace
@@ -222,6 +221,13 @@ private Q_SLOTS:
         QCOMPARE(panel.pingEvents()->rowCount(), 37);
         // Same debug tag: only Firefox's pings.
         panel.setScope(EventsPanel::Scope::DebugTag);
+        QCOMPARE(panel.stream()->rowCount(), 37);
+        // A ping without a debug tag has no debug-tag stream, and says so.
+        PingRecord untagged = *firefox;
+        untagged.debugId.clear();
+        panel.setPing(&untagged);
+        QCOMPARE(panel.summaryText(), u"The selected ping has no debug tag (X-Debug-ID)."_s);
+        panel.setPing(firefox);
         QCOMPARE(panel.stream()->rowCount(), 37);
         // Activating an event of a stream asks for its ping.
         QSignalSpy activated(&panel, &EventsPanel::pingActivated);
