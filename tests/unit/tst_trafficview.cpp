@@ -7,7 +7,6 @@
 #include "testsupport.h"
 #include "trafficmodel.h"
 
-#include <QChartView>
 #include <QImage>
 #include <QLabel>
 #include <QSignalSpy>
@@ -214,7 +213,7 @@ void TestTrafficView::barClickWithTheMouse()
     QSignalSpy asked(&view, &TrafficView::filterRequested);
     // Slot 3 holds one metrics ping (the 4th second): click the middle of its bar.
     const QPoint at = counts->mapToPosition({3, 0.5}).toPoint();
-    QWidget *viewport = counts->findChild<QChartView *>()->viewport();
+    QWidget *viewport = counts->inputWidget();
     QTest::mouseClick(viewport, Qt::LeftButton, {}, viewport->mapFrom(counts, at));
     QCOMPARE(asked.count(), 1);
     const auto s = asked[0][0].value<TrafficSelection>();
