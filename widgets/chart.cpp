@@ -276,6 +276,11 @@ void Chart::setLegendVisible(bool visible)
     d->chart->legend()->setVisible(visible);
 }
 
+void Chart::setLegendAlignment(Qt::Alignment alignment)
+{
+    d->chart->legend()->setAlignment(alignment);
+}
+
 void Chart::setXAxis(AxisKind kind, const QString &title)
 {
     d->xKind = kind == AxisKind::Lanes ? AxisKind::Value : kind;

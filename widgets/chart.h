@@ -42,6 +42,8 @@ public:
 
     void setTitle(const QString &title);
     void setLegendVisible(bool visible);
+    // Where the legend goes: Qt::AlignBottom (default), AlignRight, AlignTop or AlignLeft.
+    void setLegendAlignment(Qt::Alignment alignment);
     // Axes; a new kind drops the old axis and re-attaches every series.
     void setXAxis(AxisKind kind, const QString &title);
     void setYAxis(AxisKind kind, const QString &title);

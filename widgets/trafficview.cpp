@@ -8,6 +8,7 @@
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTimer>
 #include <QToolButton>
@@ -98,13 +99,15 @@ TrafficView::TrafficView(QWidget *parent) : QWidget(parent), m_model(new Traffic
         auto *c = new Chart(this);
         c->setObjectName(name);
         c->setTitle(title);
-        c->setXAxis(Chart::AxisKind::Value, tr("Received (local time)"));
+        // The caption above says the time range and bucket width; no x title saves a line.
+        c->setXAxis(Chart::AxisKind::Value, QString());
         c->setYAxis(yKind, yTitle);
         if (yKind == Chart::AxisKind::Value)
             c->setYLabelFormat(u"%.0f"_s);
         c->setLegendVisible(true);
+        c->setLegendAlignment(Qt::AlignRight); // keeps the plot tall in a short dock
         c->setZoomPanX(true);
-        c->setMinimumHeight(140);
+        c->setMinimumHeight(190); // below this, axis labels and titles get elided
         connect(c, &Chart::xRangeChanged, this, &TrafficView::xRangeChanged);
         connect(c, &Chart::pointClicked, this, [this, c](int series, int index) { clicked(c, series, index, false); });
         connect(c, &Chart::legendClicked, this, [this, c](int series) { clicked(c, series, -1, true); });
@@ -130,7 +133,14 @@ TrafficView::TrafficView(QWidget *parent) : QWidget(parent), m_model(new Traffic
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     split->setStretchFactor(2, 2);
-    layout->addWidget(split, 1);
+    // In a short dock the charts scroll rather than squeeze (or force the window to grow).
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(u"trafficScroll"_s);
+    scroll->setWidget(split);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    layout->addWidget(scroll, 1);
 
     m_refreshTimer = new QTimer(this);
     m_refreshTimer->setSingleShot(true);
@@ -319,6 +329,8 @@ void TrafficView::redraw()
             m_counts->addSeries(Chart::SeriesKind::StackedBars, TrafficModel::docTypeLabel(types[t]), docTypeColour(t));
         m_countSeriesDocType = shown;
         m_drawnCounts.assign(shown.size(), {});
+        // Tall enough for every legend entry (a legend does not scroll; the dock does).
+        m_counts->setMinimumHeight(std::max(190, 60 + (fontMetrics().height() + 8) * int(shown.size())));
     }
     std::vector<double> stack(size_t(n), 0);
     for (size_t s = 0; s < shown.size(); ++s) {

@@ -18,7 +18,9 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDockWidget>
 #include <QPalette>
+#include <QProcess>
 #include <QScreen>
 #include <QSplitter>
 #include <QStyleFactory>
@@ -106,6 +108,50 @@ int main(int argc, char **argv)
     window.show();
     const quint16 port = window.engine()->port();
 
+    auto *table = window.findChild<QTableView *>(u"pings"_s);
+    // Give the detail pane most of the height, as a user looking at charts would.
+    if (auto *split = qobject_cast<QSplitter *>(table->parentWidget()->parentWidget()))
+        split->setSizes({230, 550});
+    auto shoot = [&](const QString &name) {
+        pump(400);
+        const QPixmap shot = window.screen()->grabWindow(window.winId());
+        const QString path = out + u"/pingscope-"_s + name + suffix + u".png"_s;
+        shot.save(path);
+        std::printf("%s\n", qPrintable(path));
+    };
+
+    // --firefox: a real Firefox ESR (../shared/clients/firefox/run-firefox.sh, two runs of
+    // 20 s) sends its pings live; the traffic charts are shot during and after the run.
+    if (args.contains(u"--firefox"_s)) {
+        window.trafficDock()->show();
+        // The list and the charts: the detail tabs are out of the way for this one.
+        window.findChild<QTabWidget *>()->hide();
+        pump(200);
+        window.resizeDocks({window.trafficDock()}, {600}, Qt::Vertical);
+        QProcess firefox;
+        firefox.setProcessChannelMode(QProcess::ForwardedChannels);
+        firefox.start(u"bash"_s, {test::sharedDir() + u"/clients/firefox/run-firefox.sh"_s, QString::number(port),
+                                  u"20"_s, u"2"_s});
+        QElapsedTimer run;
+        run.start();
+        bool during = false;
+        while (firefox.state() != QProcess::NotRunning && run.elapsed() < 180'000) {
+            window.refreshNow();
+            pump(100);
+            if (!during && run.elapsed() > 30'000) {
+                shoot(u"traffic-firefox-during"_s);
+                during = true;
+            }
+        }
+        firefox.waitForFinished(5000);
+        pump(1500);
+        window.refreshNow();
+        std::printf("%lld pings from Firefox\n", static_cast<long long>(window.pingModel()->totalCount()));
+        shoot(u"traffic-firefox"_s);
+        window.trafficDock()->hide();
+        return 0;
+    }
+
     int sent = 0;
     for (const auto &r : test::loadCapturedRequests())
         if (r.method == "POST" || r.method == "PUT")
@@ -120,10 +166,6 @@ int main(int argc, char **argv)
     }
     std::printf("%d requests sent, %lld rows\n", sent, static_cast<long long>(window.pingModel()->totalCount()));
 
-    auto *table = window.findChild<QTableView *>(u"pings"_s);
-    // Give the detail pane most of the height, as a user looking at charts would.
-    if (auto *split = qobject_cast<QSplitter *>(table->parentWidget()->parentWidget()))
-        split->setSizes({230, 550});
     auto *tabs = window.findChild<QTabWidget *>();
     auto *events = window.findChild<EventsPanel *>();
     auto select = [&](const QString &docType, const QString &ns) {
@@ -137,13 +179,6 @@ int main(int argc, char **argv)
             }
         std::fprintf(stderr, "no %s/%s ping\n", qPrintable(ns), qPrintable(docType));
         return false;
-    };
-    auto shoot = [&](const QString &name) {
-        pump(400);
-        const QPixmap shot = window.screen()->grabWindow(window.winId());
-        const QString path = out + u"/pingscope-"_s + name + suffix + u".png"_s;
-        shot.save(path);
-        std::printf("%s\n", qPrintable(path));
     };
 
     // The Firefox events ping: its timeline, one event selected.
