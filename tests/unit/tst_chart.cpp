@@ -8,22 +8,14 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "widgettest.h"
+
 using namespace pingscope;
+using pingscope::test::countColour;
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// Pixels of `colour` (exact) in the widget's rendering.
-int countColour(QWidget &w, const QColor &colour)
-{
-    const QImage img = w.grab().toImage().convertToFormat(QImage::Format_RGB32);
-    int n = 0;
-    for (int y = 0; y < img.height(); ++y)
-        for (int x = 0; x < img.width(); ++x)
-            if (QColor(img.pixel(x, y)).rgb() == colour.rgb())
-                ++n;
-    return n;
-}
 
 // Every visible text item of the chart's scene (axis labels and titles).
 QStringList visibleTexts(Chart &c)

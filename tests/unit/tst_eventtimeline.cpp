@@ -14,12 +14,31 @@
 #include <QTest>
 
 #include "testsupport.h"
+#include "widgettest.h"
 
 using namespace pingscope;
 using pingscope::test::readSharedFile;
 using namespace Qt::StringLiterals;
 
 namespace {
+
+QByteArray firefoxEvents();
+
+// Firefox's events ping on a timeline that is shown and binned.
+struct ShownTimeline
+{
+    EventsModel events;
+    EventTimeline w;
+    explicit ShownTimeline(QSize size)
+    {
+        events.setPayload(firefoxEvents());
+        w.setModel(&events);
+        w.resize(size);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.rebin();
+    }
+};
 
 QByteArray firefoxEvents()
 {
@@ -39,14 +58,9 @@ class TestEventTimeline : public QObject
 private Q_SLOTS:
     void drawsMarkersPerLane()
     {
-        EventsModel events;
-        events.setPayload(firefoxEvents());
-        EventTimeline w;
-        w.setModel(&events);
-        w.resize(1200, 500);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.rebin();
+        ShownTimeline shown({1200, 500});
+        EventsModel &events = shown.events;
+        EventTimeline &w = shown.w;
         Chart *c = w.chart();
         QCOMPARE(w.highlightSeries(), 0);
         // Every marker is drawn once, on its lane (lane 0 at the top).
@@ -66,27 +80,16 @@ private Q_SLOTS:
         QVERIFY(points >= 12 && points <= 37);
         // Lanes and colours: the chart has a series per lane (plus merged markers).
         QVERIFY(c->seriesCount() >= 1 + 7);
-        const QImage img = w.grab().toImage();
-        QVERIFY(!img.isNull());
         // The first lane's colour is on screen.
-        const QColor lane0 = c->seriesColor(1);
-        int found = 0;
-        for (int y = 0; y < img.height(); y += 2)
-            for (int x = 0; x < img.width(); x += 2)
-                found += QColor(img.pixel(x, y)) == lane0;
+        const int found = test::countColour(w, c->seriesColor(1));
         QVERIFY2(found > 10, "markers are drawn");
     }
 
     void clickSelectsAndSelectionHighlights()
     {
-        EventsModel events;
-        events.setPayload(firefoxEvents());
-        EventTimeline w;
-        w.setModel(&events);
-        w.resize(1200, 500);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.rebin();
+        ShownTimeline shown({1200, 500});
+        EventsModel &events = shown.events;
+        EventTimeline &w = shown.w;
         Chart *c = w.chart();
         // jsonfile.load_logins: one event (row 12), alone in its lane.
         int series = -1, point = -1;
@@ -119,14 +122,9 @@ private Q_SLOTS:
 
     void zoomSeparatesMergedEvents()
     {
-        EventsModel events;
-        events.setPayload(firefoxEvents());
-        EventTimeline w;
-        w.setModel(&events);
-        w.resize(800, 400);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        w.rebin();
+        ShownTimeline shown({800, 400});
+        EventsModel &events = shown.events;
+        EventTimeline &w = shown.w;
         const int before = w.markers()->rowCount();
         QVERIFY(before < 37); // zoomed out, nearby events share markers
         int merged = -1;

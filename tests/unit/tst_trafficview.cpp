@@ -12,9 +12,12 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "widgettest.h"
+
 #include <cmath>
 
 using namespace pingscope;
+using pingscope::test::countColour;
 using namespace pingscope::test;
 using namespace Qt::StringLiterals;
 
@@ -40,16 +43,6 @@ QList<QPointF> nonZero(const QList<QPointF> &points)
     return out;
 }
 
-int countColour(QWidget &w, const QColor &colour)
-{
-    const QImage img = w.grab().toImage().convertToFormat(QImage::Format_RGB32);
-    int n = 0;
-    for (int y = 0; y < img.height(); ++y)
-        for (int x = 0; x < img.width(); ++x)
-            if (QColor(img.pixel(x, y)).rgb() == colour.rgb())
-                ++n;
-    return n;
-}
 
 PingRecord ping(qint64 id, qint64 atUs, const QString &docType)
 {
