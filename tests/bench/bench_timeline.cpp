@@ -65,8 +65,9 @@ void report(const char *what, const std::vector<Timing> &runs, int markers)
         p.push_back(r.paint);
         total.push_back(r.model + r.timeline + r.paint);
     }
-    std::printf("%-34s model %7.1f ms  timeline %6.1f ms  paint %6.1f ms  total %7.1f ms (worst %7.1f)  markers %d\n", what,
-                median(m), median(t), median(p), median(total), *std::max_element(total.begin(), total.end()), markers);
+    std::printf("%-34s model %7.1f ms  timeline %6.1f ms  paint %6.1f ms  total %7.1f ms (worst %7.1f, first run %7.1f)  markers %d\n",
+                what, median(m), median(t), median(p), median(total), *std::max_element(total.begin(), total.end()),
+                total.front(), markers);
 }
 
 double ms(QElapsedTimer &t)
