@@ -12,6 +12,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QToolTip>
 
 #include "testsupport.h"
 #include "widgettest.h"
@@ -104,6 +105,10 @@ private Q_SLOTS:
         const QPoint at = viewport(c)->mapFrom(c, c->mapToPosition(value).toPoint());
         QTest::mouseClick(viewport(c), Qt::LeftButton, {}, at);
         QCOMPARE(w.selectedEvent(), 12);
+        // Hovering the marker shows the event as a tooltip.
+        QTest::mouseMove(viewport(c), at + QPoint(1, 0));
+        QTRY_VERIFY(QToolTip::text().startsWith(u"jsonfile.load_logins\nTime: 1603 ms"_s));
+        QVERIFY2(QToolTip::text().contains(u"value = error_notfounderror"_s), qPrintable(QToolTip::text()));
         QCOMPARE(w.table()->currentIndex().row(), 12);
         QCOMPARE(c->seriesPoints(w.highlightSeries()), QList<QPointF>{value});
         // Selecting a row moves the highlight to its marker.
