@@ -128,7 +128,6 @@ private Q_SLOTS:
     void zoomSeparatesMergedEvents()
     {
         ShownTimeline shown({800, 400});
-        EventsModel &events = shown.events;
         EventTimeline &w = shown.w;
         const int before = w.markers()->rowCount();
         QVERIFY(before < 37); // zoomed out, nearby events share markers
