@@ -3,6 +3,9 @@
 #include "httpparser.h"
 
 #include <QByteArray>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -26,6 +29,19 @@ inline bool isProblem(QStringView v)
     return v != QStringView(Parsed) && v != QStringView(Valid) && v != QStringView(NoSchema);
 }
 } // namespace verdict
+
+// A ping's warnings (PingRecord::warningsJson) include a repeated doc id: the store saw the
+// same docId before (the pipeline would drop this copy as a duplicate).
+inline bool hasDuplicateWarning(const QByteArray &warningsJson)
+{
+    if (!warningsJson.contains("duplicate-doc-id")) // the common case, without parsing
+        return false;
+    const QJsonArray warnings = QJsonDocument::fromJson(warningsJson).array();
+    for (const QJsonValue &w : warnings)
+        if (w.toObject().value(QLatin1StringView("kind")).toString() == QLatin1StringView("duplicate-doc-id"))
+            return true;
+    return false;
+}
 
 // One request as the capture server received it, before any decoding. A value type: it is
 // handed from the server thread to an ingest worker.

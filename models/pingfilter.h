@@ -28,13 +28,16 @@ struct PingFilter
     // Received time (UTC, microseconds since the epoch) in [receivedFromUs, receivedToUs);
     // 0 leaves that end open.
     qint64 receivedFromUs = 0, receivedToUs = 0;
+    // Only pings whose doc id the store had seen before (a duplicate-doc-id warning).
+    bool duplicatesOnly = false;
 
     bool hasReceivedRange() const { return receivedFromUs != 0 || receivedToUs != 0; }
 
     bool isEmpty() const
     {
         return text.trimmed().isEmpty() && verdicts.isEmpty() && !problemsOnly && ns.isEmpty() &&
-               docType.isEmpty() && debugTag.isEmpty() && !hideAutomation && !hasReceivedRange();
+               docType.isEmpty() && debugTag.isEmpty() && !hideAutomation && !hasReceivedRange() &&
+               !duplicatesOnly;
     }
 
     friend bool operator==(const PingFilter &, const PingFilter &) = default;

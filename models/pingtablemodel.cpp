@@ -30,6 +30,7 @@ constexpr quint8 kProblem = 0x1;    // verdict::isProblem(verdict)
 constexpr quint8 kAutomation = 0x2; // source tags include "automation"
 constexpr quint8 kDocUuid = 0x4;    // doc id held as 128 bits in docHi/docLo
 constexpr quint8 kDocOther = 0x8;   // doc id is docIdPool entry docHi; neither flag: empty
+constexpr quint8 kDuplicate = 0x10; // the store saw its doc id before (a duplicate-doc-id warning)
 
 constexpr qint64 kAnyValue = -1; // exact-value filter not set
 constexpr qint64 kNoValue = -2;  // exact-value filter set to a value no row has (yet)
@@ -308,7 +309,7 @@ struct CompiledFilter
     bool uuidCanMatch = false;
     bool verdictSet = false;
     std::vector<quint8> verdictOk; // per verdict pool entry
-    bool problemsOnly = false, hideAutomation = false;
+    bool problemsOnly = false, hideAutomation = false, duplicatesOnly = false;
     qint64 ns = kAnyValue, docType = kAnyValue, debugTag = kAnyValue;
     bool timeRange = false;
     qint64 fromUs = 0, toUs = 0; // [fromUs, toUs); 0: open end
@@ -414,6 +415,8 @@ struct PingTableModel::Data
         }
         if (sourceTagsPool.flag(tags))
             f |= kAutomation;
+        if (hasDuplicateWarning(r.warningsJson))
+            f |= kDuplicate;
         quint64 hi = 0, lo = 0;
         if (parseUuid(r.docId, hi, lo))
             f |= kDocUuid;
@@ -473,11 +476,12 @@ struct PingTableModel::Data
         c.verdictSet = !filter.verdicts.isEmpty();
         c.problemsOnly = filter.problemsOnly;
         c.hideAutomation = filter.hideAutomation;
+        c.duplicatesOnly = filter.duplicatesOnly;
         c.timeRange = filter.hasReceivedRange();
         c.fromUs = filter.receivedFromUs;
         c.toUs = filter.receivedToUs;
         c.active = !c.needle.isEmpty() || c.verdictSet || c.problemsOnly || c.hideAutomation ||
-                   c.timeRange || !filter.ns.isEmpty() || !filter.docType.isEmpty() ||
+                   c.duplicatesOnly || c.timeRange || !filter.ns.isEmpty() || !filter.docType.isEmpty() ||
                    !filter.debugTag.isEmpty();
         refreshCompiled();
     }
@@ -519,7 +523,8 @@ struct PingTableModel::Data
         if (!c.active)
             return true;
         const quint8 f = flags[i];
-        if ((c.problemsOnly && !(f & kProblem)) || (c.hideAutomation && (f & kAutomation)))
+        if ((c.problemsOnly && !(f & kProblem)) || (c.hideAutomation && (f & kAutomation)) ||
+            (c.duplicatesOnly && !(f & kDuplicate)))
             return false;
         if (c.verdictSet && !c.verdictOk[verdict[i]])
             return false;

@@ -41,16 +41,6 @@ qint64 floorDiv(qint64 a, qint64 b)
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-bool hasDuplicateWarning(const QByteArray &warningsJson)
-{
-    if (!warningsJson.contains("duplicate-doc-id")) // the common case, without parsing
-        return false;
-    const QJsonArray warnings = QJsonDocument::fromJson(warningsJson).array();
-    for (const QJsonValue &w : warnings)
-        if (w.toObject().value(u"kind"_s).toString() == u"duplicate-doc-id"_s)
-            return true;
-    return false;
-}
 
 } // namespace
 

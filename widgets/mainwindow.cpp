@@ -480,6 +480,7 @@ QWidget *MainWindow::makeFilterBar()
     };
     m_verdictFilter = combo(tr("All verdicts"));
     m_verdictFilter->addItem(tr("Problems only"), u"@problems"_s);
+    m_verdictFilter->addItem(tr("Duplicates only"), u"@duplicates"_s);
     for (const char16_t *v : {verdict::Valid, verdict::Invalid, verdict::NoSchema, verdict::NotJson,
                               verdict::BadEncoding, verdict::BadPath, verdict::Refused, verdict::Parsed})
         m_verdictFilter->addItem(QString::fromUtf16(v), QString::fromUtf16(v));
@@ -563,6 +564,8 @@ void MainWindow::applyFilter()
     const QString v = m_verdictFilter->currentData().toString();
     if (v == u"@problems")
         f.problemsOnly = true;
+    else if (v == u"@duplicates")
+        f.duplicatesOnly = true;
     else if (!v.isEmpty())
         f.verdicts = {v};
     f.ns = m_nsFilter->currentData().toString();
@@ -610,6 +613,8 @@ void MainWindow::applyTrafficSelection(const TrafficSelection &s)
         int v = 0;
         if (s.problemsOnly)
             v = m_verdictFilter->findData(u"@problems"_s);
+        else if (s.duplicatesOnly)
+            v = m_verdictFilter->findData(u"@duplicates"_s);
         else if (!s.verdict.isEmpty())
             v = m_verdictFilter->findData(s.verdict);
         m_verdictFilter->setCurrentIndex(std::max(v, 0));

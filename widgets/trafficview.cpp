@@ -423,8 +423,7 @@ bool TrafficView::selectionFor(const Chart *chart, int series, int index, bool l
             s.problemsOnly = true;
             break;
         case DuplicateSeries:
-            if (legend) // no filter criterion for duplicates: only a bucket's time
-                return false;
+            s.duplicatesOnly = true;
             break;
         case RefusedSeries:
             s.verdict = QString::fromUtf16(verdict::Refused);

@@ -23,6 +23,7 @@ struct TrafficSelection
     QString docType;
     bool problemsOnly = false; // the Invalid series
     QString verdict;           // e.g. "refused" (the Refused series); empty: any
+    bool duplicatesOnly = false; // the Duplicates series
 
     friend bool operator==(const TrafficSelection &, const TrafficSelection &) = default;
 };

@@ -128,15 +128,29 @@ void TestMainWindow::trafficDockFiltersTheList()
     QVERIFY(!range->isVisible());
 
     // A bucket, then the filter bar's button clears its time range.
-    Q_EMIT traffic->problemsChart()->pointClicked(1, bucket); // duplicates: the time only
+    Q_EMIT traffic->problemsChart()->pointClicked(1, bucket); // duplicates in that bucket
     QVERIFY(range->isVisible());
     QVERIFY(model->filter().receivedFromUs != 0);
     QVERIFY(!model->filter().problemsOnly);
+    QVERIFY(model->filter().duplicatesOnly);
+    QCOMPARE(model->rowCount(), 0);
     range->click();
     QCOMPARE(model->filter().receivedFromUs, 0);
     QCOMPARE(model->filter().receivedToUs, 0);
     QVERIFY(!range->isVisible());
+    auto *verdicts = window.findChild<QComboBox *>(u"verdictFilter"_s);
+    QCOMPARE(verdicts->currentData().toString(), u"@duplicates"_s);
+    verdicts->setCurrentIndex(0);
     QCOMPARE(model->rowCount(), 3);
+
+    // A re-sent doc id is a duplicate: the Duplicates series lists just it.
+    QCOMPARE(send("baseline", 1, "{}"), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 4, 5000);
+    Q_EMIT traffic->problemsChart()->legendClicked(1);
+    QVERIFY(model->filter().duplicatesOnly);
+    QCOMPARE(verdicts->currentData().toString(), u"@duplicates"_s);
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->idAt(0), 4);
 }
 
 void TestMainWindow::filterBarPauseAndCurlReplay()

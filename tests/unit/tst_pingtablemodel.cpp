@@ -137,6 +137,8 @@ bool referenceMatch(const PingFilter &f, const PingRecord &r)
     if ((f.receivedFromUs != 0 && r.receivedAtUs < f.receivedFromUs) ||
         (f.receivedToUs != 0 && r.receivedAtUs >= f.receivedToUs))
         return false;
+    if (f.duplicatesOnly && !r.warningsJson.contains(R"("kind":"duplicate-doc-id")"))
+        return false;
     if (f.hideAutomation)
         for (const QString &tag : r.sourceTags.split(u','))
             if (tag.trimmed().compare(u"automation"_s, Qt::CaseInsensitive) == 0)
@@ -214,6 +216,8 @@ std::vector<PingRecord> randomRecords(std::mt19937 &rng, qint64 firstId, int n)
             break;
         case 3:
             r.docId = docIds.isEmpty() ? u"{abc}"_s : docIds[int(rng() % docIds.size())];
+            if (!docIds.isEmpty()) // as the store marks a doc id it saw before
+                r.warningsJson = R"([{"kind":"duplicate-doc-id","message":"doc id seen before"}])";
             break;
         case 4:
             r.docId = u"{E8067695-A20E-4A8D-81A8-A11B44F1C75C}"_s;
@@ -230,6 +234,8 @@ std::vector<PingRecord> randomRecords(std::mt19937 &rng, qint64 firstId, int n)
         if (rng() % 20 == 0) // a refused request's declared length: a long key for the sort
             r.bodyBytes = (qint64(1) << 49) + qint64(rng() % 4);
         r.decodedBytes = rng() % 3 == 0 ? -1 : r.bodyBytes * 2 + qint64(rng() % 3);
+        if (id % 7 == 0 && r.warningsJson == "[]") // another warning that only names the kind
+            r.warningsJson = R"([{"kind":"seq-skipped","message":"not a duplicate-doc-id"}])";
         out.push_back(r);
     }
     return out;
@@ -616,7 +622,7 @@ void TestPingTableModel::filterCombinationsMatchReference_data()
     QTest::addColumn<PingFilter>("filter");
     PingFilter f;
     for (const QString &t : {u"glean"_s, u"EVENTS"_s, u"000000000002"_s, u"a"_s, u"-4"_s, u"{"_s})
-        QTest::addRow("text %s", qPrintable(t)) << PingFilter{t, {}, false, {}, {}, {}, false, {}, 0, 0};
+        QTest::addRow("text %s", qPrintable(t)) << PingFilter{t, {}, false, {}, {}, {}, false, {}, 0, 0, false};
     f.problemsOnly = true;
     f.hideAutomation = true;
     QTest::addRow("problems, no automation") << f;
@@ -642,6 +648,11 @@ void TestPingTableModel::filterCombinationsMatchReference_data()
     f = {};
     f.receivedToUs = kBaseUs + 1;
     QTest::addRow("received before") << f;
+    f = {};
+    f.duplicatesOnly = true;
+    QTest::addRow("duplicates") << f;
+    f.docType = u"baseline"_s;
+    QTest::addRow("duplicates + doc type") << f;
 }
 
 void TestPingTableModel::filterCombinationsMatchReference()
