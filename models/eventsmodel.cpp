@@ -1,18 +1,15 @@
 #include "eventsmodel.h"
 
-#include "decode.h"
 #include "ingest.h"
+#include "payloadjson.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QSet>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
-using ojson = nlohmann::ordered_json;
 
 namespace pingscope {
 
@@ -25,14 +22,6 @@ QString str(const ojson &v)
     if (v.is_null())
         return {};
     return QString::fromStdString(v.dump(-1, ' ', false, ojson::error_handler_t::replace));
-}
-
-const ojson *member(const ojson &o, const char *key)
-{
-    if (!o.is_object())
-        return nullptr;
-    auto it = o.find(key);
-    return it == o.end() ? nullptr : &*it;
 }
 
 qint64 integer(const ojson *v, qint64 fallback)
@@ -94,9 +83,7 @@ void readLegacy(const ojson &list, const QString &process, qint64 processStartMs
 std::vector<TelemetryEvent> parseEvents(const QByteArray &payload)
 {
     std::vector<TelemetryEvent> events;
-    if (payload.isEmpty() || jsonNestingDepth(payload) > kMaxPrintableDepth)
-        return events;
-    const ojson doc = ojson::parse(payload.begin(), payload.end(), nullptr, false);
+    const ojson doc = parsePayload(payload);
     if (!doc.is_object())
         return events;
     qint64 startMs = 0;

@@ -1,17 +1,14 @@
 #include "metricsmodel.h"
 
-#include "decode.h"
+#include "payloadjson.h"
 
 #include <QFont>
 #include <QLocale>
 #include <QPointF>
 
-#include <nlohmann/json.hpp>
-
 #include <map>
 
 using namespace Qt::StringLiterals;
-using ojson = nlohmann::ordered_json;
 
 namespace pingscope {
 
@@ -112,9 +109,7 @@ void MetricsModel::setPayload(const QByteArray &payload)
     m_nodes.clear();
     m_roots.clear();
     m_metricCount = 0;
-    ojson doc;
-    if (!payload.isEmpty() && jsonNestingDepth(payload) <= kMaxPrintableDepth)
-        doc = ojson::parse(payload.begin(), payload.end(), nullptr, false);
+    const ojson doc = parsePayload(payload);
     if (doc.is_object() && doc.contains("metrics") && doc["metrics"].is_object()) {
         const ojson &metrics = doc["metrics"];
         // Types in a stable, readable order: as the client sent them.

@@ -1,16 +1,13 @@
 #include "pingoverviewmodel.h"
 
-#include "decode.h"
+#include "payloadjson.h"
 #include "ingest.h"
 
 #include <QColor>
 #include <QDateTime>
 #include <QFont>
 
-#include <nlohmann/json.hpp>
-
 using namespace Qt::StringLiterals;
-using ojson = nlohmann::ordered_json;
 
 namespace pingscope {
 
@@ -26,14 +23,6 @@ QString text(const ojson &v)
         return u"null"_s;
     // Only shallow values reach here (fields of ping_info, client_info, application...).
     return QString::fromStdString(v.dump(-1, ' ', false, ojson::error_handler_t::replace));
-}
-
-const ojson *member(const ojson &obj, const char *key)
-{
-    if (!obj.is_object())
-        return nullptr;
-    const auto it = obj.find(key);
-    return it == obj.end() ? nullptr : &*it;
 }
 
 QString utc(qint64 ms)
@@ -117,10 +106,8 @@ void PingOverviewModel::setPing(const PingRecord &r)
         times.rows.push_back({tr("Date header"), r.dateHeader.isEmpty() ? tr("(not sent)") : r.dateHeader,
                               r.dateHeader.isEmpty() ? QString() : tr("not a date"), r.dateHeader.isEmpty()});
 
-    ojson doc;
-    const bool json = !r.payload.isEmpty() && jsonNestingDepth(r.payload) <= kMaxPrintableDepth &&
-                      !(doc = ojson::parse(r.payload.begin(), r.payload.end(), nullptr, false)).is_discarded() &&
-                      doc.is_object();
+    const ojson doc = parsePayload(r.payload);
+    const bool json = doc.is_object();
     if (json) {
         if (const ojson *pi = member(doc, "ping_info")) {
             Section info{u"ping_info"_s, {}};
