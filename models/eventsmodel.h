@@ -174,6 +174,7 @@ public:
     void clear();
     qsizetype pingCount() const { return qsizetype(m_pingIds.size()); }
     bool holdsPing(qint64 id) const;
+    qint64 newestPingId() const { return m_pingIds.empty() ? 0 : m_pingIds.back(); } // 0: none
 
 private:
     std::vector<qint64> m_pingIds; // sorted

@@ -406,11 +406,11 @@ int Chart::addSeries(SeriesKind kind, const QString &name, const QColor &color, 
         connect(xy, &QXYSeries::clicked, this, [this, index, xy](const QPointF &p) {
             const QList<QPointF> pts = xy->points();
             // The nearest point to the click (markers report their own value).
+            const QPointF at = d->chart->mapToPosition(p, xy);
             int best = -1;
             double bestDist = 0;
             for (int i = 0; i < pts.size(); ++i) {
-                const QPointF a = d->chart->mapToPosition(pts[i], xy), b = d->chart->mapToPosition(p, xy);
-                const double dist = (a - b).manhattanLength();
+                const double dist = (d->chart->mapToPosition(pts[i], xy) - at).manhattanLength();
                 if (best < 0 || dist < bestDist) {
                     best = i;
                     bestDist = dist;

@@ -132,11 +132,8 @@ void EventsPanel::reloadStream(bool incremental)
     }
     QApplication::setOverrideCursor(Qt::WaitCursor);
     if (incremental && scope() != Scope::CurrentFilter) {
-        // Newest held id: pings are ids ascending, so everything newer is new.
-        qint64 newest = 0;
-        for (const TelemetryEvent &e : m_stream->events())
-            newest = std::max(newest, e.pingId);
-        m_stream->addPings(m_source(scope(), *m_current, newest, kMaxStreamPings));
+        // Ids grow with arrival: every ping after the newest held one is new.
+        m_stream->addPings(m_source(scope(), *m_current, m_stream->newestPingId(), kMaxStreamPings));
     } else {
         const auto pings = m_source(scope(), *m_current, 0, kMaxStreamPings + 1);
         m_truncated = int(pings.size()) > kMaxStreamPings;

@@ -96,7 +96,10 @@ void EventTimeline::setModel(EventListModel *model)
     if (m_model)
         disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
+    // The view makes a new selection model for every model and leaves the old one to us.
+    QItemSelectionModel *oldSelection = m_table->selectionModel();
     m_table->setModel(model);
+    delete oldSelection;
     m_markers->setSource(model);
     if (model) {
         connect(model, &QAbstractItemModel::modelReset, this, &EventTimeline::reload);
