@@ -3,7 +3,6 @@
 #include "connectdialog.h"
 #include "decode.h"
 #include "exampledialog.h"
-#include "eventsmodel.h"
 #include "eventspanel.h"
 #include "metricchart.h"
 #include "metricsmodel.h"
@@ -276,7 +275,6 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
             m_table->scrollTo(m_model->index(row, 0));
         }
     });
-    m_events = m_eventsPanel->pingEvents();
     m_tabs->addTab(m_eventsPanel, tr("Events"));
     m_tabs->addTab(problemsPane, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
@@ -486,7 +484,6 @@ QWidget *MainWindow::makeFilterBar()
         m_verdictFilter->addItem(QString::fromUtf16(v), QString::fromUtf16(v));
     m_nsFilter = combo(tr("All namespaces"));
     m_docTypeFilter = combo(tr("All doc types"));
-    m_docTypeFilter->setObjectName(u"docTypeFilter"_s);
     m_debugFilter = combo(tr("All debug tags"));
     m_verdictFilter->setObjectName(u"verdictFilter"_s);
     m_nsFilter->setObjectName(u"namespaceFilter"_s);

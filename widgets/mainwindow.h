@@ -30,7 +30,6 @@ namespace pingscope {
 class PingTableModel;
 class PingOverviewModel;
 class MetricsModel;
-class EventsModel;
 class MetricChart;
 class PayloadTreeModel;
 class RawView;
@@ -111,7 +110,6 @@ public:
     PingOverviewModel *m_overview = nullptr;
     QTreeView *m_overviewView = nullptr;
     MetricsModel *m_metrics = nullptr;
-    EventsModel *m_events = nullptr;
     EventsPanel *m_eventsPanel = nullptr;
     QTreeView *m_metricsView = nullptr;
     MetricChart *m_metricChart = nullptr;
