@@ -97,9 +97,11 @@ void EventTimeline::setModel(EventListModel *model)
         disconnect(m_model, nullptr, this, nullptr);
     m_model = model;
     // The view makes a new selection model for every model and leaves the old one to us.
+    // (setting the same model again keeps the selection model: nothing to delete then).
     QItemSelectionModel *oldSelection = m_table->selectionModel();
     m_table->setModel(model);
-    delete oldSelection;
+    if (m_table->selectionModel() != oldSelection)
+        delete oldSelection;
     m_markers->setSource(model);
     if (model) {
         connect(model, &QAbstractItemModel::modelReset, this, &EventTimeline::reload);

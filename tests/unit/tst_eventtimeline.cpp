@@ -111,6 +111,9 @@ private Q_SLOTS:
         QVERIFY2(QToolTip::text().contains(u"value = error_notfounderror"_s), qPrintable(QToolTip::text()));
         QCOMPARE(w.table()->currentIndex().row(), 12);
         QCOMPARE(c->seriesPoints(w.highlightSeries()), QList<QPointF>{value});
+        // Setting the same model again keeps the table's selection working.
+        w.setModel(&events);
+        QVERIFY(w.table()->selectionModel());
         // Selecting a row moves the highlight to its marker.
         w.table()->selectRow(32); // upgrade_dialog.trigger_reason
         const int marker = w.markers()->markerOfRow(32);
