@@ -214,6 +214,7 @@ int main(int argc, char **argv)
     }
     // The event stream over every ping in the table.
     if (select(u"events"_s, u"firefox-desktop"_s)) {
+        tabs->setCurrentWidget(events);
         events->setScope(EventsPanel::Scope::CurrentFilter);
         shoot(u"event-stream"_s);
         events->setScope(EventsPanel::Scope::ThisPing);
