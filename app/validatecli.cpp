@@ -53,6 +53,7 @@ QString verdictName(ValidationOutcome::Kind k)
     case ValidationOutcome::Kind::Valid: return u"valid"_s;
     case ValidationOutcome::Kind::Invalid: return u"invalid"_s;
     case ValidationOutcome::Kind::NoSchema: return u"no-schema"_s;
+    case ValidationOutcome::Kind::Unregistered: return u"unregistered"_s;
     }
     return {};
 }

@@ -1,6 +1,8 @@
 #include "ingest.h"
 
 #include "decode.h"
+#include "decoderrules.h"
+#include "registry.h"
 #include "submitpath.h"
 #include "validation.h"
 
@@ -126,6 +128,185 @@ void perPingWarnings(const PingRecord &rec, bool gleanPing, json &warnings)
     }
 }
 
+
+QString escapePointerToken(QString token)
+{
+    token.replace(u'~', u"~0"_s);
+    token.replace(u'/', u"~1"_s);
+    return token;
+}
+
+json decoderError(const DecoderFailure &f)
+{
+    json e = {{"kind", "decoder"},
+              {"error_type", toStd(f.errorType)},
+              {"exception_class", toStd(f.exceptionClass)},
+              {"error_message", toStd(f.errorMessage())},
+              {"message", toStd(f.explanation)},
+              {"reported", true}};
+    return e;
+}
+
+json schemaError(const ValidationError &e, bool generic)
+{
+    json out = {{"kind", "schema"},
+                {"pointer", toStd(e.pointer)},
+                {"schema_path", toStd(e.schemaPath)},
+                {"keyword", toStd(e.keyword)},
+                {"message", toStd(e.message)}};
+    if (generic)
+        out["generic"] = true; // from the generic schema of an unregistered ping: for information
+    return out;
+}
+
+// "#/events/1/timestamp": everit's form of a JSON pointer, as error_message starts.
+std::string everitPath(const QString &pointer)
+{
+    return "#" + toStd(pointer);
+}
+
+// Metrics that will not land in a column of the production table (PubsubMessageToObjectNode:
+// unknown fields go to additional_properties, under their JSON names).
+void bigQueryColumnWarnings(const json &doc, const PipelineRegistry &registry, const RegistryEntry &entry,
+                            json &warnings)
+{
+    const json *metrics = nullptr;
+    if (doc.is_object())
+        if (const auto it = doc.find("metrics"); it != doc.end() && it->is_object())
+            metrics = &*it;
+    if (!metrics)
+        return;
+    const auto *columns = registry.metricColumns(entry);
+    const QString table = entry.table().isEmpty() ? entry.ns + u'/' + entry.docType : entry.table();
+    int reported = 0;
+    for (const auto &[type, byName] : metrics->items()) {
+        if (!byName.is_object())
+            continue;
+        QString columnType = QString::fromStdString(type);
+        // Bug 1737656: tables deployed before November 2021 have url2, text2, jwe2, labeled_rate2.
+        if (columns && (type == "url" || type == "text" || type == "jwe" || type == "labeled_rate") &&
+            columns->contains(columnType + u'2'))
+            columnType += u'2';
+        const QSet<QString> *names = nullptr;
+        if (columns)
+            if (const auto c = columns->constFind(columnType); c != columns->cend())
+                names = &*c;
+        for (const auto &[name, value] : byName.items()) {
+            Q_UNUSED(value);
+            const QString metric = QString::fromStdString(name);
+            const QString column = bigQueryColumnName(metric);
+            if (names && names->contains(column))
+                continue;
+            if (++reported > 200)
+                continue;
+            QString why;
+            if (!columns)
+                why = u"the table has no metric columns"_s;
+            else if (!names)
+                why = u"the table has no %1 metrics at all"_s.arg(QString::fromStdString(type));
+            else
+                why = u"not declared as a %1 for this ping, or declared with another type"_s.arg(
+                    QString::fromStdString(type));
+            json w = {{"kind", "bq-column"},
+                      {"pointer", "/metrics/" + type + "/" + toStd(escapePointerToken(metric))},
+                      {"column", toStd(u"metrics.%1.%2"_s.arg(columnType, column))},
+                      {"table", toStd(table)},
+                      {"message", toStd(u"`metrics.%1.%2` is not a column of %3 (%4): it will land in "
+                                        u"additional_properties, where analysts rarely look"_s.arg(
+                                            QString::fromStdString(type), metric, table, why))}};
+            warnings.push_back(std::move(w));
+        }
+    }
+    if (reported > 200)
+        warn(warnings, "bq-column",
+             u"%1 more metrics are not columns of %2 (only the first 200 are listed)"_s.arg(reported - 200).arg(table));
+}
+
+
+// Schema routing, scrubber, registry and deprecation, in ParsePayload's order; the verdict and
+// what production derives. `doc` is the parsed body; it is stripped of client-sent metadata here.
+QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &errors, json &warnings)
+{
+    const QStringList stripped = stripPayloadMetadata(doc);
+    if (!stripped.isEmpty())
+        warnings.push_back(
+            {{"kind", "stripped-metadata"},
+             {"fields", toStd(stripped.join(u','))},
+             {"message", toStd(u"the decoder removes the client-sent top-level %1 before validation (they are "
+                               u"pipeline fields; NestedMetadata.stripPayloadMetadataToAttributes), so they were "
+                               u"not checked and will not reach the table as sent"_s.arg(stripped.join(u", "_s)))}});
+    const ScrubInput scrubIn{rec.ns,         rec.docType,  rec.appName,   rec.appVersion, rec.appUpdateChannel,
+                             rec.appBuildId, rec.userAgent, rec.telemetryAgent};
+    const std::optional<DecoderFailure> scrubbed = scrubMessage(scrubIn, doc);
+    const ValidationOutcome v = validator.validate(rec.ns, rec.docType, rec.docVersion, doc,
+                                                   rec.telemetryAgent.startsWith(u"Glean/"_s));
+    rec.schemaKey = v.schemaKey;
+    rec.schemaNote = v.note;
+    std::optional<DecoderFailure> deprecated;
+    if (v.entry && v.kind == ValidationOutcome::Kind::Valid)
+        deprecated = deprecationCheck(*v.entry, rec.receivedAtUs);
+
+    QString verdictName;
+    if (scrubbed) {
+        verdictName = QString::fromUtf16(scrubbed->kind == DecoderFailure::Kind::Dropped ? verdict::Dropped
+                                                                                          : verdict::Rejected);
+        errors.push_back(decoderError(*scrubbed));
+    } else if (v.kind == ValidationOutcome::Kind::Unregistered) {
+        verdictName = QString::fromUtf16(verdict::Unregistered);
+        DecoderFailure f;
+        f.errorType = u"ParsePayload"_s;
+        f.exceptionClass = u"com.mozilla.telemetry.ingestion.core.schema.SchemaNotFoundException"_s;
+        f.bug = v.productionError;
+        f.explanation = v.note;
+        errors.push_back(decoderError(f));
+    } else if (v.kind == ValidationOutcome::Kind::NoSchema) {
+        verdictName = QString::fromUtf16(verdict::NoSchema);
+    } else if (v.kind == ValidationOutcome::Kind::Invalid) {
+        verdictName = QString::fromUtf16(verdict::Invalid);
+    } else if (deprecated) {
+        verdictName = QString::fromUtf16(verdict::Rejected);
+        errors.push_back(decoderError(*deprecated));
+    } else {
+        verdictName = QString::fromUtf16(verdict::Valid);
+    }
+    // Every schema error; production reports one (everit failEarly): the first, marked, when the
+    // schema is what fails the ping.
+    const bool generic = v.kind == ValidationOutcome::Kind::Unregistered;
+    bool first = v.kind == ValidationOutcome::Kind::Invalid && !scrubbed;
+    for (const ValidationError &e : v.errors) {
+        json err = schemaError(e, generic);
+        if (first && !e.keyword.isEmpty()) {
+            err["reported"] = true;
+            err["error_type"] = "ParsePayload";
+            err["exception_class"] = "org.everit.json.schema.ValidationException";
+            err["error_message"] = "org.everit.json.schema.ValidationException: " + everitPath(e.pointer) + ": " +
+                                   toStd(e.message);
+            first = false;
+        }
+        errors.push_back(std::move(err));
+    }
+
+    json pipeline = derivedFields(doc, rec.ns, rec.appUpdateChannel, rec.receivedAtUs, rec.sourceTags, v.entry);
+    const PipelineRegistry *registry = validator.registry() ? validator.registry()->pipeline() : nullptr;
+    if (registry)
+        pipeline["registry"] = toStd(registry->describe());
+    if (!stripped.isEmpty())
+        pipeline["stripped"] = toStd(stripped.join(u','));
+    if (generic && !v.genericKey.isEmpty()) {
+        pipeline["generic_schema"] = toStd(v.genericKey);
+        pipeline["generic_valid"] = v.errors.isEmpty();
+    }
+    if (verdictName == QStringView(verdict::Rejected) || verdictName == QStringView(verdict::Invalid) ||
+        verdictName == QStringView(verdict::Unregistered))
+        pipeline["error_table"] = rec.ns == u"telemetry" ? "moz-fx-data-shared-prod.payload_bytes_error.telemetry"
+                                                         : "moz-fx-data-shared-prod.payload_bytes_error.structured";
+    if (registry && v.entry && verdictName == QStringView(verdict::Valid) && !v.entry->schemaKey.isEmpty() &&
+        v.entry->schemaKey.startsWith(u"glean/glean/"_s))
+        bigQueryColumnWarnings(doc, *registry, *v.entry, warnings);
+    rec.pipelineJson = QByteArray::fromStdString(pipeline.dump());
+    return verdictName;
+}
+
 } // namespace
 
 qint64 parseDateHeader(const QString &value)
@@ -212,10 +393,19 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
     }
 
     QString verdictName;
+    json warnings = json::array();
     bool gleanPing = rec.telemetryAgent.startsWith(u"Glean/"_s);
-    if (!sp.isValid()) {
+    // The decoder's order (Decoder.java): ParseUri (scrubByUri first), LimitPayloadSize,
+    // ParsePayload (parse, strip metadata, scrub, docTypeExists, schema, validate, deprecation).
+    if (auto f = scrubByUri(rec.path)) {
+        verdictName = QString::fromUtf16(verdict::Rejected);
+        errors.push_back(decoderError(*f));
+    } else if (!sp.isValid()) {
         verdictName = QString::fromUtf16(verdict::BadPath);
-        errors.push_back({{"kind", "path"}, {"message", toStd(sp.problem)}});
+        errors.push_back({{"kind", "path"},
+                          {"error_type", "ParseUri"},
+                          {"message", toStd(sp.problem)},
+                          {"reported", true}});
     }
 
     // Decode: the pipeline tries gunzip on every body, whatever Content-Encoding says.
@@ -241,6 +431,10 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
 
     if (decodedOk) {
         rec.decodedBytes = decoded.size();
+        if (auto f = limitPayloadSize(decoded.size()); f && verdictName.isEmpty()) {
+            verdictName = QString::fromUtf16(verdict::Rejected);
+            errors.push_back(decoderError(*f));
+        }
         const qsizetype bad = firstInvalidUtf8(decoded);
         if (bad >= 0) {
             if (verdictName.isEmpty())
@@ -259,30 +453,8 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
                 gleanPing = gleanPing || (rec.ns != u"telemetry" && doc.is_object() &&
                                           (doc.contains("ping_info") || doc.contains("client_info")));
                 rec.payload = std::move(decoded);
-                if (validator && verdictName.isEmpty()) {
-                    const ValidationOutcome v =
-                        validator->validate(rec.ns, rec.docType, rec.docVersion, doc,
-                                            rec.telemetryAgent.startsWith(u"Glean/"_s));
-                    rec.schemaKey = v.schemaKey;
-                    rec.schemaNote = v.note;
-                    switch (v.kind) {
-                    case ValidationOutcome::Kind::Valid:
-                        verdictName = QString::fromUtf16(verdict::Valid);
-                        break;
-                    case ValidationOutcome::Kind::NoSchema:
-                        verdictName = QString::fromUtf16(verdict::NoSchema);
-                        break;
-                    case ValidationOutcome::Kind::Invalid:
-                        verdictName = QString::fromUtf16(verdict::Invalid);
-                        for (const ValidationError &e : v.errors)
-                            errors.push_back({{"kind", "schema"},
-                                              {"pointer", toStd(e.pointer)},
-                                              {"schema_path", toStd(e.schemaPath)},
-                                              {"keyword", toStd(e.keyword)},
-                                              {"message", toStd(e.message)}});
-                        break;
-                    }
-                }
+                if (validator && verdictName.isEmpty())
+                    verdictName = decideVerdict(rec, doc, *validator, errors, warnings);
             } else {
                 if (verdictName.isEmpty())
                     verdictName = QString::fromUtf16(verdict::NotJson);
@@ -300,11 +472,12 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
             }
         }
     }
+    if (validator && validator->registry())
+        rec.checkedWith = validator->registry()->fingerprint();
 
     rec.verdict = verdictName.isEmpty() ? QString::fromUtf16(verdict::Parsed) : verdictName;
     rec.errorCount = static_cast<int>(errors.size());
     rec.errorsJson = QByteArray::fromStdString(errors.dump());
-    json warnings = json::array();
     perPingWarnings(rec, gleanPing, warnings);
     rec.warningCount = static_cast<int>(warnings.size());
     rec.warningsJson = QByteArray::fromStdString(warnings.dump());

@@ -21,6 +21,13 @@ inline constexpr char16_t NotJson[] = u"not-json";
 inline constexpr char16_t BadEncoding[] = u"bad-encoding";
 inline constexpr char16_t BadPath[] = u"bad-path";
 inline constexpr char16_t Refused[] = u"refused";
+// The registry has no such namespace/docType (or version): "No such docType", no row kept.
+inline constexpr char16_t Unregistered[] = u"unregistered";
+// The decoder sends it to the error table for a reason other than its schema (scrubber rules,
+// LimitPayloadSize, deprecation).
+inline constexpr char16_t Rejected[] = u"rejected";
+// The decoder removes it with no error row (scrubber drops such as pageload-domain).
+inline constexpr char16_t Dropped[] = u"dropped";
 
 // A verdict that says the ping is broken (the pipeline would reject or drop it); "parsed",
 // "valid" and "no-schema" are not.
@@ -78,6 +85,8 @@ struct PingRecord
     int warningCount = 0;
     QString schemaKey;  // namespace/docType/docVersion of the schema used, when validated
     QString schemaNote; // how the schema was chosen, when it was not the obvious one
+    QByteArray pipelineJson = "{}"; // what production derives: table, normalized_*, sample_id, ...
+    QString checkedWith;            // SchemaRegistry::fingerprint() of the verdict's registry
 
     QString debugId, sourceTags, userAgent, telemetryAgent, contentEncoding, contentType;
     QString dateHeader;

@@ -1,5 +1,8 @@
 #include "store.h"
 
+#include <QDateTime>
+#include <QTimeZone>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlDatabase>
@@ -33,8 +36,8 @@ const QString kSummaryColumns = u"id, received_at_us, method, path, query, peer,
                                 u"app_build_id, status_code, verdict, error_count, errors, warnings, "
                                 u"debug_id, source_tags, user_agent, telemetry_agent, "
                                 u"content_encoding, content_type, date_header, date_ms, body_bytes, "
-                                u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note"_s;
-constexpr int kSummaryColumnCount = 35;
+                                u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note, pipeline, checked_with"_s;
+constexpr int kSummaryColumnCount = 37;
 
 // Each step takes the schema from version N-1 to N. Version 0 is an empty file.
 const char *const kMigrations[] = {
@@ -59,6 +62,10 @@ const char *const kMigrations[] = {
     "ALTER TABLE pings ADD COLUMN warning_count INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE pings ADD COLUMN schema_key TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE pings ADD COLUMN schema_note TEXT NOT NULL DEFAULT '';",
+    // 3: what production derives (table, normalized fields, sample_id, ...) and which registry
+    // and schema set made the verdict (re-validation compares it).
+    "ALTER TABLE pings ADD COLUMN pipeline TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE pings ADD COLUMN checked_with TEXT NOT NULL DEFAULT '';",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::SchemaVersion);
@@ -149,6 +156,8 @@ void bindRecord(QSqlQuery &q, const PingRecord &r)
     q.bindValue(i++, r.warningCount);
     q.bindValue(i++, text(r.schemaKey));
     q.bindValue(i++, text(r.schemaNote));
+    q.bindValue(i++, QString::fromUtf8(r.pipelineJson.isEmpty() ? QByteArray("{}") : r.pipelineJson));
+    q.bindValue(i++, text(r.checkedWith));
     Q_ASSERT(i == kSummaryColumnCount);
 }
 
@@ -192,6 +201,8 @@ PingRecord readSummary(const QSqlQuery &q)
     r.warningCount = q.value(i++).toInt();
     r.schemaKey = q.value(i++).toString();
     r.schemaNote = q.value(i++).toString();
+    r.pipelineJson = q.value(i++).toString().toUtf8();
+    r.checkedWith = q.value(i++).toString();
     return r;
 }
 
@@ -372,30 +383,64 @@ size_t seqKey(const PingRecord &r)
 
 } // namespace
 
+namespace {
+
+constexpr qint64 kDedupWindowUs = 10LL * 60 * 1000 * 1000; // the decoder's best-effort window
+
+bool isAccepted(const QString &verdict, int statusCode)
+{
+    return verdict != QStringView(verdict::Refused) && statusCode >= 200 && statusCode < 300;
+}
+
+QString utcDay(qint64 us)
+{
+    return QDateTime::fromMSecsSinceEpoch(us / 1000, QTimeZone::utc()).date().toString(Qt::ISODate);
+}
+
+} // namespace
+
 bool Store::loadOrderState(QString *error)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.setForwardOnly(true);
-    if (!q.exec(u"SELECT id, doc_id, client_id, namespace, doctype, seq FROM pings "
-                u"WHERE verdict <> 'refused' ORDER BY id"_s)) {
+    if (!q.exec(u"SELECT id, doc_id, client_id, namespace, doctype, seq, received_at_us, path, status_code, "
+                u"verdict FROM pings WHERE verdict <> 'refused' ORDER BY id"_s)) {
         if (error)
             *error = sqlError(q);
         return false;
     }
     PingRecord r;
     while (q.next()) {
-        const qint64 id = q.value(0).toLongLong();
-        const QString docId = q.value(1).toString();
-        if (!docId.isEmpty() && !m_docIds.contains(qHash(docId)))
-            m_docIds.insert(qHash(docId), id);
+        r.id = q.value(0).toLongLong();
+        r.docId = q.value(1).toString();
         r.clientId = q.value(2).toString();
         r.ns = q.value(3).toString();
         r.docType = q.value(4).toString();
-        const qint64 seq = q.value(5).toLongLong();
-        if (seq >= 0 && !r.clientId.isEmpty())
-            m_lastSeq.insert(seqKey(r), seq);
+        r.seq = q.value(5).toLongLong();
+        r.receivedAtUs = q.value(6).toLongLong();
+        r.path = q.value(7).toString();
+        r.statusCode = q.value(8).toInt();
+        r.verdict = q.value(9).toString();
+        noteOrder(r);
     }
     return true;
+}
+
+void Store::noteOrder(const PingRecord &r)
+{
+    if (!isAccepted(r.verdict, r.statusCode))
+        return; // a retry after a non-2xx answer is not a duplicate of the failed attempt
+    if (!r.docId.isEmpty()) {
+        const size_t h = qHash(r.docId);
+        if (!m_docIds.contains(h))
+            m_docIds.insert(h, {r.id, r.receivedAtUs, qHash(r.path)});
+    }
+    if (r.seq >= 0 && !r.clientId.isEmpty()) {
+        SeqsSeen &seen = m_seqs[seqKey(r)];
+        if (!seen.pingBySeq.contains(r.seq))
+            seen.pingBySeq.insert(r.seq, r.id);
+        seen.max = std::max(seen.max, r.seq);
+    }
 }
 
 void Store::addOrderWarnings(PingRecord &rec)
@@ -404,42 +449,44 @@ void Store::addOrderWarnings(PingRecord &rec)
         return;
     nlohmann::json added = nlohmann::json::array();
     if (!rec.docId.isEmpty()) {
-        const size_t h = qHash(rec.docId);
-        if (const auto it = m_docIds.constFind(h); it != m_docIds.cend()) {
-            added.push_back({{"kind", "duplicate-doc-id"},
-                             {"message", u"docId %1 was already received (ping #%2): the pipeline drops "
-                                         u"documents whose docId it has seen"_s.arg(rec.docId)
-                                             .arg(*it)
-                                             .toStdString()}});
-        } else {
-            m_docIds.insert(h, rec.id);
+        if (const auto it = m_docIds.constFind(qHash(rec.docId)); it != m_docIds.cend()) {
+            const qint64 ageUs = rec.receivedAtUs - it->receivedAtUs;
+            QString message;
+            if (it->uriHash == qHash(rec.path) && ageUs >= 0 && ageUs <= kDedupWindowUs)
+                message = u"docId %1 was already accepted %2 s earlier at the same URL (ping #%3): the "
+                          u"decoder drops this copy silently (dedup on the URI within 10 minutes)"_s.arg(rec.docId)
+                              .arg(ageUs / 1000000)
+                              .arg(it->id);
+            else if (utcDay(rec.receivedAtUs) == utcDay(it->receivedAtUs))
+                message = u"docId %1 was already accepted today (ping #%2): this copy reaches the live table, "
+                          u"but copy_deduplicate keeps only the day's first in the stable table"_s.arg(rec.docId)
+                              .arg(it->id);
+            else
+                message = u"docId %1 was first accepted on %2 (ping #%3): each day's stable table keeps a copy, "
+                          u"so the document is counted twice"_s.arg(rec.docId, utcDay(it->receivedAtUs))
+                              .arg(it->id);
+            added.push_back({{"kind", "duplicate-doc-id"}, {"message", message.toStdString()}});
         }
     }
     if (rec.seq >= 0 && !rec.clientId.isEmpty()) {
-        const size_t key = seqKey(rec);
-        if (const auto it = m_lastSeq.find(key); it != m_lastSeq.end()) {
-            const qint64 last = *it;
+        if (const auto it = m_seqs.constFind(seqKey(rec)); it != m_seqs.cend()) {
             QString message;
-            if (rec.seq == last)
-                message = u"ping_info.seq %1 repeats the previous %2 ping's from this client (a re-send or "
-                          u"a cloned profile)"_s.arg(rec.seq).arg(rec.docType);
-            else if (rec.seq > last + 1)
-                message = u"ping_info.seq jumped from %1 to %2: %3 %4 ping(s) from this client are missing"_s
-                              .arg(last)
+            if (const auto first = it->pingBySeq.constFind(rec.seq); first != it->pingBySeq.cend())
+                message = u"ping_info.seq %1 was already sent by this client for %2 (ping #%3): a re-send or a "
+                          u"cloned profile"_s.arg(rec.seq)
+                              .arg(rec.docType)
+                              .arg(*first);
+            else if (rec.seq > it->max + 1)
+                message = u"ping_info.seq jumped from %1 to %2: %3 %4 ping(s) from this client have not arrived"_s
+                              .arg(it->max)
                               .arg(rec.seq)
-                              .arg(rec.seq - last - 1)
+                              .arg(rec.seq - it->max - 1)
                               .arg(rec.docType);
-            else if (rec.seq < last)
-                message = u"ping_info.seq went back from %1 to %2 (a re-send, a cloned profile or reset "
-                          u"client data)"_s.arg(last)
-                              .arg(rec.seq);
             if (!message.isEmpty())
                 added.push_back({{"kind", "seq"}, {"message", message.toStdString()}});
-            *it = rec.seq;
-        } else {
-            m_lastSeq.insert(key, rec.seq);
         }
     }
+    noteOrder(rec);
     if (added.empty())
         return;
     nlohmann::json all = nlohmann::json::parse(rec.warningsJson.begin(), rec.warningsJson.end(), nullptr, false);
@@ -618,7 +665,7 @@ void Store::run()
                             db.rollback();
                         } else {
                             m_docIds.clear();
-                            m_lastSeq.clear();
+                            m_seqs.clear();
                             Q_EMIT cleared();
                         }
                     }

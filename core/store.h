@@ -41,7 +41,7 @@ class Store : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     ~Store() override;
 
@@ -77,6 +77,7 @@ private:
     void runCheckpointer();
     bool loadOrderState(QString *error);
     void addOrderWarnings(PingRecord &record);
+    void noteOrder(const PingRecord &record);
 
     struct Item
     {
@@ -105,8 +106,21 @@ private:
     qint64 m_nextId = 1;
     // What the order-dependent warnings need (writer thread only): docIds seen (by hash) with
     // the id that first had them, and the last ping_info.seq per client, namespace and ping.
-    QHash<size_t, qint64> m_docIds;
-    QHash<size_t, qint64> m_lastSeq;
+    // Production's dedup (PIPELINE.md 3.2): the first accepted (2xx) copy of each docId, with its
+    // time and URI; and the seq values seen per client and ping.
+    struct FirstCopy
+    {
+        qint64 id = 0;
+        qint64 receivedAtUs = 0;
+        size_t uriHash = 0;
+    };
+    QHash<size_t, FirstCopy> m_docIds;
+    struct SeqsSeen
+    {
+        QHash<qint64, qint64> pingBySeq; // seq -> first ping id
+        qint64 max = -1;
+    };
+    QHash<size_t, SeqsSeen> m_seqs;
     std::atomic<qint64> m_committed{0};
 };
 

@@ -1,5 +1,7 @@
 #include "validation.h"
 
+#include "registry.h"
+
 // valijson reports problems in a schema by exception only when this is set; otherwise it
 // prints and aborts. Only this file includes valijson.
 #define VALIJSON_USE_EXCEPTIONS 1
@@ -12,11 +14,14 @@
 #include <valijson/validation_visitor.hpp>
 #include <valijson/validator.hpp>
 
+#include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -33,7 +38,7 @@
 // Q_INIT_RESOURCE declares a function in the current namespace: keep it global.
 static void initBundledSchemaResource()
 {
-    Q_INIT_RESOURCE(schemas);
+    Q_INIT_RESOURCE(registry);
 }
 
 using namespace Qt::StringLiterals;
@@ -1764,7 +1769,6 @@ namespace {
 struct SchemaFile
 {
     QString ns, folder, fileName, path;
-    bool bundled = false;
 };
 
 // Distinct compiled schemas by content, while loading.
@@ -1774,57 +1778,52 @@ using CoreCache = std::unordered_map<std::string, std::shared_ptr<const SchemaCo
 
 struct SchemaRegistry::Private
 {
-    QHash<QString, std::shared_ptr<const CompiledSchema>> byKey; // "ns/docType/docVersion"
+    QHash<QString, std::shared_ptr<const CompiledSchema>> byKey; // user trees: snake "ns/docType/docVersion"
+    QHash<QString, std::shared_ptr<const CompiledSchema>> registrySchemas; // registry entries, as byKey
+    std::shared_ptr<PipelineRegistry> pipeline;
+    QString pipelineSource;
+    QString fingerprint;
     QStringList roots;
     bool bundled = false;
 
     static QString lookupKey(const QString &ns, const QString &docType, const QString &docVersion)
     {
-        return ns + u'/' + docType + u'/' + docVersion;
+        return snakeCase(ns) + u'/' + snakeCase(docType) + u'/' + docVersion;
     }
 
-    void addTree(const QString &schemasDir, bool isBundled, CoreCache &cores,
-                 QList<SchemaLoadError> *errors);
-    void addFile(const SchemaFile &f, CoreCache &cores, QList<SchemaLoadError> *errors);
+    void addTree(const QString &schemasDir, CoreCache &cores,
+                 QList<SchemaLoadError> *errors, QCryptographicHash *digest);
+    void addFile(const SchemaFile &f, CoreCache &cores, QList<SchemaLoadError> *errors,
+                 QCryptographicHash *digest);
+    // Takes a registry index (bundled or built from a checkout) as the one in use.
+    bool usePipeline(const QByteArray &index, const QString &source, CoreCache &cores,
+                     QList<SchemaLoadError> *errors);
 };
 
 SchemaRegistry::SchemaRegistry() : d(std::make_unique<Private>()) {}
 SchemaRegistry::~SchemaRegistry() = default;
 
-void SchemaRegistry::Private::addTree(const QString &schemasDir, bool isBundled, CoreCache &cores,
-                                      QList<SchemaLoadError> *errors)
+void SchemaRegistry::Private::addTree(const QString &schemasDir, CoreCache &cores,
+                                      QList<SchemaLoadError> *errors, QCryptographicHash *digest)
 {
     std::vector<SchemaFile> files;
-    if (isBundled) {
-        QDirIterator it(schemasDir, {u"*.schema.json"_s}, QDir::Files,
-                        QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString path = it.next();
-            const QStringList parts = path.mid(schemasDir.size() + 1).split(u'/');
-            if (parts.size() == 3)
-                files.push_back({parts[0], parts[1], parts[2], path, true});
-        }
-    } else {
-        const QDir root(schemasDir);
-        for (const QString &ns : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-            const QDir nsDir(root.filePath(ns));
-            for (const QString &folder :
-                 nsDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-                const QDir dir(nsDir.filePath(folder));
-                for (const QString &file :
-                     dir.entryList({u"*.schema.json"_s}, QDir::Files, QDir::Name))
-                    files.push_back({ns, folder, file, dir.filePath(file), false});
-            }
+    const QDir root(schemasDir);
+    for (const QString &ns : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const QDir nsDir(root.filePath(ns));
+        for (const QString &folder : nsDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+            const QDir dir(nsDir.filePath(folder));
+            for (const QString &file : dir.entryList({u"*.schema.json"_s}, QDir::Files, QDir::Name))
+                files.push_back({ns, folder, file, dir.filePath(file)});
         }
     }
     std::sort(files.begin(), files.end(),
               [](const SchemaFile &a, const SchemaFile &b) { return a.path < b.path; });
     for (const SchemaFile &f : files)
-        addFile(f, cores, errors);
+        addFile(f, cores, errors, digest);
 }
 
 void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores,
-                                      QList<SchemaLoadError> *errors)
+                                      QList<SchemaLoadError> *errors, QCryptographicHash *digest)
 {
     auto error = [&](const QString &reason) {
         if (errors)
@@ -1836,12 +1835,15 @@ void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores,
         error(u"file name is not <docType>.<docVersion>.schema.json"_s);
         return;
     }
-    const QString lookup = lookupKey(f.ns, stem.left(dot), stem.mid(dot + 1));
+    const QString docType = stem.left(dot), version = stem.mid(dot + 1);
+    const QString lookup = lookupKey(f.ns, docType, version);
     const QString displayKey = f.ns + u'/' + f.folder + u'/' + stem;
     const auto previous = byKey.constFind(lookup);
-    const QString keepNote = previous != byKey.constEnd()
-                                 ? u" (%1 stays in use)"_s.arg((*previous)->source())
-                                 : QString();
+    QString keepNote;
+    if (previous != byKey.constEnd())
+        keepNote = u" (%1 stays in use)"_s.arg((*previous)->source());
+    else if (pipeline && pipeline->find(f.ns, docType, version))
+        keepNote = u" (the registry's schema stays in use)"_s;
 
     QString why;
     json doc;
@@ -1849,12 +1851,17 @@ void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores,
         error(why + keepNote);
         return;
     }
+    if (digest) {
+        digest->addData(displayKey.toUtf8());
+        digest->addData(QByteArrayView(doc.dump()));
+    }
     std::string problem;
     const int draft = draftOf(doc, &problem);
     if (draft == 0) {
         error(QString::fromStdString(problem) + keepNote);
         return;
     }
+    json metadata = doc.is_object() ? doc.value("mozPipelineMetadata", json::object()) : json::object();
     // The generated per-application Glean schemas are copies of a few generic ones that differ
     // only in mozPipelineMetadata (ignored by validation): compile each distinct schema once.
     if (doc.is_object())
@@ -1873,46 +1880,168 @@ void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores,
     }
     auto p = std::make_unique<CompiledSchema::Private>();
     p->key = displayKey;
-    p->source = f.bundled ? u"bundled:"_s + displayKey
-                          : QDir::cleanPath(QFileInfo(f.path).absoluteFilePath());
+    p->source = QDir::cleanPath(QFileInfo(f.path).absoluteFilePath());
     p->core = std::move(core);
     byKey.insert(lookup, std::make_shared<const CompiledSchema>(std::move(p)));
+    // A schema of a user tree is a registered doc type for Pingscope (a schema author's new
+    // ping), with the metadata the file carries.
+    if (pipeline && !pipeline->find(f.ns, docType, version)) {
+        RegistryEntry entry;
+        entry.ns = f.ns;
+        entry.docType = docType;
+        entry.version = version;
+        entry.schemaKey = displayKey;
+        entry.metadata.raw = metadata;
+        if (metadata.is_object()) {
+            entry.metadata.bqDatasetFamily = QString::fromStdString(metadata.value("bq_dataset_family", ""));
+            entry.metadata.bqTable = QString::fromStdString(metadata.value("bq_table", ""));
+        }
+        pipeline->addEntry(std::move(entry));
+    }
 }
+
+bool SchemaRegistry::Private::usePipeline(const QByteArray &index, const QString &source, CoreCache &cores,
+                                          QList<SchemaLoadError> *errors)
+{
+    QString why;
+    json schemas;
+    auto reg = PipelineRegistry::fromIndex(index, &why, &schemas);
+    if (!reg) {
+        if (errors)
+            errors->append({source, why});
+        return false;
+    }
+    // Each distinct schema compiled once; each registry entry gets its own CompiledSchema naming
+    // its own file (telemetry/main/main.4 shares first-shutdown.4's content), except the generic
+    // Glean schemas, which production's per-app copies are (PIPELINE.md 1.1).
+    std::unordered_map<std::string, std::shared_ptr<const SchemaCore>> bySchemaKey;
+    if (schemas.is_object()) {
+        for (auto &[key, doc] : schemas.items()) {
+            std::string problem;
+            const int draft = draftOf(doc, &problem);
+            std::shared_ptr<const SchemaCore> core;
+            if (draft != 0) {
+                std::string canonical = std::to_string(draft) + doc.dump();
+                if (const auto it = cores.find(canonical); it != cores.end())
+                    core = it->second;
+                else if ((core = compileCore(std::move(doc), draft, &problem)))
+                    cores.emplace(std::move(canonical), core);
+            }
+            if (!core) {
+                if (errors)
+                    errors->append({source + u": "_s + QString::fromStdString(key), QString::fromStdString(problem)});
+                continue;
+            }
+            bySchemaKey.emplace(key, std::move(core));
+        }
+    }
+    QHash<QString, std::shared_ptr<const CompiledSchema>> compiled;
+    for (const RegistryEntry &e : reg->entries()) {
+        const auto core = bySchemaKey.find(e.schemaKey.toStdString());
+        if (core == bySchemaKey.end())
+            continue;
+        const QString key = e.schemaKey.startsWith(u"glean/glean/"_s)
+                                ? e.schemaKey
+                                : e.ns + u'/' + e.docType + u'/' + e.docType + u'.' + e.version;
+        auto p = std::make_unique<CompiledSchema::Private>();
+        p->key = key;
+        p->source = (source == u"bundled" ? u"bundled:"_s : source + u':') + key;
+        p->core = core->second;
+        compiled.insert(lookupKey(e.ns, e.docType, e.version), std::make_shared<const CompiledSchema>(std::move(p)));
+    }
+    pipeline = std::move(reg);
+    pipelineSource = source;
+    registrySchemas = std::move(compiled);
+    return true;
+}
+
+namespace {
+
+// The snapshot of a generated-schemas checkout: its commit and commit date, from git when the
+// folder is a repository, else the newest file time (buildRegistryIndex's default).
+RegistrySnapshot snapshotOf(const QString &root)
+{
+    RegistrySnapshot snap;
+    snap.source = u"generated-schemas checkout "_s + root;
+    QProcess git;
+    git.start(u"git"_s, {u"-C"_s, root, u"log"_s, u"-1"_s, u"--format=%H %cI"_s});
+    if (git.waitForFinished(5000) && git.exitStatus() == QProcess::NormalExit && git.exitCode() == 0) {
+        const QStringList parts = QString::fromUtf8(git.readAllStandardOutput()).trimmed().split(u' ');
+        if (parts.size() == 2) {
+            snap.commit = parts[0];
+            const QDateTime t = QDateTime::fromString(parts[1], Qt::ISODate);
+            if (t.isValid())
+                snap.date = t.toUTC().toString(Qt::ISODate);
+        }
+    }
+    return snap;
+}
+
+} // namespace
 
 std::shared_ptr<const SchemaRegistry> SchemaRegistry::load(const QStringList &userRoots,
                                                            bool includeBundled,
                                                            QList<SchemaLoadError> *errors)
 {
     std::shared_ptr<SchemaRegistry> registry(new SchemaRegistry);
+    Private &d = *registry->d;
     CoreCache cores;
     if (includeBundled) {
         static std::once_flag once;
         std::call_once(once, [] { ::initBundledSchemaResource(); });
-        registry->d->bundled = true;
-        registry->d->addTree(u":/schemas"_s, true, cores, errors);
+        d.bundled = true;
+        QFile f(u":/registry/registry.json"_s);
+        if (!f.open(QIODevice::ReadOnly)) {
+            if (errors)
+                errors->append({f.fileName(), u"the bundled registry is missing: "_s + f.errorString()});
+        } else {
+            d.usePipeline(f.readAll(), u"bundled"_s, cores, errors);
+        }
     }
+    QCryptographicHash digest(QCryptographicHash::Sha256);
+    QStringList plainTrees; // added after any generated-schemas checkout has replaced the registry
     for (const QString &root : userRoots) {
         const QFileInfo info(root);
         if (!info.isDir()) {
             if (errors)
-                errors->append(
-                    {root, info.exists() ? u"not a folder"_s : u"folder does not exist"_s});
+                errors->append({root, info.exists() ? u"not a folder"_s : u"folder does not exist"_s});
             continue;
         }
-        QDir dir(info.absoluteFilePath());
+        const QString absolute = QDir::cleanPath(info.absoluteFilePath());
+        QDir dir(absolute);
         if (QFileInfo(dir.filePath(u"schemas"_s)).isDir())
             dir.setPath(dir.filePath(u"schemas"_s));
-        registry->d->roots.append(QDir::cleanPath(info.absoluteFilePath()));
-        registry->d->addTree(QDir::cleanPath(dir.absolutePath()), false, cores, errors);
+        d.roots.append(absolute);
+        if (isGeneratedSchemasTree(dir.path())) {
+            QString why;
+            const QByteArray index = buildRegistryIndex(dir.path(), snapshotOf(absolute), &why);
+            if (index.isEmpty()) {
+                if (errors)
+                    errors->append({absolute, why});
+                continue;
+            }
+            digest.addData(QByteArrayView(index));
+            d.usePipeline(index, absolute, cores, errors);
+        } else {
+            plainTrees.append(QDir::cleanPath(dir.absolutePath()));
+        }
     }
+    for (const QString &tree : plainTrees)
+        d.addTree(tree, cores, errors, &digest);
+    d.fingerprint = (d.pipeline ? d.pipeline->describe() + u" from "_s + d.pipelineSource : u"no registry"_s);
+    if (!d.roots.isEmpty())
+        d.fingerprint += u"; "_s + d.roots.join(u", "_s) + u"; sha256:"_s +
+                         QString::fromLatin1(digest.result().toHex().left(16));
     return registry;
 }
 
 const CompiledSchema *SchemaRegistry::find(const QString &ns, const QString &docType,
                                            const QString &docVersion) const
 {
-    const auto it = d->byKey.constFind(Private::lookupKey(ns, docType, docVersion));
-    return it == d->byKey.constEnd() ? nullptr : it->get();
+    if (const auto it = d->byKey.constFind(Private::lookupKey(ns, docType, docVersion)); it != d->byKey.constEnd())
+        return it->get();
+    const auto it = d->registrySchemas.constFind(Private::lookupKey(ns, docType, docVersion));
+    return it == d->registrySchemas.constEnd() ? nullptr : it->get();
 }
 
 QString SchemaRegistry::sourceOf(const QString &ns, const QString &docType,
@@ -1924,12 +2053,27 @@ QString SchemaRegistry::sourceOf(const QString &ns, const QString &docType,
 
 qsizetype SchemaRegistry::size() const
 {
-    return d->byKey.size();
+    return d->byKey.size() + (d->pipeline ? d->pipeline->entryCount() : 0);
 }
 
 const QStringList &SchemaRegistry::roots() const
 {
     return d->roots;
+}
+
+const PipelineRegistry *SchemaRegistry::pipeline() const
+{
+    return d->pipeline.get();
+}
+
+const QString &SchemaRegistry::pipelineSource() const
+{
+    return d->pipelineSource;
+}
+
+const QString &SchemaRegistry::fingerprint() const
+{
+    return d->fingerprint;
 }
 
 // ---------------------------------------------------------------- Validator
@@ -1946,29 +2090,88 @@ Validator::Validator(std::shared_ptr<const SchemaRegistry> registry)
 
 Validator::~Validator() = default;
 
+namespace {
+
+// The generic Glean schema a body would be checked against without a registered doc type.
+QString genericGleanFor(const QString &ns, const json &document, bool fromGleanSdk)
+{
+    if (ns == u"telemetry")
+        return {};
+    if (document.is_object() && (document.contains("ping_info") || document.contains("client_info")))
+        return u"glean"_s;
+    return fromGleanSdk ? u"glean-min"_s : QString();
+}
+
+} // namespace
+
 ValidationOutcome Validator::validate(const QString &ns, const QString &docType,
                                       const QString &docVersion, const nlohmann::json &document,
                                       bool fromGleanSdk)
 {
+    const SchemaRegistry *reg = m_registry.get();
+    const PipelineRegistry *pipeline = reg ? reg->pipeline() : nullptr;
+    if (pipeline && !ns.isEmpty() && !docType.isEmpty()) {
+        const RegistryEntry *entry = docVersion.isEmpty() ? nullptr : pipeline->find(ns, docType, docVersion);
+        if (const auto user = reg->d->byKey.constFind(SchemaRegistry::Private::lookupKey(ns, docType, docVersion));
+            !docVersion.isEmpty() && user != reg->d->byKey.constEnd()) {
+            ValidationOutcome out = validateAgainst(**user, document);
+            out.entry = entry;
+            return out;
+        }
+        QString production;
+        if (!pipeline->docTypeExists(ns, docType))
+            production = u"No such docType: %1/%2"_s.arg(ns, docType);
+        else if (docVersion.isEmpty())
+            production = u"Element was assumed to be a telemetry message because it contains no "
+                         u"document_version attribute, but the payload does not include the top-level "
+                         u"'version' or 'v' field expected for a telemetry document"_s;
+        else if (!entry)
+            production = u"No schema with name: %1/%2/%2.%3.schema.json"_s.arg(ns, docType, docVersion);
+        if (production.isEmpty()) {
+            if (const CompiledSchema *schema = reg->find(ns, docType, docVersion)) {
+                ValidationOutcome out = validateAgainst(*schema, document);
+                out.entry = entry;
+                return out;
+            }
+            ValidationOutcome out;
+            out.kind = ValidationOutcome::Kind::NoSchema;
+            out.entry = entry;
+            out.note = u"the registry names %1 for %2/%3/%4, but it did not load (see the schema load errors)"_s.arg(
+                entry->schemaKey, ns, docType, docVersion);
+            return out;
+        }
+        // Unregistered: production keeps no row of it. Say what the generic schema thinks.
+        ValidationOutcome out;
+        const QString generic = genericGleanFor(ns, document, fromGleanSdk);
+        const CompiledSchema *genericSchema = generic.isEmpty() ? nullptr : reg->find(u"glean"_s, generic, u"1"_s);
+        if (genericSchema) {
+            out = validateAgainst(*genericSchema, document);
+            out.genericKey = genericSchema->key();
+        }
+        out.kind = ValidationOutcome::Kind::Unregistered;
+        out.productionError = production;
+        const QString versions = pipeline->versions(ns, docType).join(u", "_s);
+        QString note = production + u" (registry "_s + pipeline->describe() + u')';
+        if (!versions.isEmpty() && !docVersion.isEmpty())
+            note += u"; it has version(s) %1"_s.arg(versions);
+        if (genericSchema)
+            note += out.errors.isEmpty()
+                        ? u"; the body would pass %1 once registered"_s.arg(genericSchema->key())
+                        : u"; the body would also fail %1 (%2 errors)"_s.arg(genericSchema->key()).arg(out.errors.size());
+        out.note = note;
+        return out;
+    }
+
     const QString wanted =
         ns + u'/' + docType + u'/' + (docVersion.isEmpty() ? u"(no version)"_s : docVersion);
-    const SchemaRegistry *reg = m_registry.get();
     if (reg && !ns.isEmpty() && !docType.isEmpty() && !docVersion.isEmpty()) {
         if (const CompiledSchema *schema = reg->find(ns, docType, docVersion))
             return validateAgainst(*schema, document);
     }
 
-    QString fallback;
-    if (ns != u"telemetry") {
-        const bool gleanShape = document.is_object() && (document.contains("ping_info") ||
-                                                         document.contains("client_info"));
-        if (gleanShape)
-            fallback = u"glean.1"_s;
-        else if (fromGleanSdk)
-            fallback = u"glean-min.1"_s;
-    }
+    const QString fallbackType = genericGleanFor(ns, document, fromGleanSdk);
+    const QString fallback = fallbackType.isEmpty() ? QString() : fallbackType + u".1"_s;
     if (reg && !fallback.isEmpty()) {
-        const QString fallbackType = fallback.chopped(2); // "glean" or "glean-min"
         if (const CompiledSchema *schema = reg->find(u"glean"_s, fallbackType, u"1"_s)) {
             ValidationOutcome out = validateAgainst(*schema, document);
             out.note = ns.isEmpty() && docType.isEmpty()

@@ -10,6 +10,9 @@
 
 namespace pingscope {
 
+class PipelineRegistry;
+struct RegistryEntry;
+
 // One schema violation, as the pipeline's validator would report it.
 struct ValidationError
 {
@@ -77,6 +80,16 @@ public:
     qsizetype size() const;
     const QStringList &roots() const; // user roots in use, in order
 
+    // The production registry in use: the bundled snapshot, or the generated-schemas checkout
+    // among the user roots that replaced it; nullptr when neither is loaded. Schemas of plain
+    // (main-branch) user trees are added to it as registered doc types.
+    const PipelineRegistry *pipeline() const;
+    // Where the registry came from: "bundled" or the checkout's path; empty without one.
+    const QString &pipelineSource() const;
+    // Identifies the registry and schema set verdicts were made with: the snapshot, every user
+    // root and a digest of the user schemas' contents. Stored with each verdict.
+    const QString &fingerprint() const;
+
 private:
     friend class Validator; // reads where schemas were looked for, for NoSchema notes
     SchemaRegistry();
@@ -87,7 +100,10 @@ private:
 // The result of checking one decoded document.
 struct ValidationOutcome
 {
-    enum class Kind { Valid, Invalid, NoSchema };
+    // Unregistered: the registry has no such namespace/docType (or version); production answers
+    // "No such docType" (or "No schema with name"). `errors` then holds the result of the
+    // generic Glean schema, for information ("would pass glean.1 once registered").
+    enum class Kind { Valid, Invalid, NoSchema, Unregistered };
     Kind kind = Kind::NoSchema;
     QString schemaKey;  // the schema used, as its place in the tree (CompiledSchema::key()):
                         // "telemetry/main/main.4", "glean/glean/glean.1"; empty when none
@@ -96,9 +112,17 @@ struct ValidationOutcome
                         // generic Glean schema glean/glean/glean.1"; or, for NoSchema, what was
                         // looked for and where
     QList<ValidationError> errors; // every error, not only the first
+    const RegistryEntry *entry = nullptr; // the registry's entry for this ping, when it has one
+    QString productionError;  // Unregistered: production's message ("No such docType: ns/dt")
+    QString genericKey;       // Unregistered: the generic schema checked instead, if any
 };
 
-// Checks documents against a registry. Routing:
+// Checks documents against a registry. With a production registry (SchemaRegistry::pipeline()),
+// routing is production's (ParsePayload): a user tree's schema of that name first; then the
+// registry's doc type (names compared in snake_case), else Unregistered "No such docType: ns/dt";
+// its version, else Unregistered "No schema with name: ns/dt/dt.v.schema.json"; the schema the
+// registry names for it (glean.1 or glean-min.1 per ping, a telemetry schema...).
+// Without one (no bundled registry, plain trees only):
 //  - generic URLs: namespace/docType/docVersion as given;
 //  - telemetry: docVersion is the body's top-level "version" (else "v"), given by the caller;
 //  - when the namespace has no schema for docType/docVersion (and is not "telemetry"): a document

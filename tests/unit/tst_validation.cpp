@@ -59,6 +59,8 @@ QString kindName(ValidationOutcome::Kind k)
         return u"invalid"_s;
     case ValidationOutcome::Kind::NoSchema:
         return u"no schema"_s;
+    case ValidationOutcome::Kind::Unregistered:
+        return u"unregistered"_s;
     }
     return {};
 }
