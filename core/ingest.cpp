@@ -288,8 +288,16 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
 
     json pipeline = derivedFields(doc, rec.ns, rec.appUpdateChannel, rec.receivedAtUs, rec.sourceTags, v.entry);
     const PipelineRegistry *registry = validator.registry() ? validator.registry()->pipeline() : nullptr;
-    if (registry)
+    if (registry) {
         pipeline["registry"] = toStd(registry->describe());
+        if (v.entry) {
+            const QStringList tables = registry->destinationTables(*v.entry);
+            if (!tables.isEmpty())
+                pipeline["table"] = toStd(tables.first());
+            if (tables.size() > 1)
+                pipeline["tables"] = toStd(tables.join(u", "_s)); // split_config: main_v5 and use counters
+        }
+    }
     if (!stripped.isEmpty())
         pipeline["stripped"] = toStd(stripped.join(u','));
     if (generic && !v.genericKey.isEmpty()) {

@@ -212,6 +212,8 @@ QByteArray buildRegistryIndex(const QString &schemasDir, const RegistrySnapshot 
     }
 
     json schemas = json::object();
+    for (const auto &[key, doc] : genericDocs) // kept even when no doc type names one (glean-min.2)
+        schemas[key] = doc;
     std::map<std::string, std::string> contentToKey; // other schemas, by content
     json columnSets = json::array();
     std::map<std::string, int> columnSetIndex;
@@ -241,7 +243,6 @@ QByteArray buildRegistryIndex(const QString &schemasDir, const RegistrySnapshot 
                 std::string schemaKey;
                 if (const auto g = generic.find(genericIdentity(doc)); g != generic.end()) {
                     schemaKey = g->second;
-                    schemas[schemaKey] = genericDocs[schemaKey];
                 } else {
                     doc.erase("mozPipelineMetadata");
                     std::string content = doc.dump();
@@ -404,6 +405,35 @@ const RegistryEntry *PipelineRegistry::find(const QString &ns, const QString &do
 {
     const auto it = m_entries.constFind(key(ns, docType) + u'/' + version);
     return it == m_entries.constEnd() ? nullptr : &*it;
+}
+
+QStringList PipelineRegistry::destinationTables(const RegistryEntry &entry) const
+{
+    QStringList out;
+    const json &raw = entry.metadata.raw;
+    const auto split = raw.is_object() ? raw.find("split_config") : raw.end();
+    if (!raw.is_object() || split == raw.end() || !split->is_object()) {
+        if (!entry.table().isEmpty())
+            out.append(entry.table());
+        return out;
+    }
+    if (split->value("preserve_original", false) && !entry.table().isEmpty())
+        out.append(entry.table());
+    auto add = [&](const json &target) {
+        if (!target.is_object())
+            return;
+        const RegistryEntry *e = find(QString::fromStdString(target.value("document_namespace", "")),
+                                      QString::fromStdString(target.value("document_type", "")),
+                                      QString::fromStdString(target.value("document_version", "")));
+        if (e && !e->table().isEmpty())
+            out.append(e->table());
+    };
+    if (split->contains("remainder"))
+        add((*split)["remainder"]);
+    if (const auto subsets = split->find("subsets"); subsets != split->end() && subsets->is_array())
+        for (const json &t : *subsets)
+            add(t);
+    return out;
 }
 
 QStringList PipelineRegistry::versions(const QString &ns, const QString &docType) const

@@ -88,6 +88,9 @@ public:
     bool docTypeExists(const QString &ns, const QString &docType) const;
     // nullptr when there is no such version (production: "No schema with name: ...").
     const RegistryEntry *find(const QString &ns, const QString &docType, const QString &version) const;
+    // The tables a ping of this entry reaches: its own, or with split_config (telemetry/main/4)
+    // the remainder's and subsets' tables (and its own only with preserve_original).
+    QStringList destinationTables(const RegistryEntry &entry) const;
     // The versions the registry has for ns/docType (sorted), for messages.
     QStringList versions(const QString &ns, const QString &docType) const;
 

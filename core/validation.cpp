@@ -1780,6 +1780,7 @@ struct SchemaRegistry::Private
 {
     QHash<QString, std::shared_ptr<const CompiledSchema>> byKey; // user trees: snake "ns/docType/docVersion"
     QHash<QString, std::shared_ptr<const CompiledSchema>> registrySchemas; // registry entries, as byKey
+    QHash<QString, std::shared_ptr<const CompiledSchema>> genericSchemas; // "glean.1", ... (registry)
     std::shared_ptr<PipelineRegistry> pipeline;
     QString pipelineSource;
     QString fingerprint;
@@ -1949,9 +1950,21 @@ bool SchemaRegistry::Private::usePipeline(const QByteArray &index, const QString
         p->core = core->second;
         compiled.insert(lookupKey(e.ns, e.docType, e.version), std::make_shared<const CompiledSchema>(std::move(p)));
     }
+    QHash<QString, std::shared_ptr<const CompiledSchema>> generics;
+    for (const auto &[key, core] : bySchemaKey) {
+        const QString k = QString::fromStdString(key);
+        if (!k.startsWith(u"glean/glean/"_s))
+            continue;
+        auto p = std::make_unique<CompiledSchema::Private>();
+        p->key = k;
+        p->source = (source == u"bundled" ? u"bundled:"_s : source + u':') + k;
+        p->core = core;
+        generics.insert(k.mid(12), std::make_shared<const CompiledSchema>(std::move(p)));
+    }
     pipeline = std::move(reg);
     pipelineSource = source;
     registrySchemas = std::move(compiled);
+    genericSchemas = std::move(generics);
     return true;
 }
 
@@ -2053,12 +2066,25 @@ QString SchemaRegistry::sourceOf(const QString &ns, const QString &docType,
 
 qsizetype SchemaRegistry::size() const
 {
-    return d->byKey.size() + (d->pipeline ? d->pipeline->entryCount() : 0);
+    qsizetype n = d->registrySchemas.size();
+    for (auto it = d->byKey.cbegin(); it != d->byKey.cend(); ++it)
+        n += d->registrySchemas.contains(it.key()) ? 0 : 1;
+    return n;
 }
 
 const QStringList &SchemaRegistry::roots() const
 {
     return d->roots;
+}
+
+const CompiledSchema *SchemaRegistry::generic(const QString &name) const
+{
+    const qsizetype dot = name.lastIndexOf(u'.');
+    if (const auto it = d->byKey.constFind(Private::lookupKey(u"glean"_s, name.left(dot), name.mid(dot + 1)));
+        dot > 0 && it != d->byKey.constEnd())
+        return it->get();
+    const auto it = d->genericSchemas.constFind(name);
+    return it == d->genericSchemas.constEnd() ? nullptr : it->get();
 }
 
 const PipelineRegistry *SchemaRegistry::pipeline() const
@@ -2143,7 +2169,7 @@ ValidationOutcome Validator::validate(const QString &ns, const QString &docType,
         // Unregistered: production keeps no row of it. Say what the generic schema thinks.
         ValidationOutcome out;
         const QString generic = genericGleanFor(ns, document, fromGleanSdk);
-        const CompiledSchema *genericSchema = generic.isEmpty() ? nullptr : reg->find(u"glean"_s, generic, u"1"_s);
+        const CompiledSchema *genericSchema = generic.isEmpty() ? nullptr : reg->generic(generic + u".1"_s);
         if (genericSchema) {
             out = validateAgainst(*genericSchema, document);
             out.genericKey = genericSchema->key();
@@ -2172,7 +2198,7 @@ ValidationOutcome Validator::validate(const QString &ns, const QString &docType,
     const QString fallbackType = genericGleanFor(ns, document, fromGleanSdk);
     const QString fallback = fallbackType.isEmpty() ? QString() : fallbackType + u".1"_s;
     if (reg && !fallback.isEmpty()) {
-        if (const CompiledSchema *schema = reg->find(u"glean"_s, fallbackType, u"1"_s)) {
+        if (const CompiledSchema *schema = reg->generic(fallback)) {
             ValidationOutcome out = validateAgainst(*schema, document);
             out.note = ns.isEmpty() && docType.isEmpty()
                            ? u"a Glean ping of unknown application and ping type: checked against the "

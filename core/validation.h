@@ -75,6 +75,10 @@ public:
     // <docType>.<docVersion>.schema.json, as in URLs; the generic Glean schemas are
     // ("glean", "glean", "1") and ("glean", "glean-min", "1").
     const CompiledSchema *find(const QString &ns, const QString &docType, const QString &docVersion) const;
+    // A generic Glean schema by name ("glean.1", "glean-min.1"): a user tree's
+    // glean/glean/<name>.schema.json, else the registry's. No URL reaches glean-min directly
+    // (production looks up <docType>/<docType>.<version>), so find() does not return it.
+    const CompiledSchema *generic(const QString &name) const;
     // Where the schema of this key came from ("bundled:glean/glean/glean.1" or a file path).
     QString sourceOf(const QString &ns, const QString &docType, const QString &docVersion) const;
     qsizetype size() const;

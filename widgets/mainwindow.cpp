@@ -479,7 +479,8 @@ QWidget *MainWindow::makeFilterBar()
     m_verdictFilter = combo(tr("All verdicts"));
     m_verdictFilter->addItem(tr("Problems only"), u"@problems"_s);
     m_verdictFilter->addItem(tr("Duplicates only"), u"@duplicates"_s);
-    for (const char16_t *v : {verdict::Valid, verdict::Invalid, verdict::NoSchema, verdict::NotJson,
+    for (const char16_t *v : {verdict::Valid, verdict::Invalid, verdict::Unregistered, verdict::Rejected,
+                              verdict::Dropped, verdict::NoSchema, verdict::NotJson,
                               verdict::BadEncoding, verdict::BadPath, verdict::Refused, verdict::Parsed})
         m_verdictFilter->addItem(QString::fromUtf16(v), QString::fromUtf16(v));
     m_nsFilter = combo(tr("All namespaces"));

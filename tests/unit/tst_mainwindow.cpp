@@ -199,7 +199,12 @@ void TestMainWindow::filterBarPauseAndCurlReplay()
                                        window.findChild<QComboBox *>(u"namespaceFilter"_s)};
     QVERIFY(combos[0] && combos[1]);
     combos[0]->setCurrentIndex(combos[0]->findData(u"@problems"_s));
-    QCOMPARE(model->rowCount(), 1); // the not-json one
+    QCOMPARE(model->rowCount(), 4); // app-alpha, app-beta, app-delta are not registered; one is not JSON
+    QTRY_VERIFY(combos[0]->findData(u"unregistered"_s) > 0);
+    combos[0]->setCurrentIndex(combos[0]->findData(u"unregistered"_s));
+    QCOMPARE(model->rowCount(), 3);
+    combos[0]->setCurrentIndex(combos[0]->findData(u"not-json"_s));
+    QCOMPARE(model->rowCount(), 1);
     combos[0]->setCurrentIndex(0);
     QTRY_VERIFY(combos[1]->findData(u"app-alpha"_s) > 0); // namespaces offered with counts
     combos[1]->setCurrentIndex(combos[1]->findData(u"app-beta"_s));
@@ -295,11 +300,11 @@ void TestMainWindow::liveListAndDetail()
         "os_version": "6", "first_run_date": "2026-11-23+00:00"}})";
     QByteArray bad = good;
     bad.replace("\"seq\": 0", "\"seq\": \"zero\"");
-    QCOMPARE(exchange(port, buildRequest("POST", "/submit/org-example-app/baseline/1/00000000-0000-4000-8000-000000000001",
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-000000000001",
                                          {{"X-Debug-ID", "w-test"}}, good))
                  .status,
              200);
-    QCOMPARE(exchange(port, buildRequest("POST", "/submit/org-example-app/baseline/1/00000000-0000-4000-8000-000000000002",
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-000000000002",
                                          {}, bad))
                  .status,
              200);

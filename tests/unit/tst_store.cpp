@@ -98,7 +98,19 @@ void TestStore::orderWarnings()
         store->flush();
     }
     auto store = Store::open(path, &err); // the state survives a reopen
-    store->enqueue(ping(u"d1"_s, 2), 0);  // duplicate docId of #1, seq went back
+    store->enqueue(ping(u"d1"_s, 2), 0);  // duplicate docId of #1; seq 2 arrives late: no seq warning
+    // Production's dedup counts accepted copies only: a retry after a 503 is not a duplicate.
+    PingRecord failed = ping(u"d9"_s, 5);
+    failed.statusCode = 503;
+    store->enqueue(failed, 0);                // #6
+    store->enqueue(ping(u"d9"_s, 5), 0);      // #7: the retry (same seq), accepted
+    store->enqueue(ping(u"d9"_s, 5), 0);      // #8: same URL within 10 minutes: dropped by the decoder
+    PingRecord later = ping(u"d9"_s, 6);
+    later.receivedAtUs += 20LL * 60 * 1000 * 1000; // same UTC day, 20 minutes on
+    store->enqueue(later, 0);                 // #9
+    PingRecord nextDay = ping(u"d9"_s, 7);
+    nextDay.receivedAtUs += 24LL * 3600 * 1000 * 1000;
+    store->enqueue(nextDay, 0);               // #10
     store->flush();
     StoreReader reader(path);
     auto kinds = [&](qint64 id) {
@@ -111,11 +123,20 @@ void TestStore::orderWarnings()
     QCOMPARE(kinds(1), QStringList());
     QCOMPARE(kinds(2), QStringList());
     QCOMPARE(kinds(3), (QStringList{u"duplicate-doc-id"_s, u"seq"_s}));
+    QVERIFY(reader.get(3)->warningsJson.contains("ping_info.seq 1 was already sent by this client for baseline (ping #2)"));
+    QVERIFY(reader.get(3)->warningsJson.contains("the decoder drops this copy silently"));
     QCOMPARE(kinds(4), QStringList{u"seq"_s});
-    QVERIFY(reader.get(4)->warningsJson.contains("2 baseline ping(s) from this client are missing"));
-    QCOMPARE(kinds(5), (QStringList{u"duplicate-doc-id"_s, u"seq"_s}));
-    QVERIFY(reader.get(5)->warningsJson.contains("went back from 4 to 2"));
-    QCOMPARE(reader.get(5)->warningCount, 2);
+    QVERIFY(reader.get(4)->warningsJson.contains("2 baseline ping(s) from this client have not arrived"));
+    QCOMPARE(kinds(5), QStringList{u"duplicate-doc-id"_s});
+    QCOMPARE(reader.get(5)->warningCount, 1);
+    QCOMPARE(kinds(6), QStringList());
+    QCOMPARE(kinds(7), QStringList());
+    QCOMPARE(kinds(8), (QStringList{u"duplicate-doc-id"_s, u"seq"_s}));
+    QVERIFY(reader.get(8)->warningsJson.contains("(ping #7): the decoder drops this copy silently"));
+    QCOMPARE(kinds(9), QStringList{u"duplicate-doc-id"_s});
+    QVERIFY(reader.get(9)->warningsJson.contains("copy_deduplicate keeps only the day's first"));
+    QCOMPARE(kinds(10), QStringList{u"duplicate-doc-id"_s});
+    QVERIFY(reader.get(10)->warningsJson.contains("first accepted on 2023-11-14 (ping #7)"));
 }
 
 void TestStore::migratesFromVersionOne()

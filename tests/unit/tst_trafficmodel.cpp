@@ -224,7 +224,7 @@ void TestTrafficModel::samplePingsInAFixedRange()
     const QByteArray uuid = "0000000%1-0000-4000-8000-000000000000";
     auto glean = [&](const QString &file, const QByteArray &docType, int n, int second, bool gzipped) {
         const QByteArray body = readSharedFile(u"sample-pings/"_s + file);
-        return rawSubmission("/submit/org-example-app/" + docType + "/1/" + QByteArray(uuid).replace("%1", QByteArray::number(n)),
+        return rawSubmission("/submit/org-mozilla-fenix/" + docType + "/1/" + QByteArray(uuid).replace("%1", QByteArray::number(n)),
                           {{"Content-Type", "application/json"}}, gzipped ? gzip(body) : body, t0 + second * kSecondUs);
     };
     auto telemetry = [&](const QString &file, const QByteArray &docType, int n, int second) {

@@ -1,4 +1,5 @@
 #include "submitpath.h"
+#include "registry.h"
 #include "validation.h"
 
 #include <QDir>
@@ -203,25 +204,31 @@ void TestValidation::initTestCase()
 
 void TestValidation::bundledSchemas()
 {
-    QCOMPARE(m_bundled->size(), qsizetype(12));
+    // The registry production deploys (generated-schemas 19c97f5): 84 namespaces, 1,051 versions.
+    QCOMPARE(m_bundled->size(), qsizetype(1051));
     QVERIFY(m_bundled->roots().isEmpty());
+    QVERIFY(m_bundled->pipeline());
+    QCOMPARE(m_bundled->pipeline()->namespaceCount(), qsizetype(84));
+    QCOMPARE(m_bundled->pipeline()->describe(), u"2026-07-02 (19c97f5)"_s);
+    QCOMPARE(m_bundled->pipelineSource(), u"bundled"_s);
     struct Key
     {
         const char16_t *ns, *docType, *version, *display;
     };
     for (const Key &k :
          {Key{u"glean", u"glean", u"1", u"glean/glean/glean.1"},
-          Key{u"glean", u"glean-min", u"1", u"glean/glean/glean-min.1"},
           Key{u"glean", u"glean", u"2", u"glean/glean/glean.2"},
-          Key{u"glean", u"glean-min", u"2", u"glean/glean/glean-min.2"},
+          Key{u"firefox-desktop", u"newtab", u"1", u"glean/glean/glean.1"},
+          Key{u"firefox-desktop", u"newtab-content", u"1", u"glean/glean/glean-min.1"},
           Key{u"telemetry", u"main", u"4", u"telemetry/main/main.4"},
+          Key{u"telemetry", u"main", u"5", u"telemetry/main/main.5"},
           Key{u"telemetry", u"event", u"4", u"telemetry/event/event.4"},
           Key{u"telemetry", u"new-profile", u"4", u"telemetry/new-profile/new-profile.4"},
           Key{u"telemetry", u"first-shutdown", u"4", u"telemetry/first-shutdown/first-shutdown.4"},
           Key{u"telemetry", u"crash", u"4", u"telemetry/crash/crash.4"},
           Key{u"telemetry", u"health", u"4", u"telemetry/health/health.4"},
-          Key{u"telemetry", u"sync", u"4", u"telemetry/sync/sync.4"},
-          Key{u"telemetry", u"sync", u"5", u"telemetry/sync/sync.5"}}) {
+          Key{u"telemetry", u"sync", u"5", u"telemetry/sync/sync.5"},
+          Key{u"activity-stream", u"impression-stats", u"1", u"activity-stream/impression-stats/impression-stats.1"}}) {
         const QString ns = QString::fromUtf16(k.ns), docType = QString::fromUtf16(k.docType),
                       version = QString::fromUtf16(k.version),
                       display = QString::fromUtf16(k.display);
@@ -229,11 +236,21 @@ void TestValidation::bundledSchemas()
         QVERIFY2(s, qPrintable(display));
         QCOMPARE(s->key(), display);
         QCOMPARE(m_bundled->sourceOf(ns, docType, version), u"bundled:"_s + display);
-        QCOMPARE(s->draft(), ns == u"glean" ? 6 : 4);
+        QCOMPARE(s->draft(), display.startsWith(u"glean/"_s) ? 6 : 4);
     }
-    QVERIFY(!m_bundled->find(u"telemetry"_s, u"main"_s, u"5"_s));
+    QVERIFY(!m_bundled->find(u"telemetry"_s, u"main"_s, u"6"_s));
+    // glean-min has no URL of its own (production looks up glean/glean-min/glean-min.1).
+    QVERIFY(!m_bundled->find(u"glean"_s, u"glean-min"_s, u"1"_s));
+    for (const QString &name : {u"glean.1"_s, u"glean-min.1"_s, u"glean.2"_s, u"glean-min.2"_s}) {
+        QVERIFY2(m_bundled->generic(name), qPrintable(name));
+        QCOMPARE(m_bundled->generic(name)->source(), u"bundled:glean/glean/"_s + name);
+    }
     QVERIFY(m_bundled->sourceOf(u"nope"_s, u"nope"_s, u"1"_s).isEmpty());
 }
+
+// Schemas of the curated main-branch tree that the registry does not address: glean/glean/glean-min.1
+// and .2 (counted with Python: every other main-branch ns/docType/version is in generated-schemas).
+constexpr qsizetype kPipelineTreeOnly = 2;
 
 void TestValidation::pipelineSchemasAllLoad()
 {
@@ -241,8 +258,8 @@ void TestValidation::pipelineSchemasAllLoad()
     for (const SchemaLoadError &e : m_pipelineErrors)
         all += e.path + u": "_s + e.reason + u'\n';
     QVERIFY2(m_pipelineErrors.isEmpty(), qPrintable(all));
-    // 260 files in the tree; the 12 bundled ones are among them (the tree's copies win).
-    QCOMPARE(m_pipeline->size(), qsizetype(260));
+    // 260 files in the tree; those the registry also has override its copies.
+    QCOMPARE(m_pipeline->size(), qsizetype(1051 + kPipelineTreeOnly));
     QCOMPARE(m_pipeline->roots(), QStringList{QDir::cleanPath(pipelineRoot())});
     QVERIFY(m_pipeline->sourceOf(u"glean"_s, u"glean"_s, u"1"_s)
                 .endsWith(u"/schemas/glean/glean/glean.1.schema.json"_s));
@@ -414,12 +431,16 @@ void TestValidation::capturedRequests()
     Validator validator(m_pipeline);
     const ValidationOutcome o = validator.validate(ns, docType, docVersion, doc, fromGlean);
     qInfo("%s", qPrintable(QFileInfo(body).fileName() + u": "_s + describe(o, 3)));
-    QVERIFY2(o.kind == ValidationOutcome::Kind::Valid, qPrintable(describe(o)));
-    if (ns == u"telemetry" || ns == u"firefox-desktop")
-        QVERIFY2(o.note.isEmpty(), qPrintable(o.note)); // their own schema, no fallback
-    else
-        QVERIFY2(o.note.contains(u"generic Glean schema glean/glean/glean.1"_s),
-                 qPrintable(o.note));
+    if (ns == u"telemetry" || ns == u"firefox-desktop") {
+        QVERIFY2(o.kind == ValidationOutcome::Kind::Valid, qPrintable(describe(o)));
+        QVERIFY2(o.note.isEmpty(), qPrintable(o.note)); // registered: their own entry
+        QVERIFY(o.entry);
+    } else {
+        // The Glean.js test apps are not in the registry; their bodies pass glean.1.
+        QVERIFY2(o.kind == ValidationOutcome::Kind::Unregistered, qPrintable(describe(o)));
+        QVERIFY2(o.errors.isEmpty(), qPrintable(describe(o)));
+        QCOMPARE(o.genericKey, u"glean/glean/glean.1"_s);
+    }
 }
 
 void TestValidation::everyErrorWithPointersAndPaths()
@@ -531,53 +552,77 @@ void TestValidation::oneOfAndAnyOfSayTheUsefulThing()
 void TestValidation::routing()
 {
     Validator validator(m_bundled);
-    // An unknown Glean application: the generic schema, and the note says so.
-    ValidationOutcome o =
-        validator.validate(u"org-example-app"_s, u"custom-ping"_s, u"1"_s, gleanPing(), true);
-    QCOMPARE(o.kind, ValidationOutcome::Kind::Valid);
-    QCOMPARE(o.schemaKey, u"glean/glean/glean.1"_s);
-    QCOMPARE(o.schemaSource, u"bundled:glean/glean/glean.1"_s);
-    QCOMPARE(
-        o.note,
-        u"no schema for org-example-app/custom-ping/1; checked against the generic Glean schema "
-        u"glean/glean/glean.1"_s);
+    using Kind = ValidationOutcome::Kind;
+    // An unknown Glean application: production answers "No such docType"; the generic schema's
+    // result is kept for information.
+    ValidationOutcome o = validator.validate(u"org-example-app"_s, u"custom-ping"_s, u"1"_s, gleanPing(), true);
+    QCOMPARE(o.kind, Kind::Unregistered);
+    QCOMPARE(o.productionError, u"No such docType: org-example-app/custom-ping"_s);
+    QCOMPARE(o.genericKey, u"glean/glean/glean.1"_s);
+    QVERIFY(o.errors.isEmpty());
+    QVERIFY2(o.note.contains(u"would pass glean/glean/glean.1 once registered"_s), qPrintable(o.note));
+    QVERIFY2(o.note.contains(u"registry 2026-07-02 (19c97f5)"_s), qPrintable(o.note));
+    // A typo'd app id and a ping the app does not have: the same.
+    QCOMPARE(validator.validate(u"org-mozilla-fenx"_s, u"baseline"_s, u"1"_s, gleanPing(), true).kind, Kind::Unregistered);
+    o = validator.validate(u"firefox-desktop"_s, u"not-a-real-ping"_s, u"1"_s, gleanPing(), true);
+    QCOMPARE(o.kind, Kind::Unregistered);
+    QCOMPARE(o.productionError, u"No such docType: firefox-desktop/not-a-real-ping"_s);
+    // Names are compared in snake_case, as SchemaStore does.
+    o = validator.validate(u"org.mozilla.firefox"_s, u"deletion_request"_s, u"1"_s, gleanPing(), true);
+    QCOMPARE(o.kind, Kind::Valid);
+    QVERIFY(o.entry);
+    QCOMPARE(o.entry->table(), u"org_mozilla_firefox.deletion_request_v1"_s);
+    // A version the registry lacks.
+    o = validator.validate(u"firefox-desktop"_s, u"baseline"_s, u"7"_s, gleanPing(), true);
+    QCOMPARE(o.kind, Kind::Unregistered);
+    QCOMPARE(o.productionError, u"No schema with name: firefox-desktop/baseline/baseline.7.schema.json"_s);
+    QVERIFY2(o.note.contains(u"it has version(s) 1"_s), qPrintable(o.note));
 
-    // No ping_info/client_info, but sent by a Glean SDK: glean-min.1.
-    const json minimal = json::parse(R"({"metrics": {"counter": {"app.clicks": 1}}})");
-    o = validator.validate(u"org-example-app"_s, u"custom-ping"_s, u"1"_s, minimal, true);
+    // glean vs glean-min is the registry's choice per doc type, not the body's shape.
+    o = validator.validate(u"firefox-desktop"_s, u"newtab-content"_s, u"1"_s, gleanPing(), true);
     QCOMPARE(o.schemaKey, u"glean/glean/glean-min.1"_s);
-    QVERIFY2(o.note.contains(u"glean/glean/glean-min.1"_s), qPrintable(o.note));
+    QCOMPARE(o.kind, Kind::Invalid); // glean-min.1: ping_info and client_info are not permitted
+    QVERIFY(std::any_of(o.errors.begin(), o.errors.end(),
+                        [](const ValidationError &e) { return e.pointer == u"/ping_info"_s; }));
+    const json minimal = json::parse(R"({"metrics": {"counter": {"app.clicks": 1}}})");
+    QCOMPARE(validator.validate(u"firefox-desktop"_s, u"newtab-content"_s, u"1"_s, minimal, true).kind, Kind::Valid);
+    o = validator.validate(u"firefox-desktop"_s, u"newtab"_s, u"1"_s, minimal, true);
+    QCOMPARE(o.schemaKey, u"glean/glean/glean.1"_s);
+    QCOMPARE(o.kind, Kind::Invalid); // glean.1 requires both sections
+    QCOMPARE(o.entry->table(), u"firefox_desktop.newtab_v1"_s);
+    QCOMPARE(o.entry->metadata.deleteAfterDays, 775);
+    // glean.2 where the registry says so (org-mozilla-fenix-nightly).
+    bool anyGlean2 = false;
+    for (const RegistryEntry &e : m_bundled->pipeline()->entries())
+        anyGlean2 = anyGlean2 || (e.ns == u"org-mozilla-fenix-nightly" && e.schemaKey == u"glean/glean/glean.2");
+    QVERIFY(anyGlean2);
 
-    // Neither: no schema, and the note says what was looked for and where.
+    // Unregistered without a Glean shape: no generic check.
     o = validator.validate(u"org-example-app"_s, u"custom-ping"_s, u"1"_s, minimal, false);
-    QCOMPARE(o.kind, ValidationOutcome::Kind::NoSchema);
-    QVERIFY(o.schemaKey.isEmpty() && o.errors.isEmpty());
-    QVERIFY2(o.note.contains(u"no schema for org-example-app/custom-ping/1"_s), qPrintable(o.note));
-    QVERIFY2(o.note.contains(u"the bundled schemas"_s), qPrintable(o.note));
-    QVERIFY2(o.note.contains(u"not a Glean ping"_s), qPrintable(o.note));
-
-    // Telemetry: never the Glean fallback, even with Glean-looking fields.
+    QCOMPARE(o.kind, Kind::Unregistered);
+    QVERIFY(o.genericKey.isEmpty());
+    // Telemetry: the registry's schemas; never the Glean fallback.
     o = validator.validate(u"telemetry"_s, u"unknown-thing"_s, u"4"_s, gleanPing(), true);
-    QCOMPARE(o.kind, ValidationOutcome::Kind::NoSchema);
-    QVERIFY2(o.note.contains(u"telemetry/unknown-thing/4"_s), qPrintable(o.note));
+    QCOMPARE(o.kind, Kind::Unregistered);
+    QVERIFY(o.genericKey.isEmpty());
     o = validator.validate(u"telemetry"_s, u"main"_s, QString(), json::object());
-    QCOMPARE(o.kind, ValidationOutcome::Kind::NoSchema);
-    QVERIFY2(o.note.contains(u"\"version\""_s), qPrintable(o.note));
+    QCOMPARE(o.kind, Kind::Unregistered);
+    QVERIFY2(o.productionError.contains(u"top-level 'version' or 'v' field"_s), qPrintable(o.productionError));
     o = validator.validate(u"telemetry"_s, u"main"_s, u"4"_s, json::object());
-    QCOMPARE(o.kind, ValidationOutcome::Kind::Invalid);
+    QCOMPARE(o.kind, Kind::Invalid);
     QCOMPARE(o.schemaKey, u"telemetry/main/main.4"_s);
+    QCOMPARE(o.entry->table(), u"telemetry.main_v4"_s);
+    // split_config: main v4 lands in main_v5 and main_use_counter_v4, not in main_v4.
+    QCOMPARE(m_bundled->pipeline()->destinationTables(*o.entry),
+             (QStringList{u"telemetry.main_v5"_s, u"telemetry.main_use_counter_v4"_s}));
 
     // A user tree names its roots in the note; nothing loaded at all says so.
-    Validator withTree(m_pipeline);
-    o = withTree.validate(u"nope"_s, u"nope"_s, u"1"_s, minimal);
-    QVERIFY2(o.note.contains(QDir::cleanPath(pipelineRoot())), qPrintable(o.note));
     Validator empty(SchemaRegistry::load({}, false, nullptr));
     o = empty.validate(u"org-example-app"_s, u"custom-ping"_s, u"1"_s, gleanPing(), true);
-    QCOMPARE(o.kind, ValidationOutcome::Kind::NoSchema);
+    QCOMPARE(o.kind, Kind::NoSchema);
     QVERIFY2(o.note.contains(u"no schemas are loaded"_s), qPrintable(o.note));
     Validator none(nullptr);
-    QCOMPARE(none.validate(u"glean"_s, u"glean"_s, u"1"_s, gleanPing()).kind,
-             ValidationOutcome::Kind::NoSchema);
+    QCOMPARE(none.validate(u"glean"_s, u"glean"_s, u"1"_s, gleanPing()).kind, Kind::NoSchema);
 }
 
 void TestValidation::mozillaFormatsAreNotChecked()
@@ -865,11 +910,11 @@ void TestValidation::brokenSchemasAreReportedOthersLoad()
     QVERIFY2(reasonFor(badKeyword).contains(u"at /properties/a"_s), qPrintable(all));
     QVERIFY2(reasonFor(badRef).contains(u"only references inside the same file"_s),
              qPrintable(all));
-    QVERIFY2(reasonFor(badMain).contains(u"bundled:telemetry/main/main.4 stays in use"_s),
+    QVERIFY2(reasonFor(badMain).contains(u"the registry's schema stays in use"_s),
              qPrintable(all));
     QCOMPARE(reasonFor(root + u"/missing"_s), u"folder does not exist"_s);
-    // The others load: the good user schema and every bundled one.
-    QCOMPARE(registry->size(), qsizetype(13));
+    // The others load: the good user schema and every one of the registry.
+    QCOMPARE(registry->size(), qsizetype(1052));
     QVERIFY(registry->find(u"fine"_s, u"thing"_s, u"1"_s));
     QVERIFY(!registry->find(u"broken"_s, u"thing"_s, u"1"_s));
     QCOMPARE(registry->sourceOf(u"telemetry"_s, u"main"_s, u"4"_s),
@@ -899,7 +944,7 @@ void TestValidation::userTreeOverridesBundled()
     QList<SchemaLoadError> errors;
     auto registry = SchemaRegistry::load({dir.path()}, true, &errors);
     QVERIFY(errors.isEmpty());
-    QCOMPARE(registry->size(), qsizetype(12));
+    QCOMPARE(registry->size(), qsizetype(1051));
     QCOMPARE(registry->sourceOf(u"glean"_s, u"glean"_s, u"1"_s), QDir::cleanPath(override));
     Validator validator(registry);
     ValidationOutcome o =
