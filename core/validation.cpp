@@ -1735,23 +1735,29 @@ std::unique_ptr<CompiledSchema> compileSchemaFile(const QString &path, int draft
             *error = why;
         return nullptr;
     }
+    return compileSchemaJson(doc, draft, error, path);
+}
+
+std::unique_ptr<CompiledSchema> compileSchemaJson(const nlohmann::json &document, int draft,
+                                                  QString *error, const QString &source)
+{
     std::string problem;
     if (draft == 0) {
-        draft = draftOf(doc, &problem);
+        draft = draftOf(document, &problem);
     } else if (draft != 4 && draft != 6 && draft != 7) {
         problem = "draft " + std::to_string(draft) + " is not supported (4, 6 or 7)";
         draft = 0;
     }
     std::shared_ptr<const SchemaCore> core;
     if (draft != 0)
-        core = compileCore(std::move(doc), draft, &problem);
+        core = compileCore(document, draft, &problem);
     if (!core) {
         if (error)
             *error = QString::fromStdString(problem);
         return nullptr;
     }
     auto p = std::make_unique<CompiledSchema::Private>();
-    p->source = path;
+    p->source = source;
     p->core = std::move(core);
     return std::make_unique<CompiledSchema>(std::move(p));
 }
