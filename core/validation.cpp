@@ -28,17 +28,25 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <unordered_map>
 
 // Q_INIT_RESOURCE declares a function in the current namespace: keep it global.
 static void initBundledSchemaResource()
 {
     Q_INIT_RESOURCE(registry);
+}
+
+static void initMetaschemaResource()
+{
+    Q_INIT_RESOURCE(metaschemas);
 }
 
 using namespace Qt::StringLiterals;
@@ -53,10 +61,17 @@ namespace pingscope {
 // rebuilt for every object), `format` builds a std::regex on every check (and throws on a
 // non-string), and its error lines carry no schema location. So each schema is compiled in
 // two layers:
-//  - every subschema becomes a Node. Its "leaf" keywords (enum, const, minimum..., required,
-//    multipleOf) are compiled by valijson as usual, from a rewritten copy of the subschema
-//    that holds only those keywords plus four custom ones:
+//  - every subschema becomes a Node. Its "leaf" keywords (enum, const, required, minItems,
+//    maxItems, minProperties, maxProperties) are compiled by valijson as usual, from a
+//    rewritten copy of the subschema that holds only those keywords (an integral decimal
+//    such as 2.0 made an integer) plus custom ones:
 //      x-pingscope-type     TypeKeyword (draft-06 counts 1.0 as an integer; valijson does not)
+//      x-pingscope-range    RangeKeyword: minimum, maximum, exclusiveMinimum/Maximum (both
+//                           the draft-04 boolean and the draft-06 numeric form), compared
+//                           exactly across 64-bit integers and doubles
+//      x-pingscope-multiple MultipleOfKeyword: on the decimals as written (19.99 is a multiple
+//                           of 0.01; valijson's remainder() with an absolute epsilon is not)
+//      x-pingscope-length   LengthKeyword: minLength/maxLength in code points, NULs included
 //      x-pingscope-format   FormatKeyword (date, time, date-time without regex; Mozilla's
 //                           made-up formats datetime, json, bytes are not checked)
 //      x-pingscope-pattern  PatternKeyword (QRegularExpression / PCRE2, compiled once)
@@ -65,6 +80,14 @@ namespace pingscope {
 //                           additionalItems, contains, uniqueItems, allOf, anyOf, oneOf,
 //                           not, if/then/else
 //    Unknown keywords (mozPipelineMetadata, comment, typos) never reach valijson.
+//  - "$ref" is resolved while compiling, to the Node of its target (so a recursive schema is
+//    a cycle of Nodes). Before compiling, the document is scanned for "id" (draft-04) /
+//    "$id" (draft-06/07) in schema positions only (not inside enum, const, default...), which
+//    gives each subschema its base URI and indexes the resources and plain-name fragments
+//    ("#foo") it defines; a $ref is resolved against the base of the subschema holding it
+//    (RFC 3986), and keywords beside a $ref, its id included, are ignored. A $ref to the
+//    draft-04/06/07 metaschema (http://json-schema.org/draft-0N/schema#) uses the bundled
+//    copy (resources/metaschemas), compiled by its own draft; nothing is ever fetched.
 //  - StructureKeyword descends into child values itself, with a fresh valijson
 //    ValidationVisitor per child. It tags each context element it adds with the child's node
 //    id: "<id>.<key>" (object member), "<id>#<index>" (array item), "<id>@<key>" (a property
@@ -410,15 +433,27 @@ struct Node
     };
 
     long id = 0;
-    std::string path;             // JSON pointer of this subschema in its file ("" = the root)
+    std::string path;             // JSON pointer of this subschema in its file ("" = the root);
+                                  // "<uri>#<pointer>" inside a bundled metaschema
     const json *source = nullptr; // the subschema as written (messages read keyword values)
     const SchemaCore *core = nullptr;
+    int draft = 7;                // the rules of the document it is in (4, 6 or 7)
+    std::string base;             // its base URI (after its own id)
     Kind kind = Kind::Normal;
     valijson::Schema leaf;
 
     unsigned typeMask = 0; // 0: no "type"
     Format format = Format::None;
     const Pattern *pattern = nullptr;
+
+    // Numbers (schema values, read exactly) and lengths.
+    const json *minimum = nullptr, *maximum = nullptr;
+    bool minimumExclusive = false, maximumExclusive = false; // draft-04 boolean form
+    const json *exclusiveMinimum = nullptr, *exclusiveMaximum = nullptr; // draft-06+ form
+    const json *multipleOf = nullptr;
+    std::optional<uint64_t> minLength, maxLength;
+
+    bool integralDoublesAreIntegers() const { return draft >= 6; }
 
     // Structure. Child pointers to Trivial nodes are kept where they change the meaning
     // (a property listed in "properties" is not "additional"), dropped elsewhere.
@@ -454,11 +489,10 @@ struct SchemaCore
 {
     json document;
     int draft = 7;
+    std::vector<std::unique_ptr<json>> metaschemas; // bundled metaschemas a $ref pulled in
     std::vector<std::unique_ptr<Node>> nodes;
     std::vector<std::unique_ptr<Pattern>> patterns;
     const Node *root = nullptr;
-
-    bool integralDoublesAreIntegers() const { return draft >= 6; }
 };
 
 // ---------------------------------------------------------------- validation context
@@ -709,6 +743,209 @@ bool sameValue(const JsonAdapter &a, const JsonAdapter &b)
 
 // ---------------------------------------------------------------- our keywords
 
+// An instance number as valijson's adapter gives it: a 64-bit integer or a double.
+struct Number
+{
+    bool isInteger = false;
+    int64_t i = 0;
+    double d = 0;
+};
+
+std::optional<Number> numberOf(const AnyAdapter &a)
+{
+    Number n;
+    if (a.isInteger()) {
+        n.isInteger = true;
+        n.i = a.asInteger();
+        return n;
+    }
+    if (a.isDouble()) {
+        n.d = a.asDouble();
+        return n;
+    }
+    return std::nullopt;
+}
+
+std::string renderNumber(const Number &n)
+{
+    return n.isInteger ? std::to_string(n.i) : json(n.d).dump();
+}
+
+int sign(bool less, bool greater)
+{
+    return less ? -1 : (greater ? 1 : 0);
+}
+
+// Exact three-way comparisons (a double converted to an integer, or the reverse, can round).
+int compareIntDouble(int64_t a, double b)
+{
+    if (std::isnan(b))
+        return 1;
+    if (b >= 9223372036854775808.0)
+        return -1;
+    if (b < -9223372036854775808.0)
+        return 1;
+    const double whole = std::trunc(b);
+    const auto bi = static_cast<int64_t>(whole);
+    if (a != bi)
+        return sign(a < bi, a > bi);
+    const double frac = b - whole;
+    return sign(frac > 0, frac < 0);
+}
+
+int compareUintDouble(uint64_t a, double b)
+{
+    if (std::isnan(b))
+        return 1;
+    if (b < 0)
+        return 1;
+    if (b >= 18446744073709551616.0)
+        return -1;
+    const double whole = std::trunc(b);
+    const auto bi = static_cast<uint64_t>(whole);
+    if (a != bi)
+        return sign(a < bi, a > bi);
+    return sign(b - whole > 0, false);
+}
+
+// `a` compared with the schema's number `b`.
+int compare(const Number &a, const json &b)
+{
+    if (b.is_number_unsigned()) {
+        const auto bu = b.get<uint64_t>();
+        if (a.isInteger)
+            return a.i < 0 ? -1 : sign(static_cast<uint64_t>(a.i) < bu, static_cast<uint64_t>(a.i) > bu);
+        return -compareUintDouble(bu, a.d);
+    }
+    if (b.is_number_integer()) {
+        const auto bi = b.get<int64_t>();
+        if (a.isInteger)
+            return sign(a.i < bi, a.i > bi);
+        return -compareIntDouble(bi, a.d);
+    }
+    const double bd = b.get<double>();
+    if (a.isInteger)
+        return compareIntDouble(a.i, bd);
+    return sign(a.d < bd, a.d > bd);
+}
+
+// A finite number as mantissa * 10^exponent, with the decimal digits of its shortest
+// round-trip form: what the JSON text most likely said (0.01 is 1e-2, not 0.01000000000000000020816...).
+struct Decimal
+{
+    uint64_t mantissa = 0;
+    int exponent = 0;
+};
+
+void stripZeros(Decimal *d)
+{
+    while (d->mantissa != 0 && d->mantissa % 10 == 0) {
+        d->mantissa /= 10;
+        ++d->exponent;
+    }
+}
+
+Decimal decimalOf(uint64_t magnitude)
+{
+    Decimal d{magnitude, 0};
+    stripZeros(&d);
+    return d;
+}
+
+Decimal decimalOf(double v)
+{
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, std::fabs(v), std::chars_format::scientific);
+    const std::string_view text(buf, static_cast<size_t>(r.ptr - buf)); // "1.999e+01"
+    Decimal d;
+    int fractionDigits = 0;
+    bool afterPoint = false;
+    size_t i = 0;
+    for (; i < text.size() && text[i] != 'e'; ++i) {
+        if (text[i] == '.') {
+            afterPoint = true;
+            continue;
+        }
+        d.mantissa = d.mantissa * 10 + static_cast<uint64_t>(text[i] - '0');
+        if (afterPoint)
+            ++fractionDigits;
+    }
+    int exp10 = 0;
+    if (i < text.size()) {
+        const char *start = text.data() + i + 1;
+        if (*start == '+')
+            ++start;
+        std::from_chars(start, text.data() + text.size(), exp10);
+    }
+    d.exponent = exp10 - fractionDigits;
+    stripZeros(&d);
+    return d;
+}
+
+Decimal decimalOf(const Number &n)
+{
+    if (!n.isInteger)
+        return decimalOf(n.d);
+    const uint64_t magnitude =
+        n.i < 0 ? static_cast<uint64_t>(-(n.i + 1)) + 1 : static_cast<uint64_t>(n.i);
+    return decimalOf(magnitude);
+}
+
+Decimal decimalOf(const json &v)
+{
+    if (v.is_number_unsigned())
+        return decimalOf(v.get<uint64_t>());
+    if (v.is_number_integer()) {
+        Number n;
+        n.isInteger = true;
+        n.i = v.get<int64_t>();
+        return decimalOf(n);
+    }
+    return decimalOf(v.get<double>());
+}
+
+uint64_t mulMod(uint64_t a, uint64_t b, uint64_t m)
+{
+    uint64_t result = 0;
+    a %= m;
+    while (b) {
+        if (b & 1)
+            result = (result >= m - a) ? result - (m - a) : result + a;
+        a = (a >= m - a) ? a - (m - a) : a + a;
+        b >>= 1;
+    }
+    return result;
+}
+
+// Is x an integer multiple of m (m > 0)? Exact on the decimals.
+bool isMultiple(const Decimal &x, const Decimal &m)
+{
+    if (x.mantissa == 0)
+        return true;
+    if (m.mantissa == 0)
+        return false;
+    const int k = x.exponent - m.exponent;
+    if (k >= 0) { // x.mantissa * 10^k divisible by m.mantissa?
+        uint64_t power = 1 % m.mantissa;
+        uint64_t base = 10 % m.mantissa;
+        for (int e = k; e > 0; e >>= 1) {
+            if (e & 1)
+                power = mulMod(power, base, m.mantissa);
+            base = mulMod(base, base, m.mantissa);
+        }
+        return mulMod(x.mantissa % m.mantissa, power, m.mantissa) == 0;
+    }
+    // x.mantissa divisible by m.mantissa * 10^-k?
+    uint64_t divisor = m.mantissa;
+    for (int e = 0; e < -k; ++e) {
+        if (divisor > x.mantissa / 10)
+            return false;
+        divisor *= 10;
+    }
+    return x.mantissa % divisor == 0;
+}
+
+
 template <typename Derived> class OwnConstraint : public valijson::constraints::PolyConstraint
 {
 public:
@@ -731,7 +968,7 @@ public:
     using OwnConstraint::OwnConstraint;
     bool validate(const AnyAdapter &target, const Context &ctx, Results *results) const override
     {
-        if (typeAccepts(m_node->typeMask, target, m_node->core->integralDoublesAreIntegers()))
+        if (typeAccepts(m_node->typeMask, target, m_node->integralDoublesAreIntegers()))
             return true;
         if (results)
             pushOwn(*results, ctx, "type",
@@ -805,6 +1042,93 @@ public:
             return false;
         }
         return false;
+    }
+};
+
+class RangeKeyword : public OwnConstraint<RangeKeyword>
+{
+public:
+    using OwnConstraint::OwnConstraint;
+    bool validate(const AnyAdapter &target, const Context &ctx, Results *results) const override
+    {
+        const std::optional<Number> v = numberOf(target);
+        if (!v)
+            return true;
+        const Node &n = *m_node;
+        bool ok = true;
+        auto fail = [&](const char *keyword, const std::string &message) {
+            ok = false;
+            if (results)
+                pushOwn(*results, ctx, keyword, subjectOf(ctx) + " is " + renderNumber(*v) + message);
+        };
+        if (n.minimum) {
+            const int c = compare(*v, *n.minimum);
+            if (n.minimumExclusive && c <= 0)
+                fail("minimum", ", not above the exclusive minimum " + n.minimum->dump());
+            else if (c < 0)
+                fail("minimum", ", below the minimum " + n.minimum->dump());
+        }
+        if (n.exclusiveMinimum && (ok || results) && compare(*v, *n.exclusiveMinimum) <= 0)
+            fail("exclusiveMinimum", ", not above the exclusive minimum " + n.exclusiveMinimum->dump());
+        if (n.maximum && (ok || results)) {
+            const int c = compare(*v, *n.maximum);
+            if (n.maximumExclusive && c >= 0)
+                fail("maximum", ", not below the exclusive maximum " + n.maximum->dump());
+            else if (c > 0)
+                fail("maximum", ", above the maximum " + n.maximum->dump());
+        }
+        if (n.exclusiveMaximum && (ok || results) && compare(*v, *n.exclusiveMaximum) >= 0)
+            fail("exclusiveMaximum", ", not below the exclusive maximum " + n.exclusiveMaximum->dump());
+        return ok;
+    }
+};
+
+class MultipleOfKeyword : public OwnConstraint<MultipleOfKeyword>
+{
+public:
+    using OwnConstraint::OwnConstraint;
+    bool validate(const AnyAdapter &target, const Context &ctx, Results *results) const override
+    {
+        const std::optional<Number> v = numberOf(target);
+        if (!v || isMultiple(decimalOf(*v), decimalOf(*m_node->multipleOf)))
+            return true;
+        if (results)
+            pushOwn(*results, ctx, "multipleOf",
+                    subjectOf(ctx) + " is " + renderNumber(*v) + ", not a multiple of " +
+                        m_node->multipleOf->dump());
+        return false;
+    }
+};
+
+class LengthKeyword : public OwnConstraint<LengthKeyword>
+{
+public:
+    using OwnConstraint::OwnConstraint;
+    bool validate(const AnyAdapter &target, const Context &ctx, Results *results) const override
+    {
+        if (!target.isString())
+            return true;
+        const Node &n = *m_node;
+        const size_t length = utf8Length(target.asString()); // code points, NULs included
+        bool ok = true;
+        if (n.minLength && length < *n.minLength) {
+            ok = false;
+            if (!results)
+                return false;
+            pushOwn(*results, ctx, "minLength",
+                    subjectOf(ctx) + " is " + std::to_string(length) +
+                        " characters long, under the minimum length " +
+                        renderSchemaValue(n.source->at("minLength")));
+        }
+        if (n.maxLength && length > *n.maxLength) {
+            ok = false;
+            if (results)
+                pushOwn(*results, ctx, "maxLength",
+                        subjectOf(ctx) + " is " + std::to_string(length) +
+                            " characters long, over the maximum length " +
+                            renderSchemaValue(n.source->at("maxLength")));
+        }
+        return ok;
     }
 };
 
@@ -1032,7 +1356,7 @@ private:
                 ok = false;
                 if (!results)
                     return false;
-                reportNoAlternative(n, "anyOf", n.anyOf, t, ctx, *results);
+                reportNoAlternative("anyOf", n.anyOf, t, ctx, *results);
             }
         }
         if (!n.oneOf.empty()) {
@@ -1045,7 +1369,7 @@ private:
                 if (!results)
                     return false;
                 if (passed.empty())
-                    reportNoAlternative(n, "oneOf", n.oneOf, t, ctx, *results);
+                    reportNoAlternative("oneOf", n.oneOf, t, ctx, *results);
                 else
                     pushOwn(*results, ctx, "oneOf",
                             subjectOf(ctx) + " matches alternatives #" + std::to_string(passed[0]) +
@@ -1076,7 +1400,7 @@ private:
 
     // No alternative of anyOf/oneOf fits: say the most useful thing rather than every
     // branch's complaints.
-    static void reportNoAlternative(const Node &n, const char *keyword,
+    static void reportNoAlternative(const char *keyword,
                                     const std::vector<const Node *> &branches, const JsonAdapter &t,
                                     const Context &ctx, Results &results)
     {
@@ -1088,7 +1412,7 @@ private:
             validateNode(*branches[i], t, ctx, stepTo(branches[i]->id, '='), &perBranch[i]);
             allTypes |= branches[i]->typeMask;
             if (branches[i]->typeMask == 0 ||
-                typeAccepts(branches[i]->typeMask, t, n.core->integralDoublesAreIntegers()))
+                typeAccepts(branches[i]->typeMask, t, branches[i]->integralDoublesAreIntegers()))
                 candidates.push_back(i);
         }
         if (candidates.empty()) {
@@ -1144,6 +1468,9 @@ public:
 enum class OwnKeyword
 {
     Type,
+    Range,
+    MultipleOf,
+    Length,
     Format,
     Pattern,
     Structure
@@ -1166,6 +1493,12 @@ public:
         switch (m_which) {
         case OwnKeyword::Type:
             return new TypeKeyword(node);
+        case OwnKeyword::Range:
+            return new RangeKeyword(node);
+        case OwnKeyword::MultipleOf:
+            return new MultipleOfKeyword(node);
+        case OwnKeyword::Length:
+            return new LengthKeyword(node);
         case OwnKeyword::Format:
             return new FormatKeyword(node);
         case OwnKeyword::Pattern:
@@ -1181,60 +1514,349 @@ private:
     const std::vector<std::unique_ptr<Node>> *m_nodes;
 };
 
+// URIs (RFC 3986), as far as resolving "$id" and "$ref" needs them.
+struct Uri
+{
+    std::string scheme, authority, path, query, fragment;
+    bool hasAuthority = false, hasQuery = false, hasFragment = false;
+
+    static Uri parse(std::string_view s)
+    {
+        Uri u;
+        size_t i = 0;
+        if (const size_t colon = s.find(':'); colon != std::string_view::npos && colon > 0 &&
+                                              std::isalpha(static_cast<unsigned char>(s[0]))) {
+            bool scheme = true;
+            for (size_t j = 1; j < colon && scheme; ++j) {
+                const auto c = static_cast<unsigned char>(s[j]);
+                scheme = std::isalnum(c) || c == '+' || c == '-' || c == '.';
+            }
+            if (scheme) {
+                u.scheme = std::string(s.substr(0, colon));
+                i = colon + 1;
+            }
+        }
+        if (s.substr(i, 2) == "//") {
+            i += 2;
+            const size_t end = std::min(s.find_first_of("/?#", i), s.size());
+            u.hasAuthority = true;
+            u.authority = std::string(s.substr(i, end - i));
+            i = end;
+        }
+        size_t end = std::min(s.find_first_of("?#", i), s.size());
+        u.path = std::string(s.substr(i, end - i));
+        i = end;
+        if (i < s.size() && s[i] == '?') {
+            end = std::min(s.find('#', i), s.size());
+            u.hasQuery = true;
+            u.query = std::string(s.substr(i + 1, end - i - 1));
+            i = end;
+        }
+        if (i < s.size() && s[i] == '#') {
+            u.hasFragment = true;
+            u.fragment = std::string(s.substr(i + 1));
+        }
+        return u;
+    }
+
+    std::string withoutFragment() const
+    {
+        std::string out;
+        if (!scheme.empty())
+            out += scheme + ':';
+        if (hasAuthority)
+            out += "//" + authority;
+        out += path;
+        if (hasQuery)
+            out += '?' + query;
+        return out;
+    }
+
+    static std::string removeDotSegments(std::string in)
+    {
+        std::string out;
+        auto popLast = [&out] {
+            const size_t slash = out.rfind('/');
+            out.erase(slash == std::string::npos ? 0 : slash);
+        };
+        while (!in.empty()) {
+            if (in.rfind("../", 0) == 0) {
+                in.erase(0, 3);
+            } else if (in.rfind("./", 0) == 0) {
+                in.erase(0, 2);
+            } else if (in.rfind("/./", 0) == 0) {
+                in.replace(0, 3, "/");
+            } else if (in == "/.") {
+                in = "/";
+            } else if (in.rfind("/../", 0) == 0) {
+                in.replace(0, 4, "/");
+                popLast();
+            } else if (in == "/..") {
+                in = "/";
+                popLast();
+            } else if (in == "." || in == "..") {
+                in.clear();
+            } else {
+                const size_t next = in.find('/', in[0] == '/' ? 1 : 0);
+                out += in.substr(0, next);
+                in.erase(0, next);
+            }
+        }
+        return out;
+    }
+
+    // RFC 3986 section 5.2.2: `ref` resolved against `base`.
+    static Uri resolve(const Uri &base, const Uri &ref)
+    {
+        Uri t;
+        if (!ref.scheme.empty()) {
+            t = ref;
+            t.path = removeDotSegments(ref.path);
+        } else {
+            if (ref.hasAuthority) {
+                t.hasAuthority = true;
+                t.authority = ref.authority;
+                t.path = removeDotSegments(ref.path);
+                t.hasQuery = ref.hasQuery;
+                t.query = ref.query;
+            } else {
+                if (ref.path.empty()) {
+                    t.path = base.path;
+                    t.hasQuery = ref.hasQuery || base.hasQuery;
+                    t.query = ref.hasQuery ? ref.query : base.query;
+                } else {
+                    if (ref.path[0] == '/') {
+                        t.path = removeDotSegments(ref.path);
+                    } else if (base.hasAuthority && base.path.empty()) {
+                        t.path = removeDotSegments("/" + ref.path);
+                    } else {
+                        const size_t slash = base.path.rfind('/');
+                        t.path = removeDotSegments(
+                            (slash == std::string::npos ? std::string() : base.path.substr(0, slash + 1)) +
+                            ref.path);
+                    }
+                    t.hasQuery = ref.hasQuery;
+                    t.query = ref.query;
+                }
+                t.hasAuthority = base.hasAuthority;
+                t.authority = base.authority;
+            }
+            t.scheme = base.scheme;
+        }
+        t.hasFragment = ref.hasFragment;
+        t.fragment = ref.fragment;
+        return t;
+    }
+};
+
+std::string percentDecoded(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            int v = 0;
+            std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+            out += static_cast<char>(v);
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+// The base URI of a schema document without an id of its own (never shown; any hierarchical
+// URI would do: relative ids and refs resolve against it).
+const char *const kDocumentBase = "pingscope:///schema.json";
+
+// The draft-04/06/07 metaschemas, bundled (resources/metaschemas): 0 when `uri` (without
+// fragment) is none of them.
+int metaschemaDraft(const std::string &uri)
+{
+    for (const int draft : {4, 6, 7}) {
+        const std::string tail = "://json-schema.org/draft-0" + std::to_string(draft) + "/schema";
+        if (uri == "http" + tail || uri == "https" + tail)
+            return draft;
+    }
+    return 0;
+}
+
+const json &bundledMetaschema(int draft)
+{
+    static std::once_flag once;
+    static std::map<int, json> documents;
+    std::call_once(once, [] {
+        ::initMetaschemaResource();
+        for (const int d : {4, 6, 7}) {
+            QFile f(u":/metaschemas/draft-0%1.json"_s.arg(d));
+            if (!f.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray bytes = f.readAll();
+            try {
+                documents[d] = json::parse(bytes.begin(), bytes.end());
+            } catch (const std::exception &) {
+            }
+        }
+    });
+    static const json missing;
+    const auto it = documents.find(draft);
+    return it == documents.end() ? missing : it->second;
+}
+
 class Compiler
 {
 public:
     explicit Compiler(SchemaCore &core)
-        : m_core(core), m_parser(core.draft == 4 ? valijson::SchemaParser::kDraft4
-                                                 : valijson::SchemaParser::kDraft7)
+        : m_core(core), m_parser4(valijson::SchemaParser::kDraft4),
+          m_parser7(valijson::SchemaParser::kDraft7)
     {
-        m_parser.addConstraintBuilder("x-pingscope-type",
-                                      new OwnKeywordBuilder(OwnKeyword::Type, &core.nodes));
-        m_parser.addConstraintBuilder("x-pingscope-format",
-                                      new OwnKeywordBuilder(OwnKeyword::Format, &core.nodes));
-        m_parser.addConstraintBuilder("x-pingscope-pattern",
-                                      new OwnKeywordBuilder(OwnKeyword::Pattern, &core.nodes));
-        m_parser.addConstraintBuilder("x-pingscope-node",
-                                      new OwnKeywordBuilder(OwnKeyword::Structure, &core.nodes));
+        for (valijson::SchemaParser *parser : {&m_parser4, &m_parser7}) {
+            for (const auto &[name, which] :
+                 {std::pair{"x-pingscope-type", OwnKeyword::Type},
+                  {"x-pingscope-range", OwnKeyword::Range},
+                  {"x-pingscope-multiple", OwnKeyword::MultipleOf},
+                  {"x-pingscope-length", OwnKeyword::Length},
+                  {"x-pingscope-format", OwnKeyword::Format},
+                  {"x-pingscope-pattern", OwnKeyword::Pattern},
+                  {"x-pingscope-node", OwnKeyword::Structure}})
+                parser->addConstraintBuilder(name, new OwnKeywordBuilder(which, &core.nodes));
+        }
     }
 
     void compileRoot()
     {
-        const std::string rootKey;
-        m_core.root = compile(m_core.document, "", 0, &rootKey);
+        scanDocument(m_core.document, kDocumentBase, "", m_core.draft);
+        m_core.root = compile(m_core.document, "", 0, kDocumentBase, m_core.draft);
     }
 
 private:
+    // What the scan learnt about a subschema: its base URI (after its own id) and draft.
+    struct SchemaInfo
+    {
+        std::string base;
+        int draft = 7;
+    };
+    // A subschema that an id or a document URI names.
+    struct Place
+    {
+        const json *value = nullptr;
+        std::string path;
+    };
+
     [[noreturn]] static void fail(const std::string &path, const std::string &why)
     {
         throw CompileError((path.empty() ? std::string("at the root") : "at " + path) + ": " + why);
     }
 
-    Node *newNode(const json &source, const std::string &path, const std::string *refKey)
+    static const char *idKeyword(int draft) { return draft == 4 ? "id" : "$id"; }
+
+    // ---- the scan: ids in schema positions only (never inside enum, const, default...)
+
+    void scanDocument(const json &doc, const std::string &uri, const std::string &path, int draft)
+    {
+        m_resources.emplace(Uri::parse(uri).withoutFragment(), Place{&doc, path});
+        scan(doc, uri, path, draft, 0);
+    }
+
+    void scan(const json &s, const std::string &base, const std::string &path, int draft, int depth)
+    {
+        if (depth > kMaxSchemaDepth)
+            return; // compiling says so, if the schema is used that deep
+        if (s.is_boolean())
+            m_info.emplace(&s, SchemaInfo{base, draft});
+        if (!s.is_object())
+            return;
+        std::string here = base;
+        const auto ref = s.find("$ref");
+        const auto id = s.find(idKeyword(draft));
+        // Beside a $ref every keyword is ignored, its id included.
+        if ((ref == s.end() || !ref->is_string()) && id != s.end() && id->is_string()) {
+            const Uri resolved =
+                Uri::resolve(Uri::parse(base), Uri::parse(id->get_ref<const std::string &>()));
+            here = resolved.withoutFragment();
+            if (resolved.fragment.empty() || resolved.fragment[0] == '/')
+                m_resources.emplace(here, Place{&s, path});
+            else // "#foo", "other.json#foo": a plain-name fragment
+                m_anchors.emplace(here + '#' + resolved.fragment, Place{&s, path});
+        }
+        m_info.emplace(&s, SchemaInfo{here, draft});
+
+        auto one = [&](const char *k) {
+            if (const auto it = s.find(k); it != s.end())
+                scan(*it, here, path + '/' + k, draft, depth + 1);
+        };
+        auto list = [&](const char *k) {
+            if (const auto it = s.find(k); it != s.end() && it->is_array())
+                for (size_t i = 0; i < it->size(); ++i)
+                    scan((*it)[i], here, path + '/' + k + '/' + std::to_string(i), draft, depth + 1);
+        };
+        auto map = [&](const char *k) {
+            if (const auto it = s.find(k); it != s.end() && it->is_object())
+                for (const auto &[name, child] : it->items())
+                    scan(child, here, path + '/' + k + '/' + escapeToken(name), draft, depth + 1);
+        };
+        one("additionalItems");
+        one("additionalProperties");
+        one("not");
+        if (const auto it = s.find("items"); it != s.end() && it->is_array())
+            list("items");
+        else
+            one("items");
+        if (draft >= 6) {
+            one("contains");
+            one("propertyNames");
+        }
+        if (draft >= 7) {
+            one("if");
+            one("then");
+            one("else");
+        }
+        for (const char *k : {"allOf", "anyOf", "oneOf"})
+            list(k);
+        for (const char *k : {"properties", "patternProperties", "definitions", "dependencies"})
+            map(k);
+    }
+
+    // ---- compiling
+
+    valijson::SchemaParser &parserFor(int draft) { return draft == 4 ? m_parser4 : m_parser7; }
+
+    Node *newNode(const json &source, const std::string &path, const SchemaInfo &info)
     {
         auto node = std::make_unique<Node>();
         node->id = static_cast<long>(m_core.nodes.size());
         node->path = path;
         node->source = &source;
         node->core = &m_core;
+        node->draft = info.draft;
+        node->base = info.base;
         Node *n = node.get();
         m_core.nodes.push_back(std::move(node));
-        if (refKey)
-            m_refs[*refKey] = n;
         return n;
     }
 
+    // `parentBase` and `parentDraft` are used only for a subschema the scan did not see (a
+    // $ref may point anywhere in a document).
     const Node *compile(const json &s, const std::string &path, int depth,
-                        const std::string *refKey = nullptr)
+                        const std::string &parentBase, int parentDraft)
     {
+        if (const auto it = m_compiled.find(&s); it != m_compiled.end())
+            return it->second;
         if (depth > kMaxSchemaDepth)
             fail(path, "the schema is nested more than " + std::to_string(kMaxSchemaDepth) +
                            " levels deep");
+        SchemaInfo info{parentBase, parentDraft};
+        if (const auto it = m_info.find(&s); it != m_info.end())
+            info = it->second;
+        const int draft = info.draft;
         if (s.is_boolean()) {
-            if (m_core.draft == 4)
+            if (draft == 4)
                 fail(path, "a schema must be an object in draft-04, not true/false");
-            Node *n = newNode(s, path, refKey);
+            Node *n = newNode(s, path, info);
             n->kind = s.get<bool>() ? Node::Kind::Trivial : Node::Kind::False;
+            m_compiled.emplace(&s, n);
             return n;
         }
         if (!s.is_object())
@@ -1242,38 +1864,44 @@ private:
         if (const auto ref = s.find("$ref"); ref != s.end()) {
             if (!ref->is_string())
                 fail(path + "/$ref", "$ref must be a string");
-            if (refKey)
-                m_refs[*refKey] = nullptr; // in progress: a cycle of bare $refs fails below
-            const Node *target = resolveRef(ref->get_ref<const std::string &>(), path, depth);
-            if (refKey)
-                m_refs[*refKey] = const_cast<Node *>(target);
+            if (!m_resolving.insert(&s).second)
+                fail(path + "/$ref", "circular $ref " + quote(ref->get_ref<const std::string &>()));
+            const Node *target =
+                resolveRef(ref->get_ref<const std::string &>(), info, path, depth);
+            m_resolving.erase(&s);
+            m_compiled.emplace(&s, target);
             return target;
         }
 
-        Node *n = newNode(s, path, refKey);
-        const int draft = m_core.draft;
+        Node *n = newNode(s, path, info);
+        m_compiled.emplace(&s, n); // before the children: a recursive $ref finds it
         json leaf = json::object();
         auto has = [&](const char *k) { return s.find(k) != s.end(); };
         auto at = [&](const char *k) -> const json & { return s.find(k).value(); };
         auto sub = [&](const char *k) { return path + "/" + k; };
 
-        // Keywords valijson checks as it should.
-        for (const char *k :
-             {"enum", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems",
-              "minProperties", "maxProperties", "required", "multipleOf"})
+        // Keywords valijson checks as it should. The counts may be written 2.0 (draft-06 on
+        // says "a non-negative integer", and 2.0 is one); valijson wants 2.
+        for (const char *k : {"enum", "required"})
             if (has(k))
                 leaf[k] = at(k);
+        for (const char *k : {"minItems", "maxItems", "minProperties", "maxProperties"})
+            if (has(k))
+                leaf[k] = integralCount(at(k), sub(k));
         if (draft >= 6 && has("const"))
             leaf["const"] = at("const");
-        for (const char *k : {"exclusiveMinimum", "exclusiveMaximum"}) {
-            if (!has(k))
-                continue;
-            if (draft >= 6) {
-                leaf[k] = at(k);
-            } else if (has(std::strcmp(k, "exclusiveMinimum") == 0 ? "minimum" : "maximum")) {
-                leaf[k] = at(k); // draft-04: a modifier of minimum/maximum, ignored without them
-            }
-        }
+
+        compileNumbers(*n, s, path);
+        if (n->minimum || n->maximum || n->exclusiveMinimum || n->exclusiveMaximum)
+            leaf["x-pingscope-range"] = n->id;
+        if (n->multipleOf)
+            leaf["x-pingscope-multiple"] = n->id;
+        if (has("minLength"))
+            n->minLength = integralCount(at("minLength"), sub("minLength"));
+        if (has("maxLength"))
+            n->maxLength = integralCount(at("maxLength"), sub("maxLength"));
+        if (n->minLength || n->maxLength)
+            leaf["x-pingscope-length"] = n->id;
 
         if (has("type")) {
             n->typeMask = parseType(at("type"), sub("type"));
@@ -1311,7 +1939,7 @@ private:
             return n;
         }
         try {
-            m_parser.populateSchema(JsonAdapter(leaf), n->leaf);
+            parserFor(draft).populateSchema(JsonAdapter(leaf), n->leaf);
         } catch (const CompileError &) {
             throw;
         } catch (const std::exception &e) {
@@ -1320,19 +1948,70 @@ private:
         return n;
     }
 
+    // A child subschema of `parent`.
+    const Node *child(const Node &parent, const json &s, const std::string &path, int depth)
+    {
+        return compile(s, path, depth, parent.base, parent.draft);
+    }
+
+    // A non-negative integer (minLength, maxItems...): 2.0 counts as 2.
+    static uint64_t integralCount(const json &v, const std::string &path)
+    {
+        if (v.is_number_unsigned())
+            return v.get<uint64_t>();
+        if (v.is_number_integer() && v.get<int64_t>() >= 0)
+            return static_cast<uint64_t>(v.get<int64_t>());
+        if (v.is_number_float()) {
+            const double d = v.get<double>();
+            if (d >= 0 && std::trunc(d) == d && d < 18446744073709551616.0)
+                return static_cast<uint64_t>(d);
+        }
+        fail(path, "expected a non-negative integer, found " + renderSchemaValue(v));
+    }
+
+    void compileNumbers(Node &n, const json &s, const std::string &path)
+    {
+        auto number = [&](const char *k) -> const json * {
+            const auto it = s.find(k);
+            if (it == s.end())
+                return nullptr;
+            if (!it->is_number())
+                fail(path + "/" + k, std::string(k) + " must be a number");
+            return &*it;
+        };
+        n.minimum = number("minimum");
+        n.maximum = number("maximum");
+        n.multipleOf = number("multipleOf");
+        if (n.multipleOf && !(n.multipleOf->get<double>() > 0))
+            fail(path + "/multipleOf", "multipleOf must be greater than 0");
+        for (const char *k : {"exclusiveMinimum", "exclusiveMaximum"}) {
+            const auto it = s.find(k);
+            if (it == s.end())
+                continue;
+            const bool isMin = std::strcmp(k, "exclusiveMinimum") == 0;
+            if (n.draft == 4) { // a modifier of minimum/maximum, ignored without them
+                if (!it->is_boolean())
+                    fail(path + "/" + k, std::string(k) + " must be true or false in draft-04");
+                (isMin ? n.minimumExclusive : n.maximumExclusive) = it->get<bool>();
+            } else {
+                (isMin ? n.exclusiveMinimum : n.exclusiveMaximum) = number(k);
+            }
+        }
+    }
+
     // Where an absent or trivial subschema means "no constraint". additionalProperties and
     // additionalItems may be true/false in every draft, draft-04 included.
-    const Node *compileOptional(const json &s, const std::string &path, int depth,
-                                bool booleanAllowed = false)
+    const Node *compileOptional(const Node &parent, const json &s, const std::string &path,
+                                int depth, bool booleanAllowed = false)
     {
         if (booleanAllowed && s.is_boolean()) {
             if (s.get<bool>())
                 return nullptr;
-            Node *n = newNode(s, path, nullptr);
+            Node *n = newNode(s, path, SchemaInfo{parent.base, parent.draft});
             n->kind = Node::Kind::False;
             return n;
         }
-        const Node *n = compile(s, path, depth);
+        const Node *n = child(parent, s, path, depth);
         return n->kind == Node::Kind::Trivial ? nullptr : n;
     }
 
@@ -1341,9 +2020,9 @@ private:
         if (const auto it = s.find("properties"); it != s.end()) {
             if (!it->is_object())
                 fail(path + "/properties", "properties must be an object");
-            for (const auto &[name, child] : it->items())
+            for (const auto &[name, c] : it->items())
                 n.properties.emplace_back(
-                    name, compile(child, path + "/properties/" + escapeToken(name), depth + 1));
+                    name, child(n, c, path + "/properties/" + escapeToken(name), depth + 1));
             std::sort(n.properties.begin(), n.properties.end(),
                       [](const auto &a, const auto &b) { return a.first < b.first; });
             n.hasObjectKeywords = true;
@@ -1351,20 +2030,20 @@ private:
         if (const auto it = s.find("patternProperties"); it != s.end()) {
             if (!it->is_object())
                 fail(path + "/patternProperties", "patternProperties must be an object");
-            for (const auto &[source, child] : it->items()) {
+            for (const auto &[source, c] : it->items()) {
                 const std::string childPath = path + "/patternProperties/" + escapeToken(source);
                 n.patternProperties.emplace_back(compilePattern(source, childPath),
-                                                 compile(child, childPath, depth + 1));
+                                                 child(n, c, childPath, depth + 1));
             }
             n.hasObjectKeywords = true;
         }
         if (const auto it = s.find("additionalProperties"); it != s.end()) {
             n.additionalProperties =
-                compileOptional(*it, path + "/additionalProperties", depth + 1, true);
+                compileOptional(n, *it, path + "/additionalProperties", depth + 1, true);
             n.hasObjectKeywords = true;
         }
-        if (const auto it = s.find("propertyNames"); it != s.end() && m_core.draft >= 6) {
-            n.propertyNames = compileOptional(*it, path + "/propertyNames", depth + 1);
+        if (const auto it = s.find("propertyNames"); it != s.end() && n.draft >= 6) {
+            n.propertyNames = compileOptional(n, *it, path + "/propertyNames", depth + 1);
             n.hasObjectKeywords = true;
         }
         if (const auto it = s.find("dependencies"); it != s.end()) {
@@ -1381,7 +2060,7 @@ private:
                     }
                     n.propertyDependencies.emplace_back(name, std::move(names));
                 } else if (const Node *c = compileOptional(
-                               dep, path + "/dependencies/" + escapeToken(name), depth + 1)) {
+                               n, dep, path + "/dependencies/" + escapeToken(name), depth + 1)) {
                     n.schemaDependencies.emplace_back(name, c);
                 }
             }
@@ -1396,17 +2075,17 @@ private:
                 n.hasTupleItems = true;
                 for (size_t i = 0; i < it->size(); ++i)
                     n.tupleItems.push_back(
-                        compile((*it)[i], path + "/items/" + std::to_string(i), depth + 1));
+                        child(n, (*it)[i], path + "/items/" + std::to_string(i), depth + 1));
                 if (const auto extra = s.find("additionalItems"); extra != s.end())
                     n.additionalItems =
-                        compileOptional(*extra, path + "/additionalItems", depth + 1, true);
+                        compileOptional(n, *extra, path + "/additionalItems", depth + 1, true);
             } else {
-                n.items = compileOptional(*it, path + "/items", depth + 1);
+                n.items = compileOptional(n, *it, path + "/items", depth + 1);
             }
             n.hasArrayKeywords = true;
         }
-        if (const auto it = s.find("contains"); it != s.end() && m_core.draft >= 6) {
-            n.contains = compile(*it, path + "/contains", depth + 1);
+        if (const auto it = s.find("contains"); it != s.end() && n.draft >= 6) {
+            n.contains = child(n, *it, path + "/contains", depth + 1);
             n.hasArrayKeywords = true;
         }
         if (const auto it = s.find("uniqueItems"); it != s.end()) {
@@ -1429,19 +2108,19 @@ private:
                      std::string(keyword) + " must be a non-empty array of schemas");
             for (size_t i = 0; i < it->size(); ++i)
                 list->push_back(
-                    compile((*it)[i], path + "/" + keyword + "/" + std::to_string(i), depth + 1));
+                    child(n, (*it)[i], path + "/" + keyword + "/" + std::to_string(i), depth + 1));
             n.hasCombinators = true;
         }
         if (const auto it = s.find("not"); it != s.end()) {
-            n.notSchema = compile(*it, path + "/not", depth + 1);
+            n.notSchema = child(n, *it, path + "/not", depth + 1);
             n.hasCombinators = true;
         }
-        if (const auto it = s.find("if"); it != s.end() && m_core.draft >= 7) {
-            n.ifSchema = compile(*it, path + "/if", depth + 1);
+        if (const auto it = s.find("if"); it != s.end() && n.draft >= 7) {
+            n.ifSchema = child(n, *it, path + "/if", depth + 1);
             if (const auto t = s.find("then"); t != s.end())
-                n.thenSchema = compileOptional(*t, path + "/then", depth + 1);
+                n.thenSchema = compileOptional(n, *t, path + "/then", depth + 1);
             if (const auto e = s.find("else"); e != s.end())
-                n.elseSchema = compileOptional(*e, path + "/else", depth + 1);
+                n.elseSchema = compileOptional(n, *e, path + "/else", depth + 1);
             n.hasCombinators = true;
         }
     }
@@ -1488,34 +2167,102 @@ private:
         return raw;
     }
 
-    const Node *resolveRef(const std::string &ref, const std::string &path, int depth)
+    // The Node a $ref names, compiling it if need be. `holder` is the subschema with the $ref.
+    const Node *resolveRef(const std::string &ref, const SchemaInfo &holder, const std::string &path,
+                           int depth)
     {
-        if (ref.empty() || ref[0] != '#')
-            fail(path + "/$ref",
-                 "only references inside the same file (\"#/...\") are supported, not " +
-                     quote(ref));
-        const std::string pointer = ref.substr(1);
-        if (const auto it = m_refs.find(pointer); it != m_refs.end()) {
-            if (!it->second)
-                fail(path + "/$ref", "circular $ref " + quote(ref));
-            return it->second;
+        const Uri full = Uri::resolve(Uri::parse(holder.base), Uri::parse(ref));
+        const std::string resource = full.withoutFragment();
+        const std::string &fragment = full.fragment;
+        if (!fragment.empty() && fragment[0] != '/') { // a plain name: "#foo", "other.json#foo"
+            auto anchor = m_anchors.find(resource + '#' + fragment);
+            if (anchor == m_anchors.end())
+                anchor = m_anchors.find(resource + '#' + percentDecoded(fragment));
+            if (anchor != m_anchors.end())
+                return compile(*anchor->second.value, anchor->second.path, depth + 1, holder.base,
+                               holder.draft);
         }
-        const json *target = nullptr;
-        try {
-            const json::json_pointer jp(pointer);
-            if (m_core.document.contains(jp))
-                target = &m_core.document.at(jp);
-        } catch (const std::exception &) {
-            target = nullptr;
+        auto it = m_resources.find(resource);
+        if (it == m_resources.end()) {
+            if (const int draft = metaschemaDraft(resource))
+                loadMetaschema(draft);
+            it = m_resources.find(resource);
+        }
+        if (it == m_resources.end())
+            fail(path + "/$ref",
+                 "$ref " + quote(ref) + " names nothing known (" + quote(resource, 120) +
+                     "): only references inside the same file (its pointers and the "
+                     "subschemas it identifies with " + idKeyword(holder.draft) +
+                     ") and to the draft-04/06/07 metaschemas are supported; nothing is fetched");
+        const Place &place = it->second;
+        if (fragment.empty())
+            return compile(*place.value, place.path, depth + 1, holder.base, holder.draft);
+        if (fragment[0] != '/')
+            fail(path + "/$ref", "$ref " + quote(ref) + ": no subschema has the identifier " +
+                                     quote("#" + fragment));
+        // A JSON pointer (RFC 6901) into the resource, percent-decoded first (RFC 3986 fragment).
+        const std::string pointer = percentDecoded(fragment);
+        const json *target = place.value;
+        SchemaInfo context = holder;
+        if (const auto info = m_info.find(target); info != m_info.end())
+            context = info->second;
+        size_t pos = 1;
+        while (target && pos <= pointer.size()) {
+            const size_t end = std::min(pointer.find('/', pos), pointer.size());
+            std::string token;
+            for (size_t i = pos; i < end; ++i) {
+                if (pointer[i] == '~' && i + 1 < end && (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
+                    token += pointer[i + 1] == '0' ? '~' : '/';
+                    ++i;
+                } else {
+                    token += pointer[i];
+                }
+            }
+            pos = end + 1;
+            if (target->is_object()) {
+                const auto m = target->find(token);
+                target = m == target->end() ? nullptr : &*m;
+            } else if (target->is_array()) {
+                size_t index = 0;
+                const auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+                const bool digits = ec == std::errc() && p == token.data() + token.size() &&
+                                    (token.size() == 1 || token[0] != '0');
+                target = digits && index < target->size() ? &(*target)[index] : nullptr;
+            } else {
+                target = nullptr;
+            }
+            if (target)
+                if (const auto info = m_info.find(target); info != m_info.end())
+                    context = info->second;
         }
         if (!target)
             fail(path + "/$ref", "$ref " + quote(ref) + " points to nothing in this file");
-        return compile(*target, pointer, depth + 1, &pointer);
+        return compile(*target, place.path + pointer, depth + 1, context.base, context.draft);
+    }
+
+    void loadMetaschema(int draft)
+    {
+        if (!m_metaschemasLoaded.insert(draft).second)
+            return;
+        const json &bundled = bundledMetaschema(draft);
+        if (bundled.is_null())
+            return;
+        m_core.metaschemas.push_back(std::make_unique<json>(bundled));
+        const json &doc = *m_core.metaschemas.back();
+        const std::string uri = "http://json-schema.org/draft-0" + std::to_string(draft) + "/schema";
+        scanDocument(doc, uri, uri + '#', draft);
+        m_resources.emplace("https://json-schema.org/draft-0" + std::to_string(draft) + "/schema",
+                            Place{&doc, uri + '#'});
     }
 
     SchemaCore &m_core;
-    valijson::SchemaParser m_parser;
-    std::map<std::string, Node *> m_refs;
+    valijson::SchemaParser m_parser4, m_parser7;
+    std::unordered_map<const json *, SchemaInfo> m_info;      // from the scan
+    std::map<std::string, Place> m_resources;                 // URI without fragment
+    std::map<std::string, Place> m_anchors;                   // "<uri>#<name>"
+    std::unordered_map<const json *, const Node *> m_compiled; // by place in the document
+    std::set<const json *> m_resolving;                       // $refs being resolved
+    std::set<int> m_metaschemasLoaded;
     std::map<std::string, const Pattern *> m_patterns;
 };
 
@@ -1740,23 +2487,29 @@ std::unique_ptr<CompiledSchema> compileSchemaFile(const QString &path, int draft
             *error = why;
         return nullptr;
     }
+    return compileSchemaJson(doc, draft, error, path);
+}
+
+std::unique_ptr<CompiledSchema> compileSchemaJson(const nlohmann::json &document, int draft,
+                                                  QString *error, const QString &source)
+{
     std::string problem;
     if (draft == 0) {
-        draft = draftOf(doc, &problem);
+        draft = draftOf(document, &problem);
     } else if (draft != 4 && draft != 6 && draft != 7) {
         problem = "draft " + std::to_string(draft) + " is not supported (4, 6 or 7)";
         draft = 0;
     }
     std::shared_ptr<const SchemaCore> core;
     if (draft != 0)
-        core = compileCore(std::move(doc), draft, &problem);
+        core = compileCore(document, draft, &problem);
     if (!core) {
         if (error)
             *error = QString::fromStdString(problem);
         return nullptr;
     }
     auto p = std::make_unique<CompiledSchema::Private>();
-    p->source = path;
+    p->source = source;
     p->core = std::move(core);
     return std::make_unique<CompiledSchema>(std::move(p));
 }

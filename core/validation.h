@@ -160,5 +160,8 @@ private:
 
 // Compiles one schema file on its own; `draft` 0 = from its "$schema", else 4, 6 or 7.
 std::unique_ptr<CompiledSchema> compileSchemaFile(const QString &path, int draft, QString *error);
+// The same for a schema already in memory; `source` is what CompiledSchema::source() returns.
+std::unique_ptr<CompiledSchema> compileSchemaJson(const nlohmann::json &document, int draft,
+                                                  QString *error, const QString &source = {});
 
 } // namespace pingscope
