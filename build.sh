@@ -17,6 +17,7 @@ packages=(
   fonts-dejavu-core
   desktop-file-utils appstream   # packaging checks in the test suite
   curl                           # the window test replays a ping with "Copy as curl"
+  xz-utils git                   # tools/update-registry unpacks the generated-schemas snapshot
 )
 
 deps() {

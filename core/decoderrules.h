@@ -49,7 +49,7 @@ std::optional<DecoderFailure> deprecationCheck(const RegistryEntry &entry, qint6
 
 // NestedMetadata.stripPayloadMetadataToAttributes: removes a client-sent top-level `metadata`
 // object and the top-level submission_timestamp, document_id, normalized_* and sample_id
-// members before validation. Returns the names removed, in the document's order.
+// members before validation. Returns the names removed (in name order).
 QStringList stripPayloadMetadata(nlohmann::json &doc);
 
 // ParsePayload.normalizeUuid: braces removed, lower case; empty when not a UUID.

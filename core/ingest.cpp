@@ -482,6 +482,15 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
     }
     if (validator && validator->registry())
         rec.checkedWith = validator->registry()->fingerprint();
+    if (rec.pipelineJson == "{}" && !verdictName.isEmpty() && verdictName != QStringView(verdict::Valid) &&
+        verdictName != QStringView(verdict::Dropped)) {
+        // Failed before ParsePayload's checks (ParseUri, LimitPayloadSize, parsing): still a row
+        // in the error table.
+        const json pipeline = {{"error_table", rec.ns == u"telemetry"
+                                                   ? "moz-fx-data-shared-prod.payload_bytes_error.telemetry"
+                                                   : "moz-fx-data-shared-prod.payload_bytes_error.structured"}};
+        rec.pipelineJson = QByteArray::fromStdString(pipeline.dump());
+    }
 
     rec.verdict = verdictName.isEmpty() ? QString::fromUtf16(verdict::Parsed) : verdictName;
     rec.errorCount = static_cast<int>(errors.size());
