@@ -1,5 +1,6 @@
 #include "options.h"
 #include "console.h"
+#include "validation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -23,7 +24,10 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         u"Offline: pingscope validate [--schemas DIR]... [--json] [--expect-from-name] PATH... "
         u"(see pingscope validate --help).\n"
         u"Schema examples: pingscope export-example --db FILE --id N --to DIR --name NAME "
-        u"(see pingscope export-example --help)."_s);
+        u"(see pingscope export-example --help).\n\n"
+        u"Verdicts follow the production registry built into Pingscope: mozilla-pipeline-schemas "
+        u"generated-schemas snapshot "_s + bundledRegistrySnapshot() +
+        u" (84 namespaces). --schemas with a checkout of that branch replaces it."_s);
     p.addHelpOption();
     p.addVersionOption();
     const QCommandLineOption headless(u"headless"_s,
@@ -69,7 +73,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     const QCommandLineOption schemas(u"schemas"_s,
                                      u"A mozilla-pipeline-schemas checkout (or its schemas/ folder) to "
                                      u"validate against. Repeatable; a later tree overrides an earlier one "
-                                     u"and the schemas built into Pingscope."_s,
+                                     u"and the schemas built into Pingscope. A checkout of the "
+                                     u"generated-schemas branch (with .bq files) replaces the built-in "
+                                     u"production registry."_s,
                                      u"DIR"_s);
     const QCommandLineOption noBundled(u"no-bundled-schemas"_s,
                                        u"Use only the --schemas trees, not the schemas built into Pingscope."_s);

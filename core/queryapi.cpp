@@ -1,5 +1,7 @@
 #include "queryapi.h"
 
+#include "registry.h"
+
 #include "captureserver.h"
 #include "decode.h"
 #include "submitpath.h"
@@ -123,6 +125,21 @@ json detailJson(const PingRecord &r)
     return j;
 }
 
+// The production registry in use: which snapshot, from where, and what verdicts are made with.
+nlohmann::json QueryApi::registryJson() const
+{
+    const PipelineRegistry *reg = m_schemas ? m_schemas->pipeline() : nullptr;
+    if (!reg)
+        return nullptr;
+    return json{{"snapshot", s(reg->describe())},
+                {"commit", s(reg->snapshot().commit)},
+                {"date", s(reg->snapshot().date)},
+                {"source", s(m_schemas->pipelineSource())},
+                {"namespaces", reg->namespaceCount()},
+                {"doc_type_versions", reg->entryCount()},
+                {"checked_with", s(m_schemas->fingerprint())}};
+}
+
 QueryApi::QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> schemaErrors)
     : m_store(store), m_schemas(std::move(schemas)), m_schemaErrors(std::move(schemaErrors))
 {
@@ -162,6 +179,7 @@ QByteArray QueryApi::handle(const HttpRequest &req, bool close)
                             json{{"validation", m_schemas != nullptr},
                                  {"count", m_schemas ? m_schemas->size() : 0},
                                  {"roots", roots},
+                                 {"registry", registryJson()},
                                  {"load_errors", errors}},
                             close);
     }

@@ -25,6 +25,7 @@ public:
 private:
     Store *m_store;
     std::unique_ptr<StoreReader> m_reader;
+    nlohmann::json registryJson() const;
     std::shared_ptr<const SchemaRegistry> m_schemas;
     QList<SchemaLoadError> m_schemaErrors;
 };

@@ -2830,6 +2830,25 @@ const QStringList &SchemaRegistry::roots() const
     return d->roots;
 }
 
+QString bundledRegistrySnapshot()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { ::initBundledSchemaResource(); });
+    QFile f(u":/registry/registry.json"_s);
+    if (!f.open(QIODevice::ReadOnly))
+        return u"(missing)"_s;
+    const QByteArray index = f.readAll();
+    const qsizetype at = index.lastIndexOf("\"snapshot\":");
+    const qsizetype open = at < 0 ? -1 : index.indexOf('{', at);
+    const qsizetype close = open < 0 ? -1 : index.indexOf('}', open);
+    if (close < 0)
+        return u"(unreadable)"_s;
+    // A registry with no entries but this snapshot describes it the same way.
+    const QByteArray mini = "{\"format\":1,\"namespaces\":{},\"snapshot\":" + index.mid(open, close - open + 1) + "}";
+    const auto reg = PipelineRegistry::fromIndex(mini, nullptr);
+    return reg ? reg->describe() : u"(unreadable)"_s;
+}
+
 const CompiledSchema *SchemaRegistry::generic(const QString &name) const
 {
     const qsizetype dot = name.lastIndexOf(u'.');

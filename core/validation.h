@@ -158,6 +158,10 @@ private:
     std::unique_ptr<Private> d;
 };
 
+// The bundled registry's snapshot, as PipelineRegistry::describe() says it ("2026-07-02 (19c97f5)"),
+// read without loading the registry (for --help).
+QString bundledRegistrySnapshot();
+
 // Compiles one schema file on its own; `draft` 0 = from its "$schema", else 4, 6 or 7.
 std::unique_ptr<CompiledSchema> compileSchemaFile(const QString &path, int draft, QString *error);
 // The same for a schema already in memory; `source` is what CompiledSchema::source() returns.

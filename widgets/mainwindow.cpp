@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "registry.h"
+
 #include "connectdialog.h"
 #include "decode.h"
 #include "exampledialog.h"
@@ -362,8 +364,16 @@ void MainWindow::startEngine(const EngineOptions &options)
                                     ? tr("%n schema(s)", nullptr, int(registry->size()))
                                     : tr("%n schema(s), %1 failed to load", nullptr, int(registry->size()))
                                           .arg(errors.size()));
-        m_schemaStatus->setToolTip(registry->roots().isEmpty() ? tr("Built-in schemas only")
-                                                               : registry->roots().join(u'\n'));
+        QString tip = registry->roots().isEmpty() ? tr("Built-in schemas only") : registry->roots().join(u'\n');
+        if (const PipelineRegistry *pipeline = registry->pipeline()) {
+            m_schemaStatus->setText(m_schemaStatus->text() + tr(" · registry %1").arg(pipeline->describe()));
+            tip = tr("Production registry: generated-schemas %1 (%2, %3 namespaces)\n")
+                      .arg(pipeline->describe(),
+                           registry->pipelineSource() == u"bundled" ? tr("built in") : registry->pipelineSource())
+                      .arg(pipeline->namespaceCount()) +
+                  tip;
+        }
+        m_schemaStatus->setToolTip(tip);
     } else {
         m_schemaStatus->setText(tr("validation off"));
     }
