@@ -122,6 +122,8 @@ json detailJson(const PingRecord &r)
     j["body_base64"] = r.body.toBase64().toStdString();
     j["errors"] = parsedOrEmpty(r.errorsJson, json::array());
     j["warnings"] = parsedOrEmpty(r.warningsJson, json::array());
+    j["pipeline"] = parsedOrEmpty(r.pipelineJson, json::object());
+    j["checked_with"] = s(r.checkedWith);
     return j;
 }
 

@@ -128,6 +128,8 @@ void TestReplay::replay()
     // Through the query API's JSON too.
     const auto detail = detailJson(*rec);
     QVERIFY(detail.at("payload") == want);
+    QVERIFY(detail.at("pipeline") == pipeline);
+    QVERIFY(!detail.at("checked_with").get<std::string>().empty());
 }
 
 void TestReplay::everyPostStored()
