@@ -3,6 +3,9 @@
 
 #include "decode.h"
 #include "validation.h"
+#include "ping.h"
+#include "store.h"
+#include "revalidator.h"
 
 #include <QCommandLineParser>
 #include <QDirIterator>
@@ -58,6 +61,71 @@ QString verdictName(ValidationOutcome::Kind k)
     return {};
 }
 
+// pingscope validate --db FILE: re-checks a store (the writer lock keeps a running Pingscope's
+// store out of reach: it re-checks its own pings).
+int revalidateDb(const QString &path, const QStringList &roots, bool bundled, bool asJson)
+{
+    if (!QFileInfo::exists(path)) {
+        printErr(u"pingscope validate: no such store: %1"_s.arg(path));
+        return 2;
+    }
+    QList<SchemaLoadError> loadErrors;
+    IngestOptions options;
+    options.schemas = SchemaRegistry::load(roots, bundled, &loadErrors);
+    for (const auto &e : std::as_const(loadErrors))
+        printErr(u"schema not loaded: %1: %2"_s.arg(e.path, e.reason));
+    QString error;
+    auto store = Store::open(path, &error);
+    if (!store) {
+        printErr(u"pingscope validate: %1"_s.arg(error));
+        return 2;
+    }
+    StoreReader before(path);
+    const StoreStats was = before.stats();
+    const RevalidationStats st = revalidateStore(*store, options);
+    if (!st.error.isEmpty()) {
+        printErr(u"pingscope validate: %1"_s.arg(st.error));
+        return 2;
+    }
+    StoreReader after(path);
+    const StoreStats now = after.stats();
+    qint64 problems = 0;
+    for (const auto &[verdictName, count] : now.byVerdict)
+        if (verdict::isProblem(verdictName))
+            problems += count;
+    if (asJson) {
+        json byVerdict = json::object(), wasByVerdict = json::object();
+        for (const auto &[v, c] : now.byVerdict)
+            byVerdict[v.toStdString()] = c;
+        for (const auto &[v, c] : was.byVerdict)
+            wasByVerdict[v.toStdString()] = c;
+        printOut(QString::fromStdString(json{{"store", path.toStdString()},
+                                             {"checked", st.checked},
+                                             {"changed", st.changed},
+                                             {"elapsed_ms", st.elapsedMs},
+                                             {"checked_with", options.schemas->fingerprint().toStdString()},
+                                             {"by_verdict_before", wasByVerdict},
+                                             {"by_verdict", byVerdict}}
+                                            .dump()));
+    } else {
+        printOut(u"%1: re-checked %2 of %3 pings with %4 in %5 ms; %6 changed"_s.arg(path)
+                     .arg(st.checked)
+                     .arg(now.total)
+                     .arg(options.schemas->fingerprint())
+                     .arg(st.elapsedMs)
+                     .arg(st.changed));
+        for (const auto &[v, c] : now.byVerdict) {
+            const auto w = was.byVerdict.find(v);
+            const qint64 old = w == was.byVerdict.end() ? 0 : w->second;
+            printOut(u"  %1: %2%3"_s.arg(v).arg(c).arg(old == c ? QString() : u" (was %1)"_s.arg(old)));
+        }
+        for (const auto &[v, c] : was.byVerdict)
+            if (!now.byVerdict.count(v))
+                printOut(u"  %1: 0 (was %2)"_s.arg(v).arg(c));
+    }
+    return !loadErrors.isEmpty() ? 2 : problems > 0 ? 1 : 0;
+}
+
 QStringList collectFiles(const QStringList &paths, QStringList &missing)
 {
     QStringList files;
@@ -109,7 +177,12 @@ int runValidateCommand(const QStringList &arguments)
     const QCommandLineOption expect(u"expect-from-name"_s,
                                     u"Compare each verdict with the file's .pass/.fail suffix and print "
                                     u"'N passed, N failed'."_s);
-    p.addOptions({schemas, noBundled, schemaFile, draft, ns, docType, version, asJson, expect});
+    const QCommandLineOption db(u"db"_s,
+                                u"Re-check every ping of this store with the current schemas (as the window "
+                                u"does after a schema change), print what changed, and exit 0 when every ping "
+                                u"is now valid, 1 otherwise."_s,
+                                u"FILE"_s);
+    p.addOptions({schemas, noBundled, schemaFile, draft, ns, docType, version, asJson, expect, db});
     if (!p.parse(arguments)) {
         printErr(p.errorText() + u"\nTry 'pingscope validate --help'."_s);
         return 2;
@@ -121,6 +194,8 @@ int runValidateCommand(const QStringList &arguments)
     QStringList paths = p.positionalArguments();
     if (!paths.isEmpty() && paths.first() == u"validate")
         paths.removeFirst();
+    if (p.isSet(db))
+        return revalidateDb(p.value(db), p.values(schemas), !p.isSet(noBundled), p.isSet(asJson));
     if (paths.isEmpty()) {
         printErr(u"pingscope validate: no files given\nTry 'pingscope validate --help'."_s);
         return 2;

@@ -202,10 +202,23 @@ void CaptureServer::deliver(const std::vector<WriteResult> &results)
     }
 }
 
+void CaptureServer::setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors)
+{
+    m_schemas = std::move(schemas);
+    m_schemaErrors = std::move(errors);
+    m_api.reset();
+}
+
+void CaptureServer::setRevalidateHandler(RevalidateHandler handler)
+{
+    m_revalidate = std::move(handler);
+    m_api.reset();
+}
+
 QueryApi *CaptureServer::api()
 {
     if (!m_api)
-        m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors);
+        m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
     return m_api.get();
 }
 

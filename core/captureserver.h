@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "httpparser.h"
 #include "ping.h"
 #include "store.h"
@@ -55,11 +57,12 @@ public:
 
     void setSubmissionHandler(SubmissionHandler handler) { m_submit = std::move(handler); }
     // For the query API's /pingscope/v1/schemas.
-    void setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors)
-    {
-        m_schemas = std::move(schemas);
-        m_schemaErrors = std::move(errors);
-    }
+    // Capture thread once listening (the API is made again with the new schemas).
+    void setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors);
+    // POST /pingscope/v1/revalidate starts a re-check and answers with its status; GET
+    // /pingscope/v1/revalidate only answers the status. Called on the capture thread.
+    using RevalidateHandler = std::function<nlohmann::json(bool start)>;
+    void setRevalidateHandler(RevalidateHandler handler);
 
     bool listen(QString *error);
     quint16 port() const;
@@ -92,6 +95,7 @@ private:
     std::unique_ptr<QueryApi> m_api;
     std::shared_ptr<const SchemaRegistry> m_schemas;
     QList<SchemaLoadError> m_schemaErrors;
+    RevalidateHandler m_revalidate;
 };
 
 // One client connection. Answers go out in request order (pipelining), each once its record

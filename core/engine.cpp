@@ -1,5 +1,12 @@
 #include "engine.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDirIterator>
+#include <QFileInfo>
+
+#include <nlohmann/json.hpp>
+
 using namespace Qt::StringLiterals;
 
 namespace pingscope {
@@ -31,12 +38,20 @@ void Ingestor::push(RawSubmission &&raw, quint64 ticket)
     m_wake.notify_one();
 }
 
+void Ingestor::setSchemas(std::shared_ptr<const SchemaRegistry> schemas)
+{
+    std::lock_guard lock(m_mutex);
+    m_options.schemas = std::move(schemas);
+    ++m_generation;
+}
+
 void Ingestor::run()
 {
-    // valijson's validator state is per thread: each worker has its own, reused for every ping.
+    // valijson's validator state is per thread: each worker has its own, reused for every ping,
+    // and made again when the schemas change.
     std::unique_ptr<Validator> validator;
-    if (m_options.schemas)
-        validator = std::make_unique<Validator>(m_options.schemas);
+    IngestOptions options;
+    quint64 generation = ~quint64(0);
     for (;;) {
         Job job;
         {
@@ -46,9 +61,33 @@ void Ingestor::run()
                 return; // stopping, and nothing left
             job = std::move(m_queue.front());
             m_queue.pop_front();
+            if (generation != m_generation) {
+                generation = m_generation;
+                options = m_options;
+                validator = options.schemas ? std::make_unique<Validator>(options.schemas) : nullptr;
+            }
         }
-        m_store->enqueue(ingestSubmission(std::move(job.raw), m_options, validator.get()), job.ticket);
+        m_store->enqueue(ingestSubmission(std::move(job.raw), options, validator.get()), job.ticket);
     }
+}
+
+QByteArray schemaTreeSignature(const QStringList &roots)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    for (const QString &root : roots) {
+        hash.addData(root.toUtf8());
+        QDirIterator it(root, QDir::Files | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            it.next();
+            const QFileInfo info = it.fileInfo();
+            if (!info.fileName().endsWith(u".schema.json"_s) && !info.fileName().endsWith(u".bq"_s))
+                continue;
+            hash.addData(info.filePath().toUtf8());
+            hash.addData(QByteArray::number(info.size()));
+            hash.addData(QByteArray::number(info.lastModified().toMSecsSinceEpoch()));
+        }
+    }
+    return hash.result();
 }
 
 Engine::Engine(QObject *parent) : QObject(parent)
@@ -75,9 +114,24 @@ bool Engine::start(const EngineOptions &options, QString *error)
     if (threads <= 0)
         threads = qMax(1, QThread::idealThreadCount() - 1);
     m_ingestor = std::make_unique<Ingestor>(m_store.get(), m_options.ingest, threads);
+    m_revalidator = std::make_unique<Revalidator>(m_store.get());
 
     auto *server = new CaptureServer(options.capture, m_store.get());
     server->setSchemaInfo(m_options.ingest.schemas, m_schemaErrors);
+    if (m_options.ingest.schemas) {
+        // Called on the capture thread; the re-check itself starts on the engine's thread.
+        Revalidator *revalidator = m_revalidator.get();
+        server->setRevalidateHandler([this, revalidator](bool startNow) {
+            if (startNow)
+                QMetaObject::invokeMethod(this, [this] { revalidate(); }, Qt::QueuedConnection);
+            const Revalidator::Status st = revalidator->status();
+            return nlohmann::json{{"running", st.running || startNow},
+                                  {"done", st.done},
+                                  {"total", st.total},
+                                  {"changed", st.changed}};
+        });
+    }
+
     Ingestor *ingestor = m_ingestor.get();
     server->setSubmissionHandler(
         [ingestor](RawSubmission &&raw, quint64 ticket) { ingestor->push(std::move(raw), ticket); });
@@ -110,11 +164,80 @@ bool Engine::start(const EngineOptions &options, QString *error)
         std::lock_guard lock(m_serverMutex);
         m_server = server;
     }
+    // Pings checked with other schemas (an earlier session, another registry) are re-checked.
+    if (m_options.ingest.schemas)
+        m_revalidator->start(m_options.ingest);
+    if (m_options.ingest.schemas && !m_options.schemaRoots.isEmpty()) {
+        m_watchStop = false;
+        m_watchThread = std::thread([this] { watchSchemas(); });
+    }
     return true;
 }
 
+void Engine::revalidate()
+{
+    if (m_revalidator && m_options.ingest.schemas)
+        m_revalidator->start(m_options.ingest);
+}
+
+void Engine::watchSchemas()
+{
+    const QStringList roots = m_options.schemaRoots;
+    const bool bundled = m_options.bundledSchemas;
+    QByteArray signature = schemaTreeSignature(roots);
+    std::unique_lock lock(m_watchMutex);
+    for (;;) {
+        if (m_watchWake.wait_for(lock, std::chrono::seconds(2), [this] { return m_watchStop; }))
+            return;
+        lock.unlock();
+        QByteArray now = schemaTreeSignature(roots);
+        if (now != signature) {
+            // An editor or a git checkout may still be writing: wait until the tree holds still.
+            for (int settle = 0; settle < 20; ++settle) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                const QByteArray again = schemaTreeSignature(roots);
+                if (again == now)
+                    break;
+                now = again;
+            }
+            signature = now;
+            QList<SchemaLoadError> errors;
+            auto schemas = SchemaRegistry::load(roots, bundled, &errors);
+            QMetaObject::invokeMethod(
+                this, [this, schemas, errors] { applySchemas(schemas, errors); }, Qt::QueuedConnection);
+        }
+        lock.lock();
+    }
+}
+
+void Engine::applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors)
+{
+    if (!m_ingestor || !m_revalidator)
+        return;
+    m_options.ingest.schemas = schemas;
+    m_schemaErrors = errors;
+    m_ingestor->setSchemas(schemas);
+    {
+        std::lock_guard lock(m_serverMutex);
+        if (CaptureServer *srv = m_server)
+            QMetaObject::invokeMethod(
+                srv, [srv, schemas, errors] { srv->setSchemaInfo(schemas, errors); }, Qt::QueuedConnection);
+    }
+    m_revalidator->start(m_options.ingest);
+    Q_EMIT schemasChanged();
+}
+
+
 void Engine::stop()
 {
+    {
+        std::lock_guard lock(m_watchMutex);
+        m_watchStop = true;
+    }
+    m_watchWake.notify_all();
+    if (m_watchThread.joinable())
+        m_watchThread.join();
+    m_revalidator.reset(); // before the store it writes to
     CaptureServer *server = nullptr;
     {
         std::lock_guard lock(m_serverMutex);

@@ -2,6 +2,7 @@
 
 #include "captureserver.h"
 #include "ingest.h"
+#include "revalidator.h"
 #include "store.h"
 #include "validation.h"
 
@@ -25,6 +26,8 @@ public:
     ~Ingestor(); // finishes what was queued
 
     void push(RawSubmission &&raw, quint64 ticket);
+    // New schemas for the pings pushed from now on (each worker makes a new Validator).
+    void setSchemas(std::shared_ptr<const SchemaRegistry> schemas);
 
 private:
     void run();
@@ -40,6 +43,7 @@ private:
     std::condition_variable m_wake;
     std::deque<Job> m_queue;
     bool m_stop = false;
+    quint64 m_generation = 0; // of m_options.schemas (m_mutex)
     std::vector<std::thread> m_threads;
 };
 
@@ -74,8 +78,18 @@ public:
     const QList<SchemaLoadError> &schemaLoadErrors() const { return m_schemaErrors; }
     std::shared_ptr<const SchemaRegistry> schemas() const { return m_options.ingest.schemas; }
     const EngineOptions &options() const { return m_options; }
+    // Re-checks stored pings in the background (started by start() for pings checked with
+    // other schemas, by a change of a --schemas tree on disk, or by the API).
+    Revalidator *revalidator() const { return m_revalidator.get(); }
+    void revalidate();
+
+Q_SIGNALS:
+    // The schemas were reloaded because a --schemas tree changed on disk (main thread).
+    void schemasChanged();
 
 private:
+    void applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors);
+    void watchSchemas(); // the watcher thread's loop
     EngineOptions m_options;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Ingestor> m_ingestor;
@@ -84,6 +98,14 @@ private:
     std::mutex m_serverMutex; // guards m_server for the store's writer thread
     quint16 m_port = 0;
     QList<SchemaLoadError> m_schemaErrors;
+    std::unique_ptr<Revalidator> m_revalidator;
+    std::thread m_watchThread;
+    std::mutex m_watchMutex;
+    std::condition_variable m_watchWake;
+    bool m_watchStop = false;
 };
+
+// A cheap signature of the schema files under `roots` (names, sizes, times), to notice edits.
+QByteArray schemaTreeSignature(const QStringList &roots);
 
 } // namespace pingscope

@@ -142,8 +142,10 @@ nlohmann::json QueryApi::registryJson() const
                 {"checked_with", s(m_schemas->fingerprint())}};
 }
 
-QueryApi::QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> schemaErrors)
-    : m_store(store), m_schemas(std::move(schemas)), m_schemaErrors(std::move(schemaErrors))
+QueryApi::QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> schemaErrors,
+                   std::function<nlohmann::json(bool start)> revalidate)
+    : m_store(store), m_schemas(std::move(schemas)), m_schemaErrors(std::move(schemaErrors)),
+      m_revalidate(std::move(revalidate))
 {
 }
 
@@ -184,6 +186,14 @@ QByteArray QueryApi::handle(const HttpRequest &req, bool close)
                                  {"registry", registryJson()},
                                  {"load_errors", errors}},
                             close);
+    }
+    if (path == "/pingscope/v1/revalidate") {
+        if (req.method != "POST" && req.method != "GET")
+            return errorResponse(405, u"use POST to re-check the stored pings, GET for the status"_s, close);
+        if (!m_revalidate)
+            return errorResponse(503, u"validation is off"_s, close);
+        const bool start = req.method == "POST";
+        return jsonResponse(start ? 202 : 200, m_revalidate(start), close);
     }
     if (!m_store)
         return errorResponse(503, u"no store is open"_s, close);

@@ -4,6 +4,7 @@
 #include "store.h"
 #include "validation.h"
 
+#include <functional>
 #include <memory>
 
 #include <nlohmann/json_fwd.hpp>
@@ -15,8 +16,11 @@ namespace pingscope {
 class QueryApi
 {
 public:
+    // `revalidate(start)`: starts a re-check of stored pings when `start`, and returns the
+    // re-check's status (for /pingscope/v1/revalidate); empty: the route answers 503.
     explicit QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas = {},
-                      QList<SchemaLoadError> schemaErrors = {});
+                      QList<SchemaLoadError> schemaErrors = {},
+                      std::function<nlohmann::json(bool start)> revalidate = {});
     ~QueryApi();
 
     // Returns complete HTTP response bytes.
@@ -28,6 +32,7 @@ private:
     nlohmann::json registryJson() const;
     std::shared_ptr<const SchemaRegistry> m_schemas;
     QList<SchemaLoadError> m_schemaErrors;
+    std::function<nlohmann::json(bool start)> m_revalidate;
 };
 
 // JSON forms shared by the API and the command line.

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -559,7 +560,7 @@ void Store::enqueue(PingRecord record, quint64 ticket)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Item{Item::Kind::Insert, std::move(record), ticket, nullptr});
+        m_queue.push_back(Item{Item::Kind::Insert, std::move(record), ticket, nullptr, {}});
     }
     m_wake.notify_one();
 }
@@ -570,7 +571,7 @@ bool Store::clear(QString *error)
     auto f = done->get_future();
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Item{Item::Kind::Clear, {}, 0, done});
+        m_queue.push_back(Item{Item::Kind::Clear, {}, 0, done, {}});
     }
     m_wake.notify_one();
     const QString err = f.get();
@@ -585,10 +586,24 @@ void Store::flush()
     auto f = done->get_future();
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(Item{Item::Kind::Flush, {}, 0, done});
+        m_queue.push_back(Item{Item::Kind::Flush, {}, 0, done, {}});
     }
     m_wake.notify_one();
     f.get();
+}
+
+void Store::update(std::vector<PingRecord> records)
+{
+    if (records.empty())
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        Item item;
+        item.kind = Item::Kind::Update;
+        item.updates = std::move(records);
+        m_queue.push_back(std::move(item));
+    }
+    m_wake.notify_one();
 }
 
 void Store::run()
@@ -655,6 +670,40 @@ void Store::run()
                         inTransaction = false;
                     }
                     QString err;
+                    if (item.kind == Item::Kind::Update) {
+                        QSqlQuery q(db);
+                        q.prepare(u"UPDATE pings SET verdict=?, error_count=?, errors=?, warnings=?, warning_count=?, "
+                                  u"schema_key=?, schema_note=?, pipeline=?, checked_with=? WHERE id=?"_s);
+                        qint64 lo = std::numeric_limits<qint64>::max(), hi = 0;
+                        bool ok = db.transaction();
+                        for (const PingRecord &r : item.updates) {
+                            if (!ok)
+                                break;
+                            q.bindValue(0, text(r.verdict));
+                            q.bindValue(1, r.errorCount);
+                            q.bindValue(2, QString::fromUtf8(r.errorsJson));
+                            q.bindValue(3, QString::fromUtf8(r.warningsJson));
+                            q.bindValue(4, r.warningCount);
+                            q.bindValue(5, text(r.schemaKey));
+                            q.bindValue(6, text(r.schemaNote));
+                            q.bindValue(7, QString::fromUtf8(r.pipelineJson.isEmpty() ? QByteArray("{}") : r.pipelineJson));
+                            q.bindValue(8, text(r.checkedWith));
+                            q.bindValue(9, r.id);
+                            ok = q.exec();
+                            lo = std::min(lo, r.id);
+                            hi = std::max(hi, r.id);
+                        }
+                        if (ok && db.commit()) {
+                            Q_EMIT recordsUpdated(lo, hi);
+                        } else {
+                            err = q.lastError().isValid() ? sqlError(q) : db.lastError().text();
+                            db.rollback();
+                        }
+                        if (item.done)
+                            item.done->set_value(err);
+                        firstId = m_nextId;
+                        continue;
+                    }
                     if (item.kind == Item::Kind::Clear) {
                         QSqlQuery q(db);
                         if (!db.transaction() || !q.exec(u"DELETE FROM pings"_s) ||
@@ -802,6 +851,61 @@ std::optional<PingRecord> StoreReader::get(qint64 id)
         r.payload = q.value(2).toByteArray();
     }
     return r;
+}
+
+std::vector<PingRecord> StoreReader::staleRecords(const QString &checkedWith, qint64 afterId, int limit)
+{
+    std::vector<PingRecord> out;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    QString columns;
+    for (const QString &c : kSummaryColumns.split(u", "_s))
+        columns += u"p."_s + c + u", "_s;
+    q.prepare(u"SELECT %1d.headers, d.body, d.payload FROM pings p JOIN ping_data d ON d.id = p.id "
+              u"WHERE p.id > ? AND p.checked_with <> ? AND p.verdict <> 'refused' ORDER BY p.id LIMIT ?"_s.arg(columns));
+    q.bindValue(0, afterId);
+    q.bindValue(1, checkedWith);
+    q.bindValue(2, limit);
+    if (!q.exec()) {
+        m_error = sqlError(q);
+        return out;
+    }
+    while (q.next()) {
+        PingRecord r = readSummary(q);
+        r.headers = decodeHeaders(q.value(kSummaryColumnCount).toByteArray());
+        r.body = q.value(kSummaryColumnCount + 1).toByteArray();
+        r.payload = q.value(kSummaryColumnCount + 2).toByteArray();
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<PingRecord> StoreReader::summariesBetween(qint64 firstId, qint64 lastId)
+{
+    std::vector<PingRecord> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT %1 FROM pings WHERE id BETWEEN ? AND ? ORDER BY id"_s.arg(kSummaryColumns));
+    q.bindValue(0, firstId);
+    q.bindValue(1, lastId);
+    if (!q.exec()) {
+        m_error = sqlError(q);
+        return out;
+    }
+    while (q.next())
+        out.push_back(readSummary(q));
+    return out;
+}
+
+qint64 StoreReader::staleCount(const QString &checkedWith)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(u"SELECT count(*) FROM pings WHERE checked_with <> ? AND verdict <> 'refused'"_s);
+    q.bindValue(0, checkedWith);
+    if (q.exec() && q.next())
+        return q.value(0).toLongLong();
+    return 0;
 }
 
 qint64 StoreReader::count()

@@ -62,12 +62,18 @@ public:
     bool clear(QString *error = nullptr);
     // Returns once everything queued so far is committed.
     void flush();
+    // Re-validation: replaces the verdict columns (verdict, errors, warnings, their counts,
+    // schema key and note, pipeline, checked_with) of existing records, matched by id, in one
+    // transaction after the writes queued before it; recordsUpdated follows.
+    void update(std::vector<PingRecord> records);
 
     qint64 committedCount() const { return m_committed.load(); }
 
 Q_SIGNALS:
     // Emitted on the writer thread after each commit with the ids that were written.
     void recordsCommitted(qint64 firstId, qint64 lastId);
+    // Emitted on the writer thread after update() committed; the ids lie in [firstId, lastId].
+    void recordsUpdated(qint64 firstId, qint64 lastId);
     void cleared();
 
 private:
@@ -81,10 +87,11 @@ private:
 
     struct Item
     {
-        enum class Kind { Insert, Clear, Flush } kind = Kind::Insert;
+        enum class Kind { Insert, Clear, Flush, Update } kind = Kind::Insert;
         PingRecord record;
         quint64 ticket = 0;
         std::shared_ptr<std::promise<QString>> done; // Clear / Flush
+        std::vector<PingRecord> updates;             // Update
     };
 
     QString m_path;
@@ -156,6 +163,12 @@ public:
     std::vector<PingRecord> list(const PingQuery &query);
     // Every field, headers, body and payload included.
     std::optional<PingRecord> get(qint64 id);
+    // Re-validation: records not checked with `checkedWith` (refused ones excluded), ids above
+    // afterId ascending, at most `limit`, every field (headers and body included).
+    std::vector<PingRecord> staleRecords(const QString &checkedWith, qint64 afterId, int limit);
+    qint64 staleCount(const QString &checkedWith);
+    // Summaries of the records with ids in [firstId, lastId], ascending.
+    std::vector<PingRecord> summariesBetween(qint64 firstId, qint64 lastId);
     StoreStats stats();
     qint64 count();
     // Ids (ascending) of pings whose decoded payload contains `text` (ASCII case-insensitive).

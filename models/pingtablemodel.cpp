@@ -1126,6 +1126,49 @@ void PingTableModel::addPings(const std::vector<PingRecord> &newestFirst)
         Q_EMIT distinctValuesChanged();
 }
 
+void PingTableModel::updatePings(const std::vector<PingRecord> &records)
+{
+    Data &d = *m_d;
+    bool moved = false, touched = false;
+    for (const PingRecord &r : records) {
+        const auto it = std::lower_bound(d.id.begin(), d.id.end(), r.id);
+        if (it == d.id.end() || *it != r.id)
+            continue;
+        const size_t i = size_t(it - d.id.begin());
+        const quint32 v = d.verdictPool.add(r.verdict);
+        quint8 f = d.flags[i] & quint8(~(kProblem | kDuplicate));
+        if (d.verdictPool.flag(v))
+            f |= kProblem;
+        if (hasDuplicateWarning(r.warningsJson))
+            f |= kDuplicate;
+        if ((d.flags[i] & kProblem) != (f & kProblem))
+            d.problems += (f & kProblem) ? 1 : -1;
+        if (v != d.verdict[i] || f != d.flags[i])
+            moved = true;
+        touched = touched || v != d.verdict[i] || r.errorCount != d.errorCount[i] || f != d.flags[i];
+        d.verdict[i] = v;
+        d.errorCount[i] = r.errorCount;
+        d.flags[i] = f;
+    }
+    if (!touched)
+        return;
+    if (moved) {
+        relayout(
+            [&d] {
+                d.refreshCompiled();
+                d.computeMatch(0);
+                if (d.sortColumn == Verdict)
+                    d.rebuildOrder();
+                d.rebuildVisible();
+            },
+            QAbstractItemModel::NoLayoutChangeHint);
+    } else if (!d.visible.empty()) {
+        Q_EMIT dataChanged(index(0, Verdict), index(int(d.visible.size()) - 1, Verdict));
+    }
+    Q_EMIT countsChanged();
+    Q_EMIT distinctValuesChanged();
+}
+
 // Rows [first, size) were appended to the storage while sorted.
 void PingTableModel::insertSorted(size_t first)
 {

@@ -92,6 +92,11 @@ public:
     // Adds a batch, newest first (as StoreReader::list returns it). Records whose id is not
     // greater than newestId() are skipped as already held, so ids stay unique and ascending.
     void addPings(const std::vector<PingRecord> &newestFirst);
+    // Replaces the verdict, error count and warning flags of rows already held (re-validation
+    // after a schema change), matched by id; other records are ignored. Rows whose verdict or
+    // flags change are re-filtered (and re-sorted when sorted by verdict) in one layoutChanged;
+    // otherwise one dataChanged over the Verdict column.
+    void updatePings(const std::vector<PingRecord> &records);
     // Removes every row (a model reset). The filter and the sort stay.
     void clear();
 

@@ -328,6 +328,17 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(50);
     connect(m_refreshTimer, &QTimer::timeout, this, &MainWindow::refreshNow);
+    m_updateTimer = new QTimer(this);
+    m_updateTimer->setSingleShot(true);
+    m_updateTimer->setInterval(250);
+    connect(m_updateTimer, &QTimer::timeout, this, &MainWindow::applyUpdates);
+    connect(m_engine.get(), &Engine::schemasChanged, this, [this] {
+        if (const auto registry = m_engine->schemas())
+            m_schemaStatus->setText(tr("%n schema(s)", nullptr, int(registry->size())) +
+                                    (registry->pipeline() ? tr(" · registry %1").arg(registry->pipeline()->describe())
+                                                          : QString()));
+        statusBar()->showMessage(tr("Schemas changed on disk: reloaded; re-checking the stored pings"), 10000);
+    });
 
     startEngine(options);
 }
@@ -384,7 +395,45 @@ void MainWindow::startEngine(const EngineOptions &options)
             Qt::QueuedConnection);
     connect(m_engine->store(), &Store::cleared, this, [this] { m_model->clear(); m_traffic->clear(); updateStatus(); },
             Qt::QueuedConnection);
+    // Re-validation (schemas changed, or pings checked with another registry): the verdicts of
+    // rows already listed change; batched, off the writer thread.
+    connect(m_engine->store(), &Store::recordsUpdated, this, [this](qint64 first, qint64 last) {
+        m_updatedFirst = m_updatedFirst ? std::min(m_updatedFirst, first) : first;
+        m_updatedLast = std::max(m_updatedLast, last);
+        if (!m_updateTimer->isActive())
+            m_updateTimer->start();
+    }, Qt::QueuedConnection);
+    if (Revalidator *rv = m_engine->revalidator()) {
+        connect(rv, &Revalidator::progress, this, [this](qint64 done, qint64 total) {
+            m_revalidationText = tr("re-checking %1 of %2 pings with the new schemas").arg(done).arg(total);
+            updateStatus();
+        }, Qt::QueuedConnection);
+        connect(rv, &Revalidator::finished, this, [this](qint64 checked, qint64 changed, qint64 ms) {
+            m_revalidationText.clear();
+            if (checked > 0)
+                statusBar()->showMessage(tr("Re-checked %1 pings with the current schemas in %2 s: %3 changed")
+                                             .arg(checked)
+                                             .arg(double(ms) / 1000.0, 0, 'f', 1)
+                                             .arg(changed),
+                                         10000);
+            updateStatus();
+        }, Qt::QueuedConnection);
+    }
     refreshNow();
+}
+
+void MainWindow::applyUpdates()
+{
+    if (!m_reader || m_updatedLast <= 0)
+        return;
+    const auto records = m_reader->summariesBetween(m_updatedFirst, m_updatedLast);
+    const qint64 current = m_model->idAt(m_table->currentIndex().row());
+    const bool currentChanged = current >= m_updatedFirst && current <= m_updatedLast;
+    m_updatedFirst = m_updatedLast = 0;
+    m_model->updatePings(records);
+    if (currentChanged)
+        showSelected();
+    updateStatus();
 }
 
 void MainWindow::scheduleRefresh()
@@ -788,7 +837,8 @@ void MainWindow::updateStatus()
                               ? tr("%n ping(s)", nullptr, int(m_model->totalCount()))
                               : tr("%1 of %n ping(s) shown", nullptr, int(m_model->totalCount())).arg(m_model->visibleCount());
     m_counts->setText(shown + u", "_s + tr("%n with problems", nullptr, int(m_model->problemCount())) +
-                      (m_paused ? tr(" — paused (capture goes on)") : QString()));
+                      (m_paused ? tr(" — paused (capture goes on)") : QString()) +
+                      (m_revalidationText.isEmpty() ? QString() : u" — "_s + m_revalidationText));
 }
 
 void MainWindow::clearDetail()

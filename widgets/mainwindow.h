@@ -60,6 +60,7 @@ public:
 private:
     void startEngine(const EngineOptions &options);
     void scheduleRefresh();
+    void applyUpdates();
     void showSelected();
     void clearAll();
     void updateStatus();
@@ -132,6 +133,9 @@ public:
     QTemporaryDir m_viewerDir; // payloads handed to the system JSON viewer
     EngineOptions m_options;
     QTimer *m_refreshTimer = nullptr;
+    QTimer *m_updateTimer = nullptr;    // re-validated rows, applied a few times a second
+    qint64 m_updatedFirst = 0, m_updatedLast = 0; // the range waiting for it
+    QString m_revalidationText;         // the status bar's re-check progress, "" when idle
     TrafficView *m_traffic = nullptr;
     QDockWidget *m_trafficDock = nullptr;
     QToolButton *m_timeRange = nullptr; // shows the time range filter; a click clears it
