@@ -194,7 +194,11 @@ void Engine::watchSchemas()
         if (now != signature) {
             // An editor or a git checkout may still be writing: wait until the tree holds still.
             for (int settle = 0; settle < 20; ++settle) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                {
+                    std::unique_lock settleLock(m_watchMutex);
+                    if (m_watchWake.wait_for(settleLock, std::chrono::milliseconds(300), [this] { return m_watchStop; }))
+                        return;
+                }
                 const QByteArray again = schemaTreeSignature(roots);
                 if (again == now)
                     break;
