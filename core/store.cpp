@@ -881,20 +881,29 @@ std::vector<PingRecord> StoreReader::staleRecords(const QString &checkedWith, qi
     return out;
 }
 
-std::vector<PingRecord> StoreReader::summariesBetween(qint64 firstId, qint64 lastId)
+std::vector<PingRecord> StoreReader::verdictsBetween(qint64 firstId, qint64 lastId, int limit)
 {
     std::vector<PingRecord> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.setForwardOnly(true);
-    q.prepare(u"SELECT %1 FROM pings WHERE id BETWEEN ? AND ? ORDER BY id"_s.arg(kSummaryColumns));
+    q.prepare(u"SELECT id, verdict, error_count, warnings, warning_count FROM pings WHERE id BETWEEN ? AND ? "
+              u"ORDER BY id LIMIT ?"_s);
     q.bindValue(0, firstId);
     q.bindValue(1, lastId);
+    q.bindValue(2, limit);
     if (!q.exec()) {
         m_error = sqlError(q);
         return out;
     }
-    while (q.next())
-        out.push_back(readSummary(q));
+    while (q.next()) {
+        PingRecord r;
+        r.id = q.value(0).toLongLong();
+        r.verdict = q.value(1).toString();
+        r.errorCount = q.value(2).toInt();
+        r.warningsJson = q.value(3).toString().toUtf8();
+        r.warningCount = q.value(4).toInt();
+        out.push_back(std::move(r));
+    }
     return out;
 }
 

@@ -167,8 +167,9 @@ public:
     // afterId ascending, at most `limit`, every field (headers and body included).
     std::vector<PingRecord> staleRecords(const QString &checkedWith, qint64 afterId, int limit);
     qint64 staleCount(const QString &checkedWith);
-    // Summaries of the records with ids in [firstId, lastId], ascending.
-    std::vector<PingRecord> summariesBetween(qint64 firstId, qint64 lastId);
+    // The verdict columns (id, verdict, error_count, warnings) of the records with ids in
+    // [firstId, lastId], ascending, at most `limit`: what a list needs after re-validation.
+    std::vector<PingRecord> verdictsBetween(qint64 firstId, qint64 lastId, int limit = -1);
     StoreStats stats();
     qint64 count();
     // Ids (ascending) of pings whose decoded payload contains `text` (ASCII case-insensitive).

@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include <QElapsedTimer>
+
 #include "registry.h"
 
 #include "connectdialog.h"
@@ -426,10 +428,18 @@ void MainWindow::applyUpdates()
 {
     if (!m_reader || m_updatedLast <= 0)
         return;
-    const auto records = m_reader->summariesBetween(m_updatedFirst, m_updatedLast);
+    // A slice at a time, so the event loop never waits long (about 5 ms per 1,000 rows).
+    constexpr int kSlice = 1000;
+    const auto records = m_reader->verdictsBetween(m_updatedFirst, m_updatedLast, kSlice);
+    const qint64 sliceLast = records.empty() ? m_updatedLast : records.back().id;
     const qint64 current = m_model->idAt(m_table->currentIndex().row());
-    const bool currentChanged = current >= m_updatedFirst && current <= m_updatedLast;
-    m_updatedFirst = m_updatedLast = 0;
+    const bool currentChanged = current >= m_updatedFirst && current <= sliceLast;
+    if (records.size() < size_t(kSlice) || sliceLast >= m_updatedLast) {
+        m_updatedFirst = m_updatedLast = 0;
+    } else {
+        m_updatedFirst = sliceLast + 1;
+        QTimer::singleShot(0, this, &MainWindow::applyUpdates);
+    }
     m_model->updatePings(records);
     if (currentChanged)
         showSelected();
