@@ -194,7 +194,14 @@ void bigQueryColumnWarnings(const json &doc, const PipelineRegistry &registry, c
         for (const auto &[name, value] : byName.items()) {
             Q_UNUSED(value);
             const QString metric = QString::fromStdString(name);
-            const QString column = bigQueryColumnName(metric);
+            // Metric names repeat from ping to ping: remember their column names (per thread).
+            thread_local QHash<QString, QString> columnNames;
+            if (columnNames.size() > 100'000)
+                columnNames.clear();
+            auto cached = columnNames.constFind(metric);
+            if (cached == columnNames.cend())
+                cached = columnNames.insert(metric, bigQueryColumnName(metric));
+            const QString &column = *cached;
             if (names && names->contains(column))
                 continue;
             if (++reported > 200)
@@ -279,8 +286,9 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
             err["reported"] = true;
             err["error_type"] = "ParsePayload";
             err["exception_class"] = "org.everit.json.schema.ValidationException";
-            err["error_message"] = "org.everit.json.schema.ValidationException: " + everitPath(e.pointer) + ": " +
-                                   toStd(e.message);
+            err["error_message"] = "org.everit.json.schema.ValidationException: " +
+                                   toStd(e.everit.isEmpty() ? QString::fromStdString(everitPath(e.pointer)) + u": "_s + e.message
+                                                            : e.everit);
             first = false;
         }
         errors.push_back(std::move(err));

@@ -127,6 +127,24 @@ QString newestFileTime(const QString &dir)
 
 QString snakeCase(QStringView input)
 {
+    // Fast path, same result: with no upper-case letter only the \b boundaries split, so the
+    // words are the runs of letters and digits, joined by '_' (Glean metric names, URLs' names).
+    if (std::none_of(input.begin(), input.end(), isUpper)) {
+        QString out;
+        out.reserve(input.size());
+        bool pending = false;
+        for (const QChar c : input) {
+            if (isWord(c)) {
+                if (pending && !out.isEmpty())
+                    out.append(u'_');
+                pending = false;
+                out.append(c);
+            } else {
+                pending = true;
+            }
+        }
+        return out;
+    }
     // SnakeCase.format works on the reversed name, where '_' and every character that is not a
     // Java \w become spaces, splits it at zero-width word boundaries, trims, lower-cases, drops
     // empty words, joins with '_' and reverses back.

@@ -2451,6 +2451,103 @@ const json *valueAt(const json &doc, const std::vector<Step> &steps, json *holde
 
 } // namespace
 
+
+// everit's pointer form: "#" + the JSON pointer ("#" alone for the root).
+std::string everitPath(const QString &pointer)
+{
+    return "#" + pointer.toStdString();
+}
+
+std::string everitValue(const json &v)
+{
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+std::string everitType(const json &v)
+{
+    switch (v.type()) {
+    case json::value_t::string: return "String";
+    case json::value_t::object: return "JSONObject";
+    case json::value_t::array: return "JSONArray";
+    case json::value_t::boolean: return "Boolean";
+    case json::value_t::null: return "Null";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "Integer";
+    default: return "BigDecimal";
+    }
+}
+
+// The everit wording of one error (see ValidationError::everit); `missingIndex` is which of the
+// object's missing required keys this error is.
+QString everitMessage(const ValidationError &e, const json *value, const json *schema, int missingIndex)
+{
+    const std::string kw = e.keyword.toStdString();
+    auto at = [&](const char *k) -> const json * {
+        if (!schema || !schema->is_object())
+            return nullptr;
+        const auto it = schema->find(k);
+        return it == schema->end() ? nullptr : &*it;
+    };
+    std::string path = everitPath(e.pointer), text;
+    if (kw == "required" && value && value->is_object()) {
+        if (const json *req = at("required"); req && req->is_array()) {
+            int n = 0;
+            for (const json &k : *req)
+                if (k.is_string() && !value->contains(k.get<std::string>()) && n++ == missingIndex)
+                    text = "required key [" + k.get<std::string>() + "] not found";
+        }
+    } else if (kw == "additionalProperties") {
+        // Pingscope points at the property; everit at the object, naming the key.
+        const qsizetype slash = e.pointer.lastIndexOf(u'/');
+        if (slash >= 0) {
+            QString key = e.pointer.mid(slash + 1);
+            key.replace(u"~1"_s, u"/"_s).replace(u"~0"_s, u"~"_s);
+            path = everitPath(e.pointer.left(slash));
+            text = "extraneous key [" + key.toStdString() + "] is not permitted";
+        }
+    } else if (value && value->is_number() && (kw == "minimum" || kw == "maximum" || kw == "exclusiveMinimum" ||
+                                               kw == "exclusiveMaximum")) {
+        const bool min = kw == "minimum" || kw == "exclusiveMinimum";
+        const json *limit = at(min ? "minimum" : "maximum");
+        bool exclusive = kw.rfind("exclusive", 0) == 0;
+        if (const json *ex = at(kw.c_str()); ex && ex->is_number()) // draft 6+: the limit itself
+            limit = ex;
+        else if (const json *flag = at(min ? "exclusiveMinimum" : "exclusiveMaximum"); flag && flag->is_boolean())
+            exclusive = flag->get<bool>(); // draft 4: a modifier
+        if (limit && limit->is_number())
+            text = value->dump() + (min ? (exclusive ? " is not greater than " : " is not greater or equal to ")
+                                        : (exclusive ? " is not less than " : " is not less or equal to ")) +
+                   limit->dump();
+    } else if (value && value->is_string() && (kw == "minLength" || kw == "maxLength")) {
+        if (const json *limit = at(kw.c_str()); limit && limit->is_number())
+            text = "expected " + kw + ": " + std::to_string(limit->get<long long>()) +
+                   ", actual: " + std::to_string(QString::fromStdString(value->get<std::string>()).toUcs4().size());
+    } else if (value && value->is_array() && (kw == "minItems" || kw == "maxItems")) {
+        if (const json *limit = at(kw.c_str()); limit && limit->is_number())
+            text = std::string(kw == "minItems" ? "expected minimum item count: " : "expected maximum item count: ") +
+                   std::to_string(limit->get<long long>()) + ", found: " + std::to_string(value->size());
+    } else if (value && value->is_string() && kw == "pattern") {
+        if (const json *pattern = at("pattern"); pattern && pattern->is_string())
+            text = "string [" + value->get<std::string>() + "] does not match pattern " + pattern->get<std::string>();
+    } else if (value && value->is_number() && kw == "multipleOf") {
+        if (const json *m = at("multipleOf"); m && m->is_number())
+            text = value->dump() + " is not a multiple of " + m->dump();
+    } else if (value && kw == "type") {
+        if (const json *t = at("type"); t && t->is_string()) {
+            std::string want = t->get<std::string>();
+            const std::map<std::string, std::string> names = {{"string", "String"},   {"object", "JSONObject"},
+                                                              {"array", "JSONArray"}, {"boolean", "Boolean"},
+                                                              {"null", "Null"},       {"integer", "Integer"},
+                                                              {"number", "Number"}};
+            if (const auto n = names.find(want); n != names.end())
+                text = "expected type: " + n->second + ", found: " + everitType(*value);
+        }
+    }
+    if (text.empty())
+        text = e.message.toStdString();
+    return QString::fromStdString(path + ": " + text);
+}
+
 // ---------------------------------------------------------------- CompiledSchema
 
 struct CompiledSchema::Private
@@ -3031,6 +3128,7 @@ ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema,
     }
 
     QSet<QString> seen;
+    QHash<QString, int> missingSeen; // required errors so far per object
     qsizetype dropped = 0;
     for (const Results::Error &e : results) {
         const Location loc = locate(e.context);
@@ -3061,6 +3159,14 @@ ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema,
         }
         if (node)
             err.schemaPath = QString::fromStdString(node->path + suffix);
+        {
+            json holder;
+            const json *value = valueAt(document, loc.steps, &holder);
+            // additionalProperties and required: the object, not the property
+            const json *schemaNode = node ? node->source : nullptr;
+            const int index = err.keyword == u"required" ? missingSeen[err.pointer]++ : 0;
+            err.everit = everitMessage(err, value, schemaNode, index);
+        }
 
         const QString identity =
             err.pointer + QChar(u'\0') + err.keyword + QChar(u'\0') + err.message;
@@ -3076,12 +3182,12 @@ ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema,
     if (dropped > 0)
         out.errors.append(
             {QString(), QString(), QString(),
-             u"%1 more errors not listed (at most %2 are kept)"_s.arg(dropped).arg(kMaxErrors)});
+             u"%1 more errors not listed (at most %2 are kept)"_s.arg(dropped).arg(kMaxErrors), QString()});
     if (!stopped.isEmpty())
-        out.errors.append({QString(), QString(), QString(), stopped});
+        out.errors.append({QString(), QString(), QString(), stopped, QString()});
     if (!ok && out.errors.isEmpty())
         out.errors.append(
-            {QString(), QString(), QString(), u"the document does not match the schema"_s});
+            {QString(), QString(), QString(), u"the document does not match the schema"_s, QString()});
     out.kind =
         out.errors.isEmpty() ? ValidationOutcome::Kind::Valid : ValidationOutcome::Kind::Invalid;
     return out;

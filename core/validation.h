@@ -22,6 +22,12 @@ struct ValidationError
     QString schemaPath; // keyword location in the schema, e.g. "/properties/metrics/.../minimum"
     QString keyword;    // "minimum", "required", "type", "pattern", "additionalProperties", ...
     QString message;    // plain words: "`metrics.counter.app.clicks` is -3, below the minimum 0"
+    // The error as production's validator (everit) words it, path first:
+    // "#/events/1/timestamp: -2 is not greater or equal to 0", "#: required key [client_info] not
+    // found", "#/application: extraneous key [buildID] is not permitted". everit's own wording for
+    // type, required, additionalProperties, minimum/maximum, lengths, item counts, pattern and
+    // multipleOf; other keywords keep `message` after everit's path.
+    QString everit;
 };
 
 struct SchemaLoadError

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void decoderRules_data();
     void decoderRules();
     void strippedMetadataIsNotValidated();
+    void everitMessages();
     void bigQueryColumnsOfFirefoxCaptures();
     void generatedSchemasCheckoutOverridesBundled();
 
@@ -322,6 +323,38 @@ void TestRegistry::decoderRules()
         QVERIFY(pipeline.contains("error_table"));
     if (verdict == u"unregistered" && url.contains("firefox-desktop/not-a-real-ping"))
         QCOMPARE(pipeline.value("generic_valid", false), true); // would pass glean.1 once registered
+}
+
+void TestRegistry::everitMessages()
+{
+    // The forms PIPELINE.md 3.3 quotes from the error tables (bigquery-etl's udf tests).
+    Validator v(m_schemas);
+    const CapturedRequest &baseline = capture(u"005-POST-firefox-desktop_baseline"_s);
+    const json ok = json::parse(baseline.decodedJson.begin(), baseline.decodedJson.end());
+    auto firstEverit = [&](const QString &ns, const QString &dt, const QString &ver, const json &doc) {
+        const ValidationOutcome o = v.validate(ns, dt, ver, doc, true);
+        return o.errors.isEmpty() ? QString() : o.errors.first().everit;
+    };
+    json noClientInfo = ok;
+    noClientInfo.erase("client_info");
+    QCOMPARE(firstEverit(u"firefox-desktop"_s, u"baseline"_s, u"1"_s, noClientInfo), u"#: required key [client_info] not found"_s);
+    json events = json::parse(capture(u"012-POST-firefox-desktop_events"_s).decodedJson.toStdString());
+    events["events"][1]["timestamp"] = -2;
+    QCOMPARE(firstEverit(u"firefox-desktop"_s, u"events"_s, u"1"_s, events),
+             u"#/events/1/timestamp: -2 is not greater or equal to 0"_s);
+    json extra = ok;
+    extra["ping_info"]["buildID"] = "20240101";
+    QCOMPARE(firstEverit(u"firefox-desktop"_s, u"baseline"_s, u"1"_s, extra),
+             u"#/ping_info: extraneous key [buildID] is not permitted"_s);
+    json badSeq = ok;
+    badSeq["ping_info"]["seq"] = "zero";
+    QCOMPARE(firstEverit(u"firefox-desktop"_s, u"baseline"_s, u"1"_s, badSeq),
+             u"#/ping_info/seq: expected type: Integer, found: String"_s);
+    // Through ingest: the reported error carries it as error_message.
+    const PingRecord r = ingest(baseline.url, baseline.headers, QByteArray::fromStdString(noClientInfo.dump()));
+    QCOMPARE(r.verdict, u"invalid"_s);
+    QCOMPARE(QString::fromStdString(reported(r).value("error_message", "")),
+             u"org.everit.json.schema.ValidationException: #: required key [client_info] not found"_s);
 }
 
 void TestRegistry::strippedMetadataIsNotValidated()
