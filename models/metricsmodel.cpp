@@ -1,6 +1,9 @@
 #include "metricsmodel.h"
 
+#include "markers.h"
 #include "payloadjson.h"
+
+#include <QHash>
 
 #include <QFont>
 #include <QLocale>
@@ -79,6 +82,37 @@ Readable readable(const std::string &type, const ojson &v)
     return r;
 }
 
+// RFC 6901 token: ~1 is "/", ~0 is "~".
+QString unescapeToken(QString token)
+{
+    token.replace(u"~1"_s, u"/"_s);
+    token.replace(u"~0"_s, u"~"_s);
+    return token;
+}
+
+// Warnings that name a metric ("/metrics/<type>/<name>"), by "<type>/<name>" (type and name
+// unescaped, joined by a newline so that no name can collide).
+QHash<QString, QStringList> metricWarnings(const QByteArray &warningsJson)
+{
+    QHash<QString, QStringList> out;
+    const auto warnings = nlohmann::json::parse(warningsJson.begin(), warningsJson.end(), nullptr, false);
+    if (!warnings.is_array())
+        return out;
+    for (const auto &w : warnings) {
+        if (!w.is_object() || !w.contains("pointer") || !w["pointer"].is_string())
+            continue;
+        const QString pointer = QString::fromStdString(w["pointer"].get<std::string>());
+        const QStringList tokens = pointer.split(u'/');
+        if (tokens.size() != 4 || !tokens[0].isEmpty() || tokens[1] != u"metrics")
+            continue;
+        const QString message = w.contains("message") && w["message"].is_string()
+                                    ? QString::fromStdString(w["message"].get<std::string>())
+                                    : QString::fromStdString(w.value("kind", std::string()));
+        out[unescapeToken(tokens[2]) + u'\n' + unescapeToken(tokens[3])].append(message);
+    }
+    return out;
+}
+
 } // namespace
 
 MetricsModel::MetricsModel(QObject *parent) : QAbstractItemModel(parent) {}
@@ -100,15 +134,18 @@ void MetricsModel::clear()
     m_nodes.clear();
     m_roots.clear();
     m_metricCount = 0;
+    m_warnedCount = 0;
     endResetModel();
 }
 
-void MetricsModel::setPayload(const QByteArray &payload)
+void MetricsModel::setPayload(const QByteArray &payload, const QByteArray &warningsJson)
 {
+    const QHash<QString, QStringList> warned = metricWarnings(warningsJson);
     beginResetModel();
     m_nodes.clear();
     m_roots.clear();
     m_metricCount = 0;
+    m_warnedCount = 0;
     const ojson doc = parsePayload(payload);
     if (doc.is_object() && doc.contains("metrics") && doc["metrics"].is_object()) {
         const ojson &metrics = doc["metrics"];
@@ -118,7 +155,7 @@ void MetricsModel::setPayload(const QByteArray &payload)
                 continue;
             const std::string type = t.key();
             const int group = addNode({QString::fromStdString(type), u"%1 metric(s)"_s.arg(t->size()),
-                                       QString::fromStdString(type), {}, {}, -1, 0, {}, -1, {}});
+                                       QString::fromStdString(type), {}, {}, -1, 0, {}, -1, {}, {}});
             for (auto m = t->begin(); m != t->end(); ++m) {
                 ++m_metricCount;
                 Node n;
@@ -126,6 +163,10 @@ void MetricsModel::setPayload(const QByteArray &payload)
                 n.type = QString::fromStdString(type);
                 n.parent = group;
                 n.rawJson = compact(*m, 100000);
+                if (const auto w = warned.constFind(n.type + u'\n' + n.name); w != warned.cend()) {
+                    n.warning = w->join(u'\n');
+                    ++m_warnedCount;
+                }
                 if (type.starts_with("labeled_") && m->is_object()) {
                     n.value = u"%1 label(s)"_s.arg(m->size());
                     const std::string inner = type.substr(8);
@@ -133,7 +174,7 @@ void MetricsModel::setPayload(const QByteArray &payload)
                     for (auto l = m->begin(); l != m->end(); ++l) {
                         const Readable r = readable(inner, *l);
                         addNode({QString::fromStdString(l.key()), r.text, QString::fromStdString(inner),
-                                 compact(*l, 100000), r.buckets, r.count, r.sum, r.unit, metric, {}});
+                                 compact(*l, 100000), r.buckets, r.count, r.sum, r.unit, metric, {}, {}});
                     }
                     continue;
                 }
@@ -197,8 +238,16 @@ QVariant MetricsModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return index.column() == Name ? n.name : index.column() == Value ? n.value : n.type;
-    case Qt::ToolTipRole:
-        return n.rawJson.isEmpty() ? n.value : n.rawJson;
+    case Qt::ToolTipRole: {
+        const QString text = n.rawJson.isEmpty() ? n.value : n.rawJson;
+        return n.warning.isEmpty() ? text : n.warning + u"\n\n"_s + text;
+    }
+    case Qt::ForegroundRole:
+        return n.warning.isEmpty() ? QVariant() : QVariant(warningTextColor());
+    case Qt::DecorationRole:
+        return index.column() == Name && !n.warning.isEmpty() ? warningDecoration(m_warningIcon) : QVariant();
+    case WarningRole:
+        return n.warning;
     case Qt::FontRole:
         if (n.parent < 0) {
             QFont f;
@@ -233,6 +282,19 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
     case Name: return tr("Metric");
     case Value: return tr("Value");
     case Type: return tr("Type");
+    }
+    return {};
+}
+
+QModelIndex MetricsModel::indexOf(const QString &type, const QString &name) const
+{
+    for (size_t g = 0; g < m_roots.size(); ++g) {
+        const Node &group = m_nodes[size_t(m_roots[g])];
+        if (group.name != type)
+            continue;
+        for (size_t m = 0; m < group.children.size(); ++m)
+            if (m_nodes[size_t(group.children[m])].name == name)
+                return createIndex(int(m), Name, quintptr(group.children[m]));
     }
     return {};
 }

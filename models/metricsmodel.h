@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractItemModel>
+#include <QIcon>
 
 #include <vector>
 
@@ -16,12 +17,22 @@ class MetricsModel : public QAbstractItemModel
     Q_OBJECT
 public:
     enum Column { Name, Value, Type, ColumnCount };
-    enum Role { RawJsonRole = Qt::UserRole + 1, BucketsRole, CountRole, SumRole, UnitRole };
+    enum Role {
+        RawJsonRole = Qt::UserRole + 1,
+        BucketsRole,
+        CountRole,
+        SumRole,
+        UnitRole,
+        WarningRole, // QString: the warnings about this metric (bq-column), one a line; empty if none
+    };
 
     explicit MetricsModel(QObject *parent = nullptr);
 
-    // `payload` is the decoded ping; only its top-level "metrics" object is read.
-    void setPayload(const QByteArray &payload);
+    // `payload` is the decoded ping; only its top-level "metrics" object is read. `warningsJson`
+    // as in PingRecord: a warning whose pointer names a metric ("/metrics/counter/foo.bar", as
+    // bq-column warnings do) marks the metric's row (warning colour and icon, the message in
+    // its tooltip and WarningRole).
+    void setPayload(const QByteArray &payload, const QByteArray &warningsJson = "[]");
     void clear();
     int metricCount() const { return m_metricCount; }
 
@@ -34,6 +45,9 @@ public:
 
     // For tests: the value text of metric `name` of `type` (label: "name[label]").
     QString valueOf(const QString &type, const QString &name) const;
+    // The index (column Name) of metric `name` of `type`, or an invalid index.
+    QModelIndex indexOf(const QString &type, const QString &name) const;
+    int warnedMetricCount() const { return m_warnedCount; }
 
     struct Node
     {
@@ -45,6 +59,7 @@ public:
         QString unit;
         int parent = -1;              // index into m_nodes; -1 for type groups
         std::vector<int> children;
+        QString warning; // warnings about this metric, one a line
     };
 
 private:
@@ -52,6 +67,8 @@ private:
     std::vector<Node> m_nodes;
     std::vector<int> m_roots;
     int m_metricCount = 0;
+    int m_warnedCount = 0;
+    mutable QIcon m_warningIcon;
 };
 
 } // namespace pingscope

@@ -1,6 +1,7 @@
 #include "payloadtreemodel.h"
 
 #include "decode.h"
+#include "markers.h"
 
 #include <QColor>
 #include <QGuiApplication>
@@ -195,23 +196,6 @@ QString cappedText(const std::string &s, qsizetype maxBytes)
     return QString::fromUtf8(s.data(), qsizetype(bytes));
 }
 
-// A red disc with a white "!".
-QPixmap paintErrorMarker(int size)
-{
-    QPixmap pm(size, size);
-    pm.fill(Qt::transparent);
-    QPainter p(&pm);
-    p.setRenderHint(QPainter::Antialiasing);
-    const qreal s = size / 16.0;
-    p.setPen(Qt::NoPen);
-    p.setBrush(kErrorColor);
-    p.drawEllipse(QRectF(2 * s, 2 * s, 12 * s, 12 * s));
-    p.setBrush(Qt::white);
-    p.drawRoundedRect(QRectF(7.1 * s, 4.2 * s, 1.8 * s, 5.0 * s), 0.7 * s, 0.7 * s);
-    p.drawEllipse(QPointF(8 * s, 11.2 * s), 1.0 * s, 1.0 * s);
-    return pm;
-}
-
 } // namespace
 
 PayloadTreeModel::PayloadTreeModel(QObject *parent)
@@ -257,6 +241,8 @@ void PayloadTreeModel::setPayload(const QByteArray &json, const QByteArray &erro
     m_problem = problem;
     m_errorMessages.clear();
     m_errorBelow.clear();
+    m_warningMessages.clear();
+    m_warningPointers.clear();
     m_warnings.clear();
 
     try {
@@ -282,6 +268,7 @@ void PayloadTreeModel::setPayload(const QByteArray &json, const QByteArray &erro
 
     if (m_doc) {
         markErrors(errorsJson);
+        markWarnings(warningsJson);
         auto node = std::make_unique<Node>();
         node->parent = m_root.get();
         node->value = m_doc.get();
@@ -344,6 +331,31 @@ void PayloadTreeModel::markErrors(const QByteArray &errorsJson)
         m_errorMessages[w.chain.back()].append(message);
         for (size_t i = 0; i + 1 < w.chain.size(); ++i)
             m_errorBelow.insert(w.chain[i]);
+    }
+}
+
+void PayloadTreeModel::markWarnings(const QByteArray &warningsJson)
+{
+    const nlohmann::json warnings = nlohmann::json::parse(warningsJson.begin(), warningsJson.end(), nullptr, false);
+    if (!warnings.is_array())
+        return;
+    QStringList tokens;
+    for (const auto &w : warnings) {
+        if (!w.is_object())
+            continue;
+        const auto pointer = w.find("pointer");
+        if (pointer == w.end() || !pointer->is_string() ||
+            !splitPointer(QString::fromStdString(pointer->get<std::string>()), tokens))
+            continue;
+        const Walk walked = walk(*m_doc, tokens);
+        if (!walked.complete) // a warning names something that is there; no ancestor marks
+            continue;
+        if (!m_warningMessages.contains(walked.chain.back()))
+            m_warningPointers.append(QString::fromStdString(pointer->get<std::string>()));
+        const auto message = w.find("message");
+        m_warningMessages[walked.chain.back()].append(
+            message != w.end() && message->is_string() ? QString::fromStdString(message->get<std::string>())
+                                                       : QString::fromStdString(w.value("kind", std::string())));
     }
 }
 
@@ -533,12 +545,22 @@ QVariant PayloadTreeModel::data(const QModelIndex &index, int role) const
         }
         if (node->error)
             parts.append(m_errorMessages.value(&v));
+        if (const auto w = m_warningMessages.constFind(&v); w != m_warningMessages.cend())
+            parts.append(*w);
         return parts.isEmpty() ? QVariant() : QVariant(parts.join(u'\n'));
     }
     case Qt::ForegroundRole:
-        return node->error ? QVariant(kErrorColor) : QVariant();
+        if (node->error)
+            return kErrorColor;
+        return m_warningMessages.contains(&v) ? QVariant(warningTextColor()) : QVariant();
     case Qt::DecorationRole:
-        return column == Key && node->error ? errorDecoration() : QVariant();
+        if (column != Key)
+            return {};
+        if (node->error)
+            return errorDecoration();
+        return m_warningMessages.contains(&v) ? warningDecoration(m_warningIcon) : QVariant();
+    case WarningRole:
+        return m_warningMessages.value(&v).join(u'\n');
     case PointerRole:
         return pointerOf(node);
     case PathRole:

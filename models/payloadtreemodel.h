@@ -23,7 +23,9 @@ namespace pingscope {
 //
 // Validation errors are marked on nodes. An error's "pointer" (RFC 6901) names its node;
 // when that node does not exist (a missing property, say) its nearest existing ancestor
-// gets the mark. Errors without a pointer, and warnings, are not tied to nodes.
+// gets the mark. Warnings with a pointer (bq-column: a metric that is not a column of the
+// production table) mark the node they name, in the warning colour, when it exists. Errors
+// without a pointer, and other warnings, are not tied to nodes.
 //
 // A payload that is not JSON, or nested deeper than kMaxPrintableDepth, is shown as one
 // top-level row whose Value explains why (problem() returns the same text). An empty
@@ -53,6 +55,7 @@ public:
         ErrorRole,                      // bool: an error points here
         HasErrorBelowRole,              // bool: an error points somewhere below
         TypeRole,                       // QString: as the Type column
+        WarningRole,                    // QString: warnings that point here, one a line
     };
     Q_ENUM(Role)
 
@@ -78,6 +81,8 @@ public:
     QString problem() const;
     // Warnings as "kind: message" lines, for the view to show beside the tree.
     QStringList warnings() const;
+    // The pointers of the nodes warnings mark, in the warnings' order.
+    QStringList warningPointers() const { return m_warningPointers; }
 
     // Builds the nodes along the way. Invalid for a malformed pointer, or (Exact) one that
     // names nothing.
@@ -103,6 +108,7 @@ private:
     QString pathOf(const Node *node) const;
     QVariant errorDecoration() const;
     void markErrors(const QByteArray &errorsJson);
+    void markWarnings(const QByteArray &warningsJson);
 
     std::unique_ptr<Json> m_doc;
     std::unique_ptr<Node> m_root; // invisible; its one child is the document or the problem
@@ -110,7 +116,10 @@ private:
     QStringList m_warnings;
     QHash<const Json *, QStringList> m_errorMessages; // error node -> messages
     QSet<const Json *> m_errorBelow;                   // ancestors of error nodes
+    QHash<const Json *, QStringList> m_warningMessages; // warned node -> messages
+    QStringList m_warningPointers;
     mutable QIcon m_errorIcon;
+    mutable QIcon m_warningIcon;
 };
 
 } // namespace pingscope

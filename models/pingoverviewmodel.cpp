@@ -2,6 +2,7 @@
 
 #include "payloadjson.h"
 #include "ingest.h"
+#include "productionverdict.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -50,6 +51,83 @@ QString formatSkew(qint64 ms, qint64 referenceMs)
 
 PingOverviewModel::PingOverviewModel(QObject *parent) : QAbstractItemModel(parent) {}
 
+PingOverviewModel::Section PingOverviewModel::pipelineSection(const PingRecord &r)
+{
+    Section sec{tr("Pipeline"), {}};
+    const auto parsed = nlohmann::json::parse(r.pipelineJson.begin(), r.pipelineJson.end(), nullptr, false);
+    const nlohmann::json p = parsed.is_object() ? parsed : nlohmann::json::object();
+    if (p.empty() && r.checkedWith.isEmpty() && !verdict::isProblem(r.verdict))
+        return sec; // validation off, or no registry: nothing production-specific to say
+    const auto str = [&](const char *key) {
+        const auto it = p.find(key);
+        if (it == p.end())
+            return QString();
+        return it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString::fromStdString(it->dump());
+    };
+    const auto has = [&](const char *key) { return p.contains(key); };
+    const bool problem = verdict::isProblem(r.verdict);
+    const bool valid = r.verdict == QStringView(verdict::Valid);
+    const ProductionError e = reportedError(r.errorsJson);
+
+    const ProductionOutcome outcome = productionOutcome(r);
+    Row outcomeRow{tr("Outcome"), outcome.summary, outcome.detail, false, problem};
+    outcomeRow.tip = outcome.sentence;
+    outcomeRow.copy = outcome.sentence;
+    if (e.found && problem && r.verdict != QStringView(verdict::Dropped) &&
+        r.verdict != QStringView(verdict::Unregistered) && !e.message.isEmpty())
+        outcomeRow.details = e.message; // the error_message has its own row
+    sec.rows.push_back(outcomeRow);
+    if (e.found && !e.errorType.isEmpty())
+        sec.rows.push_back({u"error_type"_s, e.errorType, shortExceptionName(e.exceptionClass), false, problem});
+    if (e.found && !e.errorMessage.isEmpty())
+        sec.rows.push_back({u"error_message"_s, e.errorMessage,
+                            r.verdict == QStringView(verdict::Dropped) ? tr("not written: no error row") : QString(),
+                            false, problem});
+    if (has("error_table") && problem && r.verdict != QStringView(verdict::Dropped))
+        sec.rows.push_back({tr("Error table"), str("error_table"), {}, false, true});
+    if (has("tables"))
+        sec.rows.push_back({tr("Tables"), str("tables"), tr("split by the doc type's split_config")});
+    else if (has("table"))
+        sec.rows.push_back({tr("Table"), str("table"),
+                            !valid                             ? tr("if it were accepted")
+                            : p.value("stable_tables", true) ? tr("live and stable tables")
+                                                               : tr("live table only")});
+    else if (r.verdict == QStringView(verdict::Unregistered))
+        sec.rows.push_back({tr("Table"), tr("(none: not in the registry)"), {}, true});
+    if (has("generic_schema"))
+        sec.rows.push_back({tr("Generic schema"), str("generic_schema"),
+                            p.value("generic_valid", false) ? tr("the body passes it: accepted once registered")
+                                                            : tr("the body fails it too (errors for information)"),
+                            false, !p.value("generic_valid", false)});
+    // The derived fields, when the ping got as far as ParsePayload (not for refused requests,
+    // bodies that are not JSON, bad paths).
+    const bool derived = has("submission_timestamp");
+    for (const char *key : {"normalized_channel", "normalized_os", "normalized_os_version"}) {
+        if (!derived)
+            break;
+        if (has(key)) {
+            const QString v = str(key);
+            sec.rows.push_back({QString::fromLatin1(key), v.isEmpty() ? tr("(empty)") : v, {}, v.isEmpty()});
+        } else {
+            sec.rows.push_back({QString::fromLatin1(key), tr("(not derived)"), {}, true});
+        }
+    }
+    if (has("sample_id"))
+        sec.rows.push_back({u"sample_id"_s, str("sample_id"),
+                            has("client_id") ? tr("CRC32 of client_id %1, mod 100").arg(str("client_id")) : QString()});
+    else if (derived)
+        sec.rows.push_back({u"sample_id"_s, tr("(no client id)"), {}, true});
+    if (has("submission_timestamp"))
+        sec.rows.push_back({u"submission_timestamp"_s, str("submission_timestamp"), tr("as the edge writes it (UTC)")});
+    if (has("stripped"))
+        sec.rows.push_back({tr("Stripped"), str("stripped").replace(u',', u", "_s),
+                            tr("client-sent pipeline fields the decoder removes before validation"), false, true});
+    if (has("registry") || !r.checkedWith.isEmpty())
+        sec.rows.push_back({tr("Registry"), has("registry") ? str("registry") : r.checkedWith,
+                            r.checkedWith.isEmpty() ? QString() : tr("verdict checked with %1").arg(r.checkedWith)});
+    return sec;
+}
+
 void PingOverviewModel::clear()
 {
     beginResetModel();
@@ -79,6 +157,7 @@ void PingOverviewModel::setPing(const PingRecord &r)
     Row verdictRow{tr("Verdict"), r.verdict,
                    r.errorCount ? tr("%n error(s)", nullptr, r.errorCount) : QString(), false,
                    verdict::isProblem(r.verdict)};
+    verdictRow.tip = verdictDescription(r.verdict);
     req.rows.push_back(verdictRow);
     if (!r.schemaKey.isEmpty() || !r.schemaNote.isEmpty())
         req.rows.push_back({tr("Schema"), r.schemaKey, r.schemaNote});
@@ -207,6 +286,9 @@ void PingOverviewModel::setPing(const PingRecord &r)
         }
     }
     s.insert(s.begin() + 1, std::move(times));
+    // What production does with it comes first: the question the user came with.
+    if (Section pipeline = pipelineSection(r); !pipeline.rows.empty())
+        s.insert(s.begin(), std::move(pipeline));
 
     beginResetModel();
     m_sections = std::move(s);
@@ -265,8 +347,11 @@ QVariant PingOverviewModel::data(const QModelIndex &index, int role) const
     }
     const Row &r = m_sections[size_t(index.internalId())].rows[size_t(index.row())];
     switch (role) {
-    case Qt::DisplayRole:
     case Qt::ToolTipRole:
+        if (index.column() == Value && !r.tip.isEmpty())
+            return r.tip;
+        [[fallthrough]];
+    case Qt::DisplayRole:
         return index.column() == Field ? r.field : index.column() == Value ? r.value : r.details;
     case AbsentRole:
         return r.absent;
@@ -328,6 +413,32 @@ bool PingOverviewModel::isAbsent(const QString &section, const QString &field) c
 {
     const Row *r = find(section, field);
     return r && r->absent;
+}
+
+QString PingOverviewModel::rowText(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.internalId() == kSectionId)
+        return {};
+    const Row &r = m_sections[size_t(index.internalId())].rows[size_t(index.row())];
+    QStringList parts{r.field, r.value, r.details};
+    while (!parts.isEmpty() && parts.last().isEmpty())
+        parts.removeLast();
+    return parts.join(u'\t');
+}
+
+QString PingOverviewModel::copyText(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return {};
+    if (index.internalId() != kSectionId) {
+        const Row &r = m_sections[size_t(index.internalId())].rows[size_t(index.row())];
+        return r.copy.isEmpty() ? r.value : r.copy;
+    }
+    const QModelIndex section = index.siblingAtColumn(0);
+    QStringList lines{m_sections[size_t(index.row())].title};
+    for (int i = 0; i < rowCount(section); ++i)
+        lines << rowText(this->index(i, 0, section));
+    return lines.join(u'\n');
 }
 
 QStringList PingOverviewModel::sections() const

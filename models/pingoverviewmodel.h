@@ -8,7 +8,7 @@
 
 namespace pingscope {
 
-// The "Overview" of one ping as a two-level tree: sections (Request, Times, ping_info,
+// The "Overview" of one ping as a two-level tree: sections (Pipeline, Request, Times, ping_info,
 // client_info, Experiments; for legacy telemetry pings Application, Environment) with one row
 // per field: Field | Value | Details. Absent optional client_info fields are listed and marked;
 // time skews are computed against the received time.
@@ -38,12 +38,20 @@ public:
     QString details(const QString &section, const QString &field) const;
     bool isAbsent(const QString &section, const QString &field) const;
     QStringList sections() const;
+    // What Copy puts on the clipboard for `index`: a row's value (the whole sentence for the
+    // Outcome), or for a section its rows as
+    // "field<TAB>value<TAB>details" lines under the title.
+    QString copyText(const QModelIndex &index) const;
+    // A row as "field<TAB>value<TAB>details" (trailing empty columns dropped).
+    QString rowText(const QModelIndex &index) const;
 
     struct Row
     {
         QString field, value, details;
         bool absent = false;
         bool warn = false;
+        QString tip = QString();  // the Value's tooltip when it says more than the value
+        QString copy = QString(); // what Copy gives when not the value (the whole outcome)
     };
     struct Section
     {
@@ -52,6 +60,9 @@ public:
     };
 
 private:
+    // "Pipeline": what production derives and does (PingRecord::pipelineJson); empty rows when
+    // there is nothing to say (no registry, validation off).
+    static Section pipelineSection(const PingRecord &record);
     const Row *find(const QString &section, const QString &field) const;
     std::vector<Section> m_sections;
 };

@@ -1,4 +1,5 @@
 #include "pingtablemodel.h"
+#include "productionverdict.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -344,7 +345,7 @@ struct PingTableModel::Data
     PingFilter filter;
     CompiledFilter compiled;
 
-    mutable QIcon icons[4]; // valid, parsed, no-schema, problem
+    mutable QIcon icons[5]; // valid, parsed, no-schema, problem, dropped
 
     size_t size() const { return id.size(); }
 
@@ -805,7 +806,8 @@ QColor verdictColor(const QString &v)
     return QColor(0x6b, 0x72, 0x80);
 }
 
-// A round badge: a check for valid, a dot for parsed, a ring for no-schema, "!" for problems.
+// A round badge: a check for valid, a dot for parsed, a ring for no-schema, "!" for problems,
+// a grey struck disc for dropped (gone without an error row).
 QPixmap paintBadge(int kind, int size)
 {
     QPixmap pm(size, size);
@@ -815,7 +817,7 @@ QPixmap paintBadge(int kind, int size)
     const qreal s = size / 16.0;
     const QColor colors[] = {QColor(0x26, 0x7d, 0x3a), QColor(0x6b, 0x72, 0x80),
                              QColor(0xa0, 0x5a, 0x00), QColor(0xc0, 0x1c, 0x28)};
-    const QColor c = colors[kind];
+    const QColor c = kind == 4 ? QColor(0x6b, 0x72, 0x80) : colors[kind];
     const QRectF disc(1.5 * s, 1.5 * s, 13 * s, 13 * s);
     if (kind == 2) {
         p.setPen(QPen(c, 2.2 * s));
@@ -835,6 +837,9 @@ QPixmap paintBadge(int kind, int size)
         p.setPen(QPen(Qt::white, 1.8 * s, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
         p.setBrush(Qt::NoBrush);
         p.drawPath(check);
+    } else if (kind == 4) {
+        p.setPen(QPen(Qt::white, 2.0 * s, Qt::SolidLine, Qt::RoundCap));
+        p.drawLine(QPointF(4.6 * s, 11.4 * s), QPointF(11.4 * s, 4.6 * s));
     } else if (kind == 1) {
         p.drawEllipse(QPointF(8 * s, 8 * s), 2.2 * s, 2.2 * s);
     } else {
@@ -849,7 +854,8 @@ QPixmap paintBadge(int kind, int size)
 QIcon PingTableModel::Data::verdictIcon(quint32 v) const
 {
     const QString &name = verdictPool.text(v);
-    const int kind = verdictPool.flag(v)                      ? 3
+    const int kind = name == QStringView(verdict::Dropped)    ? 4
+                     : verdictPool.flag(v)                    ? 3
                      : name == QStringView(verdict::Valid)    ? 0
                      : name == QStringView(verdict::NoSchema) ? 2
                                                               : 1;
@@ -1043,7 +1049,7 @@ QVariant PingTableModel::headerData(int section, Qt::Orientation orientation, in
         case Received:
             return tr("When Pingscope received the request (local time)");
         case Verdict:
-            return tr("The verdict and the number of errors");
+            return QString(tr("The verdict and the number of errors") + u'\n' + verdictLegend());
         case DebugTag:
             return tr("X-Debug-ID header");
         case SourceTags:

@@ -13,6 +13,8 @@
 #include "payloadtreemodel.h"
 #include "pingoverviewmodel.h"
 #include "pingtablemodel.h"
+#include "markers.h"
+#include "productionverdict.h"
 #include "rawview.h"
 #include "schemadialog.h"
 #include "store.h"
@@ -30,6 +32,8 @@
 #include <QLineEdit>
 #include <QShortcut>
 #include <QFileDialog>
+#include <QKeyEvent>
+#include <QMenu>
 #include <QMenuBar>
 #include <QScrollBar>
 #include <QClipboard>
@@ -58,6 +62,23 @@
 using namespace Qt::StringLiterals;
 
 namespace pingscope {
+
+namespace {
+
+// The Problems tab's columns, and what its items keep.
+enum ProblemColumn { ProblemKind, ProblemWhere, ProblemProduction, ProblemMessage };
+constexpr int ProductionMessageRole = Qt::UserRole + 2; // error_message of the reported error
+
+const QColor kErrorText(0xc0, 0x1c, 0x28);
+const QColor kInfoText(0x6b, 0x72, 0x80);
+
+QString jsonText(const nlohmann::json &obj, const char *key)
+{
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+}
+
+} // namespace
 
 MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     : QMainWindow(parent), m_engine(std::make_unique<Engine>())
@@ -208,6 +229,10 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     connect(m_tree, &QAbstractItemModel::modelReset, this, [this] {
         if (m_tree->rowCount() > 0)
             m_treeView->expand(m_tree->index(0, 0));
+        // Warned nodes (metrics that are not BigQuery columns) are shown, not left collapsed.
+        for (const QString &pointer : m_tree->warningPointers())
+            for (QModelIndex p = m_tree->indexForPointer(pointer).parent(); p.isValid(); p = p.parent())
+                m_treeView->expand(p);
     });
     m_raw = new RawView(this);
     auto *problemsPane = new QWidget(this);
@@ -216,14 +241,44 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_problemsSummary = new QLabel(tr("Select a ping to see what is wrong with it."), problemsPane);
     m_problemsSummary->setObjectName(u"problemsSummary"_s);
     m_problemsSummary->setWordWrap(true);
+    m_problemsSummary->setTextFormat(Qt::RichText);
     m_problemsSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problemsSummary->setToolTip(tr("What production would do with the ping. Verdicts:\n") + verdictLegend());
     problemsLayout->addWidget(m_problemsSummary);
     m_problems = new QTreeWidget(problemsPane);
+    m_problems->setObjectName(u"problems"_s);
     m_problems->setRootIsDecorated(false);
-    m_problems->setHeaderLabels({tr("Kind"), tr("Where"), tr("Message")});
-    m_problems->setColumnWidth(0, fontMetrics().horizontalAdvance(u"duplicate-doc-id"_s) + 40);
-    m_problems->setColumnWidth(1, fontMetrics().horizontalAdvance(u"/metrics/labeled_counter/x.y"_s) + 24);
+    m_problems->setUniformRowHeights(true);
+    m_problems->setHeaderLabels({tr("Kind"), tr("Where"), tr("Production"), tr("Message")});
+    m_problems->headerItem()->setToolTip(ProblemProduction,
+                                         tr("\"reported\": the error production's error table gets (its error_message "
+                                            "is in the tooltip; Ctrl+C copies it)"));
+    m_problems->setColumnWidth(ProblemKind, fontMetrics().horizontalAdvance(u"stripped-metadata"_s) + 40);
+    m_problems->setColumnWidth(ProblemWhere, fontMetrics().horizontalAdvance(u"/metrics/labeled_counter/x.y"_s) + 24);
+    m_problems->setColumnWidth(ProblemProduction,
+                               fontMetrics().horizontalAdvance(u"for information (generic schema)"_s) + 40);
     m_problems->setToolTip(tr("Select an error to reveal it in the Tree and Raw tabs; double-click to go there"));
+    m_problems->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_problems->installEventFilter(this);
+    connect(m_problems, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QTreeWidgetItem *item = m_problems->itemAt(pos);
+        if (!item)
+            return;
+        m_problems->setCurrentItem(item);
+        QMenu menu(this);
+        const QString production = item->data(0, ProductionMessageRole).toString();
+        QAction *copyProduction = menu.addAction(tr("Copy production error message"), this, [production] {
+            QApplication::clipboard()->setText(production);
+        });
+        copyProduction->setShortcut(QKeySequence::Copy);
+        copyProduction->setEnabled(!production.isEmpty());
+        const QString message = item->text(ProblemMessage);
+        menu.addAction(tr("Copy message"), this, [message] { QApplication::clipboard()->setText(message); });
+        if (const QVariant pointer = item->data(0, Qt::UserRole); pointer.isValid())
+            menu.addAction(tr("Copy JSON pointer"), this,
+                           [p = pointer.toString()] { QApplication::clipboard()->setText(p); });
+        menu.exec(m_problems->viewport()->mapToGlobal(pos));
+    });
     problemsLayout->addWidget(m_problems);
     connect(m_problems, &QTreeWidget::currentItemChanged, this, &MainWindow::revealProblem);
     // Enter or double-click: go to the revealed node in the tree.
@@ -238,9 +293,36 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_overviewView->setModel(m_overview);
     m_overviewView->setUniformRowHeights(true);
     m_overviewView->setAlternatingRowColors(true);
-    m_overviewView->setColumnWidth(PingOverviewModel::Field, fontMetrics().horizontalAdvance(u"android_sdk_version"_s) + 60);
-    m_overviewView->setColumnWidth(PingOverviewModel::Value, fontMetrics().horizontalAdvance(u"a670d57c-0bc6-4205-9be7-fc8f50aad72f"_s) + 24);
+    m_overviewView->setColumnWidth(PingOverviewModel::Field, fontMetrics().horizontalAdvance(u"normalized_os_version"_s) + 60);
+    // Wide enough for the error table's name; longer values (error_message, URLs) keep both ends.
+    m_overviewView->setColumnWidth(PingOverviewModel::Value,
+                                   fontMetrics().horizontalAdvance(u"moz-fx-data-shared-prod.payload_bytes_error.structured"_s) + 24);
+    m_overviewView->setTextElideMode(Qt::ElideMiddle);
     connect(m_overview, &QAbstractItemModel::modelReset, m_overviewView, &QTreeView::expandAll);
+    // Every value can be copied: Ctrl+C (the value, or a whole section), or the context menu.
+    m_overviewView->installEventFilter(this);
+    m_overviewView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_overviewView, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_overviewView->indexAt(pos);
+        if (!index.isValid())
+            return;
+        QMenu menu(this);
+        const bool section = !index.parent().isValid();
+        if (!section) {
+            QAction *value = menu.addAction(tr("Copy value"), this, [this, index] {
+                QApplication::clipboard()->setText(m_overview->copyText(index));
+            });
+            value->setShortcut(QKeySequence::Copy);
+            menu.addAction(tr("Copy row"), this, [this, index] {
+                QApplication::clipboard()->setText(m_overview->rowText(index));
+            });
+        }
+        const QModelIndex sectionIndex = section ? index.siblingAtColumn(0) : index.parent();
+        menu.addAction(tr("Copy section \"%1\"").arg(sectionIndex.data().toString()), this, [this, sectionIndex] {
+            QApplication::clipboard()->setText(m_overview->copyText(sectionIndex));
+        });
+        menu.exec(m_overviewView->viewport()->mapToGlobal(pos));
+    });
     m_tabs->addTab(m_overviewView, tr("Overview"));
     m_tabs->addTab(m_treeView, tr("Tree"));
     m_tabs->addTab(m_raw, tr("Raw"));
@@ -319,7 +401,8 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_table->horizontalHeader()->restoreState(settings.value(u"window/tableHeader"_s).toByteArray());
     m_split->restoreState(settings.value(u"window/splitter"_s).toByteArray());
-    m_metricsSplit->restoreState(settings.value(u"window/metricsSplitter"_s).toByteArray());
+    if (!m_metricsSplit->restoreState(settings.value(u"window/metricsSplitter"_s).toByteArray()))
+        m_metricsSplit->setSizes({600, 400}); // the metrics' names and values need the room more than the plot
     m_followAction->setChecked(settings.value(u"window/follow"_s, true).toBool());
     rebuildRecentMenu();
 
@@ -551,7 +634,14 @@ QWidget *MainWindow::makeFilterBar()
     for (const char16_t *v : {verdict::Valid, verdict::Invalid, verdict::Unregistered, verdict::Rejected,
                               verdict::Dropped, verdict::NoSchema, verdict::NotJson,
                               verdict::BadEncoding, verdict::BadPath, verdict::Refused, verdict::Parsed})
+    {
         m_verdictFilter->addItem(QString::fromUtf16(v), QString::fromUtf16(v));
+        m_verdictFilter->setItemData(m_verdictFilter->count() - 1, verdictDescription(v), Qt::ToolTipRole);
+    }
+    m_verdictFilter->setItemData(1, tr("Every verdict production rejects or drops: invalid, unregistered, rejected, "
+                                       "dropped, not-json, bad-encoding, bad-path, refused"),
+                                 Qt::ToolTipRole);
+    m_verdictFilter->setToolTip(tr("Show pings with this verdict:\n") + verdictLegend());
     m_nsFilter = combo(tr("All namespaces"));
     m_docTypeFilter = combo(tr("All doc types"));
     m_debugFilter = combo(tr("All debug tags"));
@@ -717,7 +807,9 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(u"window/state"_s, saveState());
     settings.setValue(u"window/tableHeader"_s, m_table->horizontalHeader()->saveState());
     settings.setValue(u"window/splitter"_s, m_split->saveState());
-    settings.setValue(u"window/metricsSplitter"_s, m_metricsSplit->saveState());
+    // A splitter whose tab was never shown has not been laid out: its sizes mean nothing.
+    if (m_metricsSplit->sizes().value(0) >= 100)
+        settings.setValue(u"window/metricsSplitter"_s, m_metricsSplit->saveState());
     settings.setValue(u"window/follow"_s, m_followAction->isChecked());
     QMainWindow::closeEvent(event);
 }
@@ -859,7 +951,7 @@ void MainWindow::clearDetail()
     m_tree->clear();
     m_raw->clear();
     m_problems->clear();
-    m_problemsSummary->setText(tr("Select a ping to see what is wrong with it."));
+    m_problemsSummary->setText(tr("Select a ping to see what is wrong with it.").toHtmlEscaped());
     m_headers->clear();
 }
 
@@ -927,46 +1019,171 @@ void MainWindow::showSelected()
     if (!rec)
         return;
     m_overview->setPing(*rec);
-    m_metrics->setPayload(rec->payload);
+    m_metrics->setPayload(rec->payload, rec->warningsJson);
     m_eventsPanel->setPing(&*rec);
     m_tree->setPayload(rec->payload, rec->errorsJson, rec->warningsJson);
     m_raw->setPing(*rec);
-    // Problems: every error and warning; selecting one reveals it in the tree and raw view.
-    m_problems->clear();
-    const auto errors = nlohmann::json::parse(rec->errorsJson.begin(), rec->errorsJson.end(), nullptr, false);
-    const auto warnings = nlohmann::json::parse(rec->warningsJson.begin(), rec->warningsJson.end(), nullptr, false);
-    auto addItems = [this](const nlohmann::json &items, bool warning) {
-        if (!items.is_array())
-            return;
-        for (const auto &e : items) {
-            auto *item = new QTreeWidgetItem(m_problems);
-            const QString pointer = QString::fromStdString(e.value("pointer", std::string()));
-            item->setText(0, QString::fromStdString(e.value("kind", std::string())));
-            item->setText(1, e.contains("pointer") ? (pointer.isEmpty() ? u"/"_s : pointer)
-                             : e.contains("line")  ? tr("line %1, column %2").arg(e.value("line", 0)).arg(e.value("column", 0))
-                                                   : QString());
-            item->setText(2, QString::fromStdString(e.value("message", std::string())));
-            item->setToolTip(2, item->text(2));
-            item->setData(0, Qt::UserRole, e.contains("pointer") ? QVariant(pointer) : QVariant());
-            item->setData(0, Qt::UserRole + 1, e.contains("offset") ? QVariant(e.value("offset", qint64(0))) : QVariant());
-            item->setForeground(0, warning ? QColor(0xa0, 0x5a, 0x00) : QColor(0xc0, 0x1c, 0x28));
-        }
-    };
-    addItems(errors, false);
-    addItems(warnings, true);
-    QString summary = tr("Verdict: %1 — answered %2").arg(rec->verdict).arg(rec->statusCode);
-    summary += u" — "_s + tr("%n error(s)", nullptr, rec->errorCount) + u", "_s +
-               tr("%n warning(s)", nullptr, rec->warningCount);
-    if (!rec->schemaKey.isEmpty())
-        summary += u"\n"_s + tr("Schema: %1").arg(rec->schemaKey);
-    if (!rec->schemaNote.isEmpty())
-        summary += u"\n"_s + rec->schemaNote;
-    m_problemsSummary->setText(summary);
+    showProblems(*rec);
     QString headers = u"%1 %2%3\n\n"_s.arg(rec->method, rec->path,
                                             rec->query.isEmpty() ? QString() : u'?' + rec->query);
     for (const auto &h : rec->headers)
         headers += QString::fromLatin1(h.name) + u": "_s + QString::fromLatin1(h.value) + u'\n';
     m_headers->setPlainText(headers);
+}
+
+void MainWindow::showProblems(const PingRecord &r)
+{
+    // Every error and warning; selecting one reveals it in the tree and raw view. The error
+    // production reports is marked, generic-schema errors of an unregistered ping are for
+    // information only.
+    m_problems->clear();
+    const auto errors = nlohmann::json::parse(r.errorsJson.begin(), r.errorsJson.end(), nullptr, false);
+    const auto warnings = nlohmann::json::parse(r.warningsJson.begin(), r.warningsJson.end(), nullptr, false);
+    const bool dropped = r.verdict == QStringView(verdict::Dropped);
+    QIcon reportedIcon;
+    reportedIcon.addPixmap(paintErrorMarker(16));
+    reportedIcon.addPixmap(paintErrorMarker(32));
+    QIcon warningIcon;
+    warningIcon.addPixmap(paintWarningMarker(16));
+    warningIcon.addPixmap(paintWarningMarker(32));
+    bool anyReported = false;
+    if (errors.is_array())
+        for (const auto &e : errors)
+            anyReported = anyReported || (e.is_object() && e.value("reported", false));
+    auto addItems = [&](const nlohmann::json &items, bool warning) {
+        if (!items.is_array())
+            return;
+        for (const auto &e : items) {
+            if (!e.is_object())
+                continue;
+            auto *item = new QTreeWidgetItem(m_problems);
+            const QString kind = jsonText(e, "kind");
+            const QString pointer = jsonText(e, "pointer");
+            const bool reported = !warning && e.value("reported", false);
+            const bool generic = !warning && e.value("generic", false);
+            item->setText(ProblemKind, kind);
+            QString where;
+            if (e.contains("pointer"))
+                where = pointer.isEmpty() ? u"/"_s : pointer;
+            else if (e.contains("line"))
+                where = tr("line %1, column %2").arg(e.value("line", 0)).arg(e.value("column", 0));
+            else if (kind == u"decoder")
+                where = jsonText(e, "error_type"); // the decoder step: ParsePayload, ParseUri, ...
+            item->setText(ProblemWhere, where);
+            item->setText(ProblemMessage, jsonText(e, "message"));
+            item->setToolTip(ProblemMessage, item->text(ProblemMessage));
+            item->setData(0, Qt::UserRole, e.contains("pointer") ? QVariant(pointer) : QVariant());
+            item->setData(0, Qt::UserRole + 1, e.contains("offset") ? QVariant(e.value("offset", qint64(0))) : QVariant());
+            QColor colour = warning ? warningTextColor() : kErrorText;
+            if (reported) {
+                const QString errorMessage = jsonText(e, "error_message");
+                item->setData(0, ProductionMessageRole, errorMessage);
+                item->setText(ProblemProduction, dropped ? tr("dropped, no error row") : tr("reported"));
+                item->setIcon(ProblemProduction, reportedIcon);
+                QFont bold = item->font(ProblemProduction);
+                bold.setBold(true);
+                for (int c : {ProblemKind, ProblemProduction})
+                    item->setFont(c, bold);
+                const QString tip =
+                    (dropped ? tr("Production drops the ping with this exception (no error table row):")
+                             : tr("The error production reports (one row in the error table):")) +
+                    u"\n  error_type: "_s + jsonText(e, "error_type") + u"\n  exception_class: "_s +
+                    jsonText(e, "exception_class") + u"\n  error_message: "_s + errorMessage + u"\n\n"_s +
+                    jsonText(e, "message") + u"\n\n"_s +
+                    tr("Ctrl+C or the context menu: Copy production error message (to search the error tables)");
+                for (int c = 0; c <= ProblemMessage; ++c)
+                    item->setToolTip(c, tip);
+            } else if (generic) {
+                colour = kInfoText;
+                item->setText(ProblemProduction, tr("for information (generic schema)"));
+                const QString tip =
+                    tr("The ping is unregistered: production reports \"No such docType\" and never applies a schema. "
+                       "This error is from the generic Glean schema it would be checked with once registered.");
+                item->setToolTip(ProblemProduction, tip);
+                QFont italic = item->font(ProblemProduction);
+                italic.setItalic(true);
+                item->setFont(ProblemProduction, italic);
+                item->setForeground(ProblemProduction, kInfoText);
+            } else if (warning) {
+                item->setText(ProblemProduction, kind == u"bq-column" ? tr("additional_properties") : tr("warning"));
+                item->setIcon(ProblemProduction, warningIcon);
+                if (kind == u"bq-column")
+                    item->setToolTip(ProblemProduction, tr("Not a column of %1: the value lands in the row's "
+                                                           "additional_properties (column %2 does not exist)")
+                                                            .arg(jsonText(e, "table"), jsonText(e, "column")));
+            } else if (anyReported) {
+                item->setText(ProblemProduction, tr("not reported"));
+                item->setToolTip(ProblemProduction, tr("Production reports one error per ping (the schema check "
+                                                       "stops at the first); this one is also wrong"));
+                item->setForeground(ProblemProduction, kInfoText);
+            }
+            item->setForeground(ProblemKind, colour);
+        }
+    };
+    addItems(errors, false);
+    addItems(warnings, true);
+
+    const QString headline = productionHeadline(r);
+    const QColor headColour = verdict::isProblem(r.verdict)            ? kErrorText
+                              : r.verdict == QStringView(verdict::Valid) ? QColor(0x26, 0x7d, 0x3a)
+                                                                         : warningTextColor();
+    QString details = tr("Verdict: %1 — answered %2").arg(r.verdict).arg(r.statusCode);
+    details += u" — "_s + tr("%n error(s)", nullptr, r.errorCount) + u", "_s +
+               tr("%n warning(s)", nullptr, r.warningCount);
+    if (!r.checkedWith.isEmpty())
+        details += u" — "_s + tr("registry %1").arg(r.checkedWith);
+    QString html = u"<b style=\"color:%1\">%2</b><br>%3"_s.arg(headColour.name(), headline.toHtmlEscaped(),
+                                                               details.toHtmlEscaped());
+    if (const ProductionError e = reportedError(r.errorsJson); e.found && !e.errorMessage.isEmpty())
+        html += u"<br>"_s +
+                (r.verdict == QStringView(verdict::Dropped) ? tr("Exception (no error row): %1 %2")
+                                                            : tr("Error table row: error_type %1, error_message %2"))
+                    .arg(e.errorType, u"<code>"_s + e.errorMessage.toHtmlEscaped() + u"</code>"_s);
+    const bool unregistered = r.verdict == QStringView(verdict::Unregistered);
+    if (!r.schemaKey.isEmpty())
+        html += u"<br>"_s + (unregistered ? tr("Generic schema, for information: %1") : tr("Schema: %1"))
+                                .arg(r.schemaKey)
+                                .toHtmlEscaped();
+    if (!r.schemaNote.isEmpty() && !unregistered) // an unregistered ping's note is the headline
+        html += u"<br>"_s + r.schemaNote.toHtmlEscaped();
+    m_problemsSummary->setText(html);
+}
+
+bool MainWindow::copyProblem()
+{
+    const QTreeWidgetItem *item = m_problems->currentItem();
+    if (!item)
+        return false;
+    const QString production = item->data(0, ProductionMessageRole).toString();
+    QApplication::clipboard()->setText(production.isEmpty() ? item->text(ProblemMessage) : production);
+    return true;
+}
+
+bool MainWindow::copyOverview()
+{
+    const QModelIndex index = m_overviewView->currentIndex();
+    if (!index.isValid())
+        return false;
+    QApplication::clipboard()->setText(m_overview->copyText(index));
+    return true;
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if ((watched == m_problems || watched == m_overviewView) &&
+        (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (key->matches(QKeySequence::Copy)) {
+            // Override the window's Copy payload while these views have the focus.
+            if (event->type() == QEvent::ShortcutOverride) {
+                event->accept();
+                return true;
+            }
+            if (watched == m_problems ? copyProblem() : copyOverview())
+                return true;
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::chooseSchemas()

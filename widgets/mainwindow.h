@@ -81,11 +81,18 @@ private:
     std::vector<PingRecord> streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit);
     void clearDetail();
     void revealProblem();
+    void showProblems(const PingRecord &record);
+    // Copy for the Problems tab: the production error message of the current error when it is
+    // the one production reports, else its message. False when there is nothing to copy.
+    bool copyProblem();
+    bool copyOverview();
     void plotCurrentMetric();
     void reselectPlottedMetric();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // Ctrl+C in the Overview and Problems tabs copies what they show, not the payload.
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 public:
     bool isPaused() const { return m_paused; }

@@ -1,6 +1,7 @@
 #include "connectdialog.h"
 #include "exampledialog.h"
 #include "mainwindow.h"
+#include "metricsmodel.h"
 #include "payloadtreemodel.h"
 #include "pingtablemodel.h"
 #include "testsupport.h"
@@ -10,6 +11,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QDesktopServices>
 #include <QUrl>
 #include <QCheckBox>
@@ -27,6 +29,8 @@
 #include <QTreeWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <nlohmann/json.hpp>
 
 using namespace pingscope;
 using namespace pingscope::test;
@@ -52,6 +56,7 @@ private Q_SLOTS:
     void exampleDialogWritesExactFiles();
     void filterBarPauseAndCurlReplay();
     void trafficDockFiltersTheList();
+    void productionVerdicts();
 };
 
 // The Traffic dock: hidden at first, fed by the same batches as the list, and a click on a
@@ -325,7 +330,13 @@ void TestMainWindow::liveListAndDetail()
         if (problems->topLevelItem(i)->text(1) == u"/ping_info/seq"_s)
             seqError = problems->topLevelItem(i);
     QVERIFY(seqError);
-    QVERIFY(seqError->text(2).contains(u"should be an integer"_s));
+    QVERIFY(seqError->text(3).contains(u"should be an integer"_s));
+    // Production reports one schema error (the first); the others are marked as not reported.
+    int reported = 0;
+    for (int i = 0; i < problems->topLevelItemCount(); ++i)
+        reported += problems->topLevelItem(i)->text(2) == u"reported"_s;
+    QCOMPARE(reported, 1);
+    QVERIFY(seqError->text(2) == u"reported"_s || seqError->text(2) == u"not reported"_s);
     // Selecting the error reveals its node in the payload tree.
     problems->setCurrentItem(seqError);
     auto *tree = window.findChild<QTreeView *>(u"payloadTree"_s);
@@ -379,6 +390,204 @@ void TestMainWindow::connectSnippetsNameThePort()
     QVERIFY(firefox.contains(u"toolkit.telemetry.server\", \"http://127.0.0.1:4321\""_s));
     ConnectDialog dialog(u"http://127.0.0.1:4321"_s, 4321);
     QCOMPARE(dialog.findChild<QTabWidget *>()->count(), snippets.size());
+}
+
+// Real Firefox and Glean.js pings through the window's engine (bundled registry): the Problems
+// tab says the verdict in production's terms, marks the error production reports (Ctrl+C copies
+// its error_message) and generic-schema errors of an unregistered ping; the Overview starts with
+// the Pipeline; a metric that is not a BigQuery column is marked in Metrics and Tree.
+void TestMainWindow::productionVerdicts()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"p.pingscope"_s);
+    opts.capture.port = 0;
+    MainWindow window(opts);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.engine()->isRunning());
+    const quint16 port = window.engine()->port();
+
+    CapturedRequest baseline, gleanjs, newtab;
+    for (const auto &c : loadCapturedRequests()) {
+        if (c.name == u"firefox-esr/005-POST-firefox-desktop_baseline")
+            baseline = c;
+        else if (c.name == u"gleanjs/001-POST-peers-gleanjs-node_events")
+            gleanjs = c;
+        else if (c.name == u"firefox-esr/003-POST-firefox-desktop_newtab")
+            newtab = c;
+    }
+    QVERIFY(!baseline.body.isEmpty() && !gleanjs.body.isEmpty() && !newtab.body.isEmpty());
+    // The captured headers, without those buildRequest writes and those named in `drop`.
+    const auto headersOf = [](const CapturedRequest &c, QList<QByteArray> drop) {
+        drop << "content-length" << "host";
+        QList<HttpHeader> out;
+        for (const auto &h : c.headers)
+            if (!drop.contains(h.name.toLower()))
+                out.append(h);
+        return out;
+    };
+    const auto send = [&](const CapturedRequest &c, const QByteArray &docId, const QList<HttpHeader> &headers,
+                          const QByteArray &body) {
+        QByteArray url = c.url;
+        url.truncate(url.lastIndexOf('/') + 1);
+        return exchange(port, buildRequest("POST", url + docId, headers, body)).status;
+    };
+    QCOMPARE(exchange(port, baseline.wire()).status, 200);                                      // 1 valid
+    QCOMPARE(send(baseline, "00000000-0000-4000-8000-000000000002", headersOf(baseline, {"x-telemetry-agent"}),
+                  baseline.body),
+             200);                                                                              // 2 rejected
+    QCOMPARE(exchange(port, gleanjs.wire()).status, 200);                                       // 3 unregistered
+    QByteArray badSeq = gleanjs.decodedJson;
+    QVERIFY(badSeq.contains("\"seq\":"));
+    badSeq.replace("\"seq\":", "\"seq\":\"zero\",\"was\":");
+    QCOMPARE(send(gleanjs, "00000000-0000-4000-8000-000000000004", headersOf(gleanjs, {"content-encoding"}), badSeq),
+             200);                                                                              // 4 unregistered, generic errors
+    auto doc = nlohmann::json::parse(newtab.decodedJson.begin(), newtab.decodedJson.end());
+    doc["metrics"]["counter"]["newtab.undeclared_clicks"] = 3;
+    QCOMPARE(send(newtab, "00000000-0000-4000-8000-000000000005", headersOf(newtab, {}),
+                  gzip(QByteArray::fromStdString(doc.dump()))),
+             200);                                                                              // 5 valid, bq-column
+    PingTableModel *model = window.pingModel();
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 5, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 5, 5000);
+
+    auto *table = window.findChild<QTableView *>(u"pings"_s);
+    auto *tabs = window.findChild<QTabWidget *>();
+    auto *summary = window.findChild<QLabel *>(u"problemsSummary"_s);
+    auto *problems = window.findChild<QTreeWidget *>(u"problems"_s);
+    auto *overview = window.findChild<QTreeView *>(u"overview"_s);
+    QVERIFY(table && tabs && summary && problems && overview);
+    const auto select = [&](qint64 id) {
+        const int row = model->rowOfId(id);
+        QVERIFY(row >= 0);
+        table->selectRow(row);
+        table->setCurrentIndex(model->index(row, 0));
+    };
+    const auto itemWhere = [&](int column, const QString &text) -> QTreeWidgetItem * {
+        for (int i = 0; i < problems->topLevelItemCount(); ++i)
+            if (problems->topLevelItem(i)->text(column) == text)
+                return problems->topLevelItem(i);
+        return nullptr;
+    };
+    const int problemsTab = tabs->indexOf(problems->parentWidget());
+    QVERIFY(problemsTab >= 0);
+    QCOMPARE(tabs->tabText(problemsTab), u"Problems"_s);
+    QCOMPARE(problems->headerItem()->text(2), u"Production"_s);
+
+    // Rejected by the scrubber: the headline, the reported decoder error, Ctrl+C.
+    select(2);
+    QCOMPARE(model->data(table->currentIndex().siblingAtColumn(PingTableModel::Verdict), PingTableModel::VerdictRole)
+                 .toString(),
+             u"rejected"_s);
+    QVERIFY2(summary->text().contains(u"Rejected: the decoder sends it to the error table (MessageScrubber 1684980): "
+                                      u"firefox-desktop pings need a User-Agent or X-Telemetry-Agent starting with "_s),
+             qPrintable(summary->text()));
+    QVERIFY2(summary->text().contains(u"error_message <code>com.mozilla.telemetry.decoder.MessageScrubber$"
+                                      u"UnwantedDataException: 1684980</code>"_s),
+             qPrintable(summary->text()));
+    QTreeWidgetItem *reported = itemWhere(2, u"reported"_s);
+    QVERIFY(reported);
+    QCOMPARE(reported->text(0), u"decoder"_s);
+    QCOMPARE(reported->text(1), u"ParsePayload"_s);
+    QVERIFY(reported->font(2).bold());
+    QVERIFY(!reported->icon(2).isNull());
+    QVERIFY2(reported->toolTip(2).contains(u"error_message: com.mozilla.telemetry.decoder.MessageScrubber$"
+                                           u"UnwantedDataException: 1684980"_s),
+             qPrintable(reported->toolTip(2)));
+    QVERIFY(reported->toolTip(2).contains(u"exception_class: com.mozilla.telemetry.decoder.MessageScrubber$"
+                                          u"UnwantedDataException"_s));
+    tabs->setCurrentIndex(problemsTab);
+    problems->setCurrentItem(reported);
+    problems->setFocus();
+    QTRY_VERIFY(problems->hasFocus());
+    QApplication::clipboard()->clear();
+    QTest::keySequence(problems, QKeySequence::Copy);
+    QCOMPARE(QApplication::clipboard()->text(),
+             u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1684980"_s);
+    // The seq warning (a re-send of ping 1's seq) is a warning, not reported.
+    QTreeWidgetItem *seq = itemWhere(0, u"seq"_s);
+    QVERIFY(seq);
+    QCOMPARE(seq->text(2), u"warning"_s);
+    QApplication::clipboard()->clear();
+    problems->setCurrentItem(seq);
+    QTest::keySequence(problems, QKeySequence::Copy);
+    QCOMPARE(QApplication::clipboard()->text(), seq->text(3)); // not a production error: its message
+
+    // The Overview starts with the Pipeline; Ctrl+C copies the whole outcome.
+    tabs->setCurrentWidget(overview);
+    const QAbstractItemModel *om = overview->model();
+    QCOMPARE(om->index(0, 0).data().toString(), u"Pipeline"_s);
+    const QModelIndex outcome = om->index(0, 1, om->index(0, 0));
+    QCOMPARE(om->index(0, 0, om->index(0, 0)).data().toString(), u"Outcome"_s);
+    QCOMPARE(outcome.data().toString(), u"Error table payload_bytes_error.structured"_s);
+    overview->setFocus();
+    overview->setCurrentIndex(outcome);
+    QTRY_VERIFY(overview->hasFocus());
+    QTest::keySequence(overview, QKeySequence::Copy);
+    QCOMPARE(QApplication::clipboard()->text(),
+             u"Error table payload_bytes_error.structured: com.mozilla.telemetry.decoder.MessageScrubber$"
+             u"UnwantedDataException: 1684980"_s);
+
+    // Kept, with the automation tag.
+    select(1);
+    QVERIFY2(summary->text().contains(u"Valid: production keeps it in firefox_desktop.baseline_v1, live table only: "
+                                      u"the automation source tag keeps it out of the stable tables"_s),
+             qPrintable(summary->text()));
+    QCOMPARE(om->index(0, 1, om->index(0, 0)).data().toString(), u"Kept: firefox_desktop.baseline_v1"_s);
+
+    // Unregistered: No such docType, and the generic schema's errors for information only.
+    select(3);
+    QVERIFY2(summary->text().contains(u"Unregistered: the decoder sends it to the error table "
+                                      u"(SchemaNotFoundException): No such docType: peers-gleanjs-node/events; the "
+                                      u"body would pass glean/glean/glean.1 once registered"_s),
+             qPrintable(summary->text()));
+    QVERIFY(itemWhere(2, u"reported"_s));
+    QVERIFY(!itemWhere(2, u"for information (generic schema)"_s)); // the body passes the generic schema
+    select(4);
+    QVERIFY2(summary->text().contains(u"No such docType: peers-gleanjs-node/events; the body fails "
+                                      u"glean/glean/glean.1 too"_s),
+             qPrintable(summary->text()));
+    QTreeWidgetItem *generic = itemWhere(1, u"/ping_info/seq"_s);
+    QVERIFY(generic);
+    QCOMPARE(generic->text(0), u"schema"_s);
+    QCOMPARE(generic->text(2), u"for information (generic schema)"_s);
+    QVERIFY(generic->font(2).italic());
+    QVERIFY(itemWhere(2, u"reported"_s)); // the SchemaNotFoundException is what production reports
+    QCOMPARE(itemWhere(2, u"reported"_s)->text(0), u"decoder"_s);
+
+    // A counter the newtab table has no column for: marked in the Metrics and Tree tabs.
+    select(5);
+    auto *metricsView = window.findChild<QTreeView *>(u"metrics"_s);
+    QVERIFY(metricsView);
+    auto *metrics = qobject_cast<MetricsModel *>(metricsView->model());
+    QVERIFY(metrics);
+    const QModelIndex counter = metrics->indexOf(u"counter"_s, u"newtab.undeclared_clicks"_s);
+    QVERIFY(counter.isValid());
+    QVERIFY2(counter.data(MetricsModel::WarningRole).toString().contains(
+                 u"is not a column of firefox_desktop.newtab_v1"_s),
+             qPrintable(counter.data(MetricsModel::WarningRole).toString()));
+    QCOMPARE(counter.data(Qt::DecorationRole).metaType(), QMetaType::fromType<QIcon>());
+    QTreeWidgetItem *bq = itemWhere(0, u"bq-column"_s);
+    QVERIFY(bq);
+    QCOMPARE(bq->text(1), u"/metrics/counter/newtab.undeclared_clicks"_s);
+    QCOMPARE(bq->text(2), u"additional_properties"_s);
+    auto *tree = window.findChild<QTreeView *>(u"payloadTree"_s);
+    QVERIFY(tree);
+    auto *treeModel = qobject_cast<PayloadTreeModel *>(tree->model());
+    const QModelIndex node = treeModel->indexForPointer(u"/metrics/counter/newtab.undeclared_clicks"_s);
+    QVERIFY(node.isValid());
+    QVERIFY(!node.data(PayloadTreeModel::WarningRole).toString().isEmpty());
+    QVERIFY(tree->isExpanded(node.parent())); // shown, not left collapsed
+    QVERIFY(tree->isExpanded(node.parent().parent()));
+
+    // The verdict legend: the filter's items say what each verdict means in production.
+    auto *verdicts = window.findChild<QComboBox *>(u"verdictFilter"_s);
+    QVERIFY(verdicts);
+    for (const QString &v : {u"unregistered"_s, u"rejected"_s, u"dropped"_s})
+        QVERIFY2(verdicts->itemData(verdicts->findData(v), Qt::ToolTipRole).toString().startsWith(v + u": "_s),
+                 qPrintable(v));
+    QVERIFY(verdicts->toolTip().contains(u"dropped: removed by the decoder without an error row"_s));
 }
 
 QTEST_MAIN(TestMainWindow)

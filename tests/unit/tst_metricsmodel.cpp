@@ -1,11 +1,18 @@
 #include "metricsmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QColor>
 #include <QFile>
 #include <QPointF>
 #include <QTest>
 
 #include "testsupport.h"
+
+#include "ingest.h"
+#include "registry.h"
+#include "validation.h"
+
+#include <nlohmann/json.hpp>
 
 using namespace pingscope;
 using namespace Qt::StringLiterals;
@@ -18,6 +25,7 @@ private Q_SLOTS:
     void peerTestPing();
     void groupsAndBuckets();
     void noMetrics();
+    void bigQueryColumnWarning();
 };
 
 namespace {
@@ -101,6 +109,57 @@ void TestMetricsModel::noMetrics()
     model.setPayload(QByteArray(100000, '[') + QByteArray(100000, ']'));
     QCOMPARE(model.rowCount(), 0);
     model.clear();
+}
+
+// A newtab ping with a counter its production table has no column for, through the engine: the
+// metric's row is marked (warning colour, the warning's message in its tooltip and WarningRole),
+// the declared metrics are not. Without a QGuiApplication the marker is the warning colour.
+void TestMetricsModel::bigQueryColumnWarning()
+{
+    PingRecord r;
+    for (const auto &c : pingscope::test::loadCapturedRequests()) {
+        if (c.name != u"firefox-esr/003-POST-firefox-desktop_newtab")
+            continue;
+        auto doc = nlohmann::json::parse(c.decodedJson.begin(), c.decodedJson.end());
+        doc["metrics"]["counter"]["newtab.undeclared_clicks"] = 3;
+        QList<HttpHeader> headers;
+        for (const auto &h : c.headers)
+            if (h.name.toLower() != "content-encoding" && h.name.toLower() != "content-length")
+                headers.append(h);
+        IngestOptions o;
+        o.schemas = SchemaRegistry::load({}, true, nullptr);
+        Validator v(o.schemas);
+        r = ingestSubmission(pingscope::test::rawSubmission(c.url, headers, QByteArray::fromStdString(doc.dump()),
+                                                            pingscope::test::utcUs(u"2026-11-23T02:19:25.000Z"_s)),
+                             o, &v);
+    }
+    QCOMPARE(r.verdict, u"valid"_s);
+
+    MetricsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPayload(r.payload, r.warningsJson);
+    QCOMPARE(model.warnedMetricCount(), 1);
+    const QModelIndex warned = model.indexOf(u"counter"_s, u"newtab.undeclared_clicks"_s);
+    QVERIFY(warned.isValid());
+    const QString message = u"`metrics.counter.newtab.undeclared_clicks` is not a column of firefox_desktop.newtab_v1 "
+                            u"(the table has no counter metrics at all): it will land in additional_properties, where "
+                            u"analysts rarely look"_s;
+    QCOMPARE(warned.data(MetricsModel::WarningRole).toString(), message);
+    QCOMPARE(warned.data(Qt::ToolTipRole).toString(), message + u"\n\n3"_s);
+    for (int column = 0; column < MetricsModel::ColumnCount; ++column)
+        QCOMPARE(warned.siblingAtColumn(column).data(Qt::ForegroundRole).value<QColor>(), QColor(0xa0, 0x5a, 0x00));
+    QCOMPARE(warned.data(Qt::DecorationRole).value<QColor>(), QColor(0xa0, 0x5a, 0x00)); // no QGuiApplication
+    QVERIFY(!warned.siblingAtColumn(MetricsModel::Value).data(Qt::DecorationRole).isValid());
+    // Declared metrics of the same ping are not marked.
+    const QModelIndex locale = model.indexOf(u"string"_s, u"newtab.locale"_s);
+    QVERIFY(locale.isValid());
+    QVERIFY(locale.data(MetricsModel::WarningRole).toString().isEmpty());
+    QVERIFY(!locale.data(Qt::ForegroundRole).isValid());
+    QVERIFY(!locale.data(Qt::DecorationRole).isValid());
+    // The next ping without warnings: nothing marked.
+    model.setPayload(r.payload);
+    QCOMPARE(model.warnedMetricCount(), 0);
+    QVERIFY(model.indexOf(u"counter"_s, u"newtab.undeclared_clicks"_s).data(MetricsModel::WarningRole).toString().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestMetricsModel)

@@ -11,6 +11,10 @@
 
 #include "testsupport.h"
 
+#include "ingest.h"
+#include "registry.h"
+#include "validation.h"
+
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -71,6 +75,7 @@ private Q_SLOTS:
     void emptyPayload();
     void setPayloadTwice();
     void mainPing();
+    void bigQueryColumnWarning();
 };
 
 void TestPayloadTreeModel::keyOrderKept()
@@ -337,14 +342,18 @@ void TestPayloadTreeModel::errorMarks()
         ++seen;
         const QString pointer = index.data(Model::PointerRole).toString();
         const bool error = errorNodes.contains(pointer);
+        const bool warned = pointer == u"/client_info/locale"_s; // the warning with a pointer
         QCOMPARE(index.data(Model::ErrorRole).toBool(), error);
         QCOMPARE(index.data(Model::HasErrorBelowRole).toBool(), belowNodes.contains(pointer));
+        QCOMPARE(index.data(Model::WarningRole).toString(), warned ? u"old field"_s : QString());
         for (int column = 0; column < Model::ColumnCount; ++column) {
             const QModelIndex cell = index.siblingAtColumn(column);
-            QCOMPARE(cell.data(Qt::ForegroundRole).isValid(), error);
+            QCOMPARE(cell.data(Qt::ForegroundRole).isValid(), error || warned);
             if (error)
                 QCOMPARE(cell.data(Qt::ForegroundRole).value<QColor>(), QColor(0xc0, 0x1c, 0x28));
-            QCOMPARE(cell.data(Qt::DecorationRole).isValid(), error && column == Model::Key);
+            if (warned)
+                QCOMPARE(cell.data(Qt::ForegroundRole).value<QColor>(), QColor(0xa0, 0x5a, 0x00));
+            QCOMPARE(cell.data(Qt::DecorationRole).isValid(), (error || warned) && column == Model::Key);
         }
         for (int row = 0; row < model.rowCount(index); ++row)
             visit(model.index(row, 0, index));
@@ -361,7 +370,8 @@ void TestPayloadTreeModel::errorMarks()
     QCOMPARE(tip(u"/metrics/boolean"_s), u"missing required property \"counter\""_s);
     QCOMPARE(tip(u"/metrics/uuid"_s), u"no such metric"_s);
     QCOMPARE(tip(u""_s), u"missing required property \"events\""_s);
-    QVERIFY(tip(u"/client_info/locale"_s).isEmpty()); // warnings are not marked
+    QCOMPARE(tip(u"/client_info/locale"_s), u"old field"_s); // a warning with a pointer marks its node
+    QCOMPARE(model.warningPointers(), QStringList{u"/client_info/locale"_s});
     QVERIFY(tip(u"/ping_info"_s).isEmpty());          // only below
 
     // The string value's tooltip carries the error too (no cut value in front of it).
@@ -517,6 +527,54 @@ void TestPayloadTreeModel::mainPing()
     const QString all = root.data(Model::ValueTextRole).toString();
     QVERIFY(nlohmann::ordered_json::parse(all.toStdString()) ==
             nlohmann::ordered_json::parse(ping.begin(), ping.end()));
+}
+
+// A newtab ping from Firefox with a counter its table has no column for, ingested against the
+// bundled registry: the engine's bq-column warning marks the metric's node (and only it), with
+// its message, in the warning colour and with the warning marker; the ancestors are not marked.
+void TestPayloadTreeModel::bigQueryColumnWarning()
+{
+    PingRecord r;
+    for (const auto &c : test::loadCapturedRequests()) {
+        if (c.name != u"firefox-esr/003-POST-firefox-desktop_newtab")
+            continue;
+        auto doc = nlohmann::json::parse(c.decodedJson.begin(), c.decodedJson.end());
+        doc["metrics"]["counter"]["newtab.undeclared_clicks"] = 3;
+        QList<HttpHeader> headers;
+        for (const auto &h : c.headers)
+            if (h.name.toLower() != "content-encoding" && h.name.toLower() != "content-length")
+                headers.append(h);
+        IngestOptions o;
+        o.schemas = SchemaRegistry::load({}, true, nullptr);
+        Validator v(o.schemas);
+        r = ingestSubmission(test::rawSubmission(c.url, headers, QByteArray::fromStdString(doc.dump()),
+                                                 test::utcUs(u"2026-11-23T02:19:25.000Z"_s)),
+                             o, &v);
+    }
+    QCOMPARE(r.verdict, u"valid"_s);
+    QVERIFY2(r.warningsJson.contains("bq-column"), r.warningsJson.constData());
+
+    Model model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setPayload(r.payload, r.errorsJson, r.warningsJson);
+    const QString pointer = u"/metrics/counter/newtab.undeclared_clicks"_s;
+    QCOMPARE(model.warningPointers(), QStringList{pointer});
+    const QModelIndex node = model.indexForPointer(pointer);
+    QVERIFY(node.isValid());
+    QCOMPARE(node.data(Model::WarningRole).toString(),
+             u"`metrics.counter.newtab.undeclared_clicks` is not a column of firefox_desktop.newtab_v1 (the table "
+             u"has no counter metrics at all): it will land in additional_properties, where analysts rarely look"_s);
+    QCOMPARE(node.siblingAtColumn(Model::Value).data(Qt::ToolTipRole).toString(),
+             node.data(Model::WarningRole).toString());
+    QCOMPARE(node.data(Qt::ForegroundRole).value<QColor>(), QColor(0xa0, 0x5a, 0x00));
+    QCOMPARE(node.data(Qt::DecorationRole).metaType(), QMetaType::fromType<QIcon>());
+    QVERIFY(!node.data(Model::ErrorRole).toBool());
+    for (const QString &other : {u"/metrics/counter"_s, u"/metrics"_s, u"/metrics/string/newtab.locale"_s}) {
+        const QModelIndex i = model.indexForPointer(other);
+        QVERIFY2(i.isValid(), qPrintable(other));
+        QVERIFY2(i.data(Model::WarningRole).toString().isEmpty(), qPrintable(other));
+        QVERIFY2(!i.data(Qt::DecorationRole).isValid(), qPrintable(other));
+    }
 }
 
 int main(int argc, char **argv)
