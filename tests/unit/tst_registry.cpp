@@ -315,8 +315,8 @@ void TestRegistry::decoderRules()
     if (verdict == u"invalid") {
         // glean-min.1 has no ping_info or client_info: the first schema error is the reported one.
         QCOMPARE(rep.value("exception_class", ""), "org.everit.json.schema.ValidationException");
-        QVERIFY2(rep.value("error_message", "").find("org.everit.json.schema.ValidationException: #/") == 0,
-                 rep.dump().c_str());
+        QCOMPARE(QString::fromStdString(rep.value("error_message", "")),
+                 u"org.everit.json.schema.ValidationException: #: extraneous key [client_info] is not permitted"_s);
     }
     const auto pipeline = json::parse(r.pipelineJson.begin(), r.pipelineJson.end());
     if (verdict == u"rejected" || verdict == u"unregistered" || verdict == u"invalid")
