@@ -2,6 +2,8 @@
 #include "console.h"
 
 #include "decode.h"
+#include "ingest.h"
+#include "registry.h"
 #include "validation.h"
 #include "ping.h"
 #include "store.h"
@@ -240,6 +242,7 @@ int runValidateCommand(const QStringList &arguments)
         QFile f(file);
         QString verdict, note, schemaKey;
         QList<ValidationError> errors;
+        json warnings = json::array(); // BigQuery columns: metrics that would land in additional_properties
         const ExampleName example = parseExampleName(file);
         if (!f.open(QIODevice::ReadOnly)) {
             verdict = u"unreadable"_s;
@@ -278,6 +281,9 @@ int runValidateCommand(const QStringList &arguments)
                 note = o.note;
                 schemaKey = o.schemaKey;
                 errors = o.errors;
+                if (o.kind == ValidationOutcome::Kind::Valid && o.entry && registry->pipeline() &&
+                    o.entry->schemaKey.startsWith(u"glean/glean/"_s))
+                    addBigQueryColumnWarnings(doc, *registry->pipeline(), *o.entry, warnings);
             }
         }
         bool ok = verdict == u"valid";
@@ -308,7 +314,9 @@ int runValidateCommand(const QStringList &arguments)
                 j["errors"].push_back({{"pointer", e.pointer.toStdString()},
                                        {"schema_path", e.schemaPath.toStdString()},
                                        {"keyword", e.keyword.toStdString()},
-                                       {"message", e.message.toStdString()}});
+                                       {"message", e.message.toStdString()},
+                                       {"everit", e.everit.toStdString()}});
+            j["warnings"] = warnings;
             printOut(QString::fromStdString(j.dump(-1, ' ', false, json::error_handler_t::replace)));
         } else {
             QString line = u"%1: %2"_s.arg(file, verdict);
@@ -321,6 +329,8 @@ int runValidateCommand(const QStringList &arguments)
                 printOut(u"    "_s + note);
             for (const auto &e : std::as_const(errors))
                 printOut(u"    %1  %2"_s.arg(e.pointer.isEmpty() ? u"/"_s : e.pointer, e.message));
+            for (const json &w : warnings)
+                printOut(u"    warning: "_s + QString::fromStdString(w.value("message", std::string())));
         }
     }
     if (p.isSet(expect) && !p.isSet(asJson))

@@ -408,7 +408,7 @@ QString edgeSubmissionTimestamp(qint64 receivedAtUs, const QString &granularity)
     return out + u'Z';
 }
 
-json derivedFields(const json &doc, const QString &ns, const QString &appUpdateChannel, qint64 receivedAtUs,
+json derivedFields(const json &doc, const QString &docId, const QString &appUpdateChannel, qint64 receivedAtUs,
                    const QString &sourceTags, const RegistryEntry *entry)
 {
     json out = json::object();
@@ -440,19 +440,23 @@ json derivedFields(const json &doc, const QString &ns, const QString &appUpdateC
         clientId = normalizeUuid(text(path(doc, {"client_id"})));
     if (clientId.isEmpty())
         clientId = normalizeUuid(text(path(doc, {"clientId"})));
-    // sample_id: from client_id unless the metadata names another UUID.
+    // sample_id (ParsePayload.addAttributesFromPayload): the UUID of the metadata's attribute,
+    // else of its payload path; client_id when it names neither.
+    QString attribute = entry ? entry->metadata.sampleIdSourceUuidAttribute : QString();
+    const QStringList payloadPath = entry ? entry->metadata.sampleIdSourceUuidPayloadPath : QStringList();
+    if (attribute.isEmpty() && payloadPath.isEmpty())
+        attribute = u"client_id"_s;
     QString sampleSource;
-    if (entry && !entry->metadata.sampleIdSourceUuidPayloadPath.isEmpty()) {
-        const json *node = &doc;
-        for (const QString &step : entry->metadata.sampleIdSourceUuidPayloadPath) {
-            node = &path(*node, {step.toStdString().c_str()});
-        }
-        sampleSource = normalizeUuid(node->is_string() ? QString::fromStdString(node->get<std::string>())
-                                                       : QString());
-    }
-    if (sampleSource.isEmpty() && (!entry || entry->metadata.sampleIdSourceUuidAttribute.isEmpty() ||
-                                   entry->metadata.sampleIdSourceUuidAttribute == u"client_id"))
+    if (attribute == u"client_id")
         sampleSource = clientId;
+    else if (attribute == u"document_id")
+        sampleSource = normalizeUuid(docId);
+    if (sampleSource.isEmpty() && !payloadPath.isEmpty()) {
+        const json *node = &doc;
+        for (const QString &step : payloadPath)
+            node = &path(*node, {step.toStdString().c_str()});
+        sampleSource = normalizeUuid(node->is_string() ? QString::fromStdString(node->get<std::string>()) : QString());
+    }
     if (!sampleSource.isEmpty())
         out["sample_id"] = sampleIdOf(sampleSource);
     if (!clientId.isEmpty())
@@ -468,7 +472,6 @@ json derivedFields(const json &doc, const QString &ns, const QString &appUpdateC
     out["stable_tables"] = !automation;
     if (automation)
         out["stable_note"] = "the automation source tag keeps it out of the stable tables (copy_deduplicate)";
-    Q_UNUSED(ns);
     return out;
 }
 

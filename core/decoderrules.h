@@ -68,7 +68,7 @@ QString edgeSubmissionTimestamp(qint64 receivedAtUs, const QString &granularity 
 
 // What ParsePayload and NormalizeAttributes derive from a decoded ping, and what the BigQuery
 // row gets. A JSON object for the store and the API ("pipeline" in a ping's details).
-nlohmann::json derivedFields(const nlohmann::json &doc, const QString &ns, const QString &appUpdateChannel,
+nlohmann::json derivedFields(const nlohmann::json &doc, const QString &docId, const QString &appUpdateChannel,
                              qint64 receivedAtUs, const QString &sourceTags, const RegistryEntry *entry);
 
 } // namespace pingscope

@@ -165,69 +165,6 @@ std::string everitPath(const QString &pointer)
     return "#" + toStd(pointer);
 }
 
-// Metrics that will not land in a column of the production table (PubsubMessageToObjectNode:
-// unknown fields go to additional_properties, under their JSON names).
-void bigQueryColumnWarnings(const json &doc, const PipelineRegistry &registry, const RegistryEntry &entry,
-                            json &warnings)
-{
-    const json *metrics = nullptr;
-    if (doc.is_object())
-        if (const auto it = doc.find("metrics"); it != doc.end() && it->is_object())
-            metrics = &*it;
-    if (!metrics)
-        return;
-    const auto *columns = registry.metricColumns(entry);
-    const QString table = entry.table().isEmpty() ? entry.ns + u'/' + entry.docType : entry.table();
-    int reported = 0;
-    for (const auto &[type, byName] : metrics->items()) {
-        if (!byName.is_object())
-            continue;
-        QString columnType = QString::fromStdString(type);
-        // Bug 1737656: tables deployed before November 2021 have url2, text2, jwe2, labeled_rate2.
-        if (columns && (type == "url" || type == "text" || type == "jwe" || type == "labeled_rate") &&
-            columns->contains(columnType + u'2'))
-            columnType += u'2';
-        const QSet<QString> *names = nullptr;
-        if (columns)
-            if (const auto c = columns->constFind(columnType); c != columns->cend())
-                names = &*c;
-        for (const auto &[name, value] : byName.items()) {
-            Q_UNUSED(value);
-            const QString metric = QString::fromStdString(name);
-            // Metric names repeat from ping to ping: remember their column names (per thread).
-            thread_local QHash<QString, QString> columnNames;
-            if (columnNames.size() > 100'000)
-                columnNames.clear();
-            auto cached = columnNames.constFind(metric);
-            if (cached == columnNames.cend())
-                cached = columnNames.insert(metric, bigQueryColumnName(metric));
-            const QString &column = *cached;
-            if (names && names->contains(column))
-                continue;
-            if (++reported > 200)
-                continue;
-            QString why;
-            if (!columns)
-                why = u"the table has no metric columns"_s;
-            else if (!names)
-                why = u"the table has no %1 metrics at all"_s.arg(QString::fromStdString(type));
-            else
-                why = u"not declared as a %1 for this ping, or declared with another type"_s.arg(
-                    QString::fromStdString(type));
-            json w = {{"kind", "bq-column"},
-                      {"pointer", "/metrics/" + type + "/" + toStd(escapePointerToken(metric))},
-                      {"column", toStd(u"metrics.%1.%2"_s.arg(columnType, column))},
-                      {"table", toStd(table)},
-                      {"message", toStd(u"`metrics.%1.%2` is not a column of %3 (%4): it will land in "
-                                        u"additional_properties, where analysts rarely look"_s.arg(
-                                            QString::fromStdString(type), metric, table, why))}};
-            warnings.push_back(std::move(w));
-        }
-    }
-    if (reported > 200)
-        warn(warnings, "bq-column",
-             u"%1 more metrics are not columns of %2 (only the first 200 are listed)"_s.arg(reported - 200).arg(table));
-}
 
 
 // Schema routing, scrubber, registry and deprecation, in ParsePayload's order; the verdict and
@@ -294,7 +231,7 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
         errors.push_back(std::move(err));
     }
 
-    json pipeline = derivedFields(doc, rec.ns, rec.appUpdateChannel, rec.receivedAtUs, rec.sourceTags, v.entry);
+    json pipeline = derivedFields(doc, rec.docId, rec.appUpdateChannel, rec.receivedAtUs, rec.sourceTags, v.entry);
     const PipelineRegistry *registry = validator.registry() ? validator.registry()->pipeline() : nullptr;
     if (registry) {
         pipeline["registry"] = toStd(registry->describe());
@@ -318,12 +255,76 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
                                                          : "moz-fx-data-shared-prod.payload_bytes_error.structured";
     if (registry && v.entry && verdictName == QStringView(verdict::Valid) && !v.entry->schemaKey.isEmpty() &&
         v.entry->schemaKey.startsWith(u"glean/glean/"_s))
-        bigQueryColumnWarnings(doc, *registry, *v.entry, warnings);
+        addBigQueryColumnWarnings(doc, *registry, *v.entry, warnings);
     rec.pipelineJson = QByteArray::fromStdString(pipeline.dump());
     return verdictName;
 }
 
 } // namespace
+
+// Metrics that will not land in a column of the production table (PubsubMessageToObjectNode:
+// unknown fields go to additional_properties, under their JSON names).
+void addBigQueryColumnWarnings(const json &doc, const PipelineRegistry &registry, const RegistryEntry &entry,
+                               json &warnings)
+{
+    const json *metrics = nullptr;
+    if (doc.is_object())
+        if (const auto it = doc.find("metrics"); it != doc.end() && it->is_object())
+            metrics = &*it;
+    if (!metrics)
+        return;
+    const auto *columns = registry.metricColumns(entry);
+    const QString table = entry.table().isEmpty() ? entry.ns + u'/' + entry.docType : entry.table();
+    int reported = 0;
+    for (const auto &[type, byName] : metrics->items()) {
+        if (!byName.is_object())
+            continue;
+        QString columnType = QString::fromStdString(type);
+        // Bug 1737656: tables deployed before November 2021 have url2, text2, jwe2, labeled_rate2.
+        if (columns && (type == "url" || type == "text" || type == "jwe" || type == "labeled_rate") &&
+            columns->contains(columnType + u'2'))
+            columnType += u'2';
+        const QSet<QString> *names = nullptr;
+        if (columns)
+            if (const auto c = columns->constFind(columnType); c != columns->cend())
+                names = &*c;
+        for (const auto &[name, value] : byName.items()) {
+            Q_UNUSED(value);
+            const QString metric = QString::fromStdString(name);
+            // Metric names repeat from ping to ping: remember their column names (per thread).
+            thread_local QHash<QString, QString> columnNames;
+            if (columnNames.size() > 100'000)
+                columnNames.clear();
+            auto cached = columnNames.constFind(metric);
+            if (cached == columnNames.cend())
+                cached = columnNames.insert(metric, bigQueryColumnName(metric));
+            const QString &column = *cached;
+            if (names && names->contains(column))
+                continue;
+            if (++reported > 200)
+                continue;
+            QString why;
+            if (!columns)
+                why = u"the table has no metric columns"_s;
+            else if (!names)
+                why = u"the table has no %1 metrics at all"_s.arg(QString::fromStdString(type));
+            else
+                why = u"not declared as a %1 for this ping, or declared with another type"_s.arg(
+                    QString::fromStdString(type));
+            json w = {{"kind", "bq-column"},
+                      {"pointer", "/metrics/" + type + "/" + toStd(escapePointerToken(metric))},
+                      {"column", toStd(u"metrics.%1.%2"_s.arg(columnType, column))},
+                      {"table", toStd(table)},
+                      {"message", toStd(u"`metrics.%1.%2` is not a column of %3 (%4): it will land in "
+                                        u"additional_properties, where analysts rarely look"_s.arg(
+                                            QString::fromStdString(type), metric, table, why))}};
+            warnings.push_back(std::move(w));
+        }
+    }
+    if (reported > 200)
+        warn(warnings, "bq-column",
+             u"%1 more metrics are not columns of %2 (only the first 200 are listed)"_s.arg(reported - 200).arg(table));
+}
 
 qint64 parseDateHeader(const QString &value)
 {

@@ -2,13 +2,17 @@
 
 #include "ping.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <functional>
 #include <memory>
 
 namespace pingscope {
 
+class PipelineRegistry;
 class SchemaRegistry;
 class Validator;
+struct RegistryEntry;
 
 struct IngestOptions
 {
@@ -20,6 +24,11 @@ struct IngestOptions
 // URL routing, header fields, and (with a validator) the schema verdict. Thread-safe as long
 // as each thread passes its own Validator.
 PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Validator *validator = nullptr);
+
+// Appends a "bq-column" warning for every metric of a Glean document that is not a column of
+// the entry's production table (it would land in additional_properties).
+void addBigQueryColumnWarnings(const nlohmann::json &doc, const PipelineRegistry &registry, const RegistryEntry &entry,
+                               nlohmann::json &warnings);
 
 // Parses an HTTP-date (RFC 7231, also RFC 850 and asctime forms) or an ISO-8601 date-time
 // into ms since the epoch; 0 when it is neither.

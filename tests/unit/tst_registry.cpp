@@ -90,6 +90,7 @@ private Q_SLOTS:
     void strippedMetadataIsNotValidated();
     void everitMessages();
     void bigQueryColumnsOfFirefoxCaptures();
+    void bigQueryColumnsInTheCli();
     void generatedSchemasCheckoutOverridesBundled();
 
 private:
@@ -287,6 +288,13 @@ void TestRegistry::decoderRules_data()
     QTest::addRow("sslreports") << QByteArray("/submit/sslreports") << QList<HttpHeader>{} << QByteArray("{}")
                                 << u"rejected"_s
                                 << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1585144"_s;
+    // Past its collect_through_date (2022-01-01): the schema repository's own example.
+    QTest::addRow("deprecated doc type") << QByteArray("/submit/messaging-system/whats-new-panel" + uuid)
+                                         << QList<HttpHeader>{}
+                                         << readSharedFile(u"pipeline-schemas/validation/messaging-system/"
+                                                           u"whats-new-panel.1.browser_session_id.pass.json"_s)
+                                         << u"rejected"_s
+                                         << u"com.mozilla.telemetry.decoder.ParsePayload$DeprecatedMessageException"_s;
     // 9 MiB after gunzip: a valid ping padded with a 9 MiB string metric.
     QByteArray big = bodyOf(baseline);
     big.insert(big.lastIndexOf('}'), ", \"x\": \"" + QByteArray(9 * 1024 * 1024, 'a') + "\"");
@@ -321,6 +329,13 @@ void TestRegistry::decoderRules()
     const auto pipeline = json::parse(r.pipelineJson.begin(), r.pipelineJson.end());
     if (verdict == u"rejected" || verdict == u"unregistered" || verdict == u"invalid")
         QVERIFY(pipeline.contains("error_table"));
+    if (url.contains("whats-new-panel")) {
+        // sample_id from the client_id attribute, which the metadata names before impression_id;
+        // Python: zlib.crc32(b"94642acb-4996-034b-916c-147da723cc41") % 100 == 9
+        QCOMPARE(pipeline.value("sample_id", -1), 9);
+        QCOMPARE(pipeline.value("normalized_channel", ""), "nightly"); // release_channel
+        QCOMPARE(pipeline.value("table", ""), "messaging_system.whats_new_panel_v1");
+    }
     if (verdict == u"unregistered" && url.contains("firefox-desktop/not-a-real-ping"))
         QCOMPARE(pipeline.value("generic_valid", false), true); // would pass glean.1 once registered
 }
@@ -422,6 +437,33 @@ void TestRegistry::bigQueryColumnsOfFirefoxCaptures()
             columns << QString::fromStdString(w.value("column", ""));
     QCOMPARE(columns, (QStringList{u"metrics.counter.pingscope_not_declared"_s, u"metrics.quantity.newtab_search_enabled"_s}));
     QVERIFY(r.warningsJson.contains("is not a column of firefox_desktop.newtab_v1"));
+}
+
+void TestRegistry::bigQueryColumnsInTheCli()
+{
+    QTemporaryDir dir;
+    const CapturedRequest &newtab = capture(u"003-POST-firefox-desktop_newtab"_s);
+    json doc = json::parse(newtab.decodedJson.begin(), newtab.decodedJson.end());
+    doc["metrics"]["counter"]["pingscope.not_declared"] = 3;
+    const QString file = dir.filePath(u"newtab.json"_s);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray::fromStdString(doc.dump()));
+    f.close();
+    QProcess p;
+    p.start(qEnvironmentVariable("PINGSCOPE_BIN"), {u"validate"_s, u"--namespace"_s, u"firefox-desktop"_s, u"--doctype"_s,
+                                                    u"newtab"_s, u"--version"_s, u"1"_s, u"--json"_s, file});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0); // valid: the warning does not fail it
+    const json out = json::parse(p.readAllStandardOutput().toStdString());
+    QCOMPARE(out.at("verdict").get<std::string>(), "valid");
+    QCOMPARE(out.at("warnings").size(), size_t(1));
+    QCOMPARE(out.at("warnings")[0].at("column").get<std::string>(), "metrics.counter.pingscope_not_declared");
+    p.start(qEnvironmentVariable("PINGSCOPE_BIN"), {u"validate"_s, u"--namespace"_s, u"firefox-desktop"_s, u"--doctype"_s,
+                                                    u"newtab"_s, u"--version"_s, u"1"_s, file});
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY(p.readAllStandardOutput().contains("warning: `metrics.counter.pingscope.not_declared` is not a column of "
+                                               "firefox_desktop.newtab_v1"));
 }
 
 void TestRegistry::generatedSchemasCheckoutOverridesBundled()
