@@ -28,6 +28,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -2892,6 +2895,10 @@ std::shared_ptr<const SchemaRegistry> SchemaRegistry::load(const QStringList &us
     for (const QString &tree : plainTrees)
         d.addTree(tree, cores, errors, &digest);
     d.fingerprint = (d.pipeline ? d.pipeline->describe() + u" from "_s + d.pipelineSource : u"no registry"_s);
+#ifdef __GLIBC__
+    // Loading parses megabytes of JSON that is freed again: give those pages back.
+    malloc_trim(0);
+#endif
     if (!d.roots.isEmpty())
         d.fingerprint += u"; "_s + d.roots.join(u", "_s) + u"; sha256:"_s +
                          QString::fromLatin1(digest.result().toHex().left(16));

@@ -12,6 +12,7 @@
 #   BENCH_CONCURRENCY  connections per run (default 32)
 #   BENCH_RATE         paced rate for the fixed-rate latency run (default 1000)
 #   BENCH_KEEP=1       keep the temporary directory (store, logs, record files)
+#   BENCH_PINGSCOPE_ARGS  extra options for pingscope (e.g. --no-validation), word-split
 #
 # All traffic goes to 127.0.0.1 only. Every process the script starts is stopped on exit.
 # Exit status: 0 when every run was free of connection errors and no acknowledged ping is
@@ -208,7 +209,8 @@ log "nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nginx_port (pi
 # Pingscope, headless, with a fresh store.
 ps_port=""
 if [[ $nginx_only -eq 0 ]]; then
-    QT_QPA_PLATFORM=offscreen "$pingscope" --headless --port 0 --db "$tmp/bench.pingscope" \
+    # shellcheck disable=SC2086
+    QT_QPA_PLATFORM=offscreen "$pingscope" --headless --port 0 --db "$tmp/bench.pingscope" ${BENCH_PINGSCOPE_ARGS:-} \
         >"$tmp/pingscope.out" 2>"$tmp/pingscope.err" &
     pingscope_pid=$!
     for ((i = 0; i < 300; i++)); do
