@@ -1,5 +1,7 @@
 #include "testsupport.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -235,6 +237,27 @@ RawSubmission refusedSubmission(const QByteArray &url, qint64 receivedAtUs)
     raw.answerStatus = 413;
     raw.refusedReason = u"body larger than the limit"_s;
     return raw;
+}
+
+PingRecord newtabWithUndeclaredCounter()
+{
+    for (const CapturedRequest &c : loadCapturedRequests()) {
+        if (c.name != u"firefox-esr/003-POST-firefox-desktop_newtab")
+            continue;
+        auto doc = nlohmann::json::parse(c.decodedJson.begin(), c.decodedJson.end());
+        doc["metrics"]["counter"]["newtab.undeclared_clicks"] = 3;
+        QList<HttpHeader> headers; // the body is sent decoded now
+        for (const auto &h : c.headers)
+            if (h.name.toLower() != "content-encoding" && h.name.toLower() != "content-length")
+                headers.append(h);
+        IngestOptions o;
+        o.schemas = SchemaRegistry::load({}, true, nullptr);
+        Validator v(o.schemas);
+        return ingestSubmission(rawSubmission(c.url, headers, QByteArray::fromStdString(doc.dump()),
+                                              utcUs(u"2026-11-23T02:19:25.000Z"_s)),
+                                o, &v);
+    }
+    qFatal("the newtab capture is missing");
 }
 
 std::vector<PingRecord> storedSummaries(const QList<RawSubmission> &raws, bool validate)

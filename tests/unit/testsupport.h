@@ -72,6 +72,10 @@ std::vector<PingRecord> storedSummaries(const QList<RawSubmission> &raws, bool v
 // re-send of 005 (a baseline ping, 839 bytes decoded: a duplicate) at 02:19:40.000 and an
 // 8-byte "not json" baseline ping at 02:19:40.500; not validated (verdict "parsed").
 std::vector<PingRecord> firefoxEsrSession();
+// Firefox ESR's captured newtab ping with a counter its production table has no column for
+// ("newtab.undeclared_clicks" = 3), ingested with the bundled registry at 02:19:25 UTC: valid,
+// with one bq-column warning.
+PingRecord newtabWithUndeclaredCounter();
 // UTC microseconds of an ISO 8601 date-time such as "2026-11-23T02:19:25.000Z".
 qint64 utcUs(const QString &iso);
 

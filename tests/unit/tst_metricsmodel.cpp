@@ -116,23 +116,7 @@ void TestMetricsModel::noMetrics()
 // the declared metrics are not. Without a QGuiApplication the marker is the warning colour.
 void TestMetricsModel::bigQueryColumnWarning()
 {
-    PingRecord r;
-    for (const auto &c : pingscope::test::loadCapturedRequests()) {
-        if (c.name != u"firefox-esr/003-POST-firefox-desktop_newtab")
-            continue;
-        auto doc = nlohmann::json::parse(c.decodedJson.begin(), c.decodedJson.end());
-        doc["metrics"]["counter"]["newtab.undeclared_clicks"] = 3;
-        QList<HttpHeader> headers;
-        for (const auto &h : c.headers)
-            if (h.name.toLower() != "content-encoding" && h.name.toLower() != "content-length")
-                headers.append(h);
-        IngestOptions o;
-        o.schemas = SchemaRegistry::load({}, true, nullptr);
-        Validator v(o.schemas);
-        r = ingestSubmission(pingscope::test::rawSubmission(c.url, headers, QByteArray::fromStdString(doc.dump()),
-                                                            pingscope::test::utcUs(u"2026-11-23T02:19:25.000Z"_s)),
-                             o, &v);
-    }
+    const PingRecord r = pingscope::test::newtabWithUndeclaredCounter();
     QCOMPARE(r.verdict, u"valid"_s);
 
     MetricsModel model;

@@ -534,23 +534,7 @@ void TestPayloadTreeModel::mainPing()
 // its message, in the warning colour and with the warning marker; the ancestors are not marked.
 void TestPayloadTreeModel::bigQueryColumnWarning()
 {
-    PingRecord r;
-    for (const auto &c : test::loadCapturedRequests()) {
-        if (c.name != u"firefox-esr/003-POST-firefox-desktop_newtab")
-            continue;
-        auto doc = nlohmann::json::parse(c.decodedJson.begin(), c.decodedJson.end());
-        doc["metrics"]["counter"]["newtab.undeclared_clicks"] = 3;
-        QList<HttpHeader> headers;
-        for (const auto &h : c.headers)
-            if (h.name.toLower() != "content-encoding" && h.name.toLower() != "content-length")
-                headers.append(h);
-        IngestOptions o;
-        o.schemas = SchemaRegistry::load({}, true, nullptr);
-        Validator v(o.schemas);
-        r = ingestSubmission(test::rawSubmission(c.url, headers, QByteArray::fromStdString(doc.dump()),
-                                                 test::utcUs(u"2026-11-23T02:19:25.000Z"_s)),
-                             o, &v);
-    }
+    const PingRecord r = test::newtabWithUndeclaredCounter();
     QCOMPARE(r.verdict, u"valid"_s);
     QVERIFY2(r.warningsJson.contains("bq-column"), r.warningsJson.constData());
 
