@@ -74,8 +74,8 @@ int runExportExampleCommand(const QStringList &arguments)
     req.checkoutDir = p.value(to);
     req.name = p.value(name);
     req.overwrite = p.isSet(force);
-    req.pass = p.isSet(pass) || (!p.isSet(fail) && rec->verdict != QStringView(verdict::Invalid));
-    if (req.pass && rec->verdict == QStringView(verdict::Invalid))
+    req.pass = p.isSet(pass) || (!p.isSet(fail) && !failsSchema(rec->verdict, rec->errorsJson));
+    if (req.pass && failsSchema(rec->verdict, rec->errorsJson))
         printErr(u"warning: ping #%1 is invalid (%2 errors) but is saved as a pass example"_s.arg(pingId).arg(
             rec->errorCount));
     const ExampleResult r = saveExample(*rec, req);

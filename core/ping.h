@@ -50,6 +50,14 @@ inline bool hasDuplicateWarning(const QByteArray &warningsJson)
     return false;
 }
 
+// The body fails a JSON Schema: its own (verdict "invalid") or, for a ping whose verdict is
+// decided by something else (unregistered, rejected), the schema it was also checked against.
+// What a validation/ example file's pass/fail is about.
+inline bool failsSchema(const QString &verdictName, const QByteArray &errorsJson)
+{
+    return verdictName == QStringView(verdict::Invalid) || errorsJson.contains("\"kind\":\"schema\"");
+}
+
 // One request as the capture server received it, before any decoding. A value type: it is
 // handed from the server thread to an ingest worker.
 struct RawSubmission

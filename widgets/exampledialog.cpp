@@ -48,9 +48,9 @@ ExampleDialog::ExampleDialog(std::vector<PingRecord> pings, const QString &check
     auto *box = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     layout->addWidget(box);
 
-    // Pre-filled from the verdicts: all invalid → fail, otherwise pass.
+    // Pre-filled from the verdicts: all failing their schema → fail, otherwise pass.
     const bool allInvalid = std::all_of(m_pings.begin(), m_pings.end(), [](const PingRecord &r) {
-        return r.verdict == QStringView(verdict::Invalid);
+        return failsSchema(r.verdict, r.errorsJson);
     });
     (allInvalid ? m_fail : m_pass)->setChecked(true);
     m_name->setText(allInvalid ? u"captured-invalid"_s : u"captured"_s);
@@ -135,7 +135,7 @@ QString ExampleDialog::warning() const
     if (!m_pass->isChecked())
         return {};
     const auto invalid = std::count_if(m_pings.begin(), m_pings.end(), [](const PingRecord &r) {
-        return r.verdict == QStringView(verdict::Invalid);
+        return failsSchema(r.verdict, r.errorsJson);
     });
     if (invalid == 0)
         return {};

@@ -137,8 +137,16 @@ void TestExampleExport::commandLine()
         PingRecord bad = good;
         bad.verdict = u"invalid"_s;
         bad.errorCount = 2;
+        // A schema author's new ping, not in the registry yet: pass/fail follows the generic check.
+        PingRecord newPing = good;
+        newPing.verdict = u"unregistered"_s;
+        newPing.errorsJson = R"([{"kind":"decoder","message":"No such docType"}])";
+        PingRecord newBad = newPing;
+        newBad.errorsJson = R"([{"kind":"decoder","message":"No such docType"},{"kind":"schema","generic":true}])";
         store->enqueue(good, 0);
         store->enqueue(bad, 0);
+        store->enqueue(newPing, 0);
+        store->enqueue(newBad, 0);
         store->flush();
     }
     const QString bin = qEnvironmentVariable("PINGSCOPE_BIN");
@@ -164,6 +172,10 @@ void TestExampleExport::commandLine()
     QVERIFY(QFile::exists(checkout + u"/validation/org-example-app/events.1.sample.fail.json"_s));
     QCOMPARE(run({u"--id"_s, u"2"_s, u"--name"_s, u"forced"_s, u"--pass"_s}, nullptr, &errText), 0);
     QVERIFY(errText.contains("warning"));
+    QCOMPARE(run({u"--id"_s, u"3"_s, u"--name"_s, u"new-ping"_s}), 0);
+    QVERIFY(QFile::exists(checkout + u"/validation/org-example-app/events.1.new-ping.pass.json"_s));
+    QCOMPARE(run({u"--id"_s, u"4"_s, u"--name"_s, u"new-ping"_s}), 0);
+    QVERIFY(QFile::exists(checkout + u"/validation/org-example-app/events.1.new-ping.fail.json"_s));
     // Refusals: existing file, unknown id, bad name, missing options.
     QCOMPARE(run({u"--id"_s, u"1"_s, u"--name"_s, u"sample"_s}, nullptr, &errText), 1);
     QVERIFY(errText.contains("--force"));
