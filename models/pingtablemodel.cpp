@@ -1135,7 +1135,7 @@ void PingTableModel::addPings(const std::vector<PingRecord> &newestFirst)
 void PingTableModel::updatePings(const std::vector<PingRecord> &records)
 {
     Data &d = *m_d;
-    bool moved = false, touched = false;
+    std::vector<size_t> changed; // storage indexes whose verdict, count or flags changed
     for (const PingRecord &r : records) {
         const auto it = std::lower_bound(d.id.begin(), d.id.end(), r.id);
         if (it == d.id.end() || *it != r.id)
@@ -1147,22 +1147,28 @@ void PingTableModel::updatePings(const std::vector<PingRecord> &records)
             f |= kProblem;
         if (hasDuplicateWarning(r.warningsJson))
             f |= kDuplicate;
+        if (v == d.verdict[i] && f == d.flags[i] && r.errorCount == d.errorCount[i])
+            continue;
         if ((d.flags[i] & kProblem) != (f & kProblem))
             d.problems += (f & kProblem) ? 1 : -1;
-        if (v != d.verdict[i] || f != d.flags[i])
-            moved = true;
-        touched = touched || v != d.verdict[i] || r.errorCount != d.errorCount[i] || f != d.flags[i];
         d.verdict[i] = v;
         d.errorCount[i] = r.errorCount;
         d.flags[i] = f;
+        changed.push_back(i);
     }
-    if (!touched)
+    if (changed.empty())
         return;
-    if (moved) {
+    // Only rows that start or stop passing the filter (or a sort by verdict) move anything; the
+    // rest is a repaint. Checking just the changed rows keeps a slice cheap at a million rows.
+    d.refreshCompiled();
+    bool flips = d.sortColumn == Verdict;
+    for (size_t i : changed)
+        flips = flips || quint8(d.compiled.active ? d.matches(i) : 1) != d.match[i];
+    if (flips) {
         relayout(
-            [&d] {
-                d.refreshCompiled();
-                d.computeMatch(0);
+            [&d, &changed] {
+                for (size_t i : changed)
+                    d.match[i] = d.compiled.active ? d.matches(i) : 1;
                 if (d.sortColumn == Verdict)
                     d.rebuildOrder();
                 d.rebuildVisible();

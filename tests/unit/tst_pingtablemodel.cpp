@@ -284,7 +284,52 @@ private Q_SLOTS:
     void countsAndDistinctValues();
     void rowLookups();
     void receivedRangeWithLiveRows();
+    void updatesFromRevalidation();
 };
+
+// Re-validation changes the verdicts of rows already held: counts follow, a filter on problems
+// shows and hides them, a sort by verdict reorders them, and the selected row stays selected.
+void TestPingTableModel::updatesFromRevalidation()
+{
+    Model model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addPings(newestFirst({record(1, u"app"_s, u"a"_s, u"unregistered"_s, 1), record(2, u"app"_s, u"b"_s, u"valid"_s),
+                                record(3, u"app"_s, u"c"_s, u"unregistered"_s, 1), record(4, u"app"_s, u"d"_s, u"valid"_s)}));
+    QCOMPARE(model.problemCount(), 2);
+    QPersistentModelIndex selected = model.index(model.rowOfId(3), 0);
+    QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
+    QSignalSpy repaints(&model, &QAbstractItemModel::dataChanged);
+
+    // No filter, arrival order: a repaint, no layout change.
+    PingRecord fixed = record(1, u"app"_s, u"a"_s, u"valid"_s);
+    model.updatePings({fixed, record(99, u"app"_s, u"zz"_s, u"valid"_s)}); // 99 is not held: ignored
+    QCOMPARE(model.problemCount(), 1);
+    QCOMPARE(layouts.size(), 0);
+    QCOMPARE(repaints.size(), 1);
+    QCOMPARE(model.index(model.rowOfId(1), 0).data(PingTableModel::VerdictRole).toString(), u"valid"_s);
+    model.updatePings({fixed}); // nothing changes: nothing emitted
+    QCOMPARE(repaints.size(), 1);
+
+    // Problems only: a row that becomes a problem appears, one that stops being one goes.
+    model.setProblemsOnly(true);
+    QCOMPARE(shownIds(model), QList<qint64>{3});
+    layouts.clear();
+    model.updatePings({record(2, u"app"_s, u"b"_s, u"rejected"_s, 1), record(3, u"app"_s, u"c"_s, u"valid"_s)});
+    QCOMPARE(layouts.size(), 1);
+    QCOMPARE(shownIds(model), QList<qint64>{2});
+    QCOMPARE(model.problemCount(), 1);
+    QVERIFY(!selected.isValid()); // its row is filtered out now
+    model.setProblemsOnly(false);
+
+    // Sorted by verdict: the rows move, the selection with them.
+    model.sort(PingTableModel::Verdict, Qt::AscendingOrder);
+    selected = model.index(model.rowOfId(4), 0);
+    model.updatePings({record(4, u"app"_s, u"d"_s, u"dropped"_s, 1)});
+    QVERIFY(selected.isValid());
+    QCOMPARE(model.idAt(selected.row()), 4);
+    QCOMPARE(model.index(model.rowCount() - 1, 0).data(PingTableModel::ProblemRole).toBool(), true);
+    QCOMPARE(model.problemCount(), 2);
+}
 
 // The time range of the traffic charts: rows arriving later pass or not by their own time,
 // sorted or not, and the setter changes only that part of the filter.
