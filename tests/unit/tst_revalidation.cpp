@@ -137,6 +137,16 @@ void TestRevalidation::watchedTreeAndApi()
     QTRY_COMPARE_WITH_TIMEOUT(reader.count(), 2, 5000);
     QCOMPARE(reader.get(2)->verdict, u"valid"_s);
 
+    // The schemas the API reports: the registry snapshot in use, the watched tree.
+    HttpResponse schemas = exchange(engine.port(), buildRequest("GET", "/pingscope/v1/schemas", {}, {}, false));
+    QCOMPARE(schemas.status, 200);
+    const json info = json::parse(schemas.body.toStdString());
+    QCOMPARE(info.at("registry").at("snapshot").get<std::string>(), "2026-07-02 (19c97f5)");
+    QCOMPARE(info.at("registry").at("source").get<std::string>(), "bundled");
+    QCOMPARE(info.at("registry").at("namespaces").get<int>(), 85); // 84 + org-example-app from the tree
+    QCOMPARE(info.at("roots").size(), size_t(1));
+    QCOMPARE(info.at("registry").at("checked_with").get<std::string>(), engine.schemas()->fingerprint().toStdString());
+
     // The API: status, then a re-check on demand (nothing is stale: 0 checked).
     HttpResponse r = exchange(engine.port(), buildRequest("GET", "/pingscope/v1/revalidate", {}, {}, false));
     QCOMPARE(r.status, 200);
