@@ -886,8 +886,8 @@ std::vector<PingRecord> StoreReader::verdictsBetween(qint64 firstId, qint64 last
     std::vector<PingRecord> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.setForwardOnly(true);
-    q.prepare(u"SELECT id, verdict, error_count, warnings, warning_count FROM pings WHERE id BETWEEN ? AND ? "
-              u"ORDER BY id LIMIT ?"_s);
+    q.prepare(u"SELECT id, verdict, error_count, warnings, warning_count, received_at_us FROM pings "
+              u"WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?"_s);
     q.bindValue(0, firstId);
     q.bindValue(1, lastId);
     q.bindValue(2, limit);
@@ -902,6 +902,7 @@ std::vector<PingRecord> StoreReader::verdictsBetween(qint64 firstId, qint64 last
         r.errorCount = q.value(2).toInt();
         r.warningsJson = q.value(3).toString().toUtf8();
         r.warningCount = q.value(4).toInt();
+        r.receivedAtUs = q.value(5).toLongLong();
         out.push_back(std::move(r));
     }
     return out;

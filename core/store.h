@@ -167,7 +167,7 @@ public:
     // afterId ascending, at most `limit`, every field (headers and body included).
     std::vector<PingRecord> staleRecords(const QString &checkedWith, qint64 afterId, int limit);
     qint64 staleCount(const QString &checkedWith);
-    // The verdict columns (id, verdict, error_count, warnings) of the records with ids in
+    // The verdict columns (id, verdict, error_count, warnings, received time) of the records with ids in
     // [firstId, lastId], ascending, at most `limit`: what a list needs after re-validation.
     std::vector<PingRecord> verdictsBetween(qint64 firstId, qint64 lastId, int limit = -1);
     StoreStats stats();

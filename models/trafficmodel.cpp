@@ -186,6 +186,40 @@ quint16 TrafficModel::internDocType(const QString &docType)
     return id;
 }
 
+void TrafficModel::updatePings(const std::vector<PingRecord> &records)
+{
+    const auto byTime = [](const Entry &a, const Entry &b) { return a.timeUs < b.timeUs; };
+    qint64 oldest = std::numeric_limits<qint64>::max();
+    for (const PingRecord &r : records) {
+        if (r.verdict == QStringView(verdict::Refused))
+            continue;
+        quint8 want = 0;
+        if (verdict::isProblem(r.verdict))
+            want |= kInvalid;
+        if (hasDuplicateWarning(r.warningsJson))
+            want |= kDuplicate;
+        Entry key{};
+        key.timeUs = r.receivedAtUs;
+        const auto [from, to] = std::equal_range(m_entries.begin(), m_entries.end(), key, byTime);
+        for (auto it = from; it != to; ++it) {
+            if (it->flags & kRefused)
+                continue;
+            const quint8 flags = quint8((it->flags & ~(kInvalid | kDuplicate)) | want);
+            if (flags != it->flags) {
+                it->flags = flags;
+                oldest = std::min(oldest, it->timeUs);
+                break;
+            }
+        }
+    }
+    if (oldest == std::numeric_limits<qint64>::max())
+        return;
+    m_dirtyFromUs = m_stale ? std::min(m_dirtyFromUs, oldest) : oldest;
+    m_stale = true;
+    if (!m_deferred)
+        update(false);
+}
+
 void TrafficModel::addPings(const std::vector<PingRecord> &newestFirst)
 {
     const size_t before = m_entries.size();

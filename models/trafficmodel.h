@@ -93,6 +93,10 @@ public:
     // id is not greater than the newest id seen are skipped as already held (id 0: always
     // taken).
     void addPings(const std::vector<PingRecord> &newestFirst);
+    // Re-validation changed the verdicts of pings already held: their entries' invalid and
+    // duplicate flags follow (matched by received time, receivedAtUs; pings received in the same
+    // microsecond fall in one bucket, so which of them changes does not change a count).
+    void updatePings(const std::vector<PingRecord> &records);
     // Drops every entry (a model reset). The range stays.
     void clear();
 

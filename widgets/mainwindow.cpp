@@ -524,6 +524,7 @@ void MainWindow::applyUpdates()
         QTimer::singleShot(0, this, &MainWindow::applyUpdates);
     }
     m_model->updatePings(records);
+    m_traffic->updatePings(records);
     if (currentChanged)
         showSelected();
     updateStatus();

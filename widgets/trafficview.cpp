@@ -165,6 +165,15 @@ void TrafficView::addPings(const std::vector<PingRecord> &newestFirst)
     scheduleRefresh();
 }
 
+void TrafficView::updatePings(const std::vector<PingRecord> &records)
+{
+    m_model->updatePings(records);
+    if (!m_model->isStale())
+        return;
+    m_dirty = true;
+    scheduleRefresh();
+}
+
 void TrafficView::clear()
 {
     m_model->clear();

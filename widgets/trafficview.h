@@ -63,6 +63,8 @@ public:
 
     // A batch, newest first, as the ping table gets it.
     void addPings(const std::vector<PingRecord> &newestFirst);
+    // Verdicts changed by re-validation (see TrafficModel::updatePings).
+    void updatePings(const std::vector<PingRecord> &records);
     void clear();
 
     // Recomputes and redraws now (when visible, or `evenIfHidden`).

@@ -128,7 +128,44 @@ private Q_SLOTS:
     void outOfOrderTimesMatchOneBatch();
     void deferredUpdates();
     void clearAndHeaders();
+    void updatesFromRevalidation();
 };
+
+// Re-validation changes verdicts of pings already held: the Invalid and Duplicates series follow.
+void TestTrafficModel::updatesFromRevalidation()
+{
+    TrafficModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    std::vector<PingRecord> pings = firefoxEsrSession();
+    model.addPings(pings);
+    QCOMPARE(model.invalid(0), 0);
+    QCOMPARE(model.invalid(15), 1);
+    QCOMPARE(model.duplicates(15), 1);
+    QSignalSpy changed(&model, &TrafficModel::bucketsChanged);
+    // Every ping of the first second becomes unregistered; the not-json one stays as it was;
+    // the re-sent baseline loses its duplicate warning.
+    std::vector<PingRecord> updates;
+    for (const PingRecord &r : pings) {
+        PingRecord u = r;
+        if (r.receivedAtUs < model.bucketStartUs(1) && r.verdict != u"refused"_s) {
+            u.verdict = u"unregistered"_s;
+            updates.push_back(u);
+        } else if (r.warningsJson.contains("duplicate-doc-id")) {
+            u.warningsJson = "[]";
+            updates.push_back(u);
+        }
+    }
+    QVERIFY(updates.size() >= 8);
+    model.updatePings(updates);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(model.invalid(0), 7);
+    QCOMPARE(model.requests(0), 7);
+    QCOMPARE(model.invalid(15), 1);
+    QCOMPARE(model.duplicates(15), 0);
+    // Nothing changes: no recomputation.
+    model.updatePings(updates);
+    QCOMPARE(changed.size(), 1);
+}
 
 void TestTrafficModel::firefoxCaptures()
 {
