@@ -146,6 +146,17 @@ QString text(const json &v)
     return v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString();
 }
 
+// ParsePayload.addClientIdFromPayload: Glean's client_info.client_id, else the common ping's
+// client_id, else clientId; normalized, empty when none is a UUID.
+QString clientIdOf(const json &doc)
+{
+    for (const QString &id : {text(path(doc, {"client_info", "client_id"})), text(path(doc, {"client_id"})),
+                              text(path(doc, {"clientId"}))})
+        if (QString n = normalizeUuid(id); !n.isEmpty())
+            return n;
+    return {};
+}
+
 bool isHex(QChar c)
 {
     return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
@@ -247,12 +258,7 @@ std::optional<DecoderFailure> scrubMessage(const ScrubInput &in, const json &doc
                                        u"the doc type has a schema"_s);
     // Other signatures, to the error table and to monitoring.
     {
-        QString clientId = normalizeUuid(text(path(doc, {"client_info", "client_id"})));
-        if (clientId.isEmpty())
-            clientId = normalizeUuid(text(path(doc, {"client_id"})));
-        if (clientId.isEmpty())
-            clientId = normalizeUuid(text(path(doc, {"clientId"})));
-        if (clientId == u"c0ffeec0-ffee-c0ff-eec0-ffeec0ffeec0")
+        if (clientIdOf(doc) == u"c0ffeec0-ffee-c0ff-eec0-ffeec0ffeec0")
             return affected(u"1489560"_s,
                             u"the client id is the canary c0ffeec0-ffee-c0ff-eec0-ffeec0ffeec0, which Glean sends when "
                             u"upload is disabled (bug 1489560)"_s);
@@ -435,11 +441,7 @@ json derivedFields(const json &doc, const QString &docId, const QString &appUpda
     if (!osVersion.isEmpty())
         out["normalized_os_version"] = normalizeOsVersion(osVersion).toStdString();
 
-    QString clientId = normalizeUuid(text(path(clientInfo, {"client_id"})));
-    if (clientId.isEmpty())
-        clientId = normalizeUuid(text(path(doc, {"client_id"})));
-    if (clientId.isEmpty())
-        clientId = normalizeUuid(text(path(doc, {"clientId"})));
+    const QString clientId = clientIdOf(doc);
     // sample_id (ParsePayload.addAttributesFromPayload): the UUID of the metadata's attribute,
     // else of its payload path; client_id when it names neither.
     QString attribute = entry ? entry->metadata.sampleIdSourceUuidAttribute : QString();

@@ -159,10 +159,11 @@ json schemaError(const ValidationError &e, bool generic)
     return out;
 }
 
-// "#/events/1/timestamp": everit's form of a JSON pointer, as error_message starts.
-std::string everitPath(const QString &pointer)
+// The error table a ping the decoder fails goes to (one per pipeline family).
+const char *errorTableOf(const QString &ns)
 {
-    return "#" + toStd(pointer);
+    return ns == u"telemetry" ? "moz-fx-data-shared-prod.payload_bytes_error.telemetry"
+                              : "moz-fx-data-shared-prod.payload_bytes_error.structured";
 }
 
 
@@ -223,9 +224,7 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
             err["reported"] = true;
             err["error_type"] = "ParsePayload";
             err["exception_class"] = "org.everit.json.schema.ValidationException";
-            err["error_message"] = "org.everit.json.schema.ValidationException: " +
-                                   toStd(e.everit.isEmpty() ? QString::fromStdString(everitPath(e.pointer)) + u": "_s + e.message
-                                                            : e.everit);
+            err["error_message"] = "org.everit.json.schema.ValidationException: " + toStd(e.everit);
             first = false;
         }
         errors.push_back(std::move(err));
@@ -251,8 +250,7 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
     }
     if (verdictName == QStringView(verdict::Rejected) || verdictName == QStringView(verdict::Invalid) ||
         verdictName == QStringView(verdict::Unregistered))
-        pipeline["error_table"] = rec.ns == u"telemetry" ? "moz-fx-data-shared-prod.payload_bytes_error.telemetry"
-                                                         : "moz-fx-data-shared-prod.payload_bytes_error.structured";
+        pipeline["error_table"] = errorTableOf(rec.ns);
     if (registry && v.entry && verdictName == QStringView(verdict::Valid) && !v.entry->schemaKey.isEmpty() &&
         v.entry->schemaKey.startsWith(u"glean/glean/"_s))
         addBigQueryColumnWarnings(doc, *registry, *v.entry, warnings);
@@ -495,9 +493,7 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
         verdictName != QStringView(verdict::Dropped)) {
         // Failed before ParsePayload's checks (ParseUri, LimitPayloadSize, parsing): still a row
         // in the error table.
-        const json pipeline = {{"error_table", rec.ns == u"telemetry"
-                                                   ? "moz-fx-data-shared-prod.payload_bytes_error.telemetry"
-                                                   : "moz-fx-data-shared-prod.payload_bytes_error.structured"}};
+        const json pipeline = {{"error_table", errorTableOf(rec.ns)}};
         rec.pipelineJson = QByteArray::fromStdString(pipeline.dump());
     }
 
