@@ -313,9 +313,7 @@ QString PipelineRegistry::key(const QString &ns, const QString &docType)
     return snakeCase(ns) + u'/' + snakeCase(docType);
 }
 
-namespace {
-
-PipelineMetadata metadataFrom(const json &m)
+PipelineMetadata PipelineMetadata::fromJson(const json &m)
 {
     PipelineMetadata out;
     if (!m.is_object())
@@ -344,8 +342,6 @@ PipelineMetadata metadataFrom(const json &m)
         out.includeInfoSections = b->get<bool>();
     return out;
 }
-
-} // namespace
 
 std::shared_ptr<const PipelineRegistry> PipelineRegistry::fromIndex(const QByteArray &index, QString *error)
 {
@@ -389,7 +385,7 @@ std::shared_ptr<PipelineRegistry> PipelineRegistry::fromIndex(const QByteArray &
                 entry.docType = dtName;
                 entry.version = fromStd(v);
                 entry.schemaKey = fromStd(e.value("schema", ""));
-                entry.metadata = metadataFrom(e.value("metadata", json::object()));
+                entry.metadata = PipelineMetadata::fromJson(e.value("metadata", json::object()));
                 entry.columnSet = e.value("columns", -1);
                 if (entry.columnSet >= reg->m_columnSets.size())
                     entry.columnSet = -1;
@@ -403,12 +399,12 @@ std::shared_ptr<PipelineRegistry> PipelineRegistry::fromIndex(const QByteArray &
     return reg;
 }
 
-QString PipelineRegistry::describe() const
+QString RegistrySnapshot::describe() const
 {
-    QString date = m_snapshot.date.left(10);
-    if (date.isEmpty())
-        date = u"undated"_s;
-    return m_snapshot.commit.isEmpty() ? date : u"%1 (%2)"_s.arg(date, m_snapshot.commit.left(7));
+    QString day = date.left(10);
+    if (day.isEmpty())
+        day = u"undated"_s;
+    return commit.isEmpty() ? day : u"%1 (%2)"_s.arg(day, commit.left(7));
 }
 
 bool PipelineRegistry::docTypeExists(const QString &ns, const QString &docType) const

@@ -33,6 +33,9 @@ struct RegistrySnapshot
     QString commit; // of the generated-schemas branch; may be empty (a tarball without one)
     QString date;   // ISO 8601 UTC: the commit date, else the newest file time in the tree
     QString source; // what it was built from, e.g. "mozilla-pipeline-schemas generated-schemas"
+
+    // "2026-07-02 (19c97f5)", for status lines and --help.
+    QString describe() const;
 };
 
 // Reads <schemasDir>/<namespace>/<docType>/<docType>.<version>.schema.json and .bq files into
@@ -57,6 +60,9 @@ struct PipelineMetadata
     QString sampleIdSourceUuidAttribute;        // sample_id_source_uuid_attribute
     QStringList sampleIdSourceUuidPayloadPath;  // sample_id_source_uuid_payload_path
     nlohmann::json raw = nlohmann::json::object(); // everything, as in the schema
+
+    // Reads a schema's mozPipelineMetadata object (anything else gives empty metadata).
+    static PipelineMetadata fromJson(const nlohmann::json &metadata);
 };
 
 struct RegistryEntry
@@ -81,8 +87,7 @@ public:
                                                        nlohmann::json *schemasOut);
 
     const RegistrySnapshot &snapshot() const { return m_snapshot; }
-    // "2026-07-02 (19c97f5)", for status lines and --help.
-    QString describe() const;
+    QString describe() const { return m_snapshot.describe(); }
 
     // Production's docTypeExists: a namespace/docType folder exists, names compared in snake_case.
     bool docTypeExists(const QString &ns, const QString &docType) const;

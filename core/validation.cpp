@@ -2627,6 +2627,28 @@ struct SchemaFile
 // Distinct compiled schemas by content, while loading.
 using CoreCache = std::unordered_map<std::string, std::shared_ptr<const SchemaCore>>;
 
+// Compiles `doc` (of `draft`), or reuses the identical schema compiled before.
+std::shared_ptr<const SchemaCore> compileShared(json doc, int draft, CoreCache &cores, std::string *problem)
+{
+    std::string canonical = std::to_string(draft) + doc.dump();
+    if (const auto it = cores.find(canonical); it != cores.end())
+        return it->second;
+    std::shared_ptr<const SchemaCore> core = compileCore(std::move(doc), draft, problem);
+    if (core)
+        cores.emplace(std::move(canonical), core);
+    return core;
+}
+
+std::shared_ptr<const CompiledSchema> makeCompiled(const QString &key, const QString &source,
+                                                   std::shared_ptr<const SchemaCore> core)
+{
+    auto p = std::make_unique<CompiledSchema::Private>();
+    p->key = key;
+    p->source = source;
+    p->core = std::move(core);
+    return std::make_shared<const CompiledSchema>(std::move(p));
+}
+
 } // namespace
 
 struct SchemaRegistry::Private
@@ -2720,23 +2742,12 @@ void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores,
     // only in mozPipelineMetadata (ignored by validation): compile each distinct schema once.
     if (doc.is_object())
         doc.erase("mozPipelineMetadata");
-    std::string canonical = std::to_string(draft) + doc.dump();
-    std::shared_ptr<const SchemaCore> core;
-    if (const auto it = cores.find(canonical); it != cores.end()) {
-        core = it->second;
-    } else {
-        core = compileCore(std::move(doc), draft, &problem);
-        if (!core) {
-            error(QString::fromStdString(problem) + keepNote);
-            return;
-        }
-        cores.emplace(std::move(canonical), core);
+    std::shared_ptr<const SchemaCore> core = compileShared(std::move(doc), draft, cores, &problem);
+    if (!core) {
+        error(QString::fromStdString(problem) + keepNote);
+        return;
     }
-    auto p = std::make_unique<CompiledSchema::Private>();
-    p->key = displayKey;
-    p->source = QDir::cleanPath(QFileInfo(f.path).absoluteFilePath());
-    p->core = std::move(core);
-    byKey.insert(lookup, std::make_shared<const CompiledSchema>(std::move(p)));
+    byKey.insert(lookup, makeCompiled(displayKey, QDir::cleanPath(QFileInfo(f.path).absoluteFilePath()), std::move(core)));
     // A schema of a user tree is a registered doc type for Pingscope (a schema author's new
     // ping), with the metadata the file carries.
     if (pipeline && !pipeline->find(f.ns, docType, version)) {
@@ -2745,11 +2756,7 @@ void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores,
         entry.docType = docType;
         entry.version = version;
         entry.schemaKey = displayKey;
-        entry.metadata.raw = metadata;
-        if (metadata.is_object()) {
-            entry.metadata.bqDatasetFamily = QString::fromStdString(metadata.value("bq_dataset_family", ""));
-            entry.metadata.bqTable = QString::fromStdString(metadata.value("bq_table", ""));
-        }
+        entry.metadata = PipelineMetadata::fromJson(metadata);
         pipeline->addEntry(std::move(entry));
     }
 }
@@ -2773,14 +2780,8 @@ bool SchemaRegistry::Private::usePipeline(const QByteArray &index, const QString
         for (auto &[key, doc] : schemas.items()) {
             std::string problem;
             const int draft = draftOf(doc, &problem);
-            std::shared_ptr<const SchemaCore> core;
-            if (draft != 0) {
-                std::string canonical = std::to_string(draft) + doc.dump();
-                if (const auto it = cores.find(canonical); it != cores.end())
-                    core = it->second;
-                else if ((core = compileCore(std::move(doc), draft, &problem)))
-                    cores.emplace(std::move(canonical), core);
-            }
+            std::shared_ptr<const SchemaCore> core =
+                draft != 0 ? compileShared(std::move(doc), draft, cores, &problem) : nullptr;
             if (!core) {
                 if (errors)
                     errors->append({source + u": "_s + QString::fromStdString(key), QString::fromStdString(problem)});
@@ -2789,6 +2790,7 @@ bool SchemaRegistry::Private::usePipeline(const QByteArray &index, const QString
             bySchemaKey.emplace(key, std::move(core));
         }
     }
+    const QString sourcePrefix = source == u"bundled" ? u"bundled:"_s : source + u':';
     QHash<QString, std::shared_ptr<const CompiledSchema>> compiled;
     for (const RegistryEntry &e : reg->entries()) {
         const auto core = bySchemaKey.find(e.schemaKey.toStdString());
@@ -2797,22 +2799,14 @@ bool SchemaRegistry::Private::usePipeline(const QByteArray &index, const QString
         const QString key = e.schemaKey.startsWith(u"glean/glean/"_s)
                                 ? e.schemaKey
                                 : e.ns + u'/' + e.docType + u'/' + e.docType + u'.' + e.version;
-        auto p = std::make_unique<CompiledSchema::Private>();
-        p->key = key;
-        p->source = (source == u"bundled" ? u"bundled:"_s : source + u':') + key;
-        p->core = core->second;
-        compiled.insert(lookupKey(e.ns, e.docType, e.version), std::make_shared<const CompiledSchema>(std::move(p)));
+        compiled.insert(lookupKey(e.ns, e.docType, e.version), makeCompiled(key, sourcePrefix + key, core->second));
     }
     QHash<QString, std::shared_ptr<const CompiledSchema>> generics;
     for (const auto &[key, core] : bySchemaKey) {
         const QString k = QString::fromStdString(key);
         if (!k.startsWith(u"glean/glean/"_s))
             continue;
-        auto p = std::make_unique<CompiledSchema::Private>();
-        p->key = k;
-        p->source = (source == u"bundled" ? u"bundled:"_s : source + u':') + k;
-        p->core = core;
-        generics.insert(k.mid(12), std::make_shared<const CompiledSchema>(std::move(p)));
+        generics.insert(k.mid(12), makeCompiled(k, sourcePrefix + k, core));
     }
     pipeline = std::move(reg);
     pipelineSource = source;
@@ -2941,16 +2935,18 @@ QString bundledRegistrySnapshot()
     QFile f(u":/registry/registry.json"_s);
     if (!f.open(QIODevice::ReadOnly))
         return u"(missing)"_s;
+    // The snapshot is a small flat object near the end: read it without parsing the rest.
     const QByteArray index = f.readAll();
     const qsizetype at = index.lastIndexOf("\"snapshot\":");
     const qsizetype open = at < 0 ? -1 : index.indexOf('{', at);
     const qsizetype close = open < 0 ? -1 : index.indexOf('}', open);
-    if (close < 0)
+    const json snap = close < 0 ? json() : json::parse(index.mid(open, close - open + 1).toStdString(), nullptr, false);
+    if (!snap.is_object())
         return u"(unreadable)"_s;
-    // A registry with no entries but this snapshot describes it the same way.
-    const QByteArray mini = "{\"format\":1,\"namespaces\":{},\"snapshot\":" + index.mid(open, close - open + 1) + "}";
-    const auto reg = PipelineRegistry::fromIndex(mini, nullptr);
-    return reg ? reg->describe() : u"(unreadable)"_s;
+    RegistrySnapshot s;
+    s.commit = QString::fromStdString(snap.value("commit", ""));
+    s.date = QString::fromStdString(snap.value("date", ""));
+    return s.describe();
 }
 
 const CompiledSchema *SchemaRegistry::generic(const QString &name) const
