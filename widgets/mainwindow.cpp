@@ -418,10 +418,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_updateTimer->setInterval(250);
     connect(m_updateTimer, &QTimer::timeout, this, &MainWindow::applyUpdates);
     connect(m_engine.get(), &Engine::schemasChanged, this, [this] {
-        if (const auto registry = m_engine->schemas())
-            m_schemaStatus->setText(tr("%n schema(s)", nullptr, int(registry->size())) +
-                                    (registry->pipeline() ? tr(" · registry %1").arg(registry->pipeline()->describe())
-                                                          : QString()));
+        updateSchemaStatus();
         statusBar()->showMessage(tr("Schemas changed on disk: reloaded; re-checking the stored pings"), 10000);
     });
 
@@ -454,25 +451,7 @@ void MainWindow::startEngine(const EngineOptions &options)
         return;
     }
     m_endpoint->setText(tr("Capturing on <b>%1</b>").arg(m_engine->endpointUrl()));
-    if (const auto registry = m_engine->schemas()) {
-        const auto &errors = m_engine->schemaLoadErrors();
-        m_schemaStatus->setText(errors.isEmpty()
-                                    ? tr("%n schema(s)", nullptr, int(registry->size()))
-                                    : tr("%n schema(s), %1 failed to load", nullptr, int(registry->size()))
-                                          .arg(errors.size()));
-        QString tip = registry->roots().isEmpty() ? tr("Built-in schemas only") : registry->roots().join(u'\n');
-        if (const PipelineRegistry *pipeline = registry->pipeline()) {
-            m_schemaStatus->setText(m_schemaStatus->text() + tr(" · registry %1").arg(pipeline->describe()));
-            tip = tr("Production registry: generated-schemas %1 (%2, %3 namespaces)\n")
-                      .arg(pipeline->describe(),
-                           registry->pipelineSource() == u"bundled" ? tr("built in") : registry->pipelineSource())
-                      .arg(pipeline->namespaceCount()) +
-                  tip;
-        }
-        m_schemaStatus->setToolTip(tip);
-    } else {
-        m_schemaStatus->setText(tr("validation off"));
-    }
+    updateSchemaStatus();
     statusBar()->showMessage(tr("Store: %1").arg(m_engine->store()->path()));
     m_reader = std::make_unique<StoreReader>(m_engine->store()->path());
     rememberStore(m_engine->store()->path());
@@ -505,6 +484,29 @@ void MainWindow::startEngine(const EngineOptions &options)
         }, Qt::QueuedConnection);
     }
     refreshNow();
+}
+
+void MainWindow::updateSchemaStatus()
+{
+    if (const auto registry = m_engine->schemas()) {
+        const auto &errors = m_engine->schemaLoadErrors();
+        m_schemaStatus->setText(errors.isEmpty()
+                                    ? tr("%n schema(s)", nullptr, int(registry->size()))
+                                    : tr("%n schema(s), %1 failed to load", nullptr, int(registry->size()))
+                                          .arg(errors.size()));
+        QString tip = registry->roots().isEmpty() ? tr("Built-in schemas only") : registry->roots().join(u'\n');
+        if (const PipelineRegistry *pipeline = registry->pipeline()) {
+            m_schemaStatus->setText(m_schemaStatus->text() + tr(" · registry %1").arg(pipeline->describe()));
+            tip = tr("Production registry: generated-schemas %1 (%2, %3 namespaces)\n")
+                      .arg(pipeline->describe(),
+                           registry->pipelineSource() == u"bundled" ? tr("built in") : registry->pipelineSource())
+                      .arg(pipeline->namespaceCount()) +
+                  tip;
+        }
+        m_schemaStatus->setToolTip(tip);
+    } else {
+        m_schemaStatus->setText(tr("validation off"));
+    }
 }
 
 void MainWindow::applyUpdates()

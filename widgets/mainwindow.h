@@ -61,6 +61,7 @@ private:
     void startEngine(const EngineOptions &options);
     void scheduleRefresh();
     void applyUpdates();
+    void updateSchemaStatus(); // the status bar's schemas and registry, and its tooltip
     void showSelected();
     void clearAll();
     void updateStatus();
