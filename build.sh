@@ -14,6 +14,7 @@ packages=(
   g++ cmake make pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libqt6sql6-sqlite qt6-qpa-plugins
   nlohmann-json3-dev libvalijson-dev zlib1g-dev
+  libsqlite3-dev                 # the store writer uses the SQLite C API on Qt's connection
   fonts-dejavu-core
   desktop-file-utils appstream   # packaging checks in the test suite
   curl                           # the window test replays a ping with "Copy as curl"

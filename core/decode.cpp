@@ -7,6 +7,26 @@ using namespace Qt::StringLiterals;
 
 namespace pingscope {
 
+namespace {
+
+// One inflate state per thread, reset for each body: inflateInit2 and the first inflate()
+// allocate about 40 KB, which cost more than inflating a small ping.
+struct ThreadInflater
+{
+    z_stream zs{};
+    bool ok = false;
+    ThreadInflater() { ok = inflateInit2(&zs, 16 + MAX_WBITS) == Z_OK; }
+    ~ThreadInflater()
+    {
+        if (ok)
+            inflateEnd(&zs);
+    }
+    ThreadInflater(const ThreadInflater &) = delete;
+    ThreadInflater &operator=(const ThreadInflater &) = delete;
+};
+
+} // namespace
+
 GunzipResult gunzipIfGzip(const QByteArray &body, qint64 maxOutput)
 {
     GunzipResult r;
@@ -14,33 +34,42 @@ GunzipResult gunzipIfGzip(const QByteArray &body, qint64 maxOutput)
         static_cast<unsigned char>(body[1]) != 0x8b)
         return r;
 
-    z_stream zs{};
-    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+    thread_local ThreadInflater inflater;
+    z_stream &zs = inflater.zs;
+    if (!inflater.ok || inflateReset(&zs) != Z_OK) {
         r.status = GunzipResult::Status::Corrupt;
         r.message = u"zlib could not be initialised"_s;
         return r;
     }
     zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(body.constData()));
     zs.avail_in = static_cast<uInt>(body.size());
-    r.data.reserve(static_cast<qsizetype>(qMin<qint64>(maxOutput, qint64(body.size()) * 4 + 256)));
-    char chunk[32 * 1024];
+    // Inflate straight into the result, growing it; one byte past maxOutput tells "too large".
+    const qint64 limit = maxOutput + 1;
+    qsizetype produced = 0;
+    r.data.resize(static_cast<qsizetype>(qMin<qint64>(limit, qint64(body.size()) * 4 + 256)));
     for (;;) {
-        zs.next_out = reinterpret_cast<Bytef *>(chunk);
-        zs.avail_out = sizeof chunk;
+        if (produced == r.data.size())
+            r.data.resize(static_cast<qsizetype>(qMin<qint64>(limit, qint64(r.data.size()) * 2)));
+        zs.next_out = reinterpret_cast<Bytef *>(r.data.data() + produced);
+        zs.avail_out = static_cast<uInt>(qMin<qint64>(r.data.size() - produced, 1 << 30));
+        const uInt before = zs.avail_out;
         const int rc = inflate(&zs, Z_NO_FLUSH);
-        const qsizetype produced = static_cast<qsizetype>(sizeof chunk - zs.avail_out);
-        if (r.data.size() + produced > maxOutput) {
-            r.data.append(chunk, static_cast<qsizetype>(maxOutput - r.data.size()));
+        produced += static_cast<qsizetype>(before - zs.avail_out);
+        if (produced > maxOutput) {
+            produced = static_cast<qsizetype>(maxOutput);
             r.status = GunzipResult::Status::TooLarge;
             r.message = u"gzip body inflates to more than %1 bytes (%2 bytes on the wire): "
                         u"inflation stopped"_s.arg(maxOutput).arg(body.size());
             break;
         }
-        r.data.append(chunk, produced);
         if (rc == Z_STREAM_END) {
             // Another member may follow (RFC 1952 allows concatenation).
             if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
+                const uInt left = zs.avail_in;
+                Bytef *next = zs.next_in;
                 inflateReset(&zs);
+                zs.next_in = next;
+                zs.avail_in = left;
                 continue;
             }
             if (zs.avail_in > 0) {
@@ -63,7 +92,7 @@ GunzipResult gunzipIfGzip(const QByteArray &body, qint64 maxOutput)
             break;
         }
     }
-    inflateEnd(&zs);
+    r.data.truncate(produced);
     return r;
 }
 

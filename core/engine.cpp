@@ -1,11 +1,14 @@
 #include "engine.h"
 
+#include <pthread.h>
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDirIterator>
 #include <QFileInfo>
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -15,7 +18,10 @@ Ingestor::Ingestor(Store *store, IngestOptions options, int threads)
     : m_store(store), m_options(options)
 {
     for (int i = 0; i < qMax(1, threads); ++i)
-        m_threads.emplace_back([this] { run(); });
+        m_threads.emplace_back([this] {
+            pthread_setname_np(pthread_self(), "ingest");
+            run();
+        });
 }
 
 Ingestor::~Ingestor()
@@ -52,22 +58,33 @@ void Ingestor::run()
     std::unique_ptr<Validator> validator;
     IngestOptions options;
     quint64 generation = ~quint64(0);
+    std::vector<Job> jobs;
+    std::vector<std::pair<PingRecord, quint64>> records;
     for (;;) {
-        Job job;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
             if (m_queue.empty())
                 return; // stopping, and nothing left
-            job = std::move(m_queue.front());
-            m_queue.pop_front();
+            // Under load, take several: the store then gets them in one hand-off, commits them
+            // together and the capture thread answers them in one wake-up. A share of the queue,
+            // so that the other workers get some too.
+            const size_t take = std::clamp<size_t>(m_queue.size() / m_threads.size(), 1, kMaxBatch);
+            for (size_t i = 0; i < take; ++i) {
+                jobs.push_back(std::move(m_queue.front()));
+                m_queue.pop_front();
+            }
             if (generation != m_generation) {
                 generation = m_generation;
                 options = m_options;
                 validator = options.schemas ? std::make_unique<Validator>(options.schemas) : nullptr;
             }
         }
-        m_store->enqueue(ingestSubmission(std::move(job.raw), options, validator.get()), job.ticket);
+        for (Job &job : jobs)
+            records.emplace_back(ingestSubmission(std::move(job.raw), options, validator.get()), job.ticket);
+        jobs.clear();
+        m_store->enqueue(std::move(records));
+        records.clear();
     }
 }
 
@@ -169,7 +186,10 @@ bool Engine::start(const EngineOptions &options, QString *error)
         m_revalidator->start(m_options.ingest);
     if (m_options.ingest.schemas && !m_options.schemaRoots.isEmpty()) {
         m_watchStop = false;
-        m_watchThread = std::thread([this] { watchSchemas(); });
+        m_watchThread = std::thread([this] {
+            pthread_setname_np(pthread_self(), "schema-watch");
+            watchSchemas();
+        });
     }
     return true;
 }

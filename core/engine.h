@@ -32,6 +32,8 @@ public:
 private:
     void run();
 
+    static constexpr size_t kMaxBatch = 16; // jobs a worker takes at once (~0.7 ms of baseline pings)
+
     struct Job
     {
         RawSubmission raw;

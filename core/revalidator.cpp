@@ -2,6 +2,7 @@
 
 #include "validation.h"
 
+#include <pthread.h>
 #include <QElapsedTimer>
 
 #include <nlohmann/json.hpp>
@@ -131,6 +132,7 @@ void Revalidator::start(const IngestOptions &options)
     m_total = 0;
     m_changed = 0;
     m_thread = std::thread([this, options] {
+        pthread_setname_np(pthread_self(), "revalidate");
         const RevalidationStats stats = revalidateStore(*m_store, options, &m_cancel, [this](qint64 done, qint64 total) {
             m_done = done;
             m_total = total;

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -14,6 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sqlite3.h>
+
+#include <pthread.h>
+
+#include <array>
 #include <chrono>
 #include <limits>
 
@@ -114,51 +120,111 @@ QString text(const QString &s)
     return s.isNull() ? QString(u""_s) : s;
 }
 
-QByteArray blob(const QByteArray &b)
+
+// The writer's insert path talks to SQLite directly, on the handle of the Qt connection: Qt's
+// driver binds every value through a QVariant, looks each placeholder up by a generated name
+// and hands text over as UTF-16 for SQLite to convert back, which cost more than the insert.
+class SqliteStatement
 {
-    return b.isNull() ? QByteArray("") : b;
+public:
+    SqliteStatement(sqlite3 *db, const QString &sql) : m_db(db)
+    {
+        const QByteArray utf8 = sql.toUtf8();
+        if (!db || sqlite3_prepare_v3(db, utf8.constData(), static_cast<int>(utf8.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &m_stmt, nullptr) != SQLITE_OK)
+            m_stmt = nullptr;
+    }
+    ~SqliteStatement() { sqlite3_finalize(m_stmt); }
+    SqliteStatement(const SqliteStatement &) = delete;
+    SqliteStatement &operator=(const SqliteStatement &) = delete;
+
+    bool isValid() const { return m_stmt != nullptr; }
+    void bind(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i + 1, v); }
+    // The bytes must stay alive until step() returns.
+    void bindText(int i, const QByteArray &utf8)
+    {
+        sqlite3_bind_text(m_stmt, i + 1, utf8.isNull() ? "" : utf8.constData(), static_cast<int>(utf8.size()),
+                          SQLITE_STATIC);
+    }
+    void bindBlob(int i, const QByteArray &b)
+    {
+        sqlite3_bind_blob(m_stmt, i + 1, b.isNull() ? "" : b.constData(), static_cast<int>(b.size()), SQLITE_STATIC);
+    }
+    // Runs the statement once; false with the extended error code in `code`.
+    bool step(int *code)
+    {
+        const int rc = sqlite3_step(m_stmt);
+        *code = rc == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(m_db);
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+        return rc == SQLITE_DONE;
+    }
+
+private:
+    sqlite3 *m_db;
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+sqlite3 *sqliteHandle(const QSqlDatabase &db)
+{
+    const QVariant v = db.driver()->handle();
+    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(v.constData());
 }
 
-void bindRecord(QSqlQuery &q, const PingRecord &r)
+// The summary row in kSummaryColumns order. Text goes in as UTF-8, held in `held` until step.
+void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, kSummaryColumnCount> &held)
 {
     int i = 0;
-    q.bindValue(i++, r.id);
-    q.bindValue(i++, r.receivedAtUs);
-    q.bindValue(i++, text(r.method));
-    q.bindValue(i++, text(r.path));
-    q.bindValue(i++, text(r.query));
-    q.bindValue(i++, text(r.peer));
-    q.bindValue(i++, text(r.ns));
-    q.bindValue(i++, text(r.docType));
-    q.bindValue(i++, text(r.docVersion));
-    q.bindValue(i++, text(r.docId));
-    q.bindValue(i++, text(r.appName));
-    q.bindValue(i++, text(r.appVersion));
-    q.bindValue(i++, text(r.appUpdateChannel));
-    q.bindValue(i++, text(r.appBuildId));
-    q.bindValue(i++, r.statusCode);
-    q.bindValue(i++, text(r.verdict));
-    q.bindValue(i++, r.errorCount);
-    q.bindValue(i++, QString::fromUtf8(r.errorsJson));
-    q.bindValue(i++, QString::fromUtf8(r.warningsJson));
-    q.bindValue(i++, text(r.debugId));
-    q.bindValue(i++, text(r.sourceTags));
-    q.bindValue(i++, text(r.userAgent));
-    q.bindValue(i++, text(r.telemetryAgent));
-    q.bindValue(i++, text(r.contentEncoding));
-    q.bindValue(i++, text(r.contentType));
-    q.bindValue(i++, text(r.dateHeader));
-    q.bindValue(i++, r.dateMs);
-    q.bindValue(i++, r.bodyBytes);
-    q.bindValue(i++, r.decodedBytes);
-    q.bindValue(i++, r.bodyTruncated ? 1 : 0);
-    q.bindValue(i++, text(r.clientId));
-    q.bindValue(i++, r.seq);
-    q.bindValue(i++, r.warningCount);
-    q.bindValue(i++, text(r.schemaKey));
-    q.bindValue(i++, text(r.schemaNote));
-    q.bindValue(i++, QString::fromUtf8(r.pipelineJson.isEmpty() ? QByteArray("{}") : r.pipelineJson));
-    q.bindValue(i++, text(r.checkedWith));
+    auto textAt = [&](const QString &s) {
+        held[i] = s.toUtf8();
+        q.bindText(i, held[i]);
+        ++i;
+    };
+    auto jsonAt = [&](const QByteArray &s, const char *empty) {
+        held[i] = s.isEmpty() ? QByteArray(empty) : s;
+        q.bindText(i, held[i]);
+        ++i;
+    };
+    auto intAt = [&](qint64 v) { q.bind(i++, v); };
+    intAt(r.id);
+    intAt(r.receivedAtUs);
+    textAt(r.method);
+    textAt(r.path);
+    textAt(r.query);
+    textAt(r.peer);
+    textAt(r.ns);
+    textAt(r.docType);
+    textAt(r.docVersion);
+    textAt(r.docId);
+    textAt(r.appName);
+    textAt(r.appVersion);
+    textAt(r.appUpdateChannel);
+    textAt(r.appBuildId);
+    intAt(r.statusCode);
+    textAt(r.verdict);
+    intAt(r.errorCount);
+    jsonAt(r.errorsJson, "[]");
+    jsonAt(r.warningsJson, "[]");
+    textAt(r.debugId);
+    textAt(r.sourceTags);
+    textAt(r.userAgent);
+    textAt(r.telemetryAgent);
+    textAt(r.contentEncoding);
+    textAt(r.contentType);
+    textAt(r.dateHeader);
+    intAt(r.dateMs);
+    intAt(r.bodyBytes);
+    intAt(r.decodedBytes);
+    intAt(r.bodyTruncated ? 1 : 0);
+    textAt(r.clientId);
+    intAt(r.seq);
+    intAt(r.warningCount);
+    textAt(r.schemaKey);
+    textAt(r.schemaNote);
+    jsonAt(r.pipelineJson, "{}");
+    textAt(r.checkedWith);
     Q_ASSERT(i == kSummaryColumnCount);
 }
 
@@ -277,6 +343,7 @@ std::unique_ptr<Store> Store::open(const QString &path, QString *error)
     auto readyFuture = ready.get_future();
     Store *s = store.get();
     store->m_thread = std::thread([s, &ready] {
+        pthread_setname_np(pthread_self(), "store-writer");
         QString err;
         if (!s->initialise(&err)) {
             {
@@ -297,7 +364,10 @@ std::unique_ptr<Store> Store::open(const QString &path, QString *error)
             *error = u"%1: %2"_s.arg(path, err);
         return nullptr;
     }
-    store->m_checkpointThread = std::thread([s] { s->runCheckpointer(); });
+    store->m_checkpointThread = std::thread([s] {
+        pthread_setname_np(pthread_self(), "checkpoint");
+        s->runCheckpointer();
+    });
     return store;
 }
 
@@ -490,13 +560,21 @@ void Store::addOrderWarnings(PingRecord &rec)
     noteOrder(rec);
     if (added.empty())
         return;
-    nlohmann::json all = nlohmann::json::parse(rec.warningsJson.begin(), rec.warningsJson.end(), nullptr, false);
-    if (!all.is_array())
-        all = nlohmann::json::array();
-    for (auto &w : added)
-        all.push_back(std::move(w));
-    rec.warningCount = static_cast<int>(all.size());
-    rec.warningsJson = QByteArray::fromStdString(all.dump());
+    // Splice the new objects into the array text (the ingest workers wrote it with dump()):
+    // parsing and dumping it again cost more than the rest of the row.
+    QByteArray &w = rec.warningsJson;
+    const QByteArray tail = QByteArray::fromStdString(added.dump());
+    const qsizetype close = w.lastIndexOf(']');
+    if (!w.startsWith('[') || close < 0) {
+        w = tail;
+        rec.warningCount = static_cast<int>(added.size());
+        return;
+    }
+    w.truncate(close);
+    if (w.trimmed() != "[")
+        w += ',';
+    w += QByteArrayView(tail).sliced(1);
+    rec.warningCount += static_cast<int>(added.size());
 }
 
 Store::~Store()
@@ -565,6 +643,18 @@ void Store::enqueue(PingRecord record, quint64 ticket)
     m_wake.notify_one();
 }
 
+void Store::enqueue(std::vector<std::pair<PingRecord, quint64>> &&records)
+{
+    if (records.empty())
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto &[record, ticket] : records)
+            m_queue.push_back(Item{Item::Kind::Insert, std::move(record), ticket, nullptr, {}});
+    }
+    m_wake.notify_one();
+}
+
 bool Store::clear(QString *error)
 {
     auto done = std::make_shared<std::promise<QString>>();
@@ -610,11 +700,17 @@ void Store::run()
 {
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        QSqlQuery insertPing(db);
-        QSqlQuery insertData(db);
-        insertPing.prepare(u"INSERT INTO pings (%1) VALUES (%2)"_s.arg(
-            kSummaryColumns, QStringList(kSummaryColumnCount, u"?"_s).join(u',')));
-        insertData.prepare(u"INSERT INTO ping_data (id, headers, body, payload) VALUES (?,?,?,?)"_s);
+        sqlite3 *handle = sqliteHandle(db);
+        SqliteStatement insertPing(handle, u"INSERT INTO pings (%1) VALUES (%2)"_s.arg(
+                                               kSummaryColumns, QStringList(kSummaryColumnCount, u"?"_s).join(u',')));
+        SqliteStatement insertData(handle, u"INSERT INTO ping_data (id, headers, body, payload) VALUES (?,?,?,?)"_s);
+        std::array<QByteArray, kSummaryColumnCount> held;
+        auto execSql = [handle](const char *sql) {
+            return handle && sqlite3_exec(handle, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+        };
+        auto lastError = [handle] {
+            return handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : u"the store has no SQLite handle"_s;
+        };
 
         std::deque<Item> batch;
         for (;;) {
@@ -632,8 +728,8 @@ void Store::run()
             auto commitPending = [&](qint64 firstId) {
                 if (results.empty())
                     return;
-                bool ok = db.commit();
-                const QString err = ok ? QString() : db.lastError().text();
+                bool ok = execSql("COMMIT");
+                const QString err = ok ? QString() : lastError();
                 for (auto &r : results) {
                     if (!ok) {
                         r.ok = false;
@@ -642,7 +738,7 @@ void Store::run()
                     }
                 }
                 if (!ok) {
-                    db.rollback();
+                    execSql("ROLLBACK");
                     m_nextId = firstId;
                 } else {
                     m_committed += static_cast<qint64>(results.size());
@@ -722,30 +818,47 @@ void Store::run()
                     firstId = m_nextId;
                     continue;
                 }
+                WriteResult wr;
+                wr.ticket = item.ticket;
                 if (!inTransaction) {
-                    db.transaction();
-                    inTransaction = true;
                     firstId = m_nextId;
+                    inTransaction = execSql("BEGIN");
+                    if (!inTransaction) {
+                        wr.error = lastError();
+                        wr.diskFull = handle && (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
+                        if (handler)
+                            handler(std::vector<WriteResult>{std::move(wr)});
+                        continue;
+                    }
                 }
                 PingRecord &rec = item.record;
                 rec.id = m_nextId;
                 addOrderWarnings(rec);
-                bindRecord(insertPing, rec);
-                insertData.bindValue(0, rec.id);
-                insertData.bindValue(1, blob(encodeHeaders(rec.headers)));
-                insertData.bindValue(2, blob(rec.body));
-                insertData.bindValue(3, blob(rec.payload));
-                WriteResult wr;
-                wr.ticket = item.ticket;
-                if (insertPing.exec() && insertData.exec()) {
+                int code = SQLITE_MISUSE;
+                bool ok = insertPing.isValid() && insertData.isValid();
+                if (ok) {
+                    bindRecord(insertPing, rec, held);
+                    ok = insertPing.step(&code);
+                }
+                if (ok) {
+                    const QByteArray headers = encodeHeaders(rec.headers);
+                    insertData.bind(0, rec.id);
+                    insertData.bindBlob(1, headers);
+                    insertData.bindBlob(2, rec.body);
+                    insertData.bindBlob(3, rec.payload);
+                    ok = insertData.step(&code);
+                    if (!ok) // no summary row without its data
+                        execSql(QByteArray("DELETE FROM pings WHERE id=" + QByteArray::number(rec.id)).constData());
+                }
+                if (ok) {
                     wr.ok = true;
                     wr.id = rec.id;
                     ++m_nextId;
                 } else {
-                    const QSqlError e = insertPing.lastError().isValid() ? insertPing.lastError()
-                                                                         : insertData.lastError();
-                    wr.error = e.text();
-                    wr.diskFull = e.nativeErrorCode() == u"13"_s; // SQLITE_FULL
+                    wr.error = insertPing.isValid() && insertData.isValid()
+                                   ? lastError()
+                                   : u"the store's insert statements could not be prepared: %1"_s.arg(lastError());
+                    wr.diskFull = (code & 0xff) == SQLITE_FULL;
                     // A failed statement leaves the transaction usable; later rows may succeed.
                 }
                 results.push_back(std::move(wr));

@@ -58,6 +58,8 @@ public:
     void setWriteHandler(WriteHandler handler);
 
     void enqueue(PingRecord record, quint64 ticket);
+    // Several at once (one lock, one wake-up): what an ingest worker made from one batch.
+    void enqueue(std::vector<std::pair<PingRecord, quint64>> &&records);
     // Deletes every record; returns once done (queued writes before it are committed first).
     bool clear(QString *error = nullptr);
     // Returns once everything queued so far is committed.

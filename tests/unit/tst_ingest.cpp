@@ -53,6 +53,7 @@ private Q_SLOTS:
     void refusedKeepsReason();
     void dateHeader_data();
     void dateHeader();
+    void dateHeaderAgreesWithQt();
     void gleanDateTime();
     void warnings_data();
     void warnings();
@@ -300,6 +301,37 @@ void TestIngest::dateHeader_data()
     QTest::addRow("iso with offset") << u"2026-11-23T03:19:25+01:00"_s << t;
     QTest::addRow("garbage") << u"yesterday"_s << qint64(0);
     QTest::addRow("empty") << QString() << qint64(0);
+    QTest::addRow("leap day") << u"Thu, 29 Feb 2024 23:59:59 GMT"_s
+                              << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59), Qt::UTC).toMSecsSinceEpoch();
+    QTest::addRow("epoch") << u"Thu, 01 Jan 1970 00:00:00 GMT"_s << qint64(0);
+    QTest::addRow("rfc 850") << u"Monday, 23-Nov-26 02:19:25 GMT"_s << t;
+    QTest::addRow("asctime") << u"Mon Nov 23 02:19:25 2026"_s << t;
+}
+
+// The hand-written IMF-fixdate reader agrees with Qt's parser on every day of 1970..2100 (and
+// at every hour, minute and second), and leaves what it does not accept to Qt: impossible
+// dates, a weekday that is not the date's, other spacing.
+void TestIngest::dateHeaderAgreesWithQt()
+{
+    const QLocale c = QLocale::c();
+    auto qtParse = [&](const QString &v) {
+        QDateTime dt = c.toDateTime(v, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+        dt.setTimeSpec(Qt::UTC);
+        return dt.isValid() ? dt.toMSecsSinceEpoch() : qint64(0);
+    };
+    int checked = 0;
+    for (QDate d(1970, 1, 1); d.year() <= 2100; d = d.addDays(1)) {
+        const QTime time((d.day() * 7) % 24, (d.dayOfYear() * 11) % 60, (d.month() * 13 + d.day()) % 60);
+        const QDateTime dt(d, time, Qt::UTC);
+        const QString v = c.toString(dt, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+        QCOMPARE(parseDateHeader(v), dt.toMSecsSinceEpoch());
+        ++checked;
+    }
+    QVERIFY(checked > 47'000);
+    for (const QString &v : {u"Wed, 30 Feb 2026 10:00:00 GMT"_s, u"Tue, 23 Nov 2026 02:19:25 GMT"_s,
+                             u"Mon, 23 Nov 2026 24:00:00 GMT"_s, u"Mon,  23 Nov 2026 02:19:25 GMT"_s,
+                             u"Mon, 23 Nov 2026 02:19:25 UTC"_s, u"Mon, 23 Xyz 2026 02:19:25 GMT"_s})
+        QCOMPARE(parseDateHeader(v), qtParse(v));
 }
 
 void TestIngest::gleanDateTime()
