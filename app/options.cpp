@@ -68,7 +68,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
                                          u"Glean deletes the ping). Pings are still stored."_s,
                                          u"CODE"_s);
     const QCommandLineOption threads(u"ingest-threads"_s,
-                                     u"Number of decoding threads (default: cores - 1, at least 1)."_s,
+                                     u"Number of decoding and validation threads (default: one per core)."_s,
                                      u"N"_s, u"0"_s);
     const QCommandLineOption schemas(u"schemas"_s,
                                      u"A mozilla-pipeline-schemas checkout (or its schemas/ folder) to "

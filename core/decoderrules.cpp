@@ -150,11 +150,11 @@ QString text(const json &v)
 // client_id, else clientId; normalized, empty when none is a UUID.
 QString clientIdOf(const json &doc)
 {
-    for (const QString &id : {text(path(doc, {"client_info", "client_id"})), text(path(doc, {"client_id"})),
-                              text(path(doc, {"clientId"}))})
-        if (QString n = normalizeUuid(id); !n.isEmpty())
-            return n;
-    return {};
+    if (QString n = normalizeUuid(text(path(doc, {"client_info", "client_id"}))); !n.isEmpty())
+        return n;
+    if (QString n = normalizeUuid(text(path(doc, {"client_id"}))); !n.isEmpty())
+        return n;
+    return normalizeUuid(text(path(doc, {"clientId"})));
 }
 
 bool isHex(QChar c)
@@ -316,24 +316,26 @@ QStringList stripPayloadMetadata(json &doc)
 
 QString normalizeUuid(const QString &value)
 {
-    QString v = value;
-    v.remove(u'{');
-    v.remove(u'}');
     // java.util.UUID.fromString: at most 36 characters, five dash-separated hex fields of up to
-    // 16 digits each (not only the canonical 8-4-4-4-12).
-    if (v.isEmpty() || v.size() > 36)
-        return {};
-    const QStringList parts = v.split(u'-');
-    if (parts.size() != 5)
-        return {};
-    for (const QString &p : parts) {
-        if (p.isEmpty() || p.size() > 16)
-            return {};
-        for (QChar c : p)
-            if (!isHex(c))
+    // 16 digits each (not only the canonical 8-4-4-4-12). Braces are ignored.
+    QString v;
+    v.reserve(value.size());
+    int fields = 1, digits = 0;
+    for (QChar c : value) {
+        if (c == u'{' || c == u'}')
+            continue;
+        if (c == u'-') {
+            if (digits == 0 || ++fields > 5)
                 return {};
+            digits = 0;
+        } else if (!isHex(c) || ++digits > 16) {
+            return {};
+        }
+        v.append(c.toLower());
     }
-    return v.toLower();
+    if (fields != 5 || digits == 0 || v.size() > 36)
+        return {};
+    return v;
 }
 
 int sampleIdOf(const QString &normalizedUuid)

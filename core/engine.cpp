@@ -129,7 +129,7 @@ bool Engine::start(const EngineOptions &options, QString *error)
         return false;
     int threads = options.ingestThreads;
     if (threads <= 0)
-        threads = qMax(1, QThread::idealThreadCount() - 1);
+        threads = qMax(1, QThread::idealThreadCount()); // the capture and store threads are light
     m_ingestor = std::make_unique<Ingestor>(m_store.get(), m_options.ingest, threads);
     m_revalidator = std::make_unique<Revalidator>(m_store.get());
 

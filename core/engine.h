@@ -54,7 +54,7 @@ struct EngineOptions
     QString dbPath;
     CaptureConfig capture;
     IngestOptions ingest;
-    int ingestThreads = 0; // 0: one fewer than the cores, at least one
+    int ingestThreads = 0; // 0: one per core
     bool validate = true;        // check pings against schemas
     QStringList schemaRoots;     // user schema trees (mozilla-pipeline-schemas layout)
     bool bundledSchemas = true;  // the schemas compiled into Pingscope

@@ -1,7 +1,7 @@
 // Ingest cost per request (gunzip, UTF-8, JSON, routing, registry, scrubber, validation, derived
 // fields, BigQuery columns), as one worker thread pays it, for real captured requests; with the
 // production registry and with validation off. Run by hand:
-//   build/dev/tests/bench/pingscope_bench_ingest [seconds-per-case=1]
+//   build/dev/tests/bench/pingscope_bench_ingest [seconds-per-case=1 [only-requests-named-like]]
 #include "ingest.h"
 #include "testsupport.h"
 #include "validation.h"
@@ -37,6 +37,7 @@ double medianUs(const RawSubmission &raw, const IngestOptions &options, Validato
 int main(int argc, char **argv)
 {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 1.0;
+    const QString only = argc > 2 ? QString::fromLocal8Bit(argv[2]) : QString();
     const auto t0 = Clock::now();
     IngestOptions withRegistry;
     withRegistry.schemas = SchemaRegistry::load({}, true, nullptr);
@@ -49,7 +50,7 @@ int main(int argc, char **argv)
                                 u"firefox-esr/003-POST-firefox-desktop_newtab"_s, u"firefox-esr/011-POST-telemetry_a49b6c77-d6ee-4f3f-aae9-0bbee28e75ed"_s,
                                 u"gleanjs/002-POST-peers-gleanjs-node_peer-test"_s}) {
         for (const CapturedRequest &c : loadCapturedRequests()) {
-            if (c.name != name)
+            if (c.name != name || !name.contains(only))
                 continue;
             const RawSubmission raw = rawSubmission(c.url, c.headers, c.body, 1'795'000'000'000'000);
             const double full = medianUs(raw, withRegistry, &validator, seconds);

@@ -212,6 +212,13 @@ void TestRegistry::normalizedFields()
     QCOMPARE(normalizeOsVersion(u"v10"_s), QString());
     QCOMPARE(normalizeUuid(u"{A670D57C-0BC6-4205-9BE7-FC8F50AAD72F}"_s), u"a670d57c-0bc6-4205-9be7-fc8f50aad72f"_s);
     QCOMPARE(normalizeUuid(u"not-a-uuid"_s), QString());
+    QCOMPARE(normalizeUuid(u"1-2-3-4-F"_s), u"1-2-3-4-f"_s); // fields of 1..16 digits, as Java's UUID
+    QCOMPARE(normalizeUuid(u"1--3-4-5"_s), QString());
+    QCOMPARE(normalizeUuid(u"1-2-3-4-5-6"_s), QString());
+    QCOMPARE(normalizeUuid(u"1-2-3-4-"_s), QString());
+    QCOMPARE(normalizeUuid(u"12345678901234567-2-3-4-5"_s), QString());
+    QCOMPARE(normalizeUuid(u"1234567890123456-1234567890123456-1-1-1"_s), QString()); // over 36 characters
+    QCOMPARE(normalizeUuid(u"a670d57c-0bc6-4205-9be7-fc8f50aad72g"_s), QString());
     // Python: zlib.crc32(b"a670d57c-0bc6-4205-9be7-fc8f50aad72f") % 100 == 52
     QCOMPARE(sampleIdOf(u"a670d57c-0bc6-4205-9be7-fc8f50aad72f"_s), 52);
     // Python's datetime.isoformat(): microseconds only when non-zero.
