@@ -122,6 +122,9 @@ bool Engine::start(const EngineOptions &options, QString *error)
     stop();
     m_options = options;
     m_schemaErrors.clear();
+    // The watcher compares the trees with what they were before loading: an edit made while
+    // the engine starts (or before its watcher thread first runs) is not missed.
+    const QByteArray treeSignature = options.schemaRoots.isEmpty() ? QByteArray() : schemaTreeSignature(options.schemaRoots);
     if (options.validate && !options.ingest.schemas)
         m_options.ingest.schemas = SchemaRegistry::load(options.schemaRoots, options.bundledSchemas, &m_schemaErrors);
     m_store = Store::open(options.dbPath, error);
@@ -186,9 +189,9 @@ bool Engine::start(const EngineOptions &options, QString *error)
         m_revalidator->start(m_options.ingest);
     if (m_options.ingest.schemas && !m_options.schemaRoots.isEmpty()) {
         m_watchStop = false;
-        m_watchThread = std::thread([this] {
+        m_watchThread = std::thread([this, treeSignature] {
             pthread_setname_np(pthread_self(), "schema-watch");
-            watchSchemas();
+            watchSchemas(treeSignature);
         });
     }
     return true;
@@ -200,11 +203,10 @@ void Engine::revalidate()
         m_revalidator->start(m_options.ingest);
 }
 
-void Engine::watchSchemas()
+void Engine::watchSchemas(QByteArray signature)
 {
     const QStringList roots = m_options.schemaRoots;
     const bool bundled = m_options.bundledSchemas;
-    QByteArray signature = schemaTreeSignature(roots);
     std::unique_lock lock(m_watchMutex);
     for (;;) {
         if (m_watchWake.wait_for(lock, std::chrono::seconds(2), [this] { return m_watchStop; }))

@@ -91,7 +91,7 @@ Q_SIGNALS:
 
 private:
     void applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors);
-    void watchSchemas(); // the watcher thread's loop
+    void watchSchemas(QByteArray signature); // the watcher thread's loop, from the trees' signature at load
     EngineOptions m_options;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Ingestor> m_ingestor;

@@ -509,12 +509,26 @@ std::unordered_map<std::string, std::regex> &unusedRegexCache()
 
 thread_local int t_depth = 0;
 
-std::string stepTo(long nodeId, char kind, std::string_view text = {})
+// One step of the context valijson reports errors with, made into text only when errors are
+// collected: a document that passes is checked without building any context.
+struct StepRef
 {
-    std::string s = std::to_string(nodeId);
-    s += kind;
-    s += text;
-    return s;
+    long nodeId;
+    char kind;
+    std::string_view text; // the caller's, alive for the call it is passed to
+
+    std::string str() const
+    {
+        std::string s = std::to_string(nodeId);
+        s += kind;
+        s += text;
+        return s;
+    }
+};
+
+StepRef stepTo(long nodeId, char kind, std::string_view text = {})
+{
+    return StepRef{nodeId, kind, text};
 }
 
 struct Step
@@ -656,15 +670,18 @@ bool decodeOwn(const std::string &d, OwnError *out)
 }
 
 // Validates `value` against `node`, adding `step` to the context.
-bool validateNode(const Node &node, const JsonAdapter &value, const Context &ctx, std::string step,
+bool validateNode(const Node &node, const JsonAdapter &value, const Context &ctx, StepRef step,
                   Results *results)
 {
     if (node.kind == Node::Kind::Trivial)
         return true;
+    // Without results nothing reads the context (valijson uses it for errors only).
     Context childCtx;
-    childCtx.reserve(ctx.size() + 1);
-    childCtx = ctx;
-    childCtx.push_back(std::move(step));
+    if (results) {
+        childCtx.reserve(ctx.size() + 1);
+        childCtx = ctx;
+        childCtx.push_back(step.str());
+    }
     if (node.kind == Node::Kind::False) {
         if (results)
             pushOwn(*results, childCtx, "false",
@@ -1190,7 +1207,7 @@ private:
                         if (!results)
                             return false;
                         Context c = ctx;
-                        c.push_back(stepTo(n.id, '@', key));
+                        c.push_back(stepTo(n.id, '@', key).str());
                         pushOwn(*results, c, "patternProperties",
                                 subjectOf(c) + " could not be checked against the pattern " +
                                     clip(pattern->source, 160) +
@@ -1213,7 +1230,7 @@ private:
                     if (!results)
                         return false;
                     Context c = ctx;
-                    c.push_back(stepTo(n.id, '.', key));
+                    c.push_back(stepTo(n.id, '.', key).str());
                     pushOwn(*results, c, "additionalProperties",
                             subjectOf(c) +
                                 " is not allowed: the schema lists no such property here");
@@ -3123,7 +3140,13 @@ ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema,
     } else if (core.root->kind == Node::Kind::Normal) {
         t_depth = 0;
         try {
-            ok = d->engine.validate(core.root->leaf, JsonAdapter(document), &results);
+            // Most pings pass: check without collecting first (no context, stops at the first
+            // error), and only a document that fails is checked again for all of its errors.
+            ok = d->engine.validate(core.root->leaf, JsonAdapter(document), nullptr);
+            if (!ok) {
+                t_depth = 0;
+                ok = d->engine.validate(core.root->leaf, JsonAdapter(document), &results);
+            }
         } catch (const std::exception &e) {
             ok = false;
             stopped = u"validation stopped: "_s + QString::fromUtf8(e.what());
