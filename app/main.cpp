@@ -63,8 +63,11 @@ void warnAboutListenAddress(const AppOptions &opts)
     if (opts.listenWarning)
         std::fprintf(stderr,
                      "warning: listening on %s, not a loopback address: other machines can send pings "
-                     "to this endpoint and read every captured ping through its query API\n",
+                     "to this endpoint; the query API needs its token\n",
                      qPrintable(opts.engine.capture.address.toString()));
+    if (opts.tokenGenerated)
+        std::fprintf(stderr, "query API token (Authorization: Bearer ...): %s\n",
+                     opts.engine.capture.apiToken.constData());
 }
 
 int runHeadless(QCoreApplication &app, const AppOptions &opts)

@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QRandomGenerator>
 
 #include <cstdio>
 
@@ -40,9 +41,14 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
                                   u"N"_s, u"9464"_s);
     const QCommandLineOption listen(u"listen"_s,
                                     u"Address to listen on (default 127.0.0.1). Anything other than a "
-                                    u"loopback address exposes the endpoint and its query API to the "
-                                    u"network, and prints a warning."_s,
+                                    u"loopback address exposes the endpoint to the network and prints a "
+                                    u"warning; the query API then needs a token (see --api-token)."_s,
                                     u"ADDRESS"_s, u"127.0.0.1"_s);
+    const QCommandLineOption apiToken(u"api-token"_s,
+                                      u"Token the query API requires (Authorization: Bearer TOKEN). With a "
+                                      u"non-loopback --listen address one is generated and printed at start "
+                                      u"unless given here; on loopback the API needs none unless given."_s,
+                                      u"TOKEN"_s);
     const QCommandLineOption db(u"db"_s,
                                 u"Store file (SQLite). Default: %1"_s.arg(Store::defaultPath()),
                                 u"FILE"_s);
@@ -81,7 +87,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
                                        u"Use only the --schemas trees, not the schemas built into Pingscope."_s);
     const QCommandLineOption noValidation(u"no-validation"_s,
                                           u"Do not check pings against schemas (verdict \"parsed\")."_s);
-    p.addOptions({headless, port, listen, db, maxBody, maxDecoded, requestTimeout, idleTimeout,
+    p.addOptions({headless, port, listen, apiToken, db, maxBody, maxDecoded, requestTimeout, idleTimeout,
                   faultStatus, threads, schemas, noBundled, noValidation});
 
     if (!p.parse(arguments)) {
@@ -127,6 +133,21 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         return false;
     }
     out.listenWarning = !e.capture.address.isLoopback();
+    if (p.isSet(apiToken)) {
+        const QByteArray token = p.value(apiToken).toUtf8();
+        if (token.size() < 16 || token.contains(' ') || token.contains(',')) {
+            printErr(u"--api-token must be at least 16 characters, without spaces or commas"_s);
+            exitCode = 2;
+            return false;
+        }
+        e.capture.apiToken = token;
+    } else if (out.listenWarning) {
+        // 128 bits from the system's generator, as hex.
+        QByteArray raw(16, Qt::Uninitialized);
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), 4);
+        e.capture.apiToken = raw.toHex();
+        out.tokenGenerated = true;
+    }
     out.dbGiven = p.isSet(db);
     e.dbPath = out.dbGiven ? p.value(db) : Store::defaultPath();
     if (!number(maxBody, 1, qint64(1) << 31, v))

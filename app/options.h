@@ -13,6 +13,7 @@ struct AppOptions
     EngineOptions engine;
     bool listenWarning = false; // listening beyond loopback
     bool dbGiven = false;       // --db was on the command line
+    bool tokenGenerated = false; // the API token was made at start (printed by the caller)
 };
 
 // Parses the command line into `out`. On --help/--version prints and returns exit code 0 in

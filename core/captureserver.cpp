@@ -46,7 +46,111 @@ bool isSubmitPath(const QByteArray &path)
     return path.startsWith("/submit/") || path == "/submit";
 }
 
+// Answers to pings may be read by any page (browser SDKs post from their own origin); nothing
+// else the endpoint serves carries this header.
+const HttpHeader kAnyOrigin{"Access-Control-Allow-Origin", "*"};
+
+// "host[:port]" with IPv6 literals in brackets, as in Host and in an origin's authority.
+struct Authority
+{
+    QByteArray host; // lower case, IPv6 without brackets
+    int port = -1;   // -1: none given
+    bool ok = false;
+};
+
+Authority parseAuthority(QByteArrayView text)
+{
+    Authority a;
+    QByteArrayView rest = text;
+    if (rest.startsWith('[')) {
+        const qsizetype close = rest.indexOf(']');
+        if (close < 0)
+            return a;
+        a.host = rest.sliced(1, close - 1).toByteArray().toLower();
+        rest = rest.sliced(close + 1);
+        if (!rest.isEmpty() && !rest.startsWith(':'))
+            return a;
+    } else {
+        const qsizetype colon = rest.indexOf(':');
+        a.host = (colon < 0 ? rest : rest.first(colon)).toByteArray().toLower();
+        rest = colon < 0 ? QByteArrayView() : rest.sliced(colon);
+    }
+    if (rest.startsWith(':')) {
+        bool ok = false;
+        const int port = rest.sliced(1).toInt(&ok);
+        if (!ok || port < 0 || port > 65535)
+            return a;
+        a.port = port;
+    }
+    a.ok = !a.host.isEmpty();
+    return a;
+}
+
+bool sameSecret(QByteArrayView a, QByteArrayView b)
+{
+    // Constant time for equal lengths (the token's length is not a secret).
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
 } // namespace
+
+bool CaptureServer::isOwnAuthority(QByteArrayView authority) const
+{
+    const Authority a = parseAuthority(authority);
+    if (!a.ok)
+        return false;
+    if (a.port >= 0 && a.port != port()) // no port: the name alone decides (DNS rebinding needs a name)
+        return false;
+    if (a.host == "localhost")
+        return true;
+    QHostAddress addr;
+    if (!addr.setAddress(QString::fromLatin1(a.host)))
+        return false; // a name other than localhost: what DNS rebinding uses
+    const QHostAddress listening = address();
+    if (addr.isLoopback() || addr == listening)
+        return true;
+    // Listening on every interface: any address literal of this machine may be in use.
+    return listening == QHostAddress::Any || listening == QHostAddress::AnyIPv4 || listening == QHostAddress::AnyIPv6;
+}
+
+std::optional<QByteArray> CaptureServer::checkApiAccess(const HttpRequest &req, bool close) const
+{
+    auto refuse = [close](int status, const QByteArray &reason, QList<HttpHeader> extra = {}) {
+        return httpResponse(status, "text/plain; charset=utf-8", reason + '\n', close, extra);
+    };
+    const QByteArray host = req.header("host");
+    if (host.isEmpty())
+        return refuse(403, "refused: the request has no Host header; the API answers requests for "
+                           "127.0.0.1, localhost or [::1] with this endpoint's port");
+    if (!isOwnAuthority(host))
+        return refuse(403, "refused: Host " + host.left(200) +
+                               " is not this endpoint (the API answers 127.0.0.1, localhost or [::1] with "
+                               "its port, or the --listen address): a page reached through another name "
+                               "cannot read captured pings");
+    if (const QByteArray origin = req.header("origin"); !origin.isEmpty()) {
+        const bool own = origin.startsWith("http://") && isOwnAuthority(QByteArrayView(origin).sliced(7));
+        if (!own)
+            return refuse(403, "refused: a page from origin " + origin.left(200) +
+                                   " may not use the query API (it is private to you; only /submit/ "
+                                   "accepts other origins)");
+    }
+    if (!m_config.apiToken.isEmpty() && req.path.startsWith("/pingscope/")) {
+        const QByteArray auth = req.header("authorization");
+        const QByteArray given = auth.startsWith("Bearer ") ? auth.mid(7).trimmed() : QByteArray();
+        if (!sameSecret(given, m_config.apiToken))
+            return refuse(401,
+                          given.isEmpty() ? "the query API needs the token printed at start: "
+                                            "Authorization: Bearer <token>"
+                                          : "wrong API token",
+                          {{"WWW-Authenticate", "Bearer realm=\"pingscope\""}});
+    }
+    return std::nullopt;
+}
 
 QByteArray httpReasonPhrase(int status)
 {
@@ -55,12 +159,15 @@ QByteArray httpReasonPhrase(int status)
     case 200: return "OK";
     case 204: return "No Content";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
     case 417: return "Expectation Failed";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
@@ -84,7 +191,7 @@ QByteArray httpResponse(int status, const QByteArray &contentType, const QByteAr
     r += QByteArray::number(status);
     r += ' ';
     r += httpReasonPhrase(status);
-    r += "\r\nServer: Pingscope/" PINGSCOPE_VERSION "\r\nAccess-Control-Allow-Origin: *\r\n";
+    r += "\r\nServer: Pingscope/" PINGSCOPE_VERSION "\r\n";
     if (!contentType.isEmpty()) {
         r += "Content-Type: ";
         r += contentType;
@@ -363,6 +470,19 @@ void HttpConnection::onRequestComplete()
     m_requestStartMs = 0;
     const bool close = !req.keepAlive;
 
+    if (!isSubmitPath(req.path)) {
+        // The API, the health routes and the index page: private to the user, no CORS.
+        if (std::optional<QByteArray> refused = m_server->checkApiAccess(req, close)) {
+            queueResponse(std::move(*refused), close);
+            return;
+        }
+        if (req.method == "OPTIONS") {
+            queueResponse(httpResponse(204, {}, {}, close, {{"Allow", "GET, POST, DELETE, OPTIONS"}}), close);
+            return;
+        }
+        queueResponse(m_server->api()->handle(req, close), close);
+        return;
+    }
     if (req.method == "OPTIONS") {
         // CORS preflight: allow any origin to POST/PUT pings with the Glean headers.
         QByteArray allowHeaders = req.header("access-control-request-headers");
@@ -371,7 +491,8 @@ void HttpConnection::onRequestComplete()
                            "x-telemetry-agent, x-pingsender-version";
         QByteArray origin = req.header("origin");
         queueResponse(httpResponse(204, {}, {}, close,
-                                   {{"Access-Control-Allow-Methods", "POST, PUT, OPTIONS"},
+                                   {kAnyOrigin,
+                                    {"Access-Control-Allow-Methods", "POST, PUT, OPTIONS"},
                                     {"Access-Control-Allow-Headers", allowHeaders},
                                     {"Access-Control-Max-Age", "86400"},
                                     {"Allow", "POST, PUT, OPTIONS"}}),
@@ -424,8 +545,10 @@ void HttpConnection::refuse(int status, const QString &reason)
 
     // Refusals of pings are stored so that "why didn't my ping arrive" has an answer; a
     // browser's GET of /favicon.ico is not a ping and is not kept.
-    const bool looksLikeSubmission = req.method.isEmpty() || req.method == "POST" ||
-                                     req.method == "PUT" || isSubmitPath(req.path);
+    // Calls of the query API are never pings, whatever went wrong with them.
+    const bool looksLikeSubmission =
+        isSubmitPath(req.path) || req.method.isEmpty() ||
+        ((req.method == "POST" || req.method == "PUT") && !req.path.startsWith("/pingscope/"));
     m_parser.reset();
     m_routeAccepted = false;
     if (looksLikeSubmission) {
@@ -470,7 +593,7 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
             continue;
         int status = p.status;
         QByteArray body = p.response;
-        QList<HttpHeader> extra;
+        QList<HttpHeader> extra{kAnyOrigin};
         if (!result.ok) {
             status = result.diskFull ? 507 : 500;
             body = "the ping could not be stored: " + result.error.toUtf8() + '\n';

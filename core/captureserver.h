@@ -14,6 +14,7 @@
 
 #include <deque>
 #include <functional>
+#include <optional>
 #include <memory>
 
 class QTcpServer;
@@ -36,6 +37,7 @@ struct CaptureConfig
     int faultStatus = 0;                   // non-zero: answer accepted pings with this code
     qsizetype keptPrefixBytes = 4096;      // bytes of a refused request's body that are kept
     int maxPendingPerConnection = 64;      // pipelined requests awaiting their answer
+    QByteArray apiToken;                   // non-empty: /pingscope/ needs "Authorization: Bearer <token>"
 };
 
 class HttpConnection;
@@ -69,6 +71,13 @@ public:
     QHostAddress address() const;
     const CaptureConfig &config() const { return m_config; }
     int connectionCount() const { return static_cast<int>(m_connections.size()); }
+
+    // Whether a Host value (or an origin's authority) names this endpoint: a loopback address,
+    // localhost or the listen address, with the endpoint's port when a port is given.
+    bool isOwnAuthority(QByteArrayView authority) const;
+    // Everything but /submit/ is private to the user: a foreign Host (DNS rebinding), a foreign
+    // Origin (a web page) or a missing token gets this answer; nullopt lets the request through.
+    std::optional<QByteArray> checkApiAccess(const HttpRequest &req, bool close) const;
 
     // Answers the requests whose records were written (capture thread only).
     void deliver(const std::vector<WriteResult> &results);

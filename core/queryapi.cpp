@@ -190,9 +190,16 @@ QByteArray QueryApi::handle(const HttpRequest &req, bool close)
     if (path == "/pingscope/v1/revalidate") {
         if (req.method != "POST" && req.method != "GET")
             return errorResponse(405, u"use POST to re-check the stored pings, GET for the status"_s, close);
+        const bool start = req.method == "POST";
+        // A page can POST a form or text/plain to any address without asking first; it cannot
+        // send application/json without a CORS preflight, which the API never grants.
+        if (start && !req.header("content-type").trimmed().toLower().startsWith("application/json"))
+            return errorResponse(415,
+                                 u"POST /pingscope/v1/revalidate needs Content-Type: application/json "
+                                 u"(e.g. curl -X POST -H 'Content-Type: application/json' ...)"_s,
+                                 close);
         if (!m_revalidate)
             return errorResponse(503, u"validation is off"_s, close);
-        const bool start = req.method == "POST";
         return jsonResponse(start ? 202 : 200, m_revalidate(start), close);
     }
     if (!m_store)

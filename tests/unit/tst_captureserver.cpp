@@ -78,6 +78,8 @@ private Q_SLOTS:
     void tlsHandshakeExplained();
     void faultStatusAnswersButStores();
     void healthAndIndex();
+    void apiIsPrivate();
+    void apiTokenWhenConfigured();
     void hostilePayloadsThroughTheWholePipeline();
 
 private:
@@ -458,6 +460,97 @@ void TestCaptureServer::faultStatusAnswersButStores()
     StoreReader reader(e.dbPath());
     QCOMPARE(reader.count(), 1);
     QCOMPARE(reader.list({}).front().statusCode, 503);
+}
+
+// The query API answers the user's own tools, never a web page or a rebinding DNS name.
+void TestCaptureServer::apiIsPrivate()
+{
+    const quint16 port = m_engine->port();
+    const QByteArray own = "127.0.0.1:" + QByteArray::number(port);
+    QCOMPARE(exchange(port, post("{}")).header("Access-Control-Allow-Origin"), QByteArray("*")); // pings: any origin
+    const qint64 stored = storedCount(*m_engine);
+
+    struct Probe
+    {
+        QList<HttpHeader> headers;
+        int status;
+    };
+    const QList<Probe> probes = {
+        {{{"Host", own}}, 200},
+        {{{"Host", "localhost:" + QByteArray::number(port)}}, 200},
+        {{{"Host", "[::1]:" + QByteArray::number(port)}}, 200},
+        {{{"Host", "127.0.0.1"}}, 200},
+        {{{"Host", own}, {"Origin", "http://" + own}}, 200},                      // the endpoint itself
+        {{{"Host", own}, {"Origin", "http://localhost:" + QByteArray::number(port)}}, 200},
+        {{{"Host", own}, {"Origin", "https://evil.example"}}, 403},               // any other page
+        {{{"Host", own}, {"Origin", "null"}}, 403},                               // sandboxed iframe, file://
+        {{{"Host", own}, {"Origin", "http://127.0.0.1:1"}}, 403},                 // another local port
+        {{{"Host", "evil.example:" + QByteArray::number(port)}}, 403},            // DNS rebinding
+        {{{"Host", "127.0.0.1.nip.io:" + QByteArray::number(port)}}, 403},
+        {{{"Host", "127.0.0.1:1"}}, 403},
+        {{{"Host", "[::1"}}, 403},
+    };
+    for (const Probe &pr : probes) {
+        for (const QByteArray &path : {QByteArray("/pingscope/v1/pings"), QByteArray("/pingscope/v1/stats"),
+                                       QByteArray("/pingscope/v1/schemas"), QByteArray("/__heartbeat__")}) {
+            const HttpResponse r = exchange(port, buildRequest("GET", path, pr.headers, {}));
+            QVERIFY2(r.status == pr.status, qPrintable(u"%1 %2: %3 %4"_s.arg(QString::fromLatin1(path))
+                                                           .arg(QString::fromLatin1(pr.headers.constLast().value))
+                                                           .arg(r.status)
+                                                           .arg(QString::fromUtf8(r.body))));
+            QVERIFY(r.header("Access-Control-Allow-Origin").isEmpty()); // never, on any answer of the API
+            if (r.status == 403)
+                QVERIFY(r.body.startsWith("refused: "));
+        }
+    }
+    // A preflight from a page gets no CORS grant (so the page cannot send DELETE or JSON POSTs).
+    HttpResponse r = exchange(port, buildRequest("OPTIONS", "/pingscope/v1/pings",
+                                                 {{"Host", own},
+                                                  {"Origin", "https://evil.example"},
+                                                  {"Access-Control-Request-Method", "DELETE"}},
+                                                 {}));
+    QCOMPARE(r.status, 403);
+    QVERIFY(r.header("Access-Control-Allow-Origin").isEmpty());
+    QVERIFY(r.header("Access-Control-Allow-Methods").isEmpty());
+    // State changes need a method or content type that a page cannot send without a preflight.
+    r = exchange(port, buildRequest("POST", "/pingscope/v1/revalidate", {{"Host", own}, {"Content-Type", "text/plain"}}, "{}"));
+    QCOMPARE(r.status, 415);
+    r = exchange(port, buildRequest("POST", "/pingscope/v1/revalidate", {{"Host", own}}, {}));
+    QCOMPARE(r.status, 415);
+    r = exchange(port, buildRequest("GET", "/pingscope/v1/revalidate?start=1", {{"Host", own}}, {}));
+    QVERIFY(r.status != 202);
+    // A refused API call, a wrong method on the API, an API call with too big a body: none of
+    // them becomes a ping record.
+    r = exchange(port, buildRequest("PATCH", "/pingscope/v1/pings", {{"Host", own}}, "x"));
+    QCOMPARE(r.status, 405);
+    r = exchange(port, buildRequest("POST", "/pingscope/v1/pings", {{"Host", own}}, QByteArray(2 * 1024 * 1024, 'x')));
+    QCOMPARE(r.status, 413);
+    r = exchange(port, buildRequest("DELETE", "/pingscope/v1/pings", {{"Host", "evil.example"}}, {}));
+    QCOMPARE(r.status, 403);
+    QCOMPARE(storedCount(*m_engine), stored);
+}
+
+void TestCaptureServer::apiTokenWhenConfigured()
+{
+    CaptureConfig cfg;
+    cfg.apiToken = "0123456789abcdef0123456789abcdef";
+    TestEngine engine(cfg, IngestOptions{});
+    QVERIFY2(engine.ok(), qPrintable(engine.error()));
+    const quint16 port = engine.port();
+    // Pings and health checks need no token; the API does.
+    QCOMPARE(exchange(port, post("{}")).status, 200);
+    QCOMPARE(exchange(port, buildRequest("GET", "/__heartbeat__", {}, {})).status, 200);
+    HttpResponse r = exchange(port, buildRequest("GET", "/pingscope/v1/pings", {}, {}));
+    QCOMPARE(r.status, 401);
+    QVERIFY(r.header("WWW-Authenticate").startsWith("Bearer"));
+    QCOMPARE(exchange(port, buildRequest("GET", "/pingscope/v1/pings", {{"Authorization", "Bearer nope"}}, {})).status, 401);
+    QCOMPARE(exchange(port, buildRequest("GET", "/pingscope/v1/pings",
+                                         {{"Authorization", "Bearer 0123456789abcdef0123456789abcdeX"}}, {}))
+                 .status,
+             401);
+    r = exchange(port, buildRequest("GET", "/pingscope/v1/pings", {{"Authorization", "Bearer " + cfg.apiToken}}, {}));
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.contains("\"id\""));
 }
 
 void TestCaptureServer::healthAndIndex()
