@@ -87,8 +87,21 @@ ExampleResult saveExample(const PingRecord &record, const ExampleRequest &req)
         out.error = u"cannot create folder %1"_s.arg(QFileInfo(out.path).absolutePath());
         return out;
     }
+    // The file lands inside the checkout and nowhere else: no symlinked folder or file leads out.
+    const QString root = QFileInfo(req.checkoutDir).canonicalFilePath();
+    const QString folder = QFileInfo(QFileInfo(out.path).absolutePath()).canonicalFilePath();
+    if (root.isEmpty() || !QString(folder + u'/').startsWith(QString(root + u'/'))) {
+        out.error = u"%1 leads outside the checkout %2 (a symbolic link?): not written"_s.arg(
+            QFileInfo(out.path).absolutePath(), req.checkoutDir);
+        return out;
+    }
+    if (QFileInfo(out.path).isSymLink()) {
+        out.error = u"%1 is a symbolic link: not written"_s.arg(out.path);
+        return out;
+    }
     QSaveFile f(out.path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
+    if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        f.write(bytes) != bytes.size() || !f.commit()) {
         out.error = u"cannot write %1: %2"_s.arg(out.path, f.errorString());
         return out;
     }

@@ -17,7 +17,12 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <array>
 #include <chrono>
@@ -316,17 +321,52 @@ Store::Store(QString path) : m_path(std::move(path)), m_connectionName(nextConne
 
 std::unique_ptr<Store> Store::open(const QString &path, QString *error)
 {
-    const QFileInfo info(path);
-    if (!QDir().mkpath(info.absolutePath())) {
+    auto fail = [&](const QString &why) {
         if (error)
-            *error = u"cannot create folder %1"_s.arg(info.absolutePath());
+            *error = why;
         return nullptr;
+    };
+    if (path.isEmpty() || path == u":memory:" || path.startsWith(u"file:"))
+        return fail(u"%1: the store must be a file on disk (every request is kept, and the query API and "
+                    u"the window read it through their own connections)"_s.arg(path.isEmpty() ? u"(empty path)"_s : path));
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile())
+        return fail(u"%1 is not a regular file (a store is an SQLite file Pingscope creates)"_s.arg(path));
+    const QString folder = info.absolutePath();
+    if (!QFileInfo(folder).isDir()) {
+        // Only the default location is made here; a --db in a folder that does not exist is
+        // more likely a typo than a wish.
+        if (info.absoluteFilePath() != QFileInfo(defaultPath()).absoluteFilePath())
+            return fail(u"cannot create %1: the folder %2 does not exist"_s.arg(path, folder));
+        if (!QDir().mkpath(folder))
+            return fail(u"cannot create folder %1"_s.arg(folder));
+        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     }
     std::unique_ptr<Store> store(new Store(info.absoluteFilePath()));
+    // Pings hold client ids and payloads: the store is the user's alone. SQLite gives its WAL and
+    // SHM files the database file's mode, so creating that 0600 covers them.
+    bool created = false;
+    if (!info.exists()) {
+        const int fd = ::open(QFile::encodeName(store->m_path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return fail(u"cannot create %1: %2"_s.arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        ::close(fd);
+        created = true;
+    }
+    // A start that fails leaves nothing behind that it made.
+    auto removeCreated = [&store, created] {
+        if (!created)
+            return;
+        for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+            QFile::remove(store->m_path + QLatin1StringView(suffix));
+    };
     // Two writers would hand out the same ids: refuse a store another process has open.
     store->m_lock = std::make_unique<QLockFile>(store->m_path + u".lock"_s);
     store->m_lock->setStaleLockTime(0);
-    if (!store->m_lock->tryLock(100)) {
+    const bool locked = store->m_lock->tryLock(100);
+    QFile::setPermissions(store->m_path + u".lock"_s, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    if (!locked) {
+        removeCreated();
         qint64 pid = 0;
         QString host, app;
         store->m_lock->getLockInfo(&pid, &host, &app);
@@ -360,6 +400,8 @@ std::unique_ptr<Store> Store::open(const QString &path, QString *error)
     const QString err = readyFuture.get();
     if (!err.isEmpty()) {
         store->m_thread.join();
+        store->m_lock.reset(); // unlocks and removes the lock file
+        removeCreated();
         if (error)
             *error = u"%1: %2"_s.arg(path, err);
         return nullptr;

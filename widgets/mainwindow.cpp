@@ -916,9 +916,19 @@ void MainWindow::openInViewer()
         return;
     }
     // A file the desktop's JSON viewer can open; kept until the window closes.
-    const QString path = m_viewerDir.filePath(u"ping-%1-%2-%3.json"_s.arg(id).arg(rec->ns, rec->docType));
+    // The names come from the request's URL: only letters, digits, '.', '_' and '-' reach the
+    // file name, so nothing a client sends can point it elsewhere.
+    auto safe = [](const QString &part) {
+        QString out;
+        for (QChar c : part.left(64))
+            out += (c.isLetterOrNumber() && c.unicode() < 128) || c == u'_' || c == u'-' ? c : u'_';
+        return out.isEmpty() ? u"_"_s : out;
+    };
+    const QString path = m_viewerDir.filePath(u"ping-%1-%2-%3.json"_s.arg(id).arg(safe(rec->ns), safe(rec->docType)));
     QFile f(path);
-    if (!m_viewerDir.isValid() || !f.open(QIODevice::WriteOnly) || f.write(prettyExampleBytes(rec->payload)) < 0) {
+    if (!m_viewerDir.isValid() || !f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        f.write(prettyExampleBytes(rec->payload)) < 0) {
         statusBar()->showMessage(tr("Could not write %1").arg(path), 5000);
         return;
     }

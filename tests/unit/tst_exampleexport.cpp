@@ -7,6 +7,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <tuple>
+#include <vector>
+
 using namespace pingscope;
 using namespace Qt::StringLiterals;
 
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void refusals_data();
     void refusals();
     void commandLine();
+    void staysInsideTheCheckout();
 };
 
 void TestExampleExport::writesExactPathAndBytes()
@@ -123,6 +127,47 @@ void TestExampleExport::refusals()
     QVERIFY(!r.ok);
     QVERIFY2(r.error.contains(errorContains), qPrintable(r.error));
     QVERIFY(!QDir(dir.filePath(u"validation"_s)).exists());
+}
+
+// No name from a request leads the file out of the checkout: ../, absolute paths, symlinks.
+void TestExampleExport::staysInsideTheCheckout()
+{
+    QTemporaryDir checkout, outside;
+    const QByteArray payload = "{\"a\": 1}";
+    for (const auto &[ns, dt, ver] : std::vector<std::tuple<QString, QString, QString>>{
+             {u".."_s, u"b"_s, u"1"_s}, {u"a"_s, u".."_s, u"1"_s}, {u"a"_s, u"b"_s, u".."_s},
+             {u"/etc"_s, u"b"_s, u"1"_s}, {u"a"_s, u"../../x"_s, u"1"_s}, {u"a\\..\\x"_s, u"b"_s, u"1"_s},
+             {u"a"_s, u"b"_s, u"1/../../x"_s}}) {
+        const ExampleResult r = saveExample(ping(ns, dt, ver, payload), {checkout.path(), u"n"_s, true, false});
+        QVERIFY2(!r.ok, qPrintable(ns + u'/' + dt + u'/' + ver));
+    }
+    QVERIFY(QDir(outside.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
+    // validation/ (or validation/<ns>) a symlink to another folder: refused, nothing written there.
+    QVERIFY(QFile::link(outside.path(), checkout.filePath(u"validation"_s)));
+    ExampleResult r = saveExample(ping(u"a"_s, u"b"_s, u"1"_s, payload), {checkout.path(), u"n"_s, true, false});
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.contains(u"outside the checkout"_s), qPrintable(r.error));
+    QVERIFY(QDir(outside.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty() ||
+            QDir(outside.path()).entryList(QDir::Files, QDir::NoSort).isEmpty());
+    QVERIFY(QFile::remove(checkout.filePath(u"validation"_s)));
+    // The example file itself a symlink (to a file outside): refused, the target untouched.
+    QVERIFY(QDir().mkpath(checkout.filePath(u"validation/a"_s)));
+    const QString target = outside.filePath(u"secret.txt"_s);
+    {
+        QFile f(target);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("keep");
+    }
+    QVERIFY(QFile::link(target, checkout.filePath(u"validation/a/b.1.n.pass.json"_s)));
+    r = saveExample(ping(u"a"_s, u"b"_s, u"1"_s, payload), {checkout.path(), u"n"_s, true, true});
+    QVERIFY(!r.ok);
+    QCOMPARE(readAll(target), QByteArray("keep"));
+    // A normal example is written owner-only.
+    r = saveExample(ping(u"a"_s, u"c"_s, u"1"_s, payload), {checkout.path(), u"n"_s, true, false});
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(QFile::permissions(r.path) & (QFileDevice::ReadOther | QFileDevice::ReadGroup | QFileDevice::WriteOther |
+                                           QFileDevice::WriteGroup),
+             QFileDevice::Permissions());
 }
 
 void TestExampleExport::commandLine()

@@ -6,6 +6,9 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QStandardPaths>
+
+#include <unistd.h>
 
 #include <mutex>
 
@@ -51,6 +54,8 @@ private Q_SLOTS:
     void headerEncoding();
     void migratesFromVersionZero();
     void oneWriterPerFile();
+    void privateFiles();
+    void openErrorsLeaveNothingBehind();
     void orderWarnings();
     void payloadSearch();
     void migratesFromVersionOne();
@@ -197,6 +202,84 @@ void TestStore::oneWriterPerFile()
     QVERIFY2(err.contains(u"in use by another Pingscope"_s), qPrintable(err));
     first.reset();
     QVERIFY(Store::open(path, &err)); // released on close
+}
+
+// The store holds client ids and payloads: its file, WAL, SHM and lock are the user's only.
+void TestStore::privateFiles()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    QVERIFY2(store, qPrintable(err));
+    store->enqueue(sample(1), 1);
+    store->flush();
+    StoreReader reader(path); // readers make the SHM too
+    QCOMPARE(reader.count(), qint64(1));
+    const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    for (const QString &suffix : {u""_s, u"-wal"_s, u"-shm"_s, u".lock"_s}) {
+        QVERIFY2(QFileInfo::exists(path + suffix), qPrintable(suffix));
+        const auto perms = QFile::permissions(path + suffix) &
+                           (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther |
+                            QFileDevice::WriteOther | QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QVERIFY2(perms == ownerOnly, qPrintable(u"%1: %2"_s.arg(suffix).arg(int(perms), 0, 16)));
+    }
+    // The default store's folder is made 0700 when it is new.
+    QStandardPaths::setTestModeEnabled(true);
+    const QString def = Store::defaultPath();
+    QDir(QFileInfo(def).absolutePath()).removeRecursively();
+    {
+        auto d = Store::open(def, &err);
+        QVERIFY2(d, qPrintable(err));
+    }
+    const auto folderPerms = QFile::permissions(QFileInfo(def).absolutePath());
+    QVERIFY(folderPerms & QFileDevice::ExeOwner);
+    QVERIFY(!(folderPerms & (QFileDevice::ReadOther | QFileDevice::ExeOther | QFileDevice::ReadGroup)));
+    QDir(QFileInfo(def).absolutePath()).removeRecursively();
+    QStandardPaths::setTestModeEnabled(false);
+}
+
+void TestStore::openErrorsLeaveNothingBehind()
+{
+    QTemporaryDir dir;
+    QString err;
+    // A folder that does not exist is a mistake to report, not to create.
+    QVERIFY(!Store::open(dir.filePath(u"no-such-dir/s.pingscope"_s), &err));
+    QVERIFY2(err.contains(u"does not exist"_s), qPrintable(err));
+    QVERIFY(!QFileInfo::exists(dir.filePath(u"no-such-dir"_s)));
+    for (const QString &bad : {u":memory:"_s, QString(), u"file:x?mode=memory"_s}) {
+        QVERIFY(!Store::open(bad, &err));
+        QVERIFY2(err.contains(u"file on disk"_s), qPrintable(err));
+    }
+    for (const QString &notFile : {u"/dev/null"_s, dir.path()}) {
+        QVERIFY(!Store::open(notFile, &err));
+        QVERIFY2(err.contains(u"not a regular file"_s), qPrintable(err));
+    }
+    // A file that is not a store: refused, and left as it was.
+    const QString foreign = dir.filePath(u"notes.txt"_s);
+    {
+        QFile f(foreign);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a database, just text\n");
+    }
+    QVERIFY(!Store::open(foreign, &err));
+    QCOMPARE(QFileInfo(foreign).size(), qint64(26));
+    // A store in use elsewhere: the second open fails and removes nothing of the first's.
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    auto first = Store::open(path, &err);
+    QVERIFY(first);
+    QVERIFY(!Store::open(path, &err));
+    QVERIFY(QFileInfo::exists(path));
+    first.reset();
+    // A start that fails on a new file leaves no empty store: a read-only folder.
+    const QString ro = dir.filePath(u"ro"_s);
+    QVERIFY(QDir().mkpath(ro));
+    QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+    if (::geteuid() != 0) { // root writes anywhere
+        QVERIFY(!Store::open(ro + u"/s.pingscope"_s, &err));
+        QVERIFY(QDir(ro).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
+    }
+    QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 }
 
 void TestStore::roundTripAndReopen()
