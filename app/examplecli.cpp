@@ -22,6 +22,7 @@ int runExportExampleCommand(const QStringList &arguments)
         u"pretty-printed. Telemetry pings take their version from the body. pass or fail follows the "
         u"ping's verdict unless --pass or --fail is given."_s);
     p.addHelpOption();
+    p.addVersionOption();
     p.addPositionalArgument(u"export-example"_s, u"The command."_s);
     const QCommandLineOption db(u"db"_s, u"The store file."_s, u"FILE"_s);
     const QCommandLineOption id(u"id"_s, u"The ping's id (the query API's \"id\", X-Pingscope-Id)."_s, u"N"_s);
@@ -35,10 +36,8 @@ int runExportExampleCommand(const QStringList &arguments)
         printErr(p.errorText() + u"\nTry 'pingscope export-example --help'."_s);
         return 2;
     }
-    if (p.isSet(u"help"_s)) {
-        std::fputs(qPrintable(p.helpText()), stdout);
+    if (printedHelpOrVersion(p))
         return 0;
-    }
     for (const auto *o : {&db, &id, &to, &name}) {
         if (!p.isSet(*o)) {
             printErr(u"pingscope export-example: --%1 is required\nTry 'pingscope export-example --help'."_s.arg(

@@ -125,12 +125,23 @@ int main(int argc, char **argv)
         return runHeadless(app, opts);
     }
 
-    QApplication app(argc, argv);
-    QApplication::setDesktopFileName(u"org.pingscope.Pingscope"_s);
+    // The window: read the command line before Qt connects to a display, so that a usage error
+    // is an error message and exit code 2, not an abort in the platform plugin.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
     AppOptions opts;
     int exitCode = 0;
-    if (!parseCommandLine(app.arguments(), opts, exitCode))
+    if (!parseCommandLine(arguments, opts, exitCode))
         return exitCode;
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
+        std::fprintf(stderr, "pingscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): run with --headless "
+                             "for the endpoint, store and query API without a window, or set QT_QPA_PLATFORM\n");
+        return 2;
+    }
+    QApplication app(argc, argv);
+    QApplication::setDesktopFileName(u"org.pingscope.Pingscope"_s);
     warnAboutListenAddress(opts);
     installQuitOnSignals(app);
     // Schema folders chosen in the window are remembered; --schemas on the command line wins.

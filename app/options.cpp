@@ -95,14 +95,14 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         exitCode = 2;
         return false;
     }
-    if (p.isSet(u"help"_s)) {
-        std::fputs(qPrintable(p.helpText()), stdout);
+    if (printedHelpOrVersion(p)) {
         exitCode = 0;
         return false;
     }
-    if (p.isSet(u"version"_s)) {
-        std::printf("pingscope %s\n", PINGSCOPE_VERSION);
-        exitCode = 0;
+    if (!p.positionalArguments().isEmpty() && isSubcommand(p.positionalArguments().first())) {
+        printErr(u"pingscope: options go after the command: pingscope %1 [OPTIONS] (see pingscope %1 --help)"_s.arg(
+            p.positionalArguments().first()));
+        exitCode = 2;
         return false;
     }
     if (!p.positionalArguments().isEmpty()) {

@@ -157,24 +157,26 @@ int runValidateCommand(const QStringList &arguments)
     p.setApplicationDescription(
         u"Validates pings in files and folders against the pipeline's JSON schemas.\n\n"
         u"A file named validation/<namespace>/<docType>.<docVersion>.<name>.<pass|fail>.json knows "
-        u"its schema from its path; other files take --namespace/--doctype/--version, or are routed "
+        u"its schema from its path; other files take --namespace/--doctype/--doc-version, or are routed "
         u"by their content (a Glean ping against the generic Glean schema, a telemetry ping by its "
         u"\"type\" and \"version\").\n"
         u"Exit code: 0 when everything is as expected, 1 when not, 2 on usage or load errors."_s);
     p.addHelpOption();
+    p.addVersionOption();
     p.addPositionalArgument(u"validate"_s, u"The command."_s);
     p.addPositionalArgument(u"PATH"_s, u"Ping files (JSON) or folders of them."_s, u"PATH..."_s);
     const QCommandLineOption schemas(u"schemas"_s,
                                      u"A mozilla-pipeline-schemas checkout (or its schemas/ folder). "
                                      u"Repeatable; overrides the bundled schemas."_s,
                                      u"DIR"_s);
-    const QCommandLineOption noBundled(u"no-bundled"_s, u"Do not use the schemas built into Pingscope."_s);
+    const QCommandLineOption noBundled(u"no-bundled-schemas"_s,
+                                       u"Do not use the schemas and registry built into Pingscope."_s);
     const QCommandLineOption schemaFile(u"schema"_s, u"Validate against this one schema file."_s, u"FILE"_s);
     const QCommandLineOption draft(u"draft"_s, u"Dialect of --schema: 4, 6 or 7 (default: its $schema)."_s,
                                    u"N"_s);
     const QCommandLineOption ns(u"namespace"_s, u"Namespace of the pings given."_s, u"NAME"_s);
     const QCommandLineOption docType(u"doctype"_s, u"Document type of the pings given."_s, u"NAME"_s);
-    const QCommandLineOption version(u"version"_s, u"Document version of the pings given."_s, u"N"_s);
+    const QCommandLineOption version(u"doc-version"_s, u"Document version of the pings given."_s, u"N"_s);
     const QCommandLineOption asJson(u"json"_s, u"Print one JSON object per file."_s);
     const QCommandLineOption expect(u"expect-from-name"_s,
                                     u"Compare each verdict with the file's .pass/.fail suffix and print "
@@ -189,10 +191,8 @@ int runValidateCommand(const QStringList &arguments)
         printErr(p.errorText() + u"\nTry 'pingscope validate --help'."_s);
         return 2;
     }
-    if (p.isSet(u"help"_s)) {
-        printOut(p.helpText());
+    if (printedHelpOrVersion(p))
         return 0;
-    }
     QStringList paths = p.positionalArguments();
     if (!paths.isEmpty() && paths.first() == u"validate")
         paths.removeFirst();

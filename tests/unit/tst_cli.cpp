@@ -16,6 +16,8 @@ class TestCli : public QObject
 private Q_SLOTS:
     void helpDocumentsEveryOption();
     void usageErrorsExit2();
+    void helpAllAndVersionEverywhere();
+    void usageErrorsNeedNoDisplay();
     void headlessPrintsEndpointAndStopsOnSigterm();
     void busyPortIsAClearError();
     void validateExamplesAsNamed();
@@ -50,6 +52,60 @@ void TestCli::usageErrorsExit2()
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY(!p.readAllStandardError().isEmpty());
+    }
+}
+
+// --help, --help-all and --version print and exit 0, for the program and every subcommand,
+// and never start a capture server.
+void TestCli::helpAllAndVersionEverywhere()
+{
+    for (const QStringList &prefix : {QStringList{}, QStringList{u"validate"_s}, QStringList{u"export-example"_s}}) {
+        for (const QString &flag : {u"--help"_s, u"--help-all"_s, u"-h"_s, u"--version"_s}) {
+            QProcess p;
+            p.start(bin(), prefix + QStringList{flag});
+            QVERIFY2(p.waitForFinished(10000), qPrintable(prefix.join(u' ') + u' ' + flag));
+            QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(p.exitCode(), 0);
+            const QString out = QString::fromUtf8(p.readAllStandardOutput());
+            if (flag == u"--version")
+                QVERIFY2(out.startsWith(u"pingscope "_s), qPrintable(out));
+            else
+                QVERIFY2(out.contains(u"Usage:"_s) && out.contains(u"--version"_s), qPrintable(out));
+        }
+    }
+    // The document version of validate is --doc-version; --no-bundled-schemas is one spelling.
+    QProcess p;
+    p.start(bin(), {u"validate"_s, u"--help"_s});
+    QVERIFY(p.waitForFinished(10000));
+    const QString help = QString::fromUtf8(p.readAllStandardOutput());
+    QVERIFY(help.contains(u"--doc-version"_s));
+    QVERIFY(help.contains(u"--no-bundled-schemas"_s));
+}
+
+// Without any display, a bad command line is a message and exit 2, never an abort in Qt's
+// platform plugin; so is starting the window.
+void TestCli::usageErrorsNeedNoDisplay()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(u"DISPLAY"_s);
+    env.remove(u"WAYLAND_DISPLAY"_s);
+    env.remove(u"QT_QPA_PLATFORM"_s);
+    QTemporaryDir dir;
+    for (const QStringList &args :
+         {QStringList{u"--no-such-option"_s}, QStringList{u"--port"_s, u"x"_s}, QStringList{u"stray"_s},
+          QStringList{u"--db"_s, dir.filePath(u"x.pingscope"_s), u"validate"_s, u"f.json"_s},
+          QStringList{u"validate"_s, u"--no-such-option"_s}, QStringList{u"export-example"_s},
+          QStringList{u"--db"_s, dir.filePath(u"x.pingscope"_s)}}) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(bin(), args);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(p.exitCode() == 2, qPrintable(args.join(u' ') + u": " + QString::number(p.exitCode())));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(!err.isEmpty(), qPrintable(args.join(u' ')));
+        if (args.contains(u"validate"_s) && args.first() == u"--db")
+            QVERIFY2(err.contains(u"options go after the command"_s), qPrintable(err));
     }
 }
 

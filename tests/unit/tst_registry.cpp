@@ -459,7 +459,7 @@ void TestRegistry::bigQueryColumnsInTheCli()
     f.close();
     QProcess p;
     p.start(qEnvironmentVariable("PINGSCOPE_BIN"), {u"validate"_s, u"--namespace"_s, u"firefox-desktop"_s, u"--doctype"_s,
-                                                    u"newtab"_s, u"--version"_s, u"1"_s, u"--json"_s, file});
+                                                    u"newtab"_s, u"--doc-version"_s, u"1"_s, u"--json"_s, file});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0); // valid: the warning does not fail it
     const json out = json::parse(p.readAllStandardOutput().toStdString());
@@ -467,7 +467,7 @@ void TestRegistry::bigQueryColumnsInTheCli()
     QCOMPARE(out.at("warnings").size(), size_t(1));
     QCOMPARE(out.at("warnings")[0].at("column").get<std::string>(), "metrics.counter.pingscope_not_declared");
     p.start(qEnvironmentVariable("PINGSCOPE_BIN"), {u"validate"_s, u"--namespace"_s, u"firefox-desktop"_s, u"--doctype"_s,
-                                                    u"newtab"_s, u"--version"_s, u"1"_s, file});
+                                                    u"newtab"_s, u"--doc-version"_s, u"1"_s, file});
     QVERIFY(p.waitForFinished(60000));
     QVERIFY(p.readAllStandardOutput().contains("warning: `metrics.counter.pingscope.not_declared` is not a column of "
                                                "firefox_desktop.newtab_v1"));
