@@ -6,8 +6,11 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <chrono>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -171,6 +174,7 @@ QByteArray httpReasonPhrase(int status)
     case 417: return "Expectation Failed";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
+    case 499: return "Client Closed Request";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
     case 502: return "Bad Gateway";
@@ -344,13 +348,89 @@ HttpConnection::HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *se
         if (m_lingering && m_socket->bytesToWrite() == 0)
             ::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR);
     });
-    connect(m_socket, &QTcpSocket::disconnected, this,
-            [this] { m_server->connectionClosed(m_id); });
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }
 
-HttpConnection::~HttpConnection() = default;
+HttpConnection::~HttpConnection()
+{
+    releaseSpareDescriptor();
+}
+
+void HttpConnection::ensureSpareDescriptor()
+{
+    if (m_spareFd < 0 && m_socket->socketDescriptor() >= 0)
+        m_spareFd = ::fcntl(static_cast<int>(m_socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+}
+
+void HttpConnection::releaseSpareDescriptor()
+{
+    if (m_spareFd >= 0)
+        ::close(m_spareFd);
+    m_spareFd = -1;
+}
+
+void HttpConnection::writeOut(const QByteArray &bytes)
+{
+    if (!m_peerGone) {
+        m_socket->write(bytes);
+        return;
+    }
+    // Qt's side is closed: the client half-closed (or left). Answers are small; what the
+    // kernel does not take at once is dropped, as it would be for a client that is gone.
+    if (m_spareFd >= 0)
+        [[maybe_unused]] const auto n = ::send(m_spareFd, bytes.constData(), static_cast<size_t>(bytes.size()),
+                                               MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+void HttpConnection::onDisconnected()
+{
+    if (m_peerGone)
+        return;
+    if (!m_closing && !m_lingering) {
+        if (m_parser.isIdle() && m_inPos < m_in.size())
+            processInput(); // what came with the close: whole requests are answered, a part is kept
+        if (m_collectingPrefix)
+            finishPrefixCollection();
+        else if (!m_closing && !m_parser.isIdle())
+            storeAborted();
+    }
+    const bool owed = std::any_of(m_pending.begin(), m_pending.end(), [](const Pending &p) { return !p.ready; });
+    if (owed && m_spareFd >= 0) {
+        m_peerGone = true;
+        m_peerGoneMs = nowMs();
+        return; // flushResponses() finishes once the store answered
+    }
+    m_server->connectionClosed(m_id);
+}
+
+// The client closed the connection in the middle of a request: keep what came, say so.
+void HttpConnection::storeAborted()
+{
+    const HttpRequest &req = m_parser.request();
+    QString reason;
+    if (m_parser.state() == HttpRequestParser::State::RequestLine || m_parser.state() == HttpRequestParser::State::Headers) {
+        reason = u"the client closed the connection in the middle of the request line and headers (%1 bytes): "
+                 u"no answer could be sent"_s.arg(m_in.size());
+    } else if (req.chunked) {
+        reason = u"the client closed the connection after %1 bytes of a chunked body: no answer could be sent"_s.arg(
+            m_parser.bodyReceived());
+    } else {
+        reason = u"the client closed the connection after %1 of %2 body bytes: no answer could be sent"_s
+                     .arg(m_parser.bodyReceived())
+                     .arg(req.contentLength);
+    }
+    RawSubmission raw = refusedSubmission(499, reason);
+    const auto st = m_parser.state();
+    if (st == HttpRequestParser::State::RequestLine || st == HttpRequestParser::State::Headers)
+        raw.body = m_in.left(m_server->config().keptPrefixBytes); // the request as far as it came
+    m_parser.reset();
+    m_routeAccepted = false;
+    m_closing = true;
+    if (!raw.path.startsWith("/pingscope/"))
+        queueStored(std::move(raw), true);
+}
 
 void HttpConnection::onReadyRead()
 {
@@ -359,7 +439,15 @@ void HttpConnection::onReadyRead()
         m_socket->readAll(); // discard: we are closing after an error answer
         return;
     }
-    m_in.append(m_socket->readAll());
+    if (m_collectingPrefix) {
+        // Only the first bytes are kept; the rest is not read into memory.
+        const qsizetype room = m_inPos + m_server->config().keptPrefixBytes - m_in.size();
+        if (room > 0)
+            m_in.append(m_socket->read(room));
+        m_socket->readAll();
+    } else {
+        m_in.append(m_socket->readAll());
+    }
     processInput();
 }
 
@@ -510,6 +598,24 @@ void HttpConnection::onRequestComplete()
 
 void HttpConnection::onParseError()
 {
+    const HttpRequest &req = m_parser.request();
+    const qsizetype wanted = m_server->config().keptPrefixBytes;
+    if (m_parser.errorStatus() == 413 && !req.method.isEmpty() && !req.expectContinue && req.body.isEmpty()) {
+        // Refused at the headers: wait a moment for the body's first bytes (the client sends them
+        // right behind), so that the record keeps them as it does for every other refusal.
+        if (m_in.size() - m_inPos >= wanted) {
+            finishPrefixCollection();
+            return;
+        }
+        if (!m_collectingPrefix) {
+            m_collectingPrefix = true;
+            QTimer::singleShot(300, this, [this] {
+                if (m_collectingPrefix)
+                    finishPrefixCollection();
+            });
+        }
+        return;
+    }
     QString reason = QString::fromLatin1(m_parser.errorReason());
     // m_in starts at the current request's first byte; 16 03 opens a TLS ClientHello.
     if (m_parser.request().method.isEmpty() && m_in.size() >= 2 &&
@@ -519,7 +625,7 @@ void HttpConnection::onParseError()
     refuse(m_parser.errorStatus(), reason);
 }
 
-void HttpConnection::refuse(int status, const QString &reason)
+RawSubmission HttpConnection::refusedSubmission(int status, const QString &reason) const
 {
     const CaptureConfig &cfg = m_server->config();
     const HttpRequest &req = m_parser.request();
@@ -542,6 +648,13 @@ void HttpConnection::refuse(int status, const QString &reason)
     } else {
         raw.body = m_in.mid(m_inPos, cfg.keptPrefixBytes);
     }
+    return raw;
+}
+
+void HttpConnection::refuse(int status, const QString &reason)
+{
+    const HttpRequest &req = m_parser.request();
+    RawSubmission raw = refusedSubmission(status, reason);
 
     // Refusals of pings are stored so that "why didn't my ping arrive" has an answer; a
     // browser's GET of /favicon.ico is not a ping and is not kept.
@@ -570,6 +683,7 @@ void HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
     if (!raw.refusedReason.isEmpty())
         p.response = raw.refusedReason.toUtf8() + '\n';
     m_pending.push_back(std::move(p));
+    ensureSpareDescriptor();
     const quint64 ticket = (m_id << SeqBits) | (seq & ((quint32(1) << SeqBits) - 1));
     m_server->submit(std::move(raw), ticket);
 }
@@ -614,11 +728,13 @@ void HttpConnection::flushResponses()
     while (!m_pending.empty() && m_pending.front().ready) {
         Pending p = std::move(m_pending.front());
         m_pending.pop_front();
-        m_socket->write(p.response);
+        writeOut(p.response);
         wrote = true;
         if (p.closeAfter) {
             m_pending.clear();
-            if (m_closing) {
+            if (m_peerGone) {
+                break;
+            } else if (m_closing) {
                 startLingeringClose();
             } else {
                 m_closing = true;
@@ -627,9 +743,24 @@ void HttpConnection::flushResponses()
             return;
         }
     }
+    if (m_peerGone) {
+        if (m_pending.empty()) {
+            ::shutdown(m_spareFd, SHUT_WR);
+            m_server->connectionClosed(m_id);
+        }
+        return;
+    }
+    if (m_pending.empty())
+        releaseSpareDescriptor();
     // Answers went out: requests held back by back-pressure may proceed.
     if (wrote && !m_closing && m_inPos < m_in.size())
         QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+}
+
+void HttpConnection::finishPrefixCollection()
+{
+    m_collectingPrefix = false;
+    refuse(m_parser.errorStatus(), QString::fromLatin1(m_parser.errorReason()));
 }
 
 void HttpConnection::startLingeringClose()
@@ -648,6 +779,13 @@ void HttpConnection::startLingeringClose()
 void HttpConnection::checkTimeouts(qint64 now)
 {
     const CaptureConfig &cfg = m_server->config();
+    if (m_peerGone) {
+        if (now - m_peerGoneMs > 30'000) // the store never answered: give up on this client
+            m_server->connectionClosed(m_id);
+        return;
+    }
+    if (m_collectingPrefix)
+        return;
     if (m_lingering) {
         if (now - m_lingerStartMs > 2000)
             m_socket->abort();

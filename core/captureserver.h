@@ -143,7 +143,14 @@ private:
     void queueResponse(QByteArray response, bool closeAfter);
     void flushResponses();
     void startLingeringClose();
+    void onDisconnected();
+    void finishPrefixCollection();
+    void storeAborted();
+    void ensureSpareDescriptor();
+    void releaseSpareDescriptor();
+    void writeOut(const QByteArray &bytes);
     RawSubmission makeSubmission(HttpRequest &&request) const;
+    RawSubmission refusedSubmission(int status, const QString &reason) const;
 
     quint64 m_id;
     QTcpSocket *m_socket;
@@ -159,6 +166,13 @@ private:
     qint64 m_requestStartMs = 0;
     qint64 m_lastActivityMs = 0;
     qint64 m_lingerStartMs = 0;
+    // A 413 waits briefly for the body's first bytes, to keep them like every refusal's.
+    bool m_collectingPrefix = false;
+    // A second descriptor of the socket while answers are owed: Qt closes its own when the
+    // client half-closes (EOF), and this one still carries the answer out.
+    int m_spareFd = -1;
+    bool m_peerGone = false; // Qt's socket is closed; answers go out through m_spareFd
+    qint64 m_peerGoneMs = 0;
 };
 
 // HTTP/1.1 response bytes.

@@ -5,6 +5,11 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <memory>
 #include <vector>
 
@@ -79,6 +84,9 @@ private Q_SLOTS:
     void faultStatusAnswersButStores();
     void healthAndIndex();
     void apiIsPrivate();
+    void clientAbortsMidRequest();
+    void halfClosedClientGetsItsAnswer();
+    void refusedAt413KeepsFirstBytes();
     void apiTokenWhenConfigured();
     void hostilePayloadsThroughTheWholePipeline();
 
@@ -460,6 +468,114 @@ void TestCaptureServer::faultStatusAnswersButStores()
     StoreReader reader(e.dbPath());
     QCOMPARE(reader.count(), 1);
     QCOMPARE(reader.list({}).front().statusCode, 503);
+}
+
+// Every request is kept: one the client gives up on halfway too, with what came of it.
+void TestCaptureServer::clientAbortsMidRequest()
+{
+    const qint64 before = storedCount(*m_engine);
+    {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+        QVERIFY(s.waitForConnected(2000));
+        s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nX-Debug-ID: gone\r\nContent-Length: 1000\r\n\r\n" +
+                QByteArray(100, 'b'));
+        QVERIFY(s.waitForBytesWritten(2000));
+        QTest::qWait(100);
+        s.close();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(storedCount(*m_engine), before + 1, 5000);
+    auto rec = newest(*m_engine);
+    QCOMPARE(rec->verdict, u"refused"_s);
+    QCOMPARE(rec->statusCode, 499);
+    QCOMPARE(rec->debugId, u"gone"_s);
+    QCOMPARE(rec->body, QByteArray(100, 'b'));
+    QVERIFY2(rec->errorsJson.contains("after 100 of 1000 body bytes"), rec->errorsJson.constData());
+    // In the middle of the headers.
+    {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+        QVERIFY(s.waitForConnected(2000));
+        s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nX-Debu");
+        QVERIFY(s.waitForBytesWritten(2000));
+        QTest::qWait(100);
+        s.close();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(storedCount(*m_engine), before + 2, 5000);
+    rec = newest(*m_engine);
+    QCOMPARE(rec->statusCode, 499);
+    QVERIFY(rec->body.startsWith("POST /submit/"));
+    QVERIFY(rec->errorsJson.contains("middle of the request line and headers"));
+    // A connection that opens and closes without a byte is no request.
+    {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+        QVERIFY(s.waitForConnected(2000));
+        s.close();
+    }
+    QTest::qWait(200);
+    QCOMPARE(storedCount(*m_engine), before + 2);
+}
+
+// A client that sends its request and shuts its side (shutdown(SHUT_WR)) still reads the answer.
+void TestCaptureServer::halfClosedClientGetsItsAnswer()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(m_engine->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+    const QByteArray req = post("{\"half\": true}");
+    QCOMPARE(::send(fd, req.constData(), size_t(req.size()), MSG_NOSIGNAL), ssize_t(req.size()));
+    QCOMPARE(::shutdown(fd, SHUT_WR), 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    QByteArray answer;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        answer.append(buf, n);
+    }
+    ::close(fd);
+    QVERIFY2(answer.startsWith("HTTP/1.1 200 OK"), answer.constData());
+    const qsizetype at = answer.indexOf("X-Pingscope-Id: ");
+    QVERIFY(at > 0);
+    const qint64 id = answer.mid(at + 16, answer.indexOf('\r', at) - at - 16).toLongLong();
+    StoreReader reader(m_engine->dbPath());
+    QCOMPARE(reader.get(id)->payload, QByteArray("{\"half\": true}"));
+}
+
+// A 413 decided at the headers still keeps the first 4 KiB of the body, sent right behind them.
+void TestCaptureServer::refusedAt413KeepsFirstBytes()
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nContent-Length: 2097152\r\n\r\n");
+    QVERIFY(s.waitForBytesWritten(2000));
+    QTest::qWait(50);
+    QByteArray body;
+    for (int i = 0; body.size() < 64 * 1024; ++i)
+        body += QByteArray::number(i) + ',';
+    s.write(body);
+    const HttpResponse r = readResponse(s, 5000);
+    QCOMPARE(r.status, 413);
+    const auto rec = newest(*m_engine);
+    QCOMPARE(rec->statusCode, 413);
+    QCOMPARE(rec->body, body.left(4096));
+    // A client waiting for 100-continue gets its 413 at once, with no body to keep.
+    QTcpSocket e;
+    e.connectToHost(QHostAddress::LocalHost, m_engine->port());
+    QVERIFY(e.waitForConnected(2000));
+    QElapsedTimer t;
+    t.start();
+    e.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2097152\r\n\r\n");
+    QCOMPARE(readResponse(e, 5000).status, 413);
+    QVERIFY2(t.elapsed() < 290, qPrintable(QString::number(t.elapsed()))); // not the 300 ms wait for a body
 }
 
 // The query API answers the user's own tools, never a web page or a rebinding DNS name.
