@@ -91,6 +91,9 @@ int runHeadless(QCoreApplication &app, const AppOptions &opts)
     for (const auto &e : engine.schemaLoadErrors())
         std::fprintf(stderr, "schema not loaded: %s: %s\n", qPrintable(e.path), qPrintable(e.reason));
     std::fflush(stdout);
+    QObject::connect(&engine, &Engine::storeProblem, &app, [](const QString &message, bool failing) {
+        std::fprintf(stderr, "pingscope: %s%s\n", failing ? "error: " : "", qPrintable(message));
+    });
     installQuitOnSignals(app);
     const int rc = app.exec();
     engine.stop();

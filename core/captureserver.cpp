@@ -709,8 +709,11 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
         QByteArray body = p.response;
         QList<HttpHeader> extra{kAnyOrigin};
         if (!result.ok) {
-            status = result.diskFull ? 507 : 500;
-            body = "the ping could not be stored: " + result.error.toUtf8() + '\n';
+            // Not kept: the client should send it again (Glean retries 5xx), once space frees.
+            status = result.diskFull ? 507 : 503;
+            extra.append(HttpHeader{"Retry-After", "10"});
+            body = (result.diskFull ? "the ping was not stored: the disk is full (" : "the ping was not stored (") +
+                   result.error.toUtf8() + "); send it again later\n";
         } else {
             extra.append({"X-Pingscope-Id", QByteArray::number(result.id)});
         }

@@ -156,6 +156,19 @@ bool Engine::start(const EngineOptions &options, QString *error)
     server->setSubmissionHandler(
         [ingestor](RawSubmission &&raw, quint64 ticket) { ingestor->push(std::move(raw), ticket); });
     m_store->setWriteHandler([this](std::vector<WriteResult> &&results) {
+        // Failed writes are said where the user looks (the window's status bar, headless stderr),
+        // once per failing stretch rather than once per ping.
+        const auto failed = std::find_if(results.begin(), results.end(), [](const WriteResult &r) { return !r.ok; });
+        const bool failing = failed != results.end();
+        if (failing != m_storeFailing.exchange(failing)) {
+            const QString message =
+                failing ? (failed->diskFull ? u"the disk is full: pings are answered 507 and not kept (%1)"_s
+                                            : u"the store cannot write: pings are answered 503 and not kept (%1)"_s)
+                              .arg(failed->error)
+                        : u"the store writes again: capture resumed"_s;
+            QMetaObject::invokeMethod(this, [this, message, failing] { Q_EMIT storeProblem(message, failing); },
+                                      Qt::QueuedConnection);
+        }
         std::lock_guard lock(m_serverMutex);
         if (!m_server)
             return;

@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QThread>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -88,6 +89,8 @@ public:
 Q_SIGNALS:
     // The schemas were reloaded because a --schemas tree changed on disk (main thread).
     void schemasChanged();
+    // Writing to the store started failing (`failing`) or works again (main thread).
+    void storeProblem(const QString &message, bool failing);
 
 private:
     void applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors);
@@ -98,6 +101,7 @@ private:
     QThread m_serverThread;
     CaptureServer *m_server = nullptr;
     std::mutex m_serverMutex; // guards m_server for the store's writer thread
+    std::atomic<bool> m_storeFailing{false};
     quint16 m_port = 0;
     QList<SchemaLoadError> m_schemaErrors;
     std::unique_ptr<Revalidator> m_revalidator;

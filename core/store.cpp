@@ -556,6 +556,24 @@ void Store::noteOrder(const PingRecord &r)
     }
 }
 
+void Store::forgetOrderFrom(qint64 firstId)
+{
+    // Rare (a failed transaction): a scan of what is remembered is fine.
+    m_docIds.removeIf([firstId](const auto &it) { return it.value().id >= firstId; });
+    for (auto it = m_seqs.begin(); it != m_seqs.end();) {
+        SeqsSeen &seen = it.value();
+        seen.pingBySeq.removeIf([firstId](const auto &p) { return p.value() >= firstId; });
+        if (seen.pingBySeq.isEmpty()) {
+            it = m_seqs.erase(it);
+            continue;
+        }
+        seen.max = -1;
+        for (auto p = seen.pingBySeq.cbegin(); p != seen.pingBySeq.cend(); ++p)
+            seen.max = std::max(seen.max, p.key());
+        ++it;
+    }
+}
+
 void Store::addOrderWarnings(PingRecord &rec)
 {
     if (rec.verdict == QStringView(verdict::Refused))
@@ -767,22 +785,36 @@ void Store::run()
             }
             std::vector<WriteResult> results;
             results.reserve(batch.size());
+            // A transaction is all or nothing: when a statement or the commit fails (a full disk,
+            // an I/O error), SQLite may already have rolled it back; roll back what is left, and
+            // every request of it is answered as not stored, the writer's ids and order state
+            // rewound with it, so that the next transaction starts clean.
+            auto failTransaction = [&](qint64 firstId, const QString &err, int code) {
+                if (handle && !sqlite3_get_autocommit(handle))
+                    execSql("ROLLBACK");
+                const bool full = (code & 0xff) == SQLITE_FULL;
+                for (auto &r : results) {
+                    r.ok = false;
+                    r.id = 0;
+                    r.error = err;
+                    r.diskFull = full;
+                }
+                m_nextId = firstId;
+                forgetOrderFrom(firstId);
+                if (handler)
+                    handler(std::move(results));
+                results.clear();
+            };
             auto commitPending = [&](qint64 firstId) {
                 if (results.empty())
                     return;
-                bool ok = execSql("COMMIT");
-                const QString err = ok ? QString() : lastError();
-                for (auto &r : results) {
-                    if (!ok) {
-                        r.ok = false;
-                        r.id = 0;
-                        r.error = err;
-                    }
-                }
+                const bool ok = execSql("COMMIT");
                 if (!ok) {
-                    execSql("ROLLBACK");
-                    m_nextId = firstId;
-                } else {
+                    const int code = handle ? sqlite3_extended_errcode(handle) : SQLITE_ERROR;
+                    failTransaction(firstId, lastError(), code);
+                    return;
+                }
+                {
                     m_committed += static_cast<qint64>(results.size());
                     bool wake = false;
                     {
@@ -889,8 +921,6 @@ void Store::run()
                     insertData.bindBlob(2, rec.body);
                     insertData.bindBlob(3, rec.payload);
                     ok = insertData.step(&code);
-                    if (!ok) // no summary row without its data
-                        execSql(QByteArray("DELETE FROM pings WHERE id=" + QByteArray::number(rec.id)).constData());
                 }
                 if (ok) {
                     wr.ok = true;
@@ -901,9 +931,12 @@ void Store::run()
                                    ? lastError()
                                    : u"the store's insert statements could not be prepared: %1"_s.arg(lastError());
                     wr.diskFull = (code & 0xff) == SQLITE_FULL;
-                    // A failed statement leaves the transaction usable; later rows may succeed.
                 }
                 results.push_back(std::move(wr));
+                if (!ok) {
+                    failTransaction(firstId, results.back().error, code);
+                    inTransaction = false;
+                }
             }
             if (inTransaction)
                 commitPending(firstId);

@@ -86,6 +86,7 @@ private:
     bool loadOrderState(QString *error);
     void addOrderWarnings(PingRecord &record);
     void noteOrder(const PingRecord &record);
+    void forgetOrderFrom(qint64 firstId); // after a rollback: ids from firstId were never stored
 
     struct Item
     {

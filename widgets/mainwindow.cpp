@@ -417,6 +417,10 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_updateTimer->setSingleShot(true);
     m_updateTimer->setInterval(250);
     connect(m_updateTimer, &QTimer::timeout, this, &MainWindow::applyUpdates);
+    connect(m_engine.get(), &Engine::storeProblem, this, [this](const QString &message, bool failing) {
+        // Stays until writing works again (then shown for a while).
+        statusBar()->showMessage(failing ? tr("Store error: %1").arg(message) : message, failing ? 0 : 10000);
+    });
     connect(m_engine.get(), &Engine::schemasChanged, this, [this] {
         updateSchemaStatus();
         statusBar()->showMessage(tr("Schemas changed on disk: reloaded; re-checking the stored pings"), 10000);
