@@ -89,6 +89,8 @@ private Q_SLOTS:
     void refusedAt413KeepsFirstBytes();
     void apiTokenWhenConfigured();
     void hostilePayloadsThroughTheWholePipeline();
+    void malformedJsonGetsAVerdict_data();
+    void malformedJsonGetsAVerdict();
 
 private:
     std::unique_ptr<TestEngine> m_engine;
@@ -712,6 +714,70 @@ void TestCaptureServer::hostilePayloadsThroughTheWholePipeline()
     const auto deepRec = reader.get(2);
     QVERIFY2(deepRec->verdict == u"unregistered"_s, qPrintable(deepRec->verdict));
     QVERIFY(deepRec->pipelineJson.contains("\"generic_valid\""));
+}
+
+void TestCaptureServer::malformedJsonGetsAVerdict_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QStringList>("verdicts"); // any of these
+    QTest::addColumn<QByteArray>("payloadHas");
+    const QByteArray ping = R"({"ping_info": {"seq": 1, "start_time": "2026-11-23T02:19:24+00:00",
+        "end_time": "2026-11-23T02:19:25+00:00"}, "client_info": {"telemetry_sdk_build": "1",
+        "app_build": "1", "app_display_version": "1", "architecture": "x", "os": "Linux",
+        "os_version": "6", "first_run_date": "2026-11-23+00:00", "client_id": "a670d57c-0bc6-4205-9be7-fc8f50aad72f"},
+        "metrics": {"quantity": {"app.n": VALUE}}})";
+    auto with = [&](const QByteArray &value) { return QByteArray(ping).replace("VALUE", value); };
+    const QStringList any = {u"valid"_s, u"invalid"_s, u"not-json"_s, u"bad-encoding"_s, u"rejected"_s};
+    QTest::addRow("1e400") << with("1e400") << any << QByteArray();
+    QTest::addRow("-0") << with("-0") << QStringList{u"valid"_s} << QByteArray();
+    QTest::addRow("2^64+1") << with("18446744073709551617") << any << QByteArray();
+    QTest::addRow("-2^63-1") << with("-9223372036854775809") << any << QByteArray();
+    // Jackson, like nlohmann, keeps the last of duplicate keys: the validated value is 2.
+    QTest::addRow("duplicate keys") << QByteArray(ping).replace("\"app.n\": VALUE", "\"app.n\": \"x\", \"app.n\": 2")
+                                    << QStringList{u"valid"_s} << QByteArray();
+    QTest::addRow("BOM") << QByteArray("\xEF\xBB\xBF") + with("1") << QStringList{u"valid"_s} << QByteArray(); // skipped, as Jackson does
+    QTest::addRow("escaped NUL") << QByteArray(ping).replace("\"app.n\": VALUE", "\"app.n\": 1}, \"string\": {\"app.s\": \"a\\u0000b\"")
+                                 << any << QByteArray();
+    QTest::addRow("raw NUL in string") << QByteArray(ping).replace("\"app.n\": VALUE", QByteArray("\"app.n\": 1}, \"string\": {\"app.s\": \"a\0b\"", 47))
+                                       << QStringList{u"not-json"_s} << QByteArray();
+    QTest::addRow("NUL after the document") << with("1") + QByteArray("\0garbage", 8) << any << QByteArray();
+    QTest::addRow("lone surrogate") << QByteArray(ping).replace("\"app.n\": VALUE", "\"app.n\": 1}, \"string\": {\"app.s\": \"\\ud800\"")
+                                    << any << QByteArray();
+    QTest::addRow("10^6-deep arrays") << with(QByteArray(1'000'000, '[') + QByteArray(1'000'000, ']')) << any << QByteArray();
+    QByteArray keys = "{";
+    for (int i = 0; i < 100'000; ++i)
+        keys += "\"k" + QByteArray::number(i) + "\": " + QByteArray::number(i) + ',';
+    keys += "\"end\": 0}";
+    QTest::addRow("10^5 keys") << with("1").replace("\"metrics\"", QByteArray("\"extra\": " + keys + ", \"metrics\""))
+                               << QStringList{u"invalid"_s} << QByteArray(); // "extra" is not in the schema
+    QTest::addRow("10 MB string") << with("\"" + QByteArray(10'000'000, 's') + "\"") << QStringList{u"rejected"_s} << QByteArray();
+}
+
+// Hostile but well-formed-looking JSON: every body is answered, stored, gets a verdict and can
+// be read back through the API; nothing crashes or hangs.
+void TestCaptureServer::malformedJsonGetsAVerdict()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QStringList, verdicts);
+    static std::unique_ptr<TestEngine> engine;
+    if (!engine) {
+        CaptureConfig cfg;
+        cfg.maxBody = 16 * 1024 * 1024;
+        engine = std::make_unique<TestEngine>(cfg, IngestOptions{}, true);
+        QVERIFY(engine->ok());
+    }
+    const HttpResponse r = exchange(engine->port(), post(body, {{"X-Telemetry-Agent", "Glean/60.0.0 (Rust on Linux)"}},
+                                                         "/submit/firefox-desktop/baseline/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c"),
+                                    30000);
+    QCOMPARE(r.status, 200);
+    const QByteArray id = r.header("X-Pingscope-Id");
+    const HttpResponse d = exchange(engine->port(), buildRequest("GET", "/pingscope/v1/pings/" + id, {}, {}, false), 30000);
+    QCOMPARE(d.status, 200);
+    StoreReader reader(engine->dbPath());
+    const auto rec = reader.get(id.toLongLong());
+    QVERIFY(rec);
+    QVERIFY2(verdicts.contains(rec->verdict), qPrintable(rec->verdict + u": "_s + QString::fromUtf8(rec->errorsJson.left(400))));
+    qInfo("%s -> %s %s", QTest::currentDataTag(), qPrintable(rec->verdict), rec->errorsJson.left(200).constData());
 }
 
 QTEST_GUILESS_MAIN(TestCaptureServer)
