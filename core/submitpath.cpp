@@ -51,8 +51,9 @@ SubmitPath parseSubmitPath(const QByteArray &path, const QByteArray &query)
     // A trailing slash leaves an empty last part: the decoder counts it as a part too.
     QStringList p;
     p.reserve(parts.size());
+    // Undecoded, as production's decoder splits the edge's uri attribute (ParseUri.java).
     for (const auto &part : std::as_const(parts))
-        p.append(QUrl::fromPercentEncoding(part));
+        p.append(QString::fromUtf8(part));
     if (p.isEmpty() || p.first().isEmpty()) {
         out.problem = u"missing namespace after /submit/"_s;
         return out;
