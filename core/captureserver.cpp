@@ -269,8 +269,15 @@ void CaptureServer::onNewConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         if (m_connections.size() >= m_config.maxConnections) {
-            socket->abort();
-            socket->deleteLater();
+            // Over the cap: a plain answer rather than a reset, so the client knows to retry.
+            socket->setParent(this);
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
+            socket->write(httpResponse(503, "text/plain; charset=utf-8",
+                                       "too many connections (" + QByteArray::number(m_config.maxConnections) +
+                                           " open): try again shortly\n",
+                                       true, {{"Retry-After", "1"}}));
+            socket->disconnectFromHost();
             continue;
         }
         const quint64 id = m_nextConnectionId++;

@@ -84,6 +84,7 @@ private Q_SLOTS:
     void faultStatusAnswersButStores();
     void healthAndIndex();
     void apiIsPrivate();
+    void connectionCapAnswers503();
     void clientAbortsMidRequest();
     void halfClosedClientGetsItsAnswer();
     void refusedAt413KeepsFirstBytes();
@@ -578,6 +579,31 @@ void TestCaptureServer::refusedAt413KeepsFirstBytes()
     e.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2097152\r\n\r\n");
     QCOMPARE(readResponse(e, 5000).status, 413);
     QVERIFY2(t.elapsed() < 290, qPrintable(QString::number(t.elapsed()))); // not the 300 ms wait for a body
+}
+
+void TestCaptureServer::connectionCapAnswers503()
+{
+    CaptureConfig cfg;
+    cfg.maxConnections = 3;
+    TestEngine engine(cfg, IngestOptions{});
+    QVERIFY(engine.ok());
+    std::vector<std::unique_ptr<QTcpSocket>> held;
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(std::make_unique<QTcpSocket>());
+        held.back()->connectToHost(QHostAddress::LocalHost, engine.port());
+        QVERIFY(held.back()->waitForConnected(2000));
+    }
+    QTest::qWait(100);
+    QTcpSocket extra;
+    extra.connectToHost(QHostAddress::LocalHost, engine.port());
+    QVERIFY(extra.waitForConnected(2000));
+    const HttpResponse r = readResponse(extra, 3000);
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.header("Retry-After"), QByteArray("1"));
+    QVERIFY(r.body.contains("too many connections"));
+    // A slot frees: the next client is served.
+    held.pop_back();
+    QTRY_COMPARE_WITH_TIMEOUT(exchange(engine.port(), post("{}")).status, 200, 3000);
 }
 
 // The query API answers the user's own tools, never a web page or a rebinding DNS name.
