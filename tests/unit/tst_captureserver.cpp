@@ -42,6 +42,20 @@ qint64 storedCount(TestEngine &e)
     return reader.count();
 }
 
+// Sends `bytes` on a new connection and closes it without reading an answer.
+bool sendThenClose(quint16 port, const QByteArray &bytes)
+{
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, port);
+    if (!s.waitForConnected(2000))
+        return false;
+    s.write(bytes);
+    const bool written = s.waitForBytesWritten(2000);
+    QTest::qWait(100);
+    s.close();
+    return written;
+}
+
 bool waitClosed(QTcpSocket &s, int ms)
 {
     QElapsedTimer t;
@@ -477,16 +491,9 @@ void TestCaptureServer::faultStatusAnswersButStores()
 void TestCaptureServer::clientAbortsMidRequest()
 {
     const qint64 before = storedCount(*m_engine);
-    {
-        QTcpSocket s;
-        s.connectToHost(QHostAddress::LocalHost, m_engine->port());
-        QVERIFY(s.waitForConnected(2000));
-        s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nX-Debug-ID: gone\r\nContent-Length: 1000\r\n\r\n" +
-                QByteArray(100, 'b'));
-        QVERIFY(s.waitForBytesWritten(2000));
-        QTest::qWait(100);
-        s.close();
-    }
+    QVERIFY(sendThenClose(m_engine->port(), "POST " + kPath +
+                                                " HTTP/1.1\r\nHost: h\r\nX-Debug-ID: gone\r\nContent-Length: 1000\r\n\r\n" +
+                                                QByteArray(100, 'b')));
     QTRY_COMPARE_WITH_TIMEOUT(storedCount(*m_engine), before + 1, 5000);
     auto rec = newest(*m_engine);
     QCOMPARE(rec->verdict, u"refused"_s);
@@ -495,15 +502,7 @@ void TestCaptureServer::clientAbortsMidRequest()
     QCOMPARE(rec->body, QByteArray(100, 'b'));
     QVERIFY2(rec->errorsJson.contains("after 100 of 1000 body bytes"), rec->errorsJson.constData());
     // In the middle of the headers.
-    {
-        QTcpSocket s;
-        s.connectToHost(QHostAddress::LocalHost, m_engine->port());
-        QVERIFY(s.waitForConnected(2000));
-        s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nX-Debu");
-        QVERIFY(s.waitForBytesWritten(2000));
-        QTest::qWait(100);
-        s.close();
-    }
+    QVERIFY(sendThenClose(m_engine->port(), "POST " + kPath + " HTTP/1.1\r\nHost: h\r\nX-Debu"));
     QTRY_COMPARE_WITH_TIMEOUT(storedCount(*m_engine), before + 2, 5000);
     rec = newest(*m_engine);
     QCOMPARE(rec->statusCode, 499);
