@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -394,6 +395,11 @@ std::unique_ptr<Store> Store::open(const QString &path, QString *error)
             ready.set_value(err.isEmpty() ? u"cannot open store"_s : err);
             return;
         }
+        struct stat st{};
+        if (::stat(QFile::encodeName(s->m_path).constData(), &st) == 0) {
+            s->m_fileDev = quint64(st.st_dev);
+            s->m_fileIno = quint64(st.st_ino);
+        }
         ready.set_value(QString());
         s->run();
     });
@@ -554,6 +560,18 @@ void Store::noteOrder(const PingRecord &r)
             seen.pingBySeq.insert(r.seq, r.id);
         seen.max = std::max(seen.max, r.seq);
     }
+}
+
+QString Store::fileIdentityProblem() const
+{
+    struct stat st{};
+    if (::stat(QFile::encodeName(m_path).constData(), &st) != 0)
+        return u"the store file %1 was deleted while Pingscope was running: pings are not kept; open or "
+               u"create a store again"_s.arg(m_path);
+    if (quint64(st.st_dev) != m_fileDev || quint64(st.st_ino) != m_fileIno)
+        return u"the store file %1 was replaced by another file while Pingscope was running: pings are not "
+               u"kept; open it again"_s.arg(m_path);
+    return {};
 }
 
 void Store::forgetOrderFrom(qint64 firstId)
@@ -896,9 +914,12 @@ void Store::run()
                 wr.ticket = item.ticket;
                 if (!inTransaction) {
                     firstId = m_nextId;
-                    inTransaction = execSql("BEGIN");
+                    // Deleted or replaced under us, SQLite would go on writing to a file nobody
+                    // can open again: every ping answered 200 and lost at exit. Refuse instead.
+                    const QString gone = fileIdentityProblem();
+                    inTransaction = gone.isEmpty() && execSql("BEGIN");
                     if (!inTransaction) {
-                        wr.error = lastError();
+                        wr.error = gone.isEmpty() ? lastError() : gone;
                         wr.diskFull = handle && (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
                         if (handler)
                             handler(std::vector<WriteResult>{std::move(wr)});

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void oneWriterPerFile();
     void privateFiles();
     void openErrorsLeaveNothingBehind();
+    void deletedOrReplacedFileIsNoticed();
     void orderWarnings();
     void payloadSearch();
     void migratesFromVersionOne();
@@ -280,6 +281,47 @@ void TestStore::openErrorsLeaveNothingBehind()
         QVERIFY(QDir(ro).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
     }
     QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+}
+
+// A store file deleted (or replaced) while open: pings are refused with a reason, not written
+// to an unlinked file and answered as kept.
+void TestStore::deletedOrReplacedFileIsNoticed()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    QVERIFY2(store, qPrintable(err));
+    std::vector<WriteResult> results;
+    std::mutex m;
+    store->setWriteHandler([&](std::vector<WriteResult> &&r) {
+        std::lock_guard lock(m);
+        results.insert(results.end(), r.begin(), r.end());
+    });
+    store->enqueue(sample(1), 1);
+    store->flush();
+    QVERIFY(QFile::remove(path));
+    store->enqueue(sample(2), 2);
+    store->flush();
+    {
+        std::lock_guard lock(m);
+        QCOMPARE(results.size(), size_t(2));
+        QVERIFY(results[0].ok);
+        QVERIFY(!results[1].ok);
+        QVERIFY2(results[1].error.contains(u"was deleted"_s), qPrintable(results[1].error));
+    }
+    // Replaced by another file at the same path.
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("other");
+    }
+    store->enqueue(sample(3), 3);
+    store->flush();
+    std::lock_guard lock(m);
+    QCOMPARE(results.size(), size_t(3));
+    QVERIFY(!results[2].ok);
+    QVERIFY2(results[2].error.contains(u"replaced"_s), qPrintable(results[2].error));
 }
 
 void TestStore::roundTripAndReopen()
