@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -291,6 +292,19 @@ void CaptureServer::connectionClosed(quint64 id)
         c->deleteLater();
 }
 
+bool CaptureServer::chargeBody(qint64 bytes)
+{
+    if (bytes > 0 && m_bodyBytesInFlight + bytes > m_config.maxBodyBytesInFlight)
+        return false;
+    m_bodyBytesInFlight += qMax<qint64>(0, bytes);
+    return true;
+}
+
+void CaptureServer::releaseBody(qint64 bytes)
+{
+    m_bodyBytesInFlight = qMax<qint64>(0, m_bodyBytesInFlight - qMax<qint64>(0, bytes));
+}
+
 void CaptureServer::sweep()
 {
     const qint64 now = nowMs();
@@ -363,6 +377,15 @@ HttpConnection::HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *se
 HttpConnection::~HttpConnection()
 {
     releaseSpareDescriptor();
+    releaseReceivingCharge();
+    for (const Pending &p : m_pending)
+        m_server->releaseBody(p.charge);
+}
+
+void HttpConnection::releaseReceivingCharge()
+{
+    m_server->releaseBody(m_receivingCharge);
+    m_receivingCharge = 0;
 }
 
 void HttpConnection::ensureSpareDescriptor()
@@ -533,6 +556,15 @@ void HttpConnection::onHeadersComplete()
                 return;
             }
         }
+        // Chunked bodies are charged the most they may grow to.
+        const qint64 charge = req.chunked ? m_server->config().maxBody : qMax<qint64>(0, req.contentLength);
+        if (!m_server->chargeBody(charge)) {
+            refuse(503, u"busy: %1 MiB of request bodies are already in flight (the limit is %2 MiB); send it again "
+                        u"shortly"_s.arg(m_server->bodyBytesInFlight() >> 20)
+                            .arg(m_server->config().maxBodyBytesInFlight >> 20));
+            return;
+        }
+        m_receivingCharge = charge;
         m_routeAccepted = true;
         if (req.expectContinue && m_pending.empty() && req.contentLength != 0)
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
@@ -687,6 +719,7 @@ void HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
     p.seq = seq;
     p.closeAfter = closeAfter;
     p.status = raw.answerStatus;
+    p.charge = std::exchange(m_receivingCharge, 0); // held until the answer goes out
     if (!raw.refusedReason.isEmpty())
         p.response = raw.refusedReason.toUtf8() + '\n';
     m_pending.push_back(std::move(p));
@@ -715,6 +748,9 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
         int status = p.status;
         QByteArray body = p.response;
         QList<HttpHeader> extra{kAnyOrigin};
+        m_server->releaseBody(std::exchange(p.charge, 0));
+        if (result.ok && (status == 503 || status == 507))
+            extra.append(HttpHeader{"Retry-After", "1"});
         if (!result.ok) {
             // Not kept: the client should send it again (Glean retries 5xx), once space frees.
             status = result.diskFull ? 507 : 503;

@@ -38,6 +38,9 @@ struct CaptureConfig
     qsizetype keptPrefixBytes = 4096;      // bytes of a refused request's body that are kept
     int maxPendingPerConnection = 64;      // pipelined requests awaiting their answer
     QByteArray apiToken;                   // non-empty: /pingscope/ needs "Authorization: Bearer <token>"
+    // Bodies being received or waiting for their answer, all connections together; a request
+    // that would pass this gets 503 with Retry-After before its body is read.
+    qint64 maxBodyBytesInFlight = 128 * 1024 * 1024;
 };
 
 class HttpConnection;
@@ -86,6 +89,10 @@ public:
     void submit(RawSubmission &&raw, quint64 ticket);
     QueryApi *api();
     void connectionClosed(quint64 id);
+    // The budget of body bytes in flight (capture thread only).
+    bool chargeBody(qint64 bytes);
+    void releaseBody(qint64 bytes);
+    qint64 bodyBytesInFlight() const { return m_bodyBytesInFlight; }
 
 Q_SIGNALS:
     void listening(quint16 port);
@@ -105,6 +112,7 @@ private:
     std::shared_ptr<const SchemaRegistry> m_schemas;
     QList<SchemaLoadError> m_schemaErrors;
     RevalidateHandler m_revalidate;
+    qint64 m_bodyBytesInFlight = 0;
 };
 
 // One client connection. Answers go out in request order (pipelining), each once its record
@@ -131,6 +139,7 @@ private:
         bool closeAfter = false;
         int status = 0; // answer for a stored request (0: not known yet)
         QByteArray response;
+        qint64 charge = 0; // body bytes charged to the server's budget until answered
     };
 
     void onReadyRead();
@@ -172,6 +181,8 @@ private:
     // client half-closes (EOF), and this one still carries the answer out.
     int m_spareFd = -1;
     bool m_peerGone = false; // Qt's socket is closed; answers go out through m_spareFd
+    qint64 m_receivingCharge = 0; // budget held by the request being received
+    void releaseReceivingCharge();
     qint64 m_peerGoneMs = 0;
 };
 

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void healthAndIndex();
     void apiIsPrivate();
     void connectionCapAnswers503();
+    void bodyBytesInFlightAreBounded();
     void clientAbortsMidRequest();
     void halfClosedClientGetsItsAnswer();
     void refusedAt413KeepsFirstBytes();
@@ -603,6 +604,57 @@ void TestCaptureServer::connectionCapAnswers503()
     // A slot frees: the next client is served.
     held.pop_back();
     QTRY_COMPARE_WITH_TIMEOUT(exchange(engine.port(), post("{}")).status, 200, 3000);
+}
+
+// Bodies in flight, all connections together, stay under the budget: past it a request gets
+// 503 with Retry-After before its body is read, and the budget frees as answers go out.
+void TestCaptureServer::bodyBytesInFlightAreBounded()
+{
+    CaptureConfig cfg;
+    cfg.maxBody = 1024 * 1024;
+    cfg.maxBodyBytesInFlight = 2 * 1024 * 1024 + 512 * 1024; // two 1 MiB bodies fit, a third does not
+    TestEngine engine(cfg, IngestOptions{});
+    QVERIFY(engine.ok());
+    const QByteArray head = "POST " + kPath + " HTTP/1.1\r\nHost: h\r\nContent-Length: 1048576\r\n\r\n";
+    std::vector<std::unique_ptr<QTcpSocket>> slow;
+    for (int i = 0; i < 2; ++i) {
+        slow.push_back(std::make_unique<QTcpSocket>());
+        slow.back()->connectToHost(QHostAddress::LocalHost, engine.port());
+        QVERIFY(slow.back()->waitForConnected(2000));
+        slow.back()->write(head + QByteArray(1000, 'x')); // the rest of the body is still to come
+        QVERIFY(slow.back()->waitForBytesWritten(2000));
+    }
+    QTest::qWait(100);
+    QTcpSocket third;
+    third.connectToHost(QHostAddress::LocalHost, engine.port());
+    QVERIFY(third.waitForConnected(2000));
+    third.write(head);
+    HttpResponse r = readResponse(third, 3000);
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.header("Retry-After"), QByteArray("1"));
+    QVERIFY(r.body.contains("in flight"));
+    // Small pings still fit, and are not held up.
+    QCOMPARE(exchange(engine.port(), post("{}")).status, 200);
+    // The first slow body completes and is answered: its share is free again.
+    slow[0]->write(QByteArray(1048576 - 1000, 'x'));
+    QCOMPARE(readResponse(*slow[0], 5000).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(exchange(engine.port(), post(QByteArray(1048576, 'y'))).status, 200, 3000);
+    // A connection that dies mid-body gives its share back too: two new slow bodies fit again.
+    slow[1]->abort();
+    QTest::qWait(200);
+    std::vector<std::unique_ptr<QTcpSocket>> again;
+    for (int i = 0; i < 2; ++i) {
+        again.push_back(std::make_unique<QTcpSocket>());
+        again.back()->connectToHost(QHostAddress::LocalHost, engine.port());
+        QVERIFY(again.back()->waitForConnected(2000));
+        again.back()->write(head);
+        QVERIFY(again.back()->waitForBytesWritten(2000));
+    }
+    QTest::qWait(200);
+    for (auto &c : again) {
+        c->waitForReadyRead(50);
+        QVERIFY2(c->bytesAvailable() == 0, c->readAll().constData()); // not refused
+    }
 }
 
 // The query API answers the user's own tools, never a web page or a rebinding DNS name.
