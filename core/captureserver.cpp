@@ -10,6 +10,7 @@
 #include <chrono>
 #include <utility>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -238,6 +239,12 @@ CaptureServer::~CaptureServer()
 
 bool CaptureServer::listen(QString *error)
 {
+    // Each connection holds two descriptors (see HttpConnection::m_spareFd): make room for
+    // the connection cap whatever the soft limit was.
+    if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = std::min<rlim_t>(rl.rlim_max, 65536);
+        ::setrlimit(RLIMIT_NOFILE, &rl);
+    }
     m_server = new QTcpServer(this);
     m_server->setMaxPendingConnections(256);
     connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &CaptureServer::onNewConnection);
@@ -271,14 +278,20 @@ void CaptureServer::onNewConnection()
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         if (m_connections.size() >= m_config.maxConnections) {
             // Over the cap: a plain answer rather than a reset, so the client knows to retry.
+            // Its request is never read: shut our side once the answer is out and drain what
+            // comes, so that closing does not reset the connection before the client read it.
             socket->setParent(this);
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+            connect(socket, &QTcpSocket::bytesWritten, socket, [socket] {
+                if (socket->bytesToWrite() == 0)
+                    ::shutdown(static_cast<int>(socket->socketDescriptor()), SHUT_WR);
+            });
             QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
             socket->write(httpResponse(503, "text/plain; charset=utf-8",
                                        "too many connections (" + QByteArray::number(m_config.maxConnections) +
                                            " open): try again shortly\n",
                                        true, {{"Retry-After", "1"}}));
-            socket->disconnectFromHost();
             continue;
         }
         const quint64 id = m_nextConnectionId++;
@@ -370,6 +383,7 @@ HttpConnection::HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *se
             ::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR);
     });
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
+    ensureSpareDescriptor(); // before Qt can see the end of the stream and close its descriptor
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }
@@ -404,7 +418,16 @@ void HttpConnection::releaseSpareDescriptor()
 void HttpConnection::writeOut(const QByteArray &bytes)
 {
     if (!m_peerGone) {
-        m_socket->write(bytes);
+        // Straight to the kernel when nothing is queued in Qt: an answer handed to Qt's buffer
+        // just before the client's end of stream is read would be dropped with the socket.
+        qsizetype sent = 0;
+        if (m_spareFd >= 0 && m_socket->bytesToWrite() == 0) {
+            const auto n = ::send(m_spareFd, bytes.constData(), static_cast<size_t>(bytes.size()),
+                                  MSG_NOSIGNAL | MSG_DONTWAIT);
+            sent = n > 0 ? static_cast<qsizetype>(n) : 0;
+        }
+        if (sent < bytes.size())
+            m_socket->write(bytes.constData() + sent, bytes.size() - sent);
         return;
     }
     // Qt's side is closed: the client half-closed (or left). Answers are small; what the
@@ -418,6 +441,10 @@ void HttpConnection::onDisconnected()
 {
     if (m_peerGone)
         return;
+    // Qt may have read the last request and the end of the stream in one go: what it buffered
+    // is still readable after the close.
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
     if (!m_closing && !m_lingering) {
         if (m_parser.isIdle() && m_inPos < m_in.size())
             processInput(); // what came with the close: whole requests are answered, a part is kept
@@ -723,7 +750,6 @@ void HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
     if (!raw.refusedReason.isEmpty())
         p.response = raw.refusedReason.toUtf8() + '\n';
     m_pending.push_back(std::move(p));
-    ensureSpareDescriptor();
     const quint64 ticket = (m_id << SeqBits) | (seq & ((quint32(1) << SeqBits) - 1));
     m_server->submit(std::move(raw), ticket);
 }
@@ -796,8 +822,6 @@ void HttpConnection::flushResponses()
         }
         return;
     }
-    if (m_pending.empty())
-        releaseSpareDescriptor();
     // Answers went out: requests held back by back-pressure may proceed.
     if (wrote && !m_closing && m_inPos < m_in.size())
         QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);

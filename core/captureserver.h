@@ -177,8 +177,8 @@ private:
     qint64 m_lingerStartMs = 0;
     // A 413 waits briefly for the body's first bytes, to keep them like every refusal's.
     bool m_collectingPrefix = false;
-    // A second descriptor of the socket while answers are owed: Qt closes its own when the
-    // client half-closes (EOF), and this one still carries the answer out.
+    // A second descriptor of the socket: Qt closes its own when the client half-closes (EOF),
+    // and this one still carries the answers owed out.
     int m_spareFd = -1;
     bool m_peerGone = false; // Qt's socket is closed; answers go out through m_spareFd
     qint64 m_receivingCharge = 0; // budget held by the request being received
