@@ -418,8 +418,11 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_updateTimer->setInterval(250);
     connect(m_updateTimer, &QTimer::timeout, this, &MainWindow::applyUpdates);
     connect(m_engine.get(), &Engine::storeProblem, this, [this](const QString &message, bool failing) {
-        // Stays until writing works again (then shown for a while).
-        statusBar()->showMessage(failing ? tr("Store error: %1").arg(message) : message, failing ? 0 : 10000);
+        // Stays until writing works again (then shown for a while). The short form fits beside
+        // the counters; the whole message, with SQLite's reason, is the tooltip.
+        const QString shortForm = message.section(u" ("_s, 0, 0);
+        statusBar()->showMessage(failing ? tr("Store error: %1").arg(shortForm) : message, failing ? 0 : 10000);
+        statusBar()->setToolTip(failing ? message : QString());
     });
     connect(m_engine.get(), &Engine::schemasChanged, this, [this] {
         updateSchemaStatus();
