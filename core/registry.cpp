@@ -57,12 +57,21 @@ QString fromStd(const std::string &s)
 
 bool readJson(const QString &path, json *out, QString *error)
 {
+    constexpr qint64 kMaxBytes = 64 * 1024 * 1024; // regular files of a bounded size only
+    if (const QFileInfo info(path); !info.isFile() || info.size() > kMaxBytes) {
+        *error = u"%1: not a regular file of at most 64 MiB: not read"_s.arg(path);
+        return false;
+    }
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = u"%1: %2"_s.arg(path, f.errorString());
         return false;
     }
-    const QByteArray bytes = f.readAll();
+    const QByteArray bytes = f.read(kMaxBytes + 1);
+    if (bytes.size() > kMaxBytes) {
+        *error = u"%1: grew past 64 MiB while being read: not read"_s.arg(path);
+        return false;
+    }
     *out = json::parse(bytes.begin(), bytes.end(), nullptr, false);
     if (out->is_discarded()) {
         *error = u"%1: not JSON"_s.arg(path);

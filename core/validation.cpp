@@ -2325,12 +2325,28 @@ std::shared_ptr<const SchemaCore> compileCore(json document, int draft, std::str
 
 bool readJsonFile(const QString &path, json *out, QString *error)
 {
+    // Only regular files of a bounded size: a schema path that is (or links to) /dev/zero, a FIFO
+    // or a device would otherwise be read forever at start.
+    constexpr qint64 kMaxSchemaBytes = 64 * 1024 * 1024;
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        *error = u"not a regular file (a device, FIFO or link to one): not read"_s;
+        return false;
+    }
+    if (info.size() > kMaxSchemaBytes) {
+        *error = u"%1 bytes: larger than any schema (the limit is %2 MiB): not read"_s.arg(info.size()).arg(kMaxSchemaBytes >> 20);
+        return false;
+    }
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
         *error = u"cannot read: "_s + f.errorString();
         return false;
     }
-    const QByteArray bytes = f.readAll();
+    const QByteArray bytes = f.read(kMaxSchemaBytes + 1);
+    if (bytes.size() > kMaxSchemaBytes) {
+        *error = u"grew past %1 MiB while being read: not used"_s.arg(kMaxSchemaBytes >> 20);
+        return false;
+    }
     try {
         *out = json::parse(bytes.begin(), bytes.end());
     } catch (const std::exception &e) {

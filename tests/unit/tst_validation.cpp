@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include <thread>
@@ -173,6 +175,7 @@ private Q_SLOTS:
     void mebibyteKey();
     void regexEngineGivingUpIsAnError();
     void brokenSchemasAreReportedOthersLoad();
+    void devicesAndFifosAreNotRead();
     void userTreeOverridesBundled();
     void compileOneFile();
     void manyErrorsAreCapped();
@@ -866,6 +869,30 @@ void TestValidation::regexEngineGivingUpIsAnError()
     QVERIFY2(k, qPrintable(describe(o)));
     QCOMPARE(k->schemaPath, u"/patternProperties/^(b+)+$"_s);
     QVERIFY(timer.elapsed() < 5000);
+}
+
+// Schema paths that are (or link to) a device or a FIFO are never read: /dev/zero would be read
+// forever at start, a FIFO would block it. (A hang here is caught by the test's timeout.)
+void TestValidation::devicesAndFifosAreNotRead()
+{
+    QTemporaryDir dir;
+    const QString root = dir.path();
+    QVERIFY(QDir().mkpath(root + u"/schemas/dev/zero"_s));
+    QVERIFY(QDir().mkpath(root + u"/schemas/dev/fifo"_s));
+    QVERIFY(QFile::link(u"/dev/zero"_s, root + u"/schemas/dev/zero/zero.1.schema.json"_s));
+    QCOMPARE(::mkfifo(QFile::encodeName(root + u"/schemas/dev/fifo/fifo.1.schema.json"_s).constData(), 0600), 0);
+    QVERIFY(writeFile(root + u"/schemas/dev/fine/fine.1.schema.json"_s, R"({"type": "object"})"));
+    QList<SchemaLoadError> errors;
+    const auto registry = SchemaRegistry::load({root, u"/dev/zero"_s}, false, &errors);
+    QVERIFY(registry);
+    Validator v(registry);
+    QCOMPARE(v.validate(u"dev"_s, u"fine"_s, u"1"_s, json::object()).kind, ValidationOutcome::Kind::Valid);
+    QCOMPARE(v.validate(u"dev"_s, u"zero"_s, u"1"_s, json::object()).kind, ValidationOutcome::Kind::NoSchema);
+    for (const SchemaLoadError &e : errors)
+        if (e.path.contains(u"zero"_s) || e.path.contains(u"fifo"_s))
+            QVERIFY2(e.reason.contains(u"not a regular file"_s) || e.reason.contains(u"not a folder"_s) ||
+                         e.reason.contains(u"not found"_s) || e.reason.contains(u"does not"_s),
+                     qPrintable(e.path + u": "_s + e.reason));
 }
 
 void TestValidation::brokenSchemasAreReportedOthersLoad()
