@@ -2329,6 +2329,10 @@ bool readJsonFile(const QString &path, json *out, QString *error)
     // or a device would otherwise be read forever at start.
     constexpr qint64 kMaxSchemaBytes = 64 * 1024 * 1024;
     const QFileInfo info(path);
+    if (!info.exists()) {
+        *error = u"cannot read: no such file"_s;
+        return false;
+    }
     if (!info.isFile()) {
         *error = u"not a regular file (a device, FIFO or link to one): not read"_s;
         return false;
