@@ -417,24 +417,18 @@ void HttpConnection::releaseSpareDescriptor()
 
 void HttpConnection::writeOut(const QByteArray &bytes)
 {
-    if (!m_peerGone) {
-        // Straight to the kernel when nothing is queued in Qt: an answer handed to Qt's buffer
-        // just before the client's end of stream is read would be dropped with the socket.
-        qsizetype sent = 0;
-        if (m_spareFd >= 0 && m_socket->bytesToWrite() == 0) {
-            const auto n = ::send(m_spareFd, bytes.constData(), static_cast<size_t>(bytes.size()),
-                                  MSG_NOSIGNAL | MSG_DONTWAIT);
-            sent = n > 0 ? static_cast<qsizetype>(n) : 0;
-        }
-        if (sent < bytes.size())
-            m_socket->write(bytes.constData() + sent, bytes.size() - sent);
-        return;
+    // Straight to the kernel when nothing is queued in Qt: an answer handed to Qt's buffer just
+    // before the client's end of stream is read would be dropped with the socket. Once Qt's side
+    // is closed (the client half-closed, or left) this is the only way out; answers are small,
+    // and what the kernel does not take at once is dropped, as for a client that is gone.
+    qsizetype sent = 0;
+    if (m_spareFd >= 0 && (m_peerGone || m_socket->bytesToWrite() == 0)) {
+        const auto n = ::send(m_spareFd, bytes.constData(), static_cast<size_t>(bytes.size()),
+                              MSG_NOSIGNAL | MSG_DONTWAIT);
+        sent = n > 0 ? static_cast<qsizetype>(n) : 0;
     }
-    // Qt's side is closed: the client half-closed (or left). Answers are small; what the
-    // kernel does not take at once is dropped, as it would be for a client that is gone.
-    if (m_spareFd >= 0)
-        [[maybe_unused]] const auto n = ::send(m_spareFd, bytes.constData(), static_cast<size_t>(bytes.size()),
-                                               MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (!m_peerGone && sent < bytes.size())
+        m_socket->write(bytes.constData() + sent, bytes.size() - sent);
 }
 
 void HttpConnection::onDisconnected()

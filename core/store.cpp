@@ -26,6 +26,8 @@
 #include <cstring>
 
 #include <array>
+#include <tuple>
+#include <utility>
 #include <chrono>
 #include <limits>
 
@@ -279,6 +281,15 @@ PingRecord readSummary(const QSqlQuery &q)
     return r;
 }
 
+// The device and inode `path` names now; nullopt when nothing is there.
+std::optional<std::pair<quint64, quint64>> fileIdentity(const QString &path)
+{
+    struct stat st{};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return std::nullopt;
+    return std::pair{quint64(st.st_dev), quint64(st.st_ino)};
+}
+
 } // namespace
 
 QByteArray encodeHeaders(const QList<HttpHeader> &headers)
@@ -395,11 +406,8 @@ std::unique_ptr<Store> Store::open(const QString &path, QString *error)
             ready.set_value(err.isEmpty() ? u"cannot open store"_s : err);
             return;
         }
-        struct stat st{};
-        if (::stat(QFile::encodeName(s->m_path).constData(), &st) == 0) {
-            s->m_fileDev = quint64(st.st_dev);
-            s->m_fileIno = quint64(st.st_ino);
-        }
+        if (const auto id = fileIdentity(s->m_path))
+            std::tie(s->m_fileDev, s->m_fileIno) = *id;
         ready.set_value(QString());
         s->run();
     });
@@ -564,11 +572,11 @@ void Store::noteOrder(const PingRecord &r)
 
 QString Store::fileIdentityProblem() const
 {
-    struct stat st{};
-    if (::stat(QFile::encodeName(m_path).constData(), &st) != 0)
+    const auto now = fileIdentity(m_path);
+    if (!now)
         return u"the store file %1 was deleted while Pingscope was running: pings are not kept; open or "
                u"create a store again"_s.arg(m_path);
-    if (quint64(st.st_dev) != m_fileDev || quint64(st.st_ino) != m_fileIno)
+    if (*now != std::pair{m_fileDev, m_fileIno})
         return u"the store file %1 was replaced by another file while Pingscope was running: pings are not "
                u"kept; open it again"_s.arg(m_path);
     return {};
