@@ -10,7 +10,6 @@ import gzip, os, re, socket, subprocess, sys, tempfile, threading, time, uuid
 
 repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "build/dev/app/pingscope")
-resource_limit = 4096
 
 
 def rss_kb(pid, field):

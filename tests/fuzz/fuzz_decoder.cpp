@@ -82,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     JsonParseError pe2;
     if (!parseJson(QByteArrayView(text.data(), static_cast<qsizetype>(text.size())), again, pe2))
         fail("a dumped document does not parse");
-    if (again != doc && !(doc.is_number_float() || text.find("null") != std::string::npos))
+    if (again != doc)
         fail("a dumped document parses to something else");
     return 0;
 }
