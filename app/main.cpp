@@ -94,6 +94,14 @@ int runHeadless(QCoreApplication &app, const AppOptions &opts)
     QObject::connect(&engine, &Engine::storeProblem, &app, [](const QString &message, bool failing) {
         std::fprintf(stderr, "pingscope: %s%s\n", failing ? "error: " : "", qPrintable(message));
     });
+    QObject::connect(&engine, &Engine::storeFileGone, &app, [](const QString &) {
+        std::fprintf(stderr, "pingscope: restart pingscope to make a new store file and capture again\n");
+    });
+    QObject::connect(&engine, &Engine::storeSpaceLow, &app, [](qint64 used, qint64 max) {
+        std::fprintf(stderr, "pingscope: warning: the store holds %s of its %s limit (--max-store-size); at the "
+                             "limit pings are answered 507 and not kept\n",
+                     qPrintable(formatBytes(used)), qPrintable(formatBytes(max)));
+    });
     installQuitOnSignals(app);
     const int rc = app.exec();
     engine.stop();

@@ -12,6 +12,29 @@ using namespace Qt::StringLiterals;
 
 namespace pingscope {
 
+std::optional<qint64> parseByteSize(const QString &text)
+{
+    QString t = text.trimmed().toUpper();
+    if (t.endsWith(u"IB"_s))
+        t.chop(2);
+    else if (t.endsWith(u'B'))
+        t.chop(1);
+    qint64 unit = 1;
+    if (!t.isEmpty()) {
+        const QChar last = t.back();
+        const qsizetype k = QStringView(u"KMGT").indexOf(last);
+        if (k >= 0) {
+            unit = qint64(1) << (10 * (k + 1));
+            t.chop(1);
+        }
+    }
+    bool ok = false;
+    const double n = t.toDouble(&ok);
+    if (!ok || n < 0 || n * double(unit) > 9.0e18 || t.isEmpty())
+        return std::nullopt;
+    return static_cast<qint64>(n * double(unit));
+}
+
 bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCode)
 {
     QCommandLineParser p;
@@ -87,8 +110,17 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
                                        u"Use only the --schemas trees, not the schemas built into Pingscope."_s);
     const QCommandLineOption noValidation(u"no-validation"_s,
                                           u"Do not check pings against schemas (verdict \"parsed\")."_s);
+    const QCommandLineOption maxStore(u"max-store-size"_s,
+                                      u"Largest size of the store file (e.g. 500M, 8G; 0: no limit; default 8G). "
+                                      u"At the limit pings are answered 507 and not kept; the window warns at 90 %."_s,
+                                      u"SIZE"_s, u"8G"_s);
+    const QCommandLineOption memoryBudget(u"memory-budget"_s,
+                                          u"Memory for request bodies, inflating and parsing, all requests "
+                                          u"together (e.g. 256M, 1G; default 512M). A body that would need more is "
+                                          u"kept unparsed with a verdict that says so."_s,
+                                          u"SIZE"_s, u"512M"_s);
     p.addOptions({headless, port, listen, apiToken, db, maxBody, maxDecoded, requestTimeout, idleTimeout,
-                  faultStatus, threads, schemas, noBundled, noValidation});
+                  faultStatus, threads, schemas, noBundled, noValidation, maxStore, memoryBudget});
 
     if (!p.parse(arguments)) {
         printErr(p.errorText() + u"\nTry 'pingscope --help'."_s);
@@ -170,6 +202,28 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     if (!number(threads, 0, 64, v))
         return false;
     e.ingestThreads = static_cast<int>(v);
+    auto size = [&](const QCommandLineOption &o, qint64 min, qint64 &outValue) {
+        const std::optional<qint64> bytes = parseByteSize(p.value(o));
+        if (!bytes || (*bytes != 0 && *bytes < min)) {
+            printErr(u"--%1 must be a size such as 500M or 8G (at least %2), or 0; not '%3'"_s.arg(
+                o.names().constLast(), formatBytes(min), p.value(o)));
+            exitCode = 2;
+            return false;
+        }
+        outValue = *bytes;
+        return true;
+    };
+    if (!size(maxStore, 1 << 20, v))
+        return false;
+    e.maxStoreBytes = v;
+    if (!size(memoryBudget, 64 << 20, v))
+        return false;
+    if (v == 0) {
+        printErr(u"--memory-budget cannot be 0"_s);
+        exitCode = 2;
+        return false;
+    }
+    e.memoryBudget = v;
     e.schemaRoots = p.values(schemas);
     e.bundledSchemas = !p.isSet(noBundled);
     e.validate = !p.isSet(noValidation);

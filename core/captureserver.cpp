@@ -775,8 +775,11 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
             // Not kept: the client should send it again (Glean retries 5xx), once space frees.
             status = result.diskFull ? 507 : 503;
             extra.append(HttpHeader{"Retry-After", "10"});
-            body = (result.diskFull ? "the ping was not stored: the disk is full (" : "the ping was not stored (") +
-                   result.error.toUtf8() + "); send it again later\n";
+            if (result.storeFull || result.storeGone)
+                body = "the ping was not stored: " + result.error.toUtf8() + "\n";
+            else
+                body = (result.diskFull ? "the ping was not stored: the disk is full (" : "the ping was not stored (") +
+                       result.error.toUtf8() + "); send it again later\n";
         } else {
             extra.append({"X-Pingscope-Id", QByteArray::number(result.id)});
         }

@@ -3,6 +3,12 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
 using namespace Qt::StringLiterals;
 
 namespace pingscope {
@@ -96,6 +102,41 @@ GunzipResult gunzipIfGzip(const QByteArray &body, qint64 maxOutput)
     return r;
 }
 
+qint64 gzipInflatedSize(const QByteArray &body, qint64 cap)
+{
+    if (body.size() < 2 || uchar(body[0]) != 0x1f || uchar(body[1]) != 0x8b)
+        return -1;
+    thread_local ThreadInflater inflater;
+    z_stream &zs = inflater.zs;
+    if (!inflater.ok || inflateReset(&zs) != Z_OK)
+        return -1;
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(body.constData()));
+    zs.avail_in = static_cast<uInt>(body.size());
+    static thread_local char scratch[64 * 1024];
+    qint64 total = 0;
+    for (;;) {
+        zs.next_out = reinterpret_cast<Bytef *>(scratch);
+        zs.avail_out = sizeof scratch;
+        const int rc = inflate(&zs, Z_NO_FLUSH);
+        total += qint64(sizeof scratch) - zs.avail_out;
+        if (total > cap)
+            return cap + 1;
+        if (rc == Z_STREAM_END) {
+            if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
+                const uInt left = zs.avail_in;
+                Bytef *next = zs.next_in;
+                inflateReset(&zs);
+                zs.next_in = next;
+                zs.avail_in = left;
+                continue;
+            }
+            return total;
+        }
+        if (rc != Z_OK && !(rc == Z_BUF_ERROR && zs.avail_in > 0))
+            return -1;
+    }
+}
+
 qsizetype firstInvalidUtf8(QByteArrayView bytes)
 {
     const auto *s = reinterpret_cast<const unsigned char *>(bytes.data());
@@ -169,35 +210,378 @@ int jsonNestingDepth(QByteArrayView text)
     return deepest;
 }
 
-bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error)
+JsonShape scanJsonShape(QByteArrayView text)
+{
+    // Per value 48 bytes (the 16-byte json in its parent's vector or map node, amortised growth,
+    // a container's own allocation), per object member 80 more (the map node and its key), per
+    // string 48 (the std::string) plus its characters once past the 15 kept inline.
+    JsonShape shape;
+    qint64 separators = 0, members = 0, strings = 0, longStringBytes = 0;
+    int depth = 0;
+    const char *p = text.data();
+    const char *const end = p + text.size();
+    bool any = false;
+    while (p < end) {
+        const char c = *p++;
+        switch (c) {
+        case '"': {
+            const char *start = p;
+            while (p < end && *p != '"') {
+                if (*p == '\\')
+                    ++p;
+                ++p;
+            }
+            const qint64 len = (p < end ? p : end) - start;
+            ++p;
+            ++strings;
+            if (len > 15)
+                longStringBytes += len + 17;
+            any = true;
+            break;
+        }
+        case '[':
+        case '{':
+            ++separators;
+            shape.depth = qMax(shape.depth, ++depth);
+            any = true;
+            break;
+        case ']':
+        case '}':
+            --depth;
+            break;
+        case ',':
+            ++separators;
+            break;
+        case ':':
+            ++members;
+            break;
+        default:
+            if (c > ' ')
+                any = true;
+            break;
+        }
+    }
+    shape.values = any ? separators + 1 : 0;
+    shape.estimatedBytes = shape.values * 48 + members * 80 + strings * 48 + longStringBytes;
+    return shape;
+}
+
+namespace {
+
+void fillPosition(QByteArrayView text, qint64 offset, JsonParseError &error)
+{
+    offset = qBound<qint64>(0, offset, text.size());
+    error.byteOffset = offset;
+    error.line = 1;
+    qint64 lineStart = 0;
+    for (qint64 i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++error.line;
+            lineStart = i + 1;
+        }
+    }
+    error.column = offset - lineStart + 1;
+}
+
+QString withoutPrefix(const char *what)
+{
+    std::string w = what;
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
+    if (const auto colon = w.find(": "); colon != std::string::npos && w.rfind("[json.exception.", 0) == 0)
+        w = w.substr(colon + 2);
+    else if (const auto close = w.find("] "); close != std::string::npos && w.rfind("[json.exception.", 0) == 0)
+        w = w.substr(close + 2);
+    return QString::fromStdString(w);
+}
+
+// Where the first JSON value of `text` ends (after whitespace), or -1 when it cannot tell.
+qint64 firstValueEnd(QByteArrayView text)
+{
+    qsizetype i = 0;
+    if (text.size() >= 3 && uchar(text[0]) == 0xef && uchar(text[1]) == 0xbb && uchar(text[2]) == 0xbf)
+        i = 3;
+    auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (i < text.size() && isSpace(text[i]))
+        ++i;
+    if (i >= text.size())
+        return -1;
+    int depth = 0;
+    bool inString = false;
+    const char first = text[i];
+    if (first != '{' && first != '[' && first != '"') {
+        // A bare scalar: up to the first delimiter.
+        while (i < text.size() && !isSpace(text[i]) && text[i] != '{' && text[i] != '[' && text[i] != ',' &&
+               text[i] != ']' && text[i] != '}' && text[i] != '"')
+            ++i;
+        return i;
+    }
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"' && (inString = false, depth == 0))
+                return i + 1;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0)
+                return i + 1;
+        }
+    }
+    return -1;
+}
+
+// Number tokens outside strings whose value a double cannot hold, or that are longer than
+// Jackson reads; the text with each overflow replaced by a same-signed stand-in.
+struct NumberScan
+{
+    QList<JsonReadNotes::Overflow> overflows;
+    qint64 tooLongAt = -1;
+    qint64 tooLongLength = 0;
+    QByteArray rewritten;
+};
+
+NumberScan scanNumbers(QByteArrayView text)
+{
+    NumberScan scan;
+    bool inString = false;
+    qsizetype copied = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+            continue;
+        }
+        if (!(c == '-' || (c >= '0' && c <= '9')))
+            continue;
+        qsizetype j = i;
+        bool integer = true;
+        while (j < text.size()) {
+            const char d = text[j];
+            if ((d >= '0' && d <= '9') || d == '-' || d == '+')
+                ++j;
+            else if (d == '.' || d == 'e' || d == 'E')
+                integer = false, ++j;
+            else
+                break;
+        }
+        const QByteArrayView token = text.sliced(i, j - i);
+        if (token.size() > kJacksonMaxNumberLength && scan.tooLongAt < 0) {
+            scan.tooLongAt = i;
+            scan.tooLongLength = token.size();
+        }
+        const std::string t(token.data(), static_cast<size_t>(token.size()));
+        const double v = std::strtod(t.c_str(), nullptr);
+        if (std::isinf(v)) {
+            scan.overflows.append({i, token.toByteArray(), integer});
+            scan.rewritten.append(text.sliced(copied, i - copied));
+            scan.rewritten.append(token.startsWith('-') ? "-1.7976931348623157e308" : "1.7976931348623157e308");
+            copied = j;
+        }
+        i = j - 1;
+    }
+    if (!scan.overflows.isEmpty())
+        scan.rewritten.append(text.sliced(copied));
+    return scan;
+}
+
+int hexValue(QByteArrayView t, qsizetype at)
+{
+    if (at + 4 > t.size())
+        return -1;
+    int v = 0;
+    for (qsizetype k = at; k < at + 4; ++k) {
+        const char c = t[k];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v |= c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            v |= c - 'A' + 10;
+        else
+            return -1;
+    }
+    return v;
+}
+
+// The text with every unpaired surrogate escape replaced by \ufffd; counts them.
+QByteArray replaceLoneSurrogates(QByteArrayView text, int &count, qint64 &first)
+{
+    QByteArray out;
+    out.reserve(text.size());
+    bool inString = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (!inString) {
+            inString = c == '"';
+            out.append(c);
+            continue;
+        }
+        if (c == '"') {
+            inString = false;
+            out.append(c);
+            continue;
+        }
+        if (c != '\\' || i + 1 >= text.size()) {
+            out.append(c);
+            continue;
+        }
+        if (text[i + 1] != 'u') {
+            out.append(text.sliced(i, 2));
+            ++i;
+            continue;
+        }
+        const int u = hexValue(text, i + 2);
+        if (u >= 0xd800 && u <= 0xdbff) {
+            const int next = (i + 7 < text.size() && text[i + 6] == '\\' && text[i + 7] == 'u') ? hexValue(text, i + 8) : -1;
+            if (next >= 0xdc00 && next <= 0xdfff) {
+                out.append(text.sliced(i, 12));
+                i += 11;
+                continue;
+            }
+        } else if (!(u >= 0xdc00 && u <= 0xdfff)) {
+            out.append(text.sliced(i, qMin<qsizetype>(6, text.size() - i)));
+            i += 5;
+            continue;
+        }
+        if (u < 0) {
+            out.append(c);
+            continue;
+        }
+        if (count++ == 0)
+            first = i;
+        out.append("\\ufffd");
+        i += 5;
+    }
+    return out;
+}
+
+} // namespace
+
+bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, JsonReadNotes *notes)
 {
     try {
         out = nlohmann::json::parse(text.begin(), text.end());
-        return true;
     } catch (const nlohmann::json::parse_error &e) {
         // nlohmann reports the 1-based count of bytes read when the error was found.
-        qint64 offset = e.byte > 0 ? static_cast<qint64>(e.byte) - 1 : 0;
-        offset = qBound<qint64>(0, offset, text.size());
-        error.byteOffset = offset;
-        error.line = 1;
-        qint64 lineStart = 0;
-        for (qint64 i = 0; i < offset && i < text.size(); ++i) {
-            if (text[i] == '\n') {
-                ++error.line;
-                lineStart = i + 1;
+        const qint64 offset = e.byte > 0 ? static_cast<qint64>(e.byte) - 1 : 0;
+        if (notes && e.id == 101 && std::string_view(e.what()).find("surrogate U+") != std::string_view::npos &&
+            notes->loneSurrogates == 0) {
+            // Jackson takes unpaired surrogate escapes as they are; nlohmann refuses them.
+            int count = 0;
+            qint64 first = -1;
+            const QByteArray fixed = replaceLoneSurrogates(text, count, first);
+            if (count > 0) {
+                notes->loneSurrogates = count;
+                notes->firstLoneSurrogate = first;
+                const qint64 trailing = notes->trailingOffset;
+                if (parseJson(fixed, out, error, notes)) {
+                    if (notes->trailingOffset != trailing)
+                        notes->trailingOffset = firstValueEnd(text);
+                    return true;
+                }
+                notes->loneSurrogates = 0;
+                fillPosition(text, offset, error);
+                error.message = withoutPrefix(e.what());
+                return false;
             }
         }
-        error.column = offset - lineStart + 1;
-        std::string what = e.what();
-        // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
-        if (const auto colon = what.find(": "); colon != std::string::npos)
-            what = what.substr(colon + 2);
-        error.message = QString::fromStdString(what);
+        if (notes && e.id == 101 && std::string_view(e.what()).find("expected end of input") != std::string_view::npos) {
+            // A whole value, then something else: Jackson keeps the value and ignores the rest.
+            const qint64 end = firstValueEnd(text);
+            if (end > 0 && end < text.size())
+                if (parseJson(text.first(end), out, error, notes)) {
+                    notes->trailingOffset = end;
+                    return true;
+                }
+        }
+        fillPosition(text, offset, error);
+        error.message = withoutPrefix(e.what());
         return false;
+    } catch (const nlohmann::json::out_of_range &e) {
+        // 406: a number past a double's range. Find it (nlohmann gives no offset).
+        const NumberScan scan = scanNumbers(text);
+        if (scan.tooLongAt >= 0 && notes) {
+            fillPosition(text, scan.tooLongAt, error);
+            error.message = u"Number value length (%1) exceeds the maximum allowed (%2, from "
+                            u"StreamReadConstraints.getMaxNumberLength()), as production's parser reports it"_s
+                                .arg(scan.tooLongLength)
+                                .arg(kJacksonMaxNumberLength);
+            return false;
+        }
+        if (scan.overflows.isEmpty() || !notes) {
+            fillPosition(text, scan.overflows.isEmpty() ? 0 : scan.overflows.first().offset, error);
+            error.message = withoutPrefix(e.what());
+            return false;
+        }
+        JsonReadNotes inner;
+        if (!parseJson(scan.rewritten, out, error, &inner)) {
+            error.message = withoutPrefix(e.what());
+            fillPosition(text, scan.overflows.first().offset, error);
+            return false;
+        }
+        notes->overflows = scan.overflows;
+        if (inner.trailingOffset >= 0)
+            notes->trailingOffset = firstValueEnd(text);
     } catch (const std::exception &e) {
-        error.message = QString::fromUtf8(e.what());
+        fillPosition(text, 0, error);
+        error.message = withoutPrefix(e.what());
         return false;
     }
+    if (notes && notes->trailingOffset < 0 && std::memchr(text.data(), 0, size_t(text.size()))) {
+        // nlohmann ends the input at a NUL byte; Jackson at the end of the first value. Either
+        // way what follows is ignored: say so.
+        const qint64 end = firstValueEnd(text);
+        if (end > 0 && end < text.size())
+            notes->trailingOffset = end;
+    }
+    if (notes) {
+        // Jackson's nesting limit: a cheap count first, the depth scan only when it could matter.
+        const qsizetype opens = std::count(text.begin(), text.end(), '[') + std::count(text.begin(), text.end(), '{');
+        if (opens > kJacksonMaxNestingDepth && jsonNestingDepth(text) > kJacksonMaxNestingDepth) {
+            // Where the 1001st level opens.
+            int depth = 0;
+            bool inString = false;
+            qint64 at = 0;
+            for (qsizetype i = 0; i < text.size(); ++i) {
+                const char c = text[i];
+                if (inString) {
+                    if (c == '\\')
+                        ++i;
+                    else if (c == '"')
+                        inString = false;
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == '{' || c == '[') {
+                    if (++depth > kJacksonMaxNestingDepth) {
+                        at = i;
+                        break;
+                    }
+                } else if (c == '}' || c == ']') {
+                    --depth;
+                }
+            }
+            out = nullptr;
+            fillPosition(text, at, error);
+            error.message = u"Document nesting depth (%1) exceeds the maximum allowed (%2, from "
+                            u"StreamReadConstraints.getMaxNestingDepth()), as production's parser reports it"_s
+                                .arg(kJacksonMaxNestingDepth + 1)
+                                .arg(kJacksonMaxNestingDepth);
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace pingscope

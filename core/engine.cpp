@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -15,13 +16,17 @@ using namespace Qt::StringLiterals;
 namespace pingscope {
 
 Ingestor::Ingestor(Store *store, IngestOptions options, int threads)
-    : m_store(store), m_options(options)
+    : m_store(store), m_options(options), m_workerCount(qMax(1, threads))
 {
-    for (int i = 0; i < qMax(1, threads); ++i)
+    for (int i = 0; i < m_workerCount; ++i)
         m_threads.emplace_back([this] {
             pthread_setname_np(pthread_self(), "ingest");
-            run();
+            run(false);
         });
+    m_threads.emplace_back([this] {
+        pthread_setname_np(pthread_self(), "ingest-large");
+        run(true);
+    });
 }
 
 Ingestor::~Ingestor()
@@ -31,6 +36,7 @@ Ingestor::~Ingestor()
         m_stop = true;
     }
     m_wake.notify_all();
+    m_largeWake.notify_all();
     for (auto &t : m_threads)
         t.join();
 }
@@ -51,7 +57,7 @@ void Ingestor::setSchemas(std::shared_ptr<const SchemaRegistry> schemas)
     ++m_generation;
 }
 
-void Ingestor::run()
+void Ingestor::run(bool largeLane)
 {
     // valijson's validator state is per thread: each worker has its own, reused for every ping,
     // and made again when the schemas change.
@@ -63,29 +69,75 @@ void Ingestor::run()
     for (;;) {
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
-            if (m_queue.empty())
-                return; // stopping, and nothing left
-            // Under load, take several: the store then gets them in one hand-off, commits them
-            // together and the capture thread answers them in one wake-up. A share of the queue,
-            // so that the other workers get some too.
-            const size_t take = std::clamp<size_t>(m_queue.size() / m_threads.size(), 1, kMaxBatch);
-            for (size_t i = 0; i < take; ++i) {
-                jobs.push_back(std::move(m_queue.front()));
-                m_queue.pop_front();
+            if (largeLane) {
+                // The large lane stops last: ordinary workers may still be handing bodies on.
+                m_largeWake.wait(lock, [this] {
+                    return !m_largeQueue.empty() || (m_stop && m_queue.empty() && m_busyWorkers == 0);
+                });
+                if (m_largeQueue.empty())
+                    return;
+                jobs.push_back(std::move(m_largeQueue.front()));
+                m_largeQueue.pop_front();
+            } else {
+                m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+                if (m_queue.empty()) {
+                    m_largeWake.notify_all();
+                    return; // stopping, and nothing left
+                }
+                // Under load, take several: the store then gets them in one hand-off, commits them
+                // together and the capture thread answers them in one wake-up. A share of the
+                // queue, so that the other workers get some too.
+                const size_t take = std::clamp<size_t>(m_queue.size() / size_t(m_workerCount), 1, kMaxBatch);
+                for (size_t i = 0; i < take; ++i) {
+                    jobs.push_back(std::move(m_queue.front()));
+                    m_queue.pop_front();
+                }
+                ++m_busyWorkers;
             }
             if (generation != m_generation) {
                 generation = m_generation;
                 options = m_options;
+                if (!largeLane)
+                    options.inlineLimit = kInlineLimit;
                 validator = options.schemas ? std::make_unique<Validator>(options.schemas) : nullptr;
             }
         }
-        for (Job &job : jobs)
-            records.emplace_back(ingestSubmission(std::move(job.raw), options, validator.get()), job.ticket);
+        std::vector<Job> handedOn;
+        for (Job &job : jobs) {
+            if (std::optional<PingRecord> rec = tryIngestSubmission(job.raw, options, validator.get()))
+                records.emplace_back(std::move(*rec), job.ticket);
+            else
+                handedOn.push_back(std::move(job));
+        }
         jobs.clear();
-        m_store->enqueue(std::move(records));
+        if (!records.empty())
+            m_store->enqueue(std::move(records));
         records.clear();
+        if (largeLane) {
+            // A large body's parse leaves the heap big; give it back rather than keep the peak.
+            malloc_trim(0);
+            continue;
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            for (Job &job : handedOn)
+                m_largeQueue.push_back(std::move(job));
+            --m_busyWorkers;
+        }
+        if (!handedOn.empty())
+            m_largeCount += handedOn.size();
+        m_largeWake.notify_one();
     }
+}
+
+MemoryShares memoryShares(qint64 budget, qint64 maxDecodedBytes, int ingestThreads)
+{
+    MemoryShares s;
+    s.bodiesInFlight = budget / 4;
+    s.inflate = qMin(maxDecodedBytes, budget / 8);
+    const qint64 ordinary = qint64(qMax(1, ingestThreads)) * (20LL << 20);
+    s.parse = qMax<qint64>(16LL << 20, budget - s.bodiesInFlight - s.inflate - ordinary);
+    return s;
 }
 
 QByteArray schemaTreeSignature(const QStringList &roots)
@@ -127,16 +179,26 @@ bool Engine::start(const EngineOptions &options, QString *error)
     const QByteArray treeSignature = options.schemaRoots.isEmpty() ? QByteArray() : schemaTreeSignature(options.schemaRoots);
     if (options.validate && !options.ingest.schemas)
         m_options.ingest.schemas = SchemaRegistry::load(options.schemaRoots, options.bundledSchemas, &m_schemaErrors);
-    m_store = Store::open(options.dbPath, error);
+    Store::Options storeOptions;
+    storeOptions.maxBytes = options.maxStoreBytes;
+    m_store = Store::open(options.dbPath, storeOptions, error);
     if (!m_store)
         return false;
+    connect(m_store.get(), &Store::spaceWarning, this,
+            [this](qint64 used, qint64 max) { Q_EMIT storeSpaceLow(used, max); }, Qt::QueuedConnection);
     int threads = options.ingestThreads;
     if (threads <= 0)
         threads = qMax(1, QThread::idealThreadCount()); // the capture and store threads are light
+    if (options.memoryBudget > 0) {
+        const MemoryShares shares = memoryShares(options.memoryBudget, options.ingest.maxDecodedBytes, threads);
+        m_options.capture.maxBodyBytesInFlight = shares.bodiesInFlight;
+        m_options.ingest.maxDecodedBytes = shares.inflate;
+        m_options.ingest.parseBudget = shares.parse;
+    }
     m_ingestor = std::make_unique<Ingestor>(m_store.get(), m_options.ingest, threads);
     m_revalidator = std::make_unique<Revalidator>(m_store.get());
 
-    auto *server = new CaptureServer(options.capture, m_store.get());
+    auto *server = new CaptureServer(m_options.capture, m_store.get());
     server->setSchemaInfo(m_options.ingest.schemas, m_schemaErrors);
     if (m_options.ingest.schemas) {
         // Called on the capture thread; the re-check itself starts on the engine's thread.
@@ -161,11 +223,21 @@ bool Engine::start(const EngineOptions &options, QString *error)
         const auto failed = std::find_if(results.begin(), results.end(), [](const WriteResult &r) { return !r.ok; });
         const bool failing = failed != results.end();
         if (failing != m_storeFailing.exchange(failing)) {
-            const QString message =
-                failing ? (failed->diskFull ? u"the disk is full: pings are answered 507 and not kept (%1)"_s
-                                            : u"the store cannot write: pings are answered 503 and not kept (%1)"_s)
-                              .arg(failed->error)
-                        : u"the store writes again: capture resumed"_s;
+            QString message;
+            if (!failing)
+                message = u"the store writes again: capture resumed"_s;
+            else if (failed->storeFull)
+                message = u"the store is full: pings are answered 507 and not kept (%1)"_s.arg(failed->error);
+            else if (failed->storeGone)
+                message = u"the store file is gone: pings are answered 503 and not kept (%1)"_s.arg(failed->error);
+            else if (failed->diskFull)
+                message = u"the disk is full: pings are answered 507 and not kept (%1)"_s.arg(failed->error);
+            else
+                message = u"the store cannot write: pings are answered 503 and not kept (%1)"_s.arg(failed->error);
+            if (failing && failed->storeGone) {
+                const QString why = failed->error;
+                QMetaObject::invokeMethod(this, [this, why] { Q_EMIT storeFileGone(why); }, Qt::QueuedConnection);
+            }
             QMetaObject::invokeMethod(this, [this, message, failing] { Q_EMIT storeProblem(message, failing); },
                                       Qt::QueuedConnection);
         }

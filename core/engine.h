@@ -20,6 +20,11 @@
 namespace pingscope {
 
 // Worker threads that turn raw submissions into records and queue them for the store.
+// Decoding and validation off the capture thread, in two lanes so that one large request
+// never holds up ordinary pings: `threads` workers take every request but give up on a body
+// that is large (over IngestOptions::inlineLimit raw, inflated or parsed) and hand it to the
+// large lane, one thread that works through such bodies one at a time within the parse budget.
+// Answers still go out in request order per connection.
 class Ingestor
 {
 public:
@@ -30,8 +35,12 @@ public:
     // New schemas for the pings pushed from now on (each worker makes a new Validator).
     void setSchemas(std::shared_ptr<const SchemaRegistry> schemas);
 
+    static constexpr qint64 kInlineLimit = 1 << 20; // the ordinary lane's limit per body
+    // Bodies handed to the large lane so far (for tests and /stats).
+    quint64 largeLaneCount() const { return m_largeCount.load(); }
+
 private:
-    void run();
+    void run(bool largeLane);
 
     static constexpr size_t kMaxBatch = 16; // jobs a worker takes at once (~0.7 ms of baseline pings)
 
@@ -44,15 +53,24 @@ private:
     IngestOptions m_options;
     std::mutex m_mutex;
     std::condition_variable m_wake;
+    std::condition_variable m_largeWake;
     std::deque<Job> m_queue;
+    std::deque<Job> m_largeQueue;
+    int m_busyWorkers = 0; // ordinary workers holding jobs (m_mutex): they may still hand some on
     bool m_stop = false;
     quint64 m_generation = 0; // of m_options.schemas (m_mutex)
+    int m_workerCount = 1;
+    std::atomic<quint64> m_largeCount{0};
     std::vector<std::thread> m_threads;
 };
 
 struct EngineOptions
 {
     QString dbPath;
+    qint64 maxStoreBytes = 8LL << 30; // --max-store-size (0: no limit)
+    // --memory-budget: request bodies in flight (a quarter), inflating and parsing (see
+    // memoryShares()). 0: the capture and ingest options are used as given.
+    qint64 memoryBudget = 512LL << 20;
     CaptureConfig capture;
     IngestOptions ingest;
     int ingestThreads = 0; // 0: one per core
@@ -91,6 +109,11 @@ Q_SIGNALS:
     void schemasChanged();
     // Writing to the store started failing (`failing`) or works again (main thread).
     void storeProblem(const QString &message, bool failing);
+    // The store file was deleted or replaced while open: nothing is kept until the engine is
+    // started again, which makes a new file (main thread).
+    void storeFileGone(const QString &message);
+    // The store passed 90 % of --max-store-size (main thread).
+    void storeSpaceLow(qint64 usedBytes, qint64 maxBytes);
 
 private:
     void applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors);
@@ -110,6 +133,17 @@ private:
     std::condition_variable m_watchWake;
     bool m_watchStop = false;
 };
+
+// How --memory-budget is shared out: bodies being received or awaiting their answer, the most
+// one body may inflate to, and the most parsing one body may take (the large lane, one body at
+// a time, after the ordinary lanes' reserve of 20 MiB per worker).
+struct MemoryShares
+{
+    qint64 bodiesInFlight = 0;
+    qint64 inflate = 0;
+    qint64 parse = 0;
+};
+MemoryShares memoryShares(qint64 budget, qint64 maxDecodedBytes, int ingestThreads);
 
 // A cheap signature of the schema files under `roots` (names, sizes, times), to notice edits.
 QByteArray schemaTreeSignature(const QStringList &roots);

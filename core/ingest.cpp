@@ -170,7 +170,8 @@ const char *errorTableOf(const QString &ns)
 
 // Schema routing, scrubber, registry and deprecation, in ParsePayload's order; the verdict and
 // what production derives. `doc` is the parsed body; it is stripped of client-sent metadata here.
-QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &errors, json &warnings)
+QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &errors, json &warnings,
+                      const JsonReadNotes &notes)
 {
     const QStringList stripped = stripPayloadMetadata(doc);
     if (!stripped.isEmpty())
@@ -190,6 +191,28 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
     std::optional<DecoderFailure> deprecated;
     if (v.entry && v.kind == ValidationOutcome::Kind::Valid)
         deprecated = deprecationCheck(*v.entry, rec.receivedAtUs);
+    // Jackson reads a float past a double's range as Infinity; validation then converts the
+    // document for everit (Json.convertValue to org.json, BigDecimal.valueOf(Infinity)) and
+    // that throws NumberFormatException, which ParsePayload does not catch: the message fails
+    // its bundle, is retried, and reaches neither a table nor the error table.
+    std::optional<DecoderFailure> crashed;
+    const auto floatOverflow = std::find_if(notes.overflows.begin(), notes.overflows.end(),
+                                            [](const JsonReadNotes::Overflow &o) { return !o.integer; });
+    if (floatOverflow != notes.overflows.end() &&
+        (v.kind == ValidationOutcome::Kind::Valid || v.kind == ValidationOutcome::Kind::Invalid)) {
+        DecoderFailure f;
+        f.kind = DecoderFailure::Kind::Dropped;
+        f.errorType = u"ParsePayload"_s;
+        f.exceptionClass = u"java.lang.NumberFormatException"_s;
+        f.bug = u"Character I is neither a decimal digit number, decimal point, nor \"e\" notation exponential "
+                u"mark."_s;
+        f.explanation = u"%1 at byte %2 is past a double's range: production's parser reads it as Infinity, and "
+                        u"converting the document for schema validation then throws NumberFormatException, which "
+                        u"the decoder does not catch; the ping is retried and never reaches a table, not even the "
+                        u"error table"_s.arg(QString::fromLatin1(floatOverflow->token.left(40)))
+                            .arg(floatOverflow->offset);
+        crashed = f;
+    }
 
     QString verdictName;
     if (scrubbed) {
@@ -204,6 +227,9 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
         f.bug = v.productionError;
         f.explanation = v.note;
         errors.push_back(decoderError(f));
+    } else if (crashed) {
+        verdictName = QString::fromUtf16(verdict::Dropped);
+        errors.push_back(decoderError(*crashed));
     } else if (v.kind == ValidationOutcome::Kind::NoSchema) {
         verdictName = QString::fromUtf16(verdict::NoSchema);
     } else if (v.kind == ValidationOutcome::Kind::Invalid) {
@@ -217,7 +243,7 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
     // Every schema error; production reports one (everit failEarly): the first, marked, when the
     // schema is what fails the ping.
     const bool generic = v.kind == ValidationOutcome::Kind::Unregistered;
-    bool first = v.kind == ValidationOutcome::Kind::Invalid && !scrubbed;
+    bool first = v.kind == ValidationOutcome::Kind::Invalid && !scrubbed && !crashed;
     for (const ValidationError &e : v.errors) {
         json err = schemaError(e, generic);
         if (first && !e.keyword.isEmpty()) {
@@ -439,6 +465,13 @@ qint64 parseGleanDateTime(const QString &value)
 
 PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Validator *validator)
 {
+    IngestOptions all = options;
+    all.inlineLimit = 0;
+    return *tryIngestSubmission(raw, all, validator);
+}
+
+std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOptions &options, Validator *validator)
+{
     PingRecord rec;
     rec.receivedAtUs = raw.receivedAtUs;
     rec.method = QString::fromLatin1(raw.method);
@@ -480,6 +513,9 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
         rec.body = std::move(raw.body);
         return rec;
     }
+    const qint64 inlineLimit = options.inlineLimit;
+    if (inlineLimit > 0 && raw.body.size() > inlineLimit)
+        return std::nullopt;
 
     QString verdictName;
     json warnings = json::array();
@@ -500,7 +536,8 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
     // Decode: the pipeline tries gunzip on every body, whatever Content-Encoding says.
     QByteArray decoded;
     bool decodedOk = true;
-    GunzipResult gz = gunzipIfGzip(raw.body, options.maxDecodedBytes);
+    const bool laneCapped = inlineLimit > 0 && inlineLimit < options.maxDecodedBytes;
+    GunzipResult gz = gunzipIfGzip(raw.body, laneCapped ? inlineLimit : options.maxDecodedBytes);
     switch (gz.status) {
     case GunzipResult::Status::NotGzip:
         decoded = raw.body;
@@ -508,8 +545,36 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
     case GunzipResult::Status::Ok:
         decoded = std::move(gz.data);
         break;
-    case GunzipResult::Status::Corrupt:
     case GunzipResult::Status::TooLarge:
+        if (laneCapped)
+            return std::nullopt;
+        decodedOk = false;
+        gz.data = QByteArray(); // not kept: production would not keep it either
+        if (options.maxDecodedBytes >= kDecoderPayloadLimit) {
+            // Past 8 MiB whatever the rest holds: LimitPayloadSize rejects it. Its size is counted
+            // without keeping the bytes (up to 1 GiB), for production's message.
+            const qint64 size = gzipInflatedSize(raw.body, qint64(1) << 30);
+            rec.decodedBytes = size;
+            auto f = limitPayloadSize(size);
+            if (f && size > (qint64(1) << 30))
+                f->bug = u"Message payload is more than %1bytes, larger than the configured limit of %2"_s
+                             .arg(qint64(1) << 30)
+                             .arg(kDecoderPayloadLimit);
+            if (f) {
+                f->explanation += u"; Pingscope inflates at most %1 bytes (--max-decoded), so the body is kept "
+                                  u"compressed and not parsed"_s.arg(options.maxDecodedBytes);
+                if (verdictName.isEmpty())
+                    verdictName = QString::fromUtf16(verdict::Rejected);
+                errors.push_back(decoderError(*f));
+                break;
+            }
+        }
+        rec.decodedBytes = options.maxDecodedBytes;
+        if (verdictName.isEmpty())
+            verdictName = QString::fromUtf16(verdict::TooLarge);
+        errors.push_back({{"kind", "budget"}, {"message", toStd(gz.message)}});
+        break;
+    case GunzipResult::Status::Corrupt:
         decodedOk = false;
         rec.decodedBytes = gz.data.size();
         if (verdictName.isEmpty())
@@ -535,15 +600,66 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
                                                              .rightJustified(2, u'0'))
                                                     .arg(bad))}});
         } else {
+            // What the parse would take: bounded by the budget, never attempted past it. Small
+            // bodies cannot parse to much (a 64 KiB body to at most ~2 MiB).
+            JsonShape shape;
+            if (decoded.size() > 64 * 1024)
+                shape = scanJsonShape(decoded);
+            if (inlineLimit > 0 && shape.estimatedBytes > 4 * inlineLimit)
+                return std::nullopt;
             json doc;
             JsonParseError pe;
-            if (parseJson(decoded, doc, pe)) {
+            JsonReadNotes notes;
+            if (options.parseBudget > 0 && shape.estimatedBytes > options.parseBudget) {
+                if (verdictName.isEmpty())
+                    verdictName = QString::fromUtf16(verdict::TooLarge);
+                errors.push_back(
+                    {{"kind", "budget"},
+                     {"values", shape.values},
+                     {"message",
+                      toStd(u"too large to inspect here: %1 JSON values in %2 bytes, nested %3 deep; parsing it "
+                            u"would take about %4 MiB, more than the %5 MiB that --memory-budget leaves for one "
+                            u"body: kept as received, not parsed or checked"_s.arg(shape.values)
+                                .arg(decoded.size())
+                                .arg(shape.depth)
+                                .arg(shape.estimatedBytes >> 20)
+                                .arg(options.parseBudget >> 20))}});
+                rec.payload = std::move(decoded);
+            } else if (parseJson(decoded, doc, pe, &notes)) {
                 derivePayloadFields(rec, doc);
                 gleanPing = gleanPing || (rec.ns != u"telemetry" && doc.is_object() &&
                                           (doc.contains("ping_info") || doc.contains("client_info")));
+                if (notes.trailingOffset >= 0)
+                    warnings.push_back(
+                        {{"kind", "trailing-data"},
+                         {"offset", notes.trailingOffset},
+                         {"message", toStd(u"%1 bytes after the JSON document (from byte %2) are ignored: production's "
+                                           u"parser (Jackson readTree) stops after the first value, so they never "
+                                           u"reach a table"_s.arg(decoded.size() - notes.trailingOffset)
+                                               .arg(notes.trailingOffset))}});
+                if (notes.loneSurrogates > 0)
+                    warnings.push_back(
+                        {{"kind", "lone-surrogate"},
+                         {"offset", notes.firstLoneSurrogate},
+                         {"message", toStd(u"%1 unpaired UTF-16 surrogate escapes (the first at byte %2): production's "
+                                           u"parser keeps them as they are; they are checked here as U+FFFD, and "
+                                           u"are not valid Unicode in a table"_s.arg(notes.loneSurrogates)
+                                               .arg(notes.firstLoneSurrogate))}});
+                for (const auto &o : notes.overflows)
+                    warnings.push_back(
+                        {{"kind", "number-overflow"},
+                         {"offset", o.offset},
+                         {"message",
+                          toStd(o.integer ? u"the integer at byte %1 (%2 digits) is past a double's range: production "
+                                            u"keeps it exactly (BigInteger); it is checked here as 1.797e308"_s
+                                                .arg(o.offset)
+                                                .arg(o.token.size())
+                                          : u"%1 at byte %2 is past a double's range: production reads it as Infinity"_s
+                                                .arg(QString::fromLatin1(o.token.left(40)))
+                                                .arg(o.offset))}});
                 rec.payload = std::move(decoded);
                 if (validator && verdictName.isEmpty())
-                    verdictName = decideVerdict(rec, doc, *validator, errors, warnings);
+                    verdictName = decideVerdict(rec, doc, *validator, errors, warnings, notes);
             } else {
                 if (verdictName.isEmpty())
                     verdictName = QString::fromUtf16(verdict::NotJson);

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace pingscope {
 
@@ -17,6 +18,13 @@ struct RegistryEntry;
 struct IngestOptions
 {
     qint64 maxDecodedBytes = 64 * 1024 * 1024; // gunzip output cap (gzip bombs)
+    // The most parsing one body may take (JsonShape::estimatedBytes); a body that would need
+    // more is kept unparsed with the verdict "too-large". 0: no limit.
+    qint64 parseBudget = 0;
+    // Fair capture (the Ingestor's lanes): non-zero in the lane for ordinary pings. A body
+    // larger than this, inflating past it, or parsing to more than 4x it is not ingested
+    // there: tryIngestSubmission() leaves it for the large lane. 0: everything is done here.
+    qint64 inlineLimit = 0;
     std::shared_ptr<const SchemaRegistry> schemas; // null: no schema validation (verdict "parsed")
 };
 
@@ -24,6 +32,10 @@ struct IngestOptions
 // URL routing, header fields, and (with a validator) the schema verdict. Thread-safe as long
 // as each thread passes its own Validator.
 PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Validator *validator = nullptr);
+// The same, except that with options.inlineLimit a body over that limit is not ingested:
+// nullopt, and `raw` is left as it was (for the large lane).
+std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOptions &options,
+                                              Validator *validator = nullptr);
 
 // Appends a "bq-column" warning for every metric of a Glean document that is not a column of
 // the entry's production table (it would land in additional_properties).

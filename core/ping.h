@@ -28,6 +28,9 @@ inline constexpr char16_t Unregistered[] = u"unregistered";
 inline constexpr char16_t Rejected[] = u"rejected";
 // The decoder removes it with no error row (scrubber drops such as pageload-domain).
 inline constexpr char16_t Dropped[] = u"dropped";
+// Not parsed: the body would take more memory than the ingest budget (--memory-budget) allows.
+// Kept raw; what production would do is not known, so it counts as a problem.
+inline constexpr char16_t TooLarge[] = u"too-large";
 
 // A verdict that says the ping is broken (the pipeline would reject or drop it); "parsed",
 // "valid" and "no-schema" are not.

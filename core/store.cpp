@@ -333,6 +333,11 @@ Store::Store(QString path) : m_path(std::move(path)), m_connectionName(nextConne
 
 std::unique_ptr<Store> Store::open(const QString &path, QString *error)
 {
+    return open(path, Options{}, error);
+}
+
+std::unique_ptr<Store> Store::open(const QString &path, const Options &options, QString *error)
+{
     auto fail = [&](const QString &why) {
         if (error)
             *error = why;
@@ -355,6 +360,7 @@ std::unique_ptr<Store> Store::open(const QString &path, QString *error)
         QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     }
     std::unique_ptr<Store> store(new Store(info.absoluteFilePath()));
+    store->m_options = options;
     // Pings hold client ids and payloads: the store is the user's alone. SQLite gives its WAL and
     // SHM files the database file's mode, so creating that 0600 covers them.
     bool created = false;
@@ -433,24 +439,8 @@ bool Store::initialise(QString *error)
         return false;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery q(db);
-    // WAL with synchronous=NORMAL: a commit is in the OS before the answer is sent, so it
-    // survives the process being killed; only a power loss can take the last commits.
-    for (const auto &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
-                               u"PRAGMA temp_store=MEMORY"_s, u"PRAGMA cache_size=-16000"_s,
-                               u"PRAGMA wal_autocheckpoint=0"_s,
-                               u"PRAGMA journal_size_limit=67108864"_s}) {
-        if (!q.exec(pragma)) {
-            if (error)
-                *error = sqlError(q);
-            return false;
-        }
-    }
-    if (!q.exec(u"PRAGMA journal_mode"_s) || !q.next() ||
-        q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0) {
-        if (error)
-            *error = u"the file is not a Pingscope store or cannot use WAL mode"_s;
-        return false;
-    }
+    // What the file is, before anything is written to it: a file that will be refused (not
+    // SQLite, somebody else's database) must be left exactly as it was, not switched to WAL.
     if (!q.exec(u"PRAGMA user_version"_s) || !q.next()) {
         if (error)
             *error = u"not a SQLite database: "_s + sqlError(q);
@@ -471,13 +461,36 @@ bool Store::initialise(QString *error)
             return false;
         }
         q.finish();
-    }
-    if (version > SchemaVersion) {
+    } else if (version > SchemaVersion) {
         if (error)
             *error = u"the store has schema version %1; this Pingscope reads up to %2"_s.arg(version).arg(
                 SchemaVersion);
         return false;
+    } else if (!q.exec(u"SELECT 1 FROM sqlite_master WHERE type='table' AND name='pings'"_s) || !q.next()) {
+        if (error)
+            *error = u"the file is a SQLite database but not a Pingscope store (it has no pings table)"_s;
+        return false;
     }
+    q.finish();
+    // WAL with synchronous=NORMAL: a commit is in the OS before the answer is sent, so it
+    // survives the process being killed; only a power loss can take the last commits.
+    for (const auto &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
+                               u"PRAGMA temp_store=MEMORY"_s, u"PRAGMA cache_size=-16000"_s,
+                               u"PRAGMA wal_autocheckpoint=0"_s,
+                               u"PRAGMA journal_size_limit=67108864"_s}) {
+        if (!q.exec(pragma)) {
+            if (error)
+                *error = sqlError(q);
+            return false;
+        }
+    }
+    if (!q.exec(u"PRAGMA journal_mode"_s) || !q.next() ||
+        q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0) {
+        if (error)
+            *error = u"the store cannot use WAL mode (is it on a network file system?)"_s;
+        return false;
+    }
+    q.finish();
     while (version < SchemaVersion) {
         if (!db.transaction() || !execAll(db, kMigrations[version], error)) {
             db.rollback();
@@ -498,7 +511,62 @@ bool Store::initialise(QString *error)
     }
     m_nextId = q.value(0).toLongLong() + 1;
     q.finish();
+    if (q.exec(u"PRAGMA page_size"_s) && q.next())
+        m_pageSize = qMax<qint64>(512, q.value(0).toLongLong());
+    q.finish();
+    if (m_options.maxBytes > 0) {
+        // SQLite itself refuses to grow past it (SQLITE_FULL, like a full disk). A store already
+        // larger keeps its size: SQLite never sets the limit below the current page count.
+        const qint64 pages = qMax<qint64>(1, m_options.maxBytes / m_pageSize);
+        if (!q.exec(u"PRAGMA max_page_count=%1"_s.arg(pages))) {
+            if (error)
+                *error = sqlError(q);
+            return false;
+        }
+        q.finish();
+    }
+    refreshUsedBytes(db);
     return loadOrderState(error);
+}
+
+void Store::refreshUsedBytes(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    qint64 pages = 0, free = 0;
+    if (q.exec(u"PRAGMA page_count"_s) && q.next())
+        pages = q.value(0).toLongLong();
+    if (q.exec(u"PRAGMA freelist_count"_s) && q.next())
+        free = q.value(0).toLongLong();
+    m_usedBytes = (pages - free) * m_pageSize;
+    if (m_options.maxBytes <= 0)
+        return;
+    const bool high = m_usedBytes * 10 >= m_options.maxBytes * 9;
+    if (high && !m_spaceWarned)
+        Q_EMIT spaceWarning(m_usedBytes, m_options.maxBytes);
+    m_spaceWarned = high;
+}
+
+bool Store::atSizeLimit(QSqlDatabase &db)
+{
+    if (m_options.maxBytes <= 0)
+        return false;
+    QSqlQuery q(db);
+    qint64 pages = 0, maxPages = 0;
+    if (q.exec(u"PRAGMA page_count"_s) && q.next())
+        pages = q.value(0).toLongLong();
+    if (q.exec(u"PRAGMA max_page_count"_s) && q.next())
+        maxPages = q.value(0).toLongLong();
+    // A failed insert was rolled back; what it needed did not fit below the limit.
+    return maxPages > 0 && (pages + 64 >= maxPages || pages * m_pageSize + (8 << 20) >= m_options.maxBytes);
+}
+
+QString formatBytes(qint64 bytes)
+{
+    if (bytes >= (qint64(1) << 30))
+        return u"%1 GiB"_s.arg(double(bytes) / double(qint64(1) << 30), 0, 'f', 1);
+    if (bytes >= (1 << 20))
+        return u"%1 MiB"_s.arg(double(bytes) / double(1 << 20), 0, 'f', 1);
+    return u"%1 KiB"_s.arg((bytes + 1023) / 1024);
 }
 
 namespace {
@@ -568,6 +636,12 @@ void Store::noteOrder(const PingRecord &r)
             seen.pingBySeq.insert(r.seq, r.id);
         seen.max = std::max(seen.max, r.seq);
     }
+}
+
+QString Store::sizeLimitMessage() const
+{
+    return u"the store reached its size limit of %1 (--max-store-size; %2 in use): clear it or raise the limit"_s.arg(
+        formatBytes(m_options.maxBytes), formatBytes(m_usedBytes.load()));
 }
 
 QString Store::fileIdentityProblem() const
@@ -819,11 +893,16 @@ void Store::run()
                 if (handle && !sqlite3_get_autocommit(handle))
                     execSql("ROLLBACK");
                 const bool full = (code & 0xff) == SQLITE_FULL;
+                const bool quota = full && atSizeLimit(db);
+                if (quota)
+                    refreshUsedBytes(db);
+                const QString why = quota ? sizeLimitMessage() : err;
                 for (auto &r : results) {
                     r.ok = false;
                     r.id = 0;
-                    r.error = err;
+                    r.error = why;
                     r.diskFull = full;
+                    r.storeFull = quota;
                 }
                 m_nextId = firstId;
                 forgetOrderFrom(firstId);
@@ -847,6 +926,12 @@ void Store::run()
                         std::lock_guard lock(m_mutex);
                         m_sinceCheckpoint += static_cast<qint64>(results.size());
                         wake = m_sinceCheckpoint >= 4000;
+                    }
+                    // The size is watched every few hundred pings (two cheap pragmas).
+                    m_sinceSizeCheck += static_cast<qint64>(results.size());
+                    if (m_sinceSizeCheck >= 256) {
+                        m_sinceSizeCheck = 0;
+                        refreshUsedBytes(db);
                     }
                     if (wake)
                         m_checkpointWake.notify_one();
@@ -911,6 +996,7 @@ void Store::run()
                         } else {
                             m_docIds.clear();
                             m_seqs.clear();
+                            refreshUsedBytes(db);
                             Q_EMIT cleared();
                         }
                     }
@@ -928,7 +1014,8 @@ void Store::run()
                     inTransaction = gone.isEmpty() && execSql("BEGIN");
                     if (!inTransaction) {
                         wr.error = gone.isEmpty() ? lastError() : gone;
-                        wr.diskFull = handle && (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
+                        wr.storeGone = !gone.isEmpty();
+                        wr.diskFull = gone.isEmpty() && handle && (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
                         if (handler)
                             handler(std::vector<WriteResult>{std::move(wr)});
                         continue;

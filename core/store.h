@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QString>
 
+class QSqlDatabase;
+
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -27,7 +29,9 @@ struct WriteResult
     quint64 ticket = 0; // the caller's token (the capture server's connection/request id)
     qint64 id = 0;      // the record's id in the store; 0 when the write failed
     bool ok = false;
-    bool diskFull = false;
+    bool diskFull = false;  // the disk is full, or the store reached its size limit (507)
+    bool storeFull = false; // the store reached its size limit (StoreOptions::maxBytes)
+    bool storeGone = false; // the store file was deleted or replaced while open
     QString error;
 };
 
@@ -37,6 +41,9 @@ struct WriteResult
 // in one transaction (group commit) and then calls the write handler with the results, on
 // the writer thread. The capture server answers a request only from that handler, so every
 // answered request is committed. Reads use StoreReader, one per thread.
+// "1.5 GiB", "12.0 MiB", "3 KiB".
+QString formatBytes(qint64 bytes);
+
 class Store : public QObject
 {
     Q_OBJECT
@@ -45,8 +52,18 @@ public:
 
     ~Store() override;
 
+    struct Options
+    {
+        // The most the database may grow to, in bytes (0: no limit). Past it a write fails as
+        // on a full disk (507), and spaceWarning() is emitted once at 90 %.
+        qint64 maxBytes = 0;
+    };
     // Opens (creating or migrating) the store at `path` and starts the writer thread.
     static std::unique_ptr<Store> open(const QString &path, QString *error);
+    static std::unique_ptr<Store> open(const QString &path, const Options &options, QString *error);
+    const Options &options() const { return m_options; }
+    // Bytes the records take in the database file (pages in use, free pages not counted).
+    qint64 usedBytes() const { return m_usedBytes.load(); }
 
     // The default store file under the user's data location.
     static QString defaultPath();
@@ -77,6 +94,9 @@ Q_SIGNALS:
     // Emitted on the writer thread after update() committed; the ids lie in [firstId, lastId].
     void recordsUpdated(qint64 firstId, qint64 lastId);
     void cleared();
+    // The store passed 90 % of Options::maxBytes (emitted on the writer thread, once until it
+    // falls below again).
+    void spaceWarning(qint64 usedBytes, qint64 maxBytes);
 
 private:
     explicit Store(QString path);
@@ -98,6 +118,14 @@ private:
     };
 
     QString m_path;
+    Options m_options;
+    std::atomic<qint64> m_usedBytes{0};
+    qint64 m_pageSize = 4096;
+    bool m_spaceWarned = false;
+    qint64 m_sinceSizeCheck = 0;
+    void refreshUsedBytes(QSqlDatabase &db); // writer thread
+    bool atSizeLimit(QSqlDatabase &db);      // after SQLITE_FULL: the limit, not the disk
+    QString sizeLimitMessage() const;
     std::unique_ptr<QLockFile> m_lock; // one writing Pingscope per store file
     QString m_connectionName;
     WriteHandler m_writeHandler;

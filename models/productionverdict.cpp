@@ -188,6 +188,11 @@ ProductionOutcome productionOutcome(const PingRecord &r)
         o.detail = tr("validation is off");
         return joined();
     }
+    if (v == QStringView(verdict::TooLarge)) {
+        o.summary = tr("Not checked: too large to inspect here");
+        o.detail = firstMessage(r.errorsJson);
+        return joined();
+    }
     // invalid, rejected, not-json, bad-encoding, bad-path: a row in the error table.
     QString table = shortTableName(str(p, "error_table"));
     if (table.isEmpty())
@@ -219,6 +224,9 @@ QString productionHeadline(const PingRecord &r)
                   "would do");
     if (v == QStringView(verdict::Parsed))
         return tr("Parsed: JSON, not checked against a schema (validation is off)");
+    if (v == QStringView(verdict::TooLarge))
+        return tr("Too large to inspect here: not parsed, so what production does with it is not known: %1")
+            .arg(firstMessage(r.errorsJson));
     if (!e.found) // not-json, bad-encoding, bad-path
         return tr("%1: the decoder sends it to the error table: %2").arg(name, firstMessage(r.errorsJson));
 
@@ -267,6 +275,9 @@ QString verdictDescription(QStringView v)
         return tr("refused: the endpoint refused the request (4xx); nothing reaches the pipeline");
     if (v == QStringView(verdict::Parsed))
         return tr("parsed: JSON, not checked against a schema (validation off)");
+    if (v == QStringView(verdict::TooLarge))
+        return tr("too-large: parsing it would take more memory than --memory-budget allows; kept raw, not "
+                  "checked, counted as a problem");
     return {};
 }
 
@@ -275,7 +286,7 @@ QStringList allVerdicts()
     QStringList out;
     for (const char16_t *v : {verdict::Valid, verdict::Invalid, verdict::Unregistered, verdict::Rejected,
                               verdict::Dropped, verdict::NoSchema, verdict::NotJson, verdict::BadEncoding,
-                              verdict::BadPath, verdict::Refused, verdict::Parsed})
+                              verdict::BadPath, verdict::TooLarge, verdict::Refused, verdict::Parsed})
         out << QString::fromUtf16(v);
     return out;
 }

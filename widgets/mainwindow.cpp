@@ -42,7 +42,9 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QDir>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSplitter>
@@ -424,6 +426,12 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
         statusBar()->showMessage(failing ? tr("Store error: %1").arg(shortForm) : message, failing ? 0 : 10000);
         statusBar()->setToolTip(failing ? message : QString());
     });
+    connect(m_engine.get(), &Engine::storeFileGone, this, &MainWindow::offerStoreRecreation);
+    connect(m_engine.get(), &Engine::storeSpaceLow, this, [this](qint64 used, qint64 max) {
+        statusBar()->showMessage(tr("Store nearly full: %1 of its %2 limit; at the limit pings are answered 507 "
+                                    "and not kept (clear the store, or start with a larger --max-store-size)")
+                                     .arg(formatBytes(used), formatBytes(max)));
+    });
     connect(m_engine.get(), &Engine::schemasChanged, this, [this] {
         updateSchemaStatus();
         statusBar()->showMessage(tr("Schemas changed on disk: reloaded; re-checking the stored pings"), 10000);
@@ -436,6 +444,28 @@ MainWindow::~MainWindow()
 {
     m_reader.reset();
     m_engine->stop();
+}
+
+void MainWindow::offerStoreRecreation(const QString &why)
+{
+    if (m_storeGoneBox)
+        return;
+    m_storeGoneBox = new QMessageBox(QMessageBox::Warning, tr("The store file is gone"),
+                                     tr("Pings are no longer kept: %1.").arg(why), QMessageBox::NoButton, this);
+    m_storeGoneBox->setInformativeText(
+        tr("Captured pings shown here are still in this window's memory, but the file behind them was deleted or "
+           "replaced. Make a new, empty store at %1 and capture again?")
+            .arg(QDir::toNativeSeparators(m_options.dbPath)));
+    QPushButton *recreate = m_storeGoneBox->addButton(tr("Make a new store"), QMessageBox::AcceptRole);
+    m_storeGoneBox->addButton(tr("Not now"), QMessageBox::RejectRole);
+    m_storeGoneBox->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_storeGoneBox, &QMessageBox::buttonClicked, this, [this, recreate](QAbstractButton *b) {
+        if (b != recreate)
+            return;
+        // The same store path and port: the engine makes a new file there.
+        QTimer::singleShot(0, this, [this] { openStorePath(m_options.dbPath); });
+    });
+    m_storeGoneBox->open();
 }
 
 void MainWindow::startEngine(const EngineOptions &options)
@@ -643,7 +673,8 @@ QWidget *MainWindow::makeFilterBar()
     m_verdictFilter->addItem(tr("Duplicates only"), u"@duplicates"_s);
     for (const char16_t *v : {verdict::Valid, verdict::Invalid, verdict::Unregistered, verdict::Rejected,
                               verdict::Dropped, verdict::NoSchema, verdict::NotJson,
-                              verdict::BadEncoding, verdict::BadPath, verdict::Refused, verdict::Parsed})
+                              verdict::BadEncoding, verdict::BadPath, verdict::TooLarge, verdict::Refused,
+                              verdict::Parsed})
     {
         m_verdictFilter->addItem(QString::fromUtf16(v), QString::fromUtf16(v));
         m_verdictFilter->setItemData(m_verdictFilter->count() - 1, verdictDescription(v), Qt::ToolTipRole);

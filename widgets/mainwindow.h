@@ -4,6 +4,8 @@
 #include "eventspanel.h"
 
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
 #include <QTemporaryDir>
 
 #include <memory>
@@ -59,6 +61,9 @@ public:
 
 private:
     void startEngine(const EngineOptions &options);
+    // The store file was deleted or replaced: offer a new one (restarting the engine).
+    void offerStoreRecreation(const QString &why);
+    QPointer<QMessageBox> m_storeGoneBox;
     void scheduleRefresh();
     void applyUpdates();
     void updateSchemaStatus(); // the status bar's schemas and registry, and its tooltip

@@ -190,9 +190,10 @@ QList<CapturedRequest> loadCapturedRequests()
     return out;
 }
 
-TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest, bool validate)
+TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest, bool validate, qint64 memoryBudget)
 {
     EngineOptions opts;
+    opts.memoryBudget = memoryBudget; // 0: the capture and ingest options as given
     opts.dbPath = dbPath();
     config.port = 0;
     config.address = QHostAddress::LocalHost;

@@ -84,7 +84,8 @@ class TestEngine
 {
 public:
     // Schema validation is off unless asked for, so capture tests see the verdict "parsed".
-    explicit TestEngine(CaptureConfig config = {}, IngestOptions ingest = {}, bool validate = false);
+    explicit TestEngine(CaptureConfig config = {}, IngestOptions ingest = {}, bool validate = false,
+                        qint64 memoryBudget = 0);
     ~TestEngine();
     bool ok() const { return m_ok; }
     const QString &error() const { return m_error; }

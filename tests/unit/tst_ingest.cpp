@@ -153,8 +153,22 @@ void TestIngest::gunzipBombIsCapped()
     IngestOptions opts;
     opts.maxDecodedBytes = 1024 * 1024;
     const PingRecord rec = ingestSubmission(submission(kGoodPath, bomb), opts);
-    QCOMPARE(rec.verdict, u"bad-encoding"_s);
+    // Under 8 MiB production would look inside; past --max-decoded Pingscope cannot: too-large.
+    QCOMPARE(rec.verdict, u"too-large"_s);
     QCOMPARE(rec.body, bomb); // raw bytes kept exactly
+
+    // With the cap at or past production's 8 MiB limit, the bomb is what the decoder rejects,
+    // with LimitPayloadSize's message and the exact size (counted without keeping the bytes).
+    opts.maxDecodedBytes = 16 * 1024 * 1024;
+    const PingRecord big = ingestSubmission(submission(kGoodPath, bomb), opts);
+    QCOMPARE(big.verdict, u"rejected"_s);
+    QVERIFY2(big.errorsJson.contains("Message payload is 67108864bytes, larger than the configured limit of 8388608"),
+             big.errorsJson.constData());
+    QCOMPARE(big.decodedBytes, 64 * 1024 * 1024);
+    QVERIFY(big.payload.isEmpty());
+    QCOMPARE(gzipInflatedSize(bomb, qint64(1) << 30), qint64(64) * 1024 * 1024);
+    QCOMPARE(gzipInflatedSize(bomb, 1000), 1001);
+    QCOMPARE(gzipInflatedSize("{}", 1000), -1);
 }
 
 void TestIngest::utf8_data()
