@@ -248,6 +248,7 @@ bool CaptureServer::listen(QString *error)
     m_server = new QTcpServer(this);
     m_server->setMaxPendingConnections(256);
     connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &CaptureServer::onNewConnection);
+    connect(m_server, &QTcpServer::acceptError, this, &CaptureServer::onAcceptError);
     if (!m_server->listen(m_config.address, m_config.port)) {
         if (error)
             *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.address.toString())
@@ -273,9 +274,47 @@ QHostAddress CaptureServer::address() const
     return m_server ? m_server->serverAddress() : m_config.address;
 }
 
+void CaptureServer::onAcceptError()
+{
+    // Out of descriptors (EMFILE, ENFILE) or memory: Qt stops accepting. Try again after a
+    // pause that grows while the error lasts, instead of spinning; connections that close
+    // meanwhile free descriptors.
+    const QString why = m_server->errorString();
+    m_acceptBackoffMs = m_acceptBackoffMs ? qMin(m_acceptBackoffMs * 2, 1000) : 50;
+    if (const qint64 now = nowMs(); now - m_acceptWarnedMs > 10'000) {
+        m_acceptWarnedMs = now;
+        qWarning("pingscope: cannot accept connections (%s): retrying", qPrintable(why));
+    }
+    m_server->pauseAccepting();
+    // The longest-idle connection gives its descriptors back for the next one.
+    closeLongestIdle();
+    QTimer::singleShot(m_acceptBackoffMs, this, [this] {
+        if (m_server)
+            m_server->resumeAccepting();
+    });
+}
+
+bool CaptureServer::closeLongestIdle()
+{
+    HttpConnection *oldest = nullptr;
+    for (HttpConnection *c : std::as_const(m_connections))
+        if (c->isIdleKeepAlive() && (!oldest || c->lastActivityMs() < oldest->lastActivityMs()))
+            oldest = c;
+    if (!oldest)
+        return false;
+    m_connections.remove(oldest->id());
+    oldest->closeIdle();
+    return true;
+}
+
 void CaptureServer::onNewConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        m_acceptBackoffMs = 0;
+        // At the cap, an idle keep-alive connection makes room: the client opens another when it
+        // has something to send, whereas a refused newcomer may have a ping in hand.
+        if (m_connections.size() >= m_config.maxConnections)
+            closeLongestIdle();
         if (m_connections.size() >= m_config.maxConnections) {
             // Over the cap: a plain answer rather than a reset, so the client knows to retry.
             // Its request is never read: shut our side once the answer is out and drain what
@@ -376,11 +415,17 @@ HttpConnection::HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *se
     limits.maxBody = server->config().maxBody;
     m_parser = HttpRequestParser(limits);
     m_socket->setParent(this);
+    // Qt reads no more than this ahead; past it the kernel holds the rest (see pullInput()).
+    m_socket->setReadBufferSize(kMaxBufferedInput);
     m_lastActivityMs = nowMs();
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
         if (m_lingering && m_socket->bytesToWrite() == 0)
             ::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR);
+        // Unsent answers drained below the limit: parsing resumes.
+        if (!m_closing && !m_lingering && m_parser.isIdle() && m_socket->bytesToWrite() <= kMaxUnsentBytes &&
+            (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
+            QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
     });
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     ensureSpareDescriptor(); // before Qt can see the end of the stream and close its descriptor
@@ -483,6 +528,43 @@ void HttpConnection::storeAborted()
         queueStored(std::move(raw), true);
 }
 
+bool HttpConnection::isIdleKeepAlive() const
+{
+    return m_parser.isIdle() && m_inPos >= m_in.size() && m_pending.empty() && !m_closing && !m_lingering &&
+           !m_peerGone && !m_collectingPrefix && m_socket->bytesToWrite() == 0 && m_socket->bytesAvailable() == 0;
+}
+
+void HttpConnection::closeIdle()
+{
+    // Nothing is owed: a plain close, as for the idle timeout.
+    m_closing = true;
+    m_socket->disconnectFromHost();
+    deleteLater();
+}
+
+bool HttpConnection::requestsPaused() const
+{
+    return static_cast<int>(m_pending.size()) >= m_server->config().maxPendingPerConnection ||
+           m_socket->bytesToWrite() > kMaxUnsentBytes;
+}
+
+void HttpConnection::pullInput()
+{
+    if (m_collectingPrefix) {
+        // Only the first bytes are kept; the rest is not read into memory.
+        const qsizetype room = m_inPos + m_server->config().keptPrefixBytes - m_in.size();
+        if (room > 0)
+            m_in.append(m_socket->read(room));
+        m_socket->readAll();
+        return;
+    }
+    // Back-pressure on the socket: while requests wait for answers, what is already buffered is
+    // enough; the rest stays in the kernel and the client's window closes.
+    if (m_parser.isIdle() && requestsPaused() && m_in.size() - m_inPos >= kMaxBufferedInput)
+        return;
+    m_in.append(m_socket->readAll());
+}
+
 void HttpConnection::onReadyRead()
 {
     m_lastActivityMs = nowMs();
@@ -490,21 +572,17 @@ void HttpConnection::onReadyRead()
         m_socket->readAll(); // discard: we are closing after an error answer
         return;
     }
-    if (m_collectingPrefix) {
-        // Only the first bytes are kept; the rest is not read into memory.
-        const qsizetype room = m_inPos + m_server->config().keptPrefixBytes - m_in.size();
-        if (room > 0)
-            m_in.append(m_socket->read(room));
-        m_socket->readAll();
-    } else {
-        m_in.append(m_socket->readAll());
-    }
+    pullInput();
     processInput();
 }
 
 void HttpConnection::processInput()
 {
     using State = HttpRequestParser::State;
+    // Resumed after back-pressure: what the socket held back is read now (readyRead does not
+    // come again for bytes Qt already has).
+    if (!m_closing && !m_lingering && !m_peerGone && m_socket->bytesAvailable() > 0)
+        pullInput();
     while (!m_closing) {
         const State st = m_parser.state();
         if (st == State::HeadersComplete) {
@@ -522,7 +600,7 @@ void HttpConnection::processInput()
         if (m_inPos >= m_in.size())
             break;
         if (m_parser.isIdle()) {
-            if (static_cast<int>(m_pending.size()) >= m_server->config().maxPendingPerConnection)
+            if (requestsPaused())
                 break; // back-pressure: read no further requests until answers go out
             // Start of a new request: forget what earlier requests used.
             m_in.remove(0, m_inPos);
@@ -820,7 +898,7 @@ void HttpConnection::flushResponses()
         return;
     }
     // Answers went out: requests held back by back-pressure may proceed.
-    if (wrote && !m_closing && m_inPos < m_in.size())
+    if (wrote && !m_closing && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
         QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
 }
 

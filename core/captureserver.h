@@ -99,7 +99,12 @@ Q_SIGNALS:
 
 private:
     void onNewConnection();
+    void onAcceptError();
     void sweep();
+    // At the connection cap: closes the keep-alive connection idle longest; false when none is idle.
+    bool closeLongestIdle();
+    qint64 m_acceptWarnedMs = -1'000'000; // said at most every 10 s
+    int m_acceptBackoffMs = 0; // after an accept error (EMFILE): wait this long before accepting again
 
     CaptureConfig m_config;
     Store *m_store;
@@ -127,6 +132,14 @@ public:
     ~HttpConnection() override;
 
     quint64 id() const { return m_id; }
+    // Between requests with nothing owed or buffered: may be closed to make room for another.
+    bool isIdleKeepAlive() const;
+    qint64 lastActivityMs() const { return m_lastActivityMs; }
+    void closeIdle();
+    // Pipelined input is read no further while this much waits unparsed, and requests are
+    // parsed no further while this much of the answers is unsent (a client that never reads).
+    static constexpr qsizetype kMaxBufferedInput = 256 * 1024;
+    static constexpr qint64 kMaxUnsentBytes = 1024 * 1024;
     void answerStored(quint32 seq, const WriteResult &result);
     // Called by the server's sweep timer.
     void checkTimeouts(qint64 nowMs);
@@ -144,6 +157,8 @@ private:
 
     void onReadyRead();
     void processInput();
+    bool requestsPaused() const; // back-pressure: no new request is started
+    void pullInput();            // reads what the socket has, within the limits
     void onHeadersComplete();
     void onRequestComplete();
     void onParseError();

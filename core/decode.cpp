@@ -212,15 +212,17 @@ int jsonNestingDepth(QByteArrayView text)
 
 JsonShape scanJsonShape(QByteArrayView text)
 {
-    // Per value 48 bytes (the 16-byte json in its parent's vector or map node, amortised growth,
-    // a container's own allocation), per object member 80 more (the map node and its key), per
-    // string 48 (the std::string) plus its characters once past the 15 kept inline.
+    // Per value 32 bytes (the 16-byte json in its parent's vector or map node, with amortised
+    // growth), per array or object 64 more (its own allocation), per object member 80 (the map
+    // node and its key), per string 48 (the std::string) plus its characters once past the 15
+    // kept inline. Values: the root, one per comma, one per container that is not empty.
     JsonShape shape;
-    qint64 separators = 0, members = 0, strings = 0, longStringBytes = 0;
+    qint64 commas = 0, opens = 0, empty = 0, members = 0, strings = 0, longStringBytes = 0;
     int depth = 0;
     const char *p = text.data();
     const char *const end = p + text.size();
     bool any = false;
+    char last = 0; // the last character that was not white space
     while (p < end) {
         const char c = *p++;
         switch (c) {
@@ -241,16 +243,18 @@ JsonShape scanJsonShape(QByteArrayView text)
         }
         case '[':
         case '{':
-            ++separators;
+            ++opens;
             shape.depth = qMax(shape.depth, ++depth);
             any = true;
             break;
         case ']':
         case '}':
+            if (last == '[' || last == '{')
+                ++empty;
             --depth;
             break;
         case ',':
-            ++separators;
+            ++commas;
             break;
         case ':':
             ++members;
@@ -260,9 +264,11 @@ JsonShape scanJsonShape(QByteArrayView text)
                 any = true;
             break;
         }
+        if (c > ' ')
+            last = c;
     }
-    shape.values = any ? separators + 1 : 0;
-    shape.estimatedBytes = shape.values * 48 + members * 80 + strings * 48 + longStringBytes;
+    shape.values = any ? 1 + commas + opens - empty : 0;
+    shape.estimatedBytes = shape.values * 32 + opens * 64 + members * 80 + strings * 48 + longStringBytes;
     return shape;
 }
 

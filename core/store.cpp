@@ -927,10 +927,13 @@ void Store::run()
                         m_sinceCheckpoint += static_cast<qint64>(results.size());
                         wake = m_sinceCheckpoint >= 4000;
                     }
-                    // The size is watched every few hundred pings (two cheap pragmas).
+                    // The size is watched every few hundred pings, or every 1 % of the limit written
+                    // (two cheap pragmas).
                     m_sinceSizeCheck += static_cast<qint64>(results.size());
-                    if (m_sinceSizeCheck >= 256) {
+                    if (m_sinceSizeCheck >= 256 ||
+                        (m_options.maxBytes > 0 && m_bytesSinceSizeCheck * 100 >= m_options.maxBytes)) {
                         m_sinceSizeCheck = 0;
+                        m_bytesSinceSizeCheck = 0;
                         refreshUsedBytes(db);
                     }
                     if (wake)
@@ -1042,6 +1045,7 @@ void Store::run()
                     wr.ok = true;
                     wr.id = rec.id;
                     ++m_nextId;
+                    m_bytesSinceSizeCheck += rec.body.size() + rec.payload.size();
                 } else {
                     wr.error = insertPing.isValid() && insertData.isValid()
                                    ? lastError()

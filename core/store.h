@@ -123,6 +123,7 @@ private:
     qint64 m_pageSize = 4096;
     bool m_spaceWarned = false;
     qint64 m_sinceSizeCheck = 0;
+    qint64 m_bytesSinceSizeCheck = 0;
     void refreshUsedBytes(QSqlDatabase &db); // writer thread
     bool atSizeLimit(QSqlDatabase &db);      // after SQLITE_FULL: the limit, not the disk
     QString sizeLimitMessage() const;

@@ -3,6 +3,7 @@
 
 #include <QElapsedTimer>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QTest>
 
 #include <arpa/inet.h>
@@ -99,6 +100,9 @@ private Q_SLOTS:
     void healthAndIndex();
     void apiIsPrivate();
     void connectionCapAnswers503();
+    void idleConnectionsMakeRoom();
+    void pipelinedInputHasBackPressure();
+    void jsonBombStaysWithinTheBudget();
     void bodyBytesInFlightAreBounded();
     void clientAbortsMidRequest();
     void halfClosedClientGetsItsAnswer();
@@ -593,10 +597,14 @@ void TestCaptureServer::connectionCapAnswers503()
         held.push_back(std::make_unique<QTcpSocket>());
         held.back()->connectToHost(QHostAddress::LocalHost, engine.port());
         QVERIFY(held.back()->waitForConnected(2000));
-        // A ping answered on it: the server has taken this connection (kept alive).
+        // A ping answered on it (the server has taken this connection), then the start of another:
+        // busy, not idle, so it is not closed to make room.
         held.back()->write(post("{}"));
         QCOMPARE(readResponse(*held.back(), 5000).status, 200);
+        held.back()->write("POST /submit/a/b/1/x HTTP/1.1\r\nHost: h\r\n");
+        QVERIFY(held.back()->waitForBytesWritten(2000));
     }
+    QTest::qWait(100);
     QTcpSocket extra;
     extra.connectToHost(QHostAddress::LocalHost, engine.port());
     QVERIFY(extra.waitForConnected(2000));
@@ -619,6 +627,172 @@ void TestCaptureServer::connectionCapAnswers503()
     for (int st : seen)
         statuses += QString::number(st) + u' ';
     QVERIFY2(!seen.isEmpty() && seen.constLast() == 200, qPrintable(statuses + u"after "_s + QString::number(t.elapsed())));
+}
+
+// At the cap, the keep-alive connection idle longest is closed for a newcomer: idle clients
+// cannot lock others out (a client reopens a connection when it has something to send).
+void TestCaptureServer::idleConnectionsMakeRoom()
+{
+    CaptureConfig cfg;
+    cfg.maxConnections = 3;
+    TestEngine engine(cfg, IngestOptions{});
+    QVERIFY(engine.ok());
+    std::vector<std::unique_ptr<QTcpSocket>> idle;
+    for (int i = 0; i < 3; ++i) {
+        idle.push_back(std::make_unique<QTcpSocket>());
+        idle.back()->connectToHost(QHostAddress::LocalHost, engine.port());
+        QVERIFY(idle.back()->waitForConnected(2000));
+        idle.back()->write(post("{}"));
+        QCOMPARE(readResponse(*idle.back(), 5000).status, 200);
+        QTest::qWait(20); // distinct idle times: the first is the oldest
+    }
+    QElapsedTimer t;
+    t.start();
+    const HttpResponse r = exchange(engine.port(), post("{}"), 3000);
+    QCOMPARE(r.status, 200);
+    QVERIFY2(t.elapsed() < 1000, qPrintable(QString::number(t.elapsed())));
+    // The oldest was closed (end of stream), the others are still open.
+    QTRY_COMPARE_WITH_TIMEOUT(idle[0]->state(), QAbstractSocket::UnconnectedState, 3000);
+    QCOMPARE(idle[2]->state(), QAbstractSocket::ConnectedState);
+    idle[2]->write(post("{}"));
+    QCOMPARE(readResponse(*idle[2], 5000).status, 200);
+}
+
+// A client that pipelines faster than its requests are answered is not read without bound:
+// with 64 requests awaiting answers the server stops reading the socket (the kernel's buffers
+// fill and the client's writes stall), and it catches up once answers go out.
+void TestCaptureServer::pipelinedInputHasBackPressure()
+{
+    CaptureConfig cfg;
+    cfg.port = 0;
+    CaptureServer server(cfg, nullptr);
+    std::vector<quint64> held;
+    bool answerAtOnce = false;
+    server.setSubmissionHandler([&](RawSubmission &&, quint64 ticket) {
+        if (!answerAtOnce) {
+            held.push_back(ticket); // the store is "slow": nothing is answered yet
+            return;
+        }
+        WriteResult r;
+        r.ticket = ticket;
+        r.ok = true;
+        r.id = 1;
+        QTimer::singleShot(0, &server, [&server, r] { server.deliver({r}); });
+    });
+    QString err;
+    QVERIFY2(server.listen(&err), qPrintable(err));
+    const QByteArray one = post(QByteArray(4000, ' ') + "{}");
+    const int count = 16'000; // 64 MiB
+    QByteArray stream;
+    stream.reserve(one.size() * count);
+    for (int i = 0; i < count; ++i)
+        stream += one;
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, server.port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write(stream);
+    QTest::qWait(1500);
+    const qint64 taken = stream.size() - s.bytesToWrite();
+    // 64 requests in the parser's hands, 256 KiB buffered, and what the kernel holds.
+    QVERIFY2(taken < 24 * 1024 * 1024, qPrintable(u"%1 of %2 bytes taken"_s.arg(taken).arg(stream.size())));
+    QCOMPARE(int(held.size()), cfg.maxPendingPerConnection);
+    // The store catches up: everything goes through, each request answered once.
+    answerAtOnce = true;
+    std::vector<WriteResult> results;
+    for (quint64 t : held) {
+        WriteResult r;
+        r.ticket = t;
+        r.ok = true;
+        r.id = 1;
+        results.push_back(r);
+    }
+    server.deliver(results);
+    int answered = 0;
+    QByteArray in;
+    QElapsedTimer t;
+    t.start();
+    while (answered < count && t.elapsed() < 60000) {
+        QTest::qWait(20);
+        in += s.readAll();
+        qsizetype pos = 0;
+        while ((pos = in.indexOf("HTTP/1.1 200", pos)) >= 0) {
+            ++answered;
+            pos += 12;
+        }
+        in = in.right(11); // a match cut at the end is counted next time, none twice
+    }
+    QCOMPARE(answered, count);
+}
+
+namespace {
+qint64 procStatusKb(const char *field)
+{
+    QFile f(u"/proc/self/status"_s);
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+} // namespace
+
+// A gzip JSON bomb (a small body inflating to millions of values) is never parsed past the
+// memory budget: it is kept with the verdict too-large, the process's peak grows by far less
+// than a parse would take, and an ordinary ping sent meanwhile is answered at once (the bomb
+// is worked on in the large lane). A large body within the budget is parsed as usual.
+void TestCaptureServer::jsonBombStaysWithinTheBudget()
+{
+    // 128 MiB: 32 for bodies, 16 to inflate, 20 for the ordinary lane, 60 to parse one body.
+    TestEngine engine(CaptureConfig{}, IngestOptions{}, true, 128LL << 20);
+    QVERIFY(engine.ok());
+    QByteArray values;
+    values.reserve(7 << 20);
+    values += '[';
+    while (values.size() < (7 << 20) - 4)
+        values += "[],";
+    values += "[]]";
+    const QByteArray bomb = gzip(values);
+    QVERIFY(bomb.size() < 200 * 1024);
+    // Under production's 8 MiB; a parse of it would take about 120 MB with nlohmann (2.4 million
+    // values), twice what the budget leaves.
+    QFile clear(u"/proc/self/clear_refs"_s);
+    const bool peakReset = clear.open(QIODevice::WriteOnly) && clear.write("5") == 1;
+    clear.close();
+    const qint64 peakBefore = procStatusKb("VmHWM:");
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, engine.port());
+    QVERIFY(s.waitForConnected(2000));
+    s.write(post(bomb, {{"Content-Encoding", "gzip"}}));
+    QVERIFY(s.waitForBytesWritten(2000));
+    QTest::qWait(20);
+    QElapsedTimer t;
+    t.start();
+    const HttpResponse normal = exchange(engine.port(), post("{}"), 10000);
+    const qint64 normalMs = t.elapsed();
+    QCOMPARE(normal.status, 200);
+    const HttpResponse r = readResponse(s, 30000);
+    QCOMPARE(r.status, 200);
+    StoreReader reader(engine.dbPath());
+    const auto rec = reader.get(r.header("X-Pingscope-Id").toLongLong());
+    QVERIFY(rec);
+    QCOMPARE(rec->verdict, u"too-large"_s);
+    QVERIFY2(rec->errorsJson.contains("too large to inspect here: 2446678 JSON values"), rec->errorsJson.constData());
+    QCOMPARE(rec->body, bomb);
+    qInfo("ordinary ping answered in %lld ms during the bomb; peak RSS %lld -> %lld MB (reset: %d)", normalMs,
+          peakBefore / 1024, procStatusKb("VmHWM:") / 1024, peakReset);
+    QVERIFY2(normalMs < 2000, qPrintable(QString::number(normalMs)));
+    if (peakReset)
+        QVERIFY2(procStatusKb("VmHWM:") - peakBefore < 60 * 1024,
+                 qPrintable(u"peak grew by %1 MB"_s.arg((procStatusKb("VmHWM:") - peakBefore) / 1024)));
+
+    // 1.5 MiB of the same shape fits the budget (in the large lane): parsed and checked as usual.
+    QByteArray small = "{\"ping_info\": " + values.left(1 + 3 * 500000) + "[]]}"; // ends after a comma
+    const HttpResponse ok = exchange(engine.port(), post(gzip(small), {{"Content-Encoding", "gzip"}}), 30000);
+    QCOMPARE(ok.status, 200);
+    const auto parsed = reader.get(ok.header("X-Pingscope-Id").toLongLong());
+    QVERIFY(parsed);
+    QVERIFY2(parsed->verdict != u"too-large"_s && parsed->verdict != u"not-json"_s, qPrintable(parsed->verdict));
 }
 
 // Bodies in flight, all connections together, stay under the budget: past it a request gets

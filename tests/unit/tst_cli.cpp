@@ -3,7 +3,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHostAddress>
 #include <QProcess>
+
+#include <memory>
+#include <vector>
+#include <QStandardPaths>
+#include <QTcpSocket>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -20,6 +28,7 @@ private Q_SLOTS:
     void usageErrorsNeedNoDisplay();
     void headlessPrintsEndpointAndStopsOnSigterm();
     void busyPortIsAClearError();
+    void outOfDescriptorsBacksOff();
     void validateExamplesAsNamed();
     void validateJsonOutput();
     void validateSchemaFileAndExitCodes();
@@ -37,7 +46,8 @@ void TestCli::helpDocumentsEveryOption()
     const QString help = QString::fromUtf8(p.readAllStandardOutput());
     for (const auto &opt : {u"--headless"_s, u"--port"_s, u"--listen"_s, u"--db"_s, u"--max-body"_s,
                             u"--max-decoded"_s, u"--request-timeout"_s, u"--idle-timeout"_s,
-                            u"--respond-status"_s, u"--ingest-threads"_s, u"--version"_s})
+                            u"--respond-status"_s, u"--ingest-threads"_s, u"--version"_s,
+                            u"--max-store-size"_s, u"--memory-budget"_s})
         QVERIFY2(help.contains(opt), qPrintable(opt));
 }
 
@@ -46,7 +56,11 @@ void TestCli::usageErrorsExit2()
     for (const QStringList &args : {QStringList{u"--headless"_s, u"--port"_s, u"70000"_s},
                                     QStringList{u"--headless"_s, u"--no-such-option"_s},
                                     QStringList{u"--headless"_s, u"--listen"_s, u"nowhere"_s},
-                                    QStringList{u"--headless"_s, u"--respond-status"_s, u"42"_s}}) {
+                                    QStringList{u"--headless"_s, u"--respond-status"_s, u"42"_s},
+                                    QStringList{u"--headless"_s, u"--max-store-size"_s, u"lots"_s},
+                                    QStringList{u"--headless"_s, u"--max-store-size"_s, u"10K"_s},
+                                    QStringList{u"--headless"_s, u"--memory-budget"_s, u"0"_s},
+                                    QStringList{u"--headless"_s, u"--memory-budget"_s, u"1M"_s}}) {
         QProcess p;
         p.start(bin(), args);
         QVERIFY(p.waitForFinished(10000));
@@ -122,6 +136,61 @@ void TestCli::headlessPrintsEndpointAndStopsOnSigterm()
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
     QCOMPARE(p.exitCode(), 0);
+}
+
+// At the open-file limit the accept loop waits instead of spinning, closes idle keep-alive
+// connections to get descriptors back, and serves again once some are free.
+void TestCli::outOfDescriptorsBacksOff()
+{
+    if (QStandardPaths::findExecutable(u"prlimit"_s).isEmpty())
+        QSKIP("prlimit (util-linux) is not installed");
+    QTemporaryDir dir;
+    QProcess p;
+    p.start(u"prlimit"_s, {u"--nofile=64:64"_s, u"--"_s, bin(), u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s,
+                           dir.filePath(u"x.pingscope"_s)});
+    QVERIFY(p.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("capturing on http://127.0.0.1:"), 10000);
+    const int at = out.indexOf("127.0.0.1:") + 10;
+    const quint16 port = out.mid(at, out.indexOf('\n', at) - at).trimmed().toUShort();
+    QVERIFY(port > 0);
+    std::vector<std::unique_ptr<QTcpSocket>> held;
+    for (int i = 0; i < 80; ++i) { // more than the descriptors left
+        held.push_back(std::make_unique<QTcpSocket>());
+        held.back()->connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(held.back()->waitForConnected(2000)); // the kernel's backlog takes them
+    }
+    QTest::qWait(500);
+    auto cpuTicks = [&] {
+        QFile stat(u"/proc/%1/stat"_s.arg(p.processId()));
+        if (!stat.open(QIODevice::ReadOnly))
+            return qint64(-1);
+        const QList<QByteArray> f = stat.readAll().split(' ');
+        return f.size() > 14 ? f[13].toLongLong() + f[14].toLongLong() : qint64(-1);
+    };
+    // prlimit execs the program: its pid is Pingscope's.
+    const qint64 before = cpuTicks();
+    QTest::qWait(2000);
+    const qint64 used = cpuTicks() - before;
+    QVERIFY2(before >= 0 && used < 50, qPrintable(u"%1 ticks of CPU in 2 s at the descriptor limit"_s.arg(used)));
+    held.clear();
+    QElapsedTimer t;
+    t.start();
+    int status = 0;
+    while (t.elapsed() < 10000 && status != 200) {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port);
+        if (s.waitForConnected(1000)) {
+            s.write("POST /submit/a/b/1/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}");
+            if (s.waitForReadyRead(2000))
+                status = s.readAll().mid(9, 3).toInt();
+        }
+        if (status != 200)
+            QTest::qWait(100);
+    }
+    QCOMPARE(status, 200);
+    p.terminate();
+    QVERIFY(p.waitForFinished(10000));
 }
 
 void TestCli::busyPortIsAClearError()

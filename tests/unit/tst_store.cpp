@@ -60,7 +60,60 @@ private Q_SLOTS:
     void orderWarnings();
     void payloadSearch();
     void migratesFromVersionOne();
+    void sizeLimitAnswers507AndWarns();
 };
+
+// --max-store-size: SQLite refuses to grow past it; every request of the batch that would pass
+// it fails as on a full disk, with the limit's own message; the warning comes at 90 %; a clear
+// makes room again.
+void TestStore::sizeLimitAnswers507AndWarns()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    Store::Options options;
+    options.maxBytes = 2 * 1024 * 1024;
+    auto store = Store::open(path, options, &err);
+    QVERIFY2(store, qPrintable(err));
+    std::mutex m;
+    std::vector<WriteResult> results;
+    store->setWriteHandler([&](std::vector<WriteResult> &&r) {
+        std::lock_guard lock(m);
+        results.insert(results.end(), r.begin(), r.end());
+    });
+    qint64 warnedUsed = 0;
+    QObject::connect(store.get(), &Store::spaceWarning, store.get(), [&](qint64 used, qint64) { warnedUsed = used; },
+                     Qt::DirectConnection);
+    for (int i = 1; i <= 400; ++i) {
+        PingRecord r = sample(i);
+        r.body = QByteArray(8 * 1024, char('a' + i % 26));
+        store->enqueue(r, quint64(i));
+        if (i % 4 == 0)
+            store->flush(); // small transactions, as under ordinary traffic
+    }
+    store->flush();
+    int ok = 0, full = 0;
+    for (const WriteResult &r : results) {
+        if (r.ok) {
+            ++ok;
+            continue;
+        }
+        ++full;
+        QVERIFY(r.diskFull && r.storeFull);
+        QVERIFY2(r.error.contains(u"size limit of 2.0 MiB"_s), qPrintable(r.error));
+    }
+    QCOMPARE(int(results.size()), 400);
+    QVERIFY2(ok > 100 && full > 0, qPrintable(u"%1 kept, %2 refused"_s.arg(ok).arg(full)));
+    QVERIFY2(warnedUsed > 0, "warned before the limit");
+    QVERIFY(store->usedBytes() <= options.maxBytes);
+    // A clear frees the pages: writes work again.
+    QVERIFY(store->clear(&err));
+    results.clear();
+    store->enqueue(sample(1), 1);
+    store->flush();
+    QCOMPARE(int(results.size()), 1);
+    QVERIFY2(results.front().ok, qPrintable(results.front().error));
+}
 
 void TestStore::payloadSearch()
 {
@@ -476,8 +529,19 @@ void TestStore::refusesForeignAndNewerFiles()
     }
     QSqlDatabase::removeDatabase(u"foreign"_s);
     err.clear();
+    const QByteArray foreignBytes = [&] {
+        QFile f(foreign);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
     QVERIFY(!Store::open(foreign, &err));
     QVERIFY2(err.contains(u"not a Pingscope store"_s), qPrintable(err));
+    // Refused before anything was written: still in its own journal mode, byte for byte, no WAL.
+    {
+        QFile f(foreign);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), foreignBytes);
+    }
+    QVERIFY(!QFile::exists(foreign + u"-wal"_s));
     // A store written by a newer Pingscope.
     const QString newer = dir.filePath(u"newer.pingscope"_s);
     {
