@@ -81,7 +81,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
                                      u"BYTES"_s, u"10485760"_s);
     const QCommandLineOption maxDecoded(u"max-decoded"_s,
                                         u"Largest size a gzip body may inflate to, in bytes (default "
-                                        u"67108864). Beyond it the ping is marked bad-encoding."_s,
+                                        u"67108864, or an eighth of --memory-budget). Past it the body is kept compressed: "
+                                        u"rejected when that is over production's 8 MiB, else too-large."_s,
                                         u"BYTES"_s, u"67108864"_s);
     const QCommandLineOption requestTimeout(u"request-timeout"_s,
                                             u"Seconds a client has to send a whole request before the "

@@ -188,9 +188,14 @@ qsizetype firstInvalidUtf8(QByteArrayView bytes)
     return -1;
 }
 
-int jsonNestingDepth(QByteArrayView text)
+namespace {
+
+// Calls onOpen(depth, offset) at each [ or { outside strings, with the depth it opens; stops
+// when onOpen returns true.
+template<typename OnOpen>
+void walkOpenings(QByteArrayView text, OnOpen &&onOpen)
 {
-    int depth = 0, deepest = 0;
+    int depth = 0;
     bool inString = false;
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -202,11 +207,23 @@ int jsonNestingDepth(QByteArrayView text)
         } else if (c == '"') {
             inString = true;
         } else if (c == '{' || c == '[') {
-            deepest = qMax(deepest, ++depth);
+            if (onOpen(++depth, i))
+                return;
         } else if (c == '}' || c == ']') {
             --depth;
         }
     }
+}
+
+} // namespace
+
+int jsonNestingDepth(QByteArrayView text)
+{
+    int deepest = 0;
+    walkOpenings(text, [&deepest](int depth, qsizetype) {
+        deepest = qMax(deepest, depth);
+        return false;
+    });
     return deepest;
 }
 
@@ -555,29 +572,15 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
     if (notes) {
         // Jackson's nesting limit: a cheap count first, the depth scan only when it could matter.
         const qsizetype opens = std::count(text.begin(), text.end(), '[') + std::count(text.begin(), text.end(), '{');
-        if (opens > kJacksonMaxNestingDepth && jsonNestingDepth(text) > kJacksonMaxNestingDepth) {
-            // Where the 1001st level opens.
-            int depth = 0;
-            bool inString = false;
-            qint64 at = 0;
-            for (qsizetype i = 0; i < text.size(); ++i) {
-                const char c = text[i];
-                if (inString) {
-                    if (c == '\\')
-                        ++i;
-                    else if (c == '"')
-                        inString = false;
-                } else if (c == '"') {
-                    inString = true;
-                } else if (c == '{' || c == '[') {
-                    if (++depth > kJacksonMaxNestingDepth) {
-                        at = i;
-                        break;
-                    }
-                } else if (c == '}' || c == ']') {
-                    --depth;
-                }
-            }
+        qsizetype at = -1;
+        if (opens > kJacksonMaxNestingDepth)
+            walkOpenings(text, [&at](int depth, qsizetype i) {
+                if (depth <= kJacksonMaxNestingDepth)
+                    return false;
+                at = i; // where the 1001st level opens
+                return true;
+            });
+        if (at >= 0) {
             out = nullptr;
             fillPosition(text, at, error);
             error.message = u"Document nesting depth (%1) exceeds the maximum allowed (%2, from "

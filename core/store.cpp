@@ -529,15 +529,17 @@ bool Store::initialise(QString *error)
     return loadOrderState(error);
 }
 
-void Store::refreshUsedBytes(QSqlDatabase &db)
+namespace {
+qint64 pragmaValue(QSqlDatabase &db, const QString &name)
 {
     QSqlQuery q(db);
-    qint64 pages = 0, free = 0;
-    if (q.exec(u"PRAGMA page_count"_s) && q.next())
-        pages = q.value(0).toLongLong();
-    if (q.exec(u"PRAGMA freelist_count"_s) && q.next())
-        free = q.value(0).toLongLong();
-    m_usedBytes = (pages - free) * m_pageSize;
+    return q.exec(u"PRAGMA "_s + name) && q.next() ? q.value(0).toLongLong() : 0;
+}
+} // namespace
+
+void Store::refreshUsedBytes(QSqlDatabase &db)
+{
+    m_usedBytes = (pragmaValue(db, u"page_count"_s) - pragmaValue(db, u"freelist_count"_s)) * m_pageSize;
     if (m_options.maxBytes <= 0)
         return;
     const bool high = m_usedBytes * 10 >= m_options.maxBytes * 9;
@@ -550,12 +552,7 @@ bool Store::atSizeLimit(QSqlDatabase &db)
 {
     if (m_options.maxBytes <= 0)
         return false;
-    QSqlQuery q(db);
-    qint64 pages = 0, maxPages = 0;
-    if (q.exec(u"PRAGMA page_count"_s) && q.next())
-        pages = q.value(0).toLongLong();
-    if (q.exec(u"PRAGMA max_page_count"_s) && q.next())
-        maxPages = q.value(0).toLongLong();
+    const qint64 pages = pragmaValue(db, u"page_count"_s), maxPages = pragmaValue(db, u"max_page_count"_s);
     // A failed insert was rolled back; what it needed did not fit below the limit.
     return maxPages > 0 && (pages + 64 >= maxPages || pages * m_pageSize + (8 << 20) >= m_options.maxBytes);
 }
