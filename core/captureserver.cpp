@@ -276,22 +276,46 @@ QHostAddress CaptureServer::address() const
 
 void CaptureServer::onAcceptError()
 {
-    // Out of descriptors (EMFILE, ENFILE) or memory: Qt stops accepting. Try again after a
-    // pause that grows while the error lasts, instead of spinning; connections that close
-    // meanwhile free descriptors.
-    const QString why = m_server->errorString();
-    m_acceptBackoffMs = m_acceptBackoffMs ? qMin(m_acceptBackoffMs * 2, 1000) : 50;
-    if (const qint64 now = nowMs(); now - m_acceptWarnedMs > 10'000) {
-        m_acceptWarnedMs = now;
-        qWarning("pingscope: cannot accept connections (%s): retrying", qPrintable(why));
-    }
+    // Qt stops accepting after an error it does not take for temporary (ENOMEM, ENOBUFS, and on
+    // some Qt versions EMFILE); the sweep resumes once there is room.
+    pauseForDescriptors(m_server->errorString());
+}
+
+bool CaptureServer::haveDescriptorHeadroom() const
+{
+    // A connection takes two descriptors (the socket and its spare), and the store, API readers
+    // and schema watcher need some now and then: probe for three.
+    if (!m_server)
+        return false;
+    const int listenFd = static_cast<int>(m_server->socketDescriptor());
+    int probes[3] = {-1, -1, -1};
+    bool ok = true;
+    for (int &fd : probes)
+        if ((fd = ::fcntl(listenFd, F_DUPFD_CLOEXEC, 0)) < 0)
+            ok = false;
+    for (int fd : probes)
+        if (fd >= 0)
+            ::close(fd);
+    return ok;
+}
+
+void CaptureServer::pauseForDescriptors(const QString &why)
+{
+    // At the open-file limit accept() fails at once, and on Qt 6.4 without acceptError: the
+    // listening socket stays readable and the event loop would spin. Stop accepting until a
+    // probe finds room (checked by the sweep, four times a second), and close the longest-idle
+    // keep-alive connection to make some.
+    if (!m_server)
+        return;
     m_server->pauseAccepting();
-    // The longest-idle connection gives its descriptors back for the next one.
+    if (!m_acceptPaused) {
+        m_acceptPaused = true;
+        if (const qint64 now = nowMs(); now - m_acceptWarnedMs > 10'000) {
+            m_acceptWarnedMs = now;
+            qWarning("pingscope: cannot accept connections (%s): waiting for descriptors to free", qPrintable(why));
+        }
+    }
     closeLongestIdle();
-    QTimer::singleShot(m_acceptBackoffMs, this, [this] {
-        if (m_server)
-            m_server->resumeAccepting();
-    });
 }
 
 bool CaptureServer::closeLongestIdle()
@@ -310,7 +334,6 @@ bool CaptureServer::closeLongestIdle()
 void CaptureServer::onNewConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        m_acceptBackoffMs = 0;
         // At the cap, an idle keep-alive connection makes room: the client opens another when it
         // has something to send, whereas a refused newcomer may have a ping in hand.
         if (m_connections.size() >= m_config.maxConnections)
@@ -336,6 +359,8 @@ void CaptureServer::onNewConnection()
         const quint64 id = m_nextConnectionId++;
         m_connections.insert(id, new HttpConnection(id, socket, this));
     }
+    if (!haveDescriptorHeadroom())
+        pauseForDescriptors(u"the open-file limit is reached"_s);
 }
 
 void CaptureServer::connectionClosed(quint64 id)
@@ -359,6 +384,14 @@ void CaptureServer::releaseBody(qint64 bytes)
 
 void CaptureServer::sweep()
 {
+    if (m_acceptPaused) {
+        if (haveDescriptorHeadroom()) {
+            m_acceptPaused = false;
+            m_server->resumeAccepting();
+        } else {
+            closeLongestIdle();
+        }
+    }
     const qint64 now = nowMs();
     const auto connections = m_connections; // checkTimeouts may close connections
     for (HttpConnection *c : connections)

@@ -103,8 +103,10 @@ private:
     void sweep();
     // At the connection cap: closes the keep-alive connection idle longest; false when none is idle.
     bool closeLongestIdle();
+    bool haveDescriptorHeadroom() const;
+    void pauseForDescriptors(const QString &why);
+    bool m_acceptPaused = false;          // out of descriptors: the sweep resumes accepting
     qint64 m_acceptWarnedMs = -1'000'000; // said at most every 10 s
-    int m_acceptBackoffMs = 0; // after an accept error (EMFILE): wait this long before accepting again
 
     CaptureConfig m_config;
     Store *m_store;

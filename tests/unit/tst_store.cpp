@@ -530,16 +530,16 @@ void TestStore::refusesForeignAndNewerFiles()
     QSqlDatabase::removeDatabase(u"foreign"_s);
     err.clear();
     const QByteArray foreignBytes = [&] {
-        QFile f(foreign);
-        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        QFile before(foreign);
+        return before.open(QIODevice::ReadOnly) ? before.readAll() : QByteArray();
     }();
     QVERIFY(!Store::open(foreign, &err));
     QVERIFY2(err.contains(u"not a Pingscope store"_s), qPrintable(err));
     // Refused before anything was written: still in its own journal mode, byte for byte, no WAL.
     {
-        QFile f(foreign);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), foreignBytes);
+        QFile after(foreign);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), foreignBytes);
     }
     QVERIFY(!QFile::exists(foreign + u"-wal"_s));
     // A store written by a newer Pingscope.
