@@ -641,6 +641,15 @@ QString Store::sizeLimitMessage() const
         formatBytes(m_options.maxBytes), formatBytes(m_usedBytes.load()));
 }
 
+QString Store::fileModeProblem() const
+{
+    struct stat st{};
+    if (::stat(QFile::encodeName(m_path).constData(), &st) == 0 && !(st.st_mode & S_IWUSR))
+        return u"the store file %1 was made read-only while Pingscope was running: pings are not kept until it "
+               u"is writable again (chmod u+w)"_s.arg(m_path);
+    return {};
+}
+
 QString Store::fileIdentityProblem() const
 {
     const auto now = fileIdentity(m_path);
@@ -1011,9 +1020,12 @@ void Store::run()
                     // Deleted or replaced under us, SQLite would go on writing to a file nobody
                     // can open again: every ping answered 200 and lost at exit. Refuse instead.
                     const QString gone = fileIdentityProblem();
-                    inTransaction = gone.isEmpty() && execSql("BEGIN");
+                    // Made read-only (chmod a-w) while open: the open descriptor could still write,
+                    // but the user said no; refuse until it is writable again.
+                    const QString readOnly = gone.isEmpty() ? fileModeProblem() : QString();
+                    inTransaction = gone.isEmpty() && readOnly.isEmpty() && execSql("BEGIN");
                     if (!inTransaction) {
-                        wr.error = gone.isEmpty() ? lastError() : gone;
+                        wr.error = !gone.isEmpty() ? gone : !readOnly.isEmpty() ? readOnly : lastError();
                         wr.storeGone = !gone.isEmpty();
                         wr.diskFull = gone.isEmpty() && handle && (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
                         if (handler)

@@ -145,6 +145,7 @@ private:
     qint64 m_nextId = 1;
     quint64 m_fileDev = 0, m_fileIno = 0; // the file opened; checked before each commit batch
     QString fileIdentityProblem() const;    // non-empty when the path no longer names that file
+    QString fileModeProblem() const;        // non-empty when the file was made read-only
     // What the order-dependent warnings need (writer thread only): docIds seen (by hash) with
     // the id that first had them, and the last ping_info.seq per client, namespace and ping.
     // Production's dedup (PIPELINE.md 3.2): the first accepted (2xx) copy of each docId, with its

@@ -2,6 +2,8 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QHostAddress>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -164,6 +166,7 @@ class TestDurability : public QObject
 private Q_SLOTS:
     void killedMidLoadLosesNoAcknowledgedPing();
     void diskFullAnswers507AndResumes();
+    void diskFullMidBatchLosesNothing();
 };
 
 void TestDurability::killedMidLoadLosesNoAcknowledgedPing()
@@ -278,6 +281,100 @@ void TestDurability::diskFullAnswers507AndResumes()
         acked.insert(docId);
     }
     QTRY_VERIFY_WITH_TIMEOUT(!problems.constLast().second, 5000);
+    engine.stop();
+    QCOMPARE(integrityOf(opts.dbPath), u"ok"_s);
+    StoreReader reader(opts.dbPath);
+    PingQuery q;
+    q.limit = -1;
+    QSet<QByteArray> stored;
+    for (const auto &rec : reader.list(q)) {
+        stored.insert(rec.docId.toLatin1());
+        QVERIFY(reader.get(rec.id).has_value()); // no summary without its data
+    }
+    for (const QByteArray &id : std::as_const(acked))
+        QVERIFY2(stored.contains(id), id.constData());
+    for (const QByteArray &id : std::as_const(refused))
+        QVERIFY2(!stored.contains(id), id.constData());
+}
+
+// The wedge of issue 15, made deterministic: a second connection holds SQLite's write lock, so
+// that many requests queue and land in one transaction; the disk fills in the middle of it.
+// Every request of that transaction is answered 507 and none is kept half; the ids are rewound,
+// so once space frees the next commit succeeds (no "UNIQUE constraint failed: pings.id").
+void TestDurability::diskFullMidBatchLosesNothing()
+{
+    QTemporaryDir mnt;
+    QProcess mount;
+    mount.start(u"mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=4m"_s, u"tmpfs"_s, mnt.path()});
+    if (!mount.waitForFinished(5000) || mount.exitStatus() != QProcess::NormalExit || mount.exitCode() != 0)
+        QSKIP("cannot mount a tmpfs here (needs root and a kernel that allows it)");
+    struct Unmount
+    {
+        QString path;
+        ~Unmount() { QProcess::execute(u"umount"_s, {u"-l"_s, path}); }
+    } unmount{mnt.path()};
+
+    EngineOptions opts;
+    opts.dbPath = mnt.filePath(u"batch.pingscope"_s);
+    opts.capture.port = 0;
+    opts.validate = false;
+    opts.memoryBudget = 0;
+    Engine engine;
+    QString error;
+    QVERIFY2(engine.start(opts, &error), qPrintable(error));
+    auto body = [](int n) -> QByteArray {
+        QByteArray b = "{\"pad\":\"";
+        for (int i = 0; i < 2500; ++i) // ~10 KB that do not compress away
+            b += QByteArray::number((n * 7919 + i * 104729) % 1000003, 36);
+        return b + "\"}";
+    };
+    auto docId = [](int n) -> QByteArray { return "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0'); };
+    QCOMPARE(exchange(engine.port(), buildRequest("POST", "/submit/full/test/1/" + docId(0), {}, body(0))).status, 200);
+    // Fill the file system, then give back 100 KB: room for a few pings, not for the batch.
+    const QString filler = mnt.filePath(u"filler"_s);
+    {
+        QFile f(filler);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray chunk(16 * 1024, 'f');
+        while (f.write(chunk) == chunk.size() && f.flush()) {
+        }
+        f.close();
+        QVERIFY(f.resize(qMax<qint64>(0, f.size() - 100 * 1024)));
+    }
+    // Hold the write lock: the writer's next transaction waits (busy timeout) while requests queue.
+    QSqlDatabase lockDb = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"lock-holder"_s);
+    lockDb.setDatabaseName(opts.dbPath);
+    QVERIFY(lockDb.open());
+    QVERIFY(QSqlQuery(lockDb).exec(u"BEGIN IMMEDIATE"_s));
+    constexpr int kCount = 40;
+    std::vector<std::unique_ptr<QTcpSocket>> clients;
+    for (int n = 1; n <= kCount; ++n) {
+        clients.push_back(std::make_unique<QTcpSocket>());
+        clients.back()->connectToHost(QHostAddress::LocalHost, engine.port());
+        QVERIFY(clients.back()->waitForConnected(2000));
+        clients.back()->write(buildRequest("POST", "/submit/full/test/1/" + docId(n), {}, body(n)));
+        QVERIFY(clients.back()->waitForBytesWritten(2000));
+    }
+    QTest::qWait(500); // all of them reach the store's queue
+    QVERIFY(QSqlQuery(lockDb).exec(u"ROLLBACK"_s));
+    lockDb.close();
+    lockDb = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"lock-holder"_s);
+    QSet<QByteArray> acked, refused;
+    for (int n = 1; n <= kCount; ++n) {
+        const HttpResponse r = readResponse(*clients[size_t(n - 1)], 20000);
+        QVERIFY2(r.status == 200 || r.status == 507, qPrintable(QString::number(r.status) + u' ' + QString::fromUtf8(r.body)));
+        (r.status == 200 ? acked : refused).insert(docId(n));
+    }
+    qInfo("one held-up batch of %d: %lld kept, %lld answered 507", kCount, qint64(acked.size()), qint64(refused.size()));
+    QVERIFY2(refused.size() >= 10, qPrintable(u"%1 refused of %2"_s.arg(refused.size()).arg(kCount)));
+    // Space frees: the next pings are kept, with fresh ids.
+    QVERIFY(QFile::remove(filler));
+    for (int n = 100; n < 110; ++n) {
+        const HttpResponse r = exchange(engine.port(), buildRequest("POST", "/submit/full/test/1/" + docId(n), {}, body(n)));
+        QVERIFY2(r.status == 200, qPrintable(QString::number(r.status) + u' ' + QString::fromUtf8(r.body)));
+        acked.insert(docId(n));
+    }
     engine.stop();
     QCOMPARE(integrityOf(opts.dbPath), u"ok"_s);
     StoreReader reader(opts.dbPath);

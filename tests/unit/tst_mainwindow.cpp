@@ -24,7 +24,9 @@
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTableView>
+#include <QAbstractButton>
 #include <QLabel>
+#include <QMessageBox>
 #include <QTreeView>
 #include <QTreeWidget>
 #include <QTemporaryDir>
@@ -57,7 +59,42 @@ private Q_SLOTS:
     void filterBarPauseAndCurlReplay();
     void trafficDockFiltersTheList();
     void productionVerdicts();
+    void storeDeletedOffersANewOne();
 };
+
+// The store file deleted while the window captures: the next ping is answered 503 (not kept),
+// the window says so and offers a new store; accepting makes one and capture goes on.
+void TestMainWindow::storeDeletedOffersANewOne()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"gone.pingscope"_s);
+    opts.capture.port = 0;
+    MainWindow window(opts);
+    window.show();
+    QVERIFY(window.engine()->isRunning());
+    const QByteArray path = "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-00000000000";
+    QCOMPARE(exchange(window.engine()->port(), buildRequest("POST", path + "1", {}, "{}")).status, 200);
+    QVERIFY(QFile::remove(opts.dbPath));
+    const HttpResponse r = exchange(window.engine()->port(), buildRequest("POST", path + "2", {}, "{}"));
+    QCOMPARE(r.status, 503);
+    QVERIFY2(r.body.contains("was deleted"), r.body.constData());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox *>()) != nullptr && box->isVisible(), 5000);
+    QVERIFY2(box->text().contains(u"no longer kept"_s), qPrintable(box->text()));
+    QAbstractButton *recreate = nullptr;
+    for (QAbstractButton *b : box->buttons())
+        if (b->text() == u"Make a new store"_s)
+            recreate = b;
+    QVERIFY(recreate);
+    recreate->click();
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(opts.dbPath) && window.engine()->isRunning(), 5000);
+    QCOMPARE(exchange(window.engine()->port(), buildRequest("POST", path + "3", {}, "{}")).status, 200);
+    // A new store: only what came after.
+    StoreReader reader(opts.dbPath);
+    QCOMPARE(reader.count(), 1);
+    QVERIFY(reader.get(1)->docId.endsWith(u"3"_s));
+}
 
 // The Traffic dock: hidden at first, fed by the same batches as the list, and a click on a
 // bar filters the list to its doc type and second; the filter bar shows the time range and

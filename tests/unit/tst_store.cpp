@@ -353,6 +353,23 @@ void TestStore::deletedOrReplacedFileIsNoticed()
     });
     store->enqueue(sample(1), 1);
     store->flush();
+    // Made read-only: refused with the reason (not a store that is gone), accepted again once
+    // writable.
+    const auto mode = QFile::permissions(path);
+    QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner));
+    store->enqueue(sample(10), 10);
+    store->flush();
+    QVERIFY(QFile::setPermissions(path, mode));
+    store->enqueue(sample(11), 11);
+    store->flush();
+    {
+        std::lock_guard lock(m);
+        QCOMPARE(results.size(), size_t(3));
+        QVERIFY(!results[1].ok && !results[1].storeGone);
+        QVERIFY2(results[1].error.contains(u"made read-only"_s), qPrintable(results[1].error));
+        QVERIFY2(results[2].ok, qPrintable(results[2].error));
+        results.erase(results.begin() + 1, results.end());
+    }
     QVERIFY(QFile::remove(path));
     store->enqueue(sample(2), 2);
     store->flush();
@@ -360,7 +377,7 @@ void TestStore::deletedOrReplacedFileIsNoticed()
         std::lock_guard lock(m);
         QCOMPARE(results.size(), size_t(2));
         QVERIFY(results[0].ok);
-        QVERIFY(!results[1].ok);
+        QVERIFY(!results[1].ok && results[1].storeGone);
         QVERIFY2(results[1].error.contains(u"was deleted"_s), qPrintable(results[1].error));
     }
     // Replaced by another file at the same path.
