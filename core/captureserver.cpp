@@ -591,9 +591,10 @@ void HttpConnection::pullInput()
         m_socket->readAll();
         return;
     }
-    // Back-pressure on the socket: while requests wait for answers, what is already buffered is
-    // enough; the rest stays in the kernel and the client's window closes.
-    if (m_parser.isIdle() && requestsPaused() && m_in.size() - m_inPos >= kMaxBufferedInput)
+    // Back-pressure on the socket: between requests, with this much already buffered (pipelined
+    // requests waiting their turn), nothing more is read; the rest stays in the kernel and the
+    // client's window closes. processInput() pulls again as it consumes.
+    if (m_parser.isIdle() && m_in.size() - m_inPos >= kMaxBufferedInput)
         return;
     m_in.append(m_socket->readAll());
 }
@@ -630,8 +631,14 @@ void HttpConnection::processInput()
             onParseError();
             break;
         }
-        if (m_inPos >= m_in.size())
-            break;
+        if (m_inPos >= m_in.size() || (m_parser.isIdle() && m_in.size() - m_inPos < kMaxBufferedInput)) {
+            // Consumed (or nearly): what Qt holds back comes next, without waiting for a readyRead
+            // that a full read buffer does not send.
+            if (!m_lingering && !m_peerGone && m_socket->bytesAvailable() > 0)
+                pullInput();
+            if (m_inPos >= m_in.size())
+                break;
+        }
         if (m_parser.isIdle()) {
             if (requestsPaused())
                 break; // back-pressure: read no further requests until answers go out

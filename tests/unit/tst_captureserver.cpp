@@ -696,6 +696,26 @@ void TestCaptureServer::pipelinedInputHasBackPressure()
     // 64 requests in the parser's hands, 256 KiB buffered, and what the kernel holds.
     QVERIFY2(taken < 24 * 1024 * 1024, qPrintable(u"%1 of %2 bytes taken"_s.arg(taken).arg(stream.size())));
     QCOMPARE(int(held.size()), cfg.maxPendingPerConnection);
+    // A slow store: one answer every 5 ms. Each answer lets one request through, and no more is
+    // read than those need (not a read buffer's worth per answer).
+    QTimer trickle;
+    auto answerOne = [&] {
+        if (held.empty())
+            return;
+        WriteResult r;
+        r.ticket = held.front();
+        r.ok = true;
+        r.id = 1;
+        held.erase(held.begin());
+        server.deliver({r});
+    };
+    QObject::connect(&trickle, &QTimer::timeout, &server, answerOne);
+    trickle.start(5);
+    QTest::qWait(1500);
+    trickle.stop();
+    const qint64 takenSlowly = stream.size() - s.bytesToWrite();
+    QVERIFY2(takenSlowly < 24 * 1024 * 1024,
+             qPrintable(u"%1 of %2 bytes taken while answers trickle"_s.arg(takenSlowly).arg(stream.size())));
     // The store catches up: everything goes through, each request answered once.
     answerAtOnce = true;
     std::vector<WriteResult> results;
