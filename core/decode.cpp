@@ -571,7 +571,10 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
     }
     if (notes) {
         // Jackson's nesting limit: a cheap count first, the depth scan only when it could matter.
-        const qsizetype opens = std::count(text.begin(), text.end(), '[') + std::count(text.begin(), text.end(), '{');
+        // (1,001 levels take at least 2,002 bytes.)
+        const qsizetype opens = text.size() <= 2 * kJacksonMaxNestingDepth
+                                    ? 0
+                                    : std::count(text.begin(), text.end(), '[') + std::count(text.begin(), text.end(), '{');
         qsizetype at = -1;
         if (opens > kJacksonMaxNestingDepth)
             walkOpenings(text, [&at](int depth, qsizetype i) {

@@ -680,9 +680,9 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
     if (validator && validator->registry())
         rec.checkedWith = validator->registry()->fingerprint();
     if (rec.pipelineJson == "{}" && !verdictName.isEmpty() && verdictName != QStringView(verdict::Valid) &&
-        verdictName != QStringView(verdict::Dropped)) {
+        verdictName != QStringView(verdict::Dropped) && verdictName != QStringView(verdict::TooLarge)) {
         // Failed before ParsePayload's checks (ParseUri, LimitPayloadSize, parsing): still a row
-        // in the error table.
+        // in the error table. Not for too-large: not parsed here, what production does is not known.
         const json pipeline = {{"error_table", errorTableOf(rec.ns)}};
         rec.pipelineJson = QByteArray::fromStdString(pipeline.dump());
     }

@@ -450,12 +450,16 @@ void MainWindow::offerStoreRecreation(const QString &why)
 {
     if (m_storeGoneBox)
         return;
+    const QString path = QDir::toNativeSeparators(m_options.dbPath);
     m_storeGoneBox = new QMessageBox(QMessageBox::Warning, tr("The store file is gone"),
-                                     tr("Pings are no longer kept: %1.").arg(why), QMessageBox::NoButton, this);
-    m_storeGoneBox->setInformativeText(
-        tr("Captured pings shown here are still in this window's memory, but the file behind them was deleted or "
-           "replaced. Make a new, empty store at %1 and capture again?")
-            .arg(QDir::toNativeSeparators(m_options.dbPath)));
+                                     tr("The store file %1 was deleted or replaced while Pingscope was running: "
+                                        "pings are answered 503 and not kept.")
+                                         .arg(path),
+                                     QMessageBox::NoButton, this);
+    m_storeGoneBox->setInformativeText(tr("The pings listed here were in that file. Make a new, empty store at %1 "
+                                          "and capture again?")
+                                           .arg(path));
+    m_storeGoneBox->setDetailedText(why);
     QPushButton *recreate = m_storeGoneBox->addButton(tr("Make a new store"), QMessageBox::AcceptRole);
     m_storeGoneBox->addButton(tr("Not now"), QMessageBox::RejectRole);
     m_storeGoneBox->setAttribute(Qt::WA_DeleteOnClose);

@@ -81,7 +81,7 @@ void TestMainWindow::storeDeletedOffersANewOne()
     QVERIFY2(r.body.contains("was deleted"), r.body.constData());
     QMessageBox *box = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT((box = window.findChild<QMessageBox *>()) != nullptr && box->isVisible(), 5000);
-    QVERIFY2(box->text().contains(u"no longer kept"_s), qPrintable(box->text()));
+    QVERIFY2(box->text().contains(u"answered 503 and not kept"_s), qPrintable(box->text()));
     QAbstractButton *recreate = nullptr;
     for (QAbstractButton *b : box->buttons())
         if (b->text() == u"Make a new store"_s)
