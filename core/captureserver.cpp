@@ -4,6 +4,7 @@
 
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -223,13 +224,46 @@ QByteArray httpResponse(int status, const QByteArray &contentType, const QByteAr
 
 // --- CaptureServer -------------------------------------------------------------------------
 
+ApiWorker::ApiWorker(Store *store) : m_store(store) {}
+
+ApiWorker::~ApiWorker() = default;
+
+QByteArray ApiWorker::handle(const HttpRequest &request, bool close)
+{
+    if (!m_api)
+        m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
+    return m_api->handle(request, close);
+}
+
+void ApiWorker::configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
+                          std::function<nlohmann::json(bool start)> revalidate)
+{
+    m_schemas = std::move(schemas);
+    m_schemaErrors = std::move(errors);
+    m_revalidate = std::move(revalidate);
+    m_api.reset(); // made again with these on the next request
+}
+
 CaptureServer::CaptureServer(const CaptureConfig &config, Store *store, QObject *parent)
     : QObject(parent), m_config(config), m_store(store)
 {
+    m_apiThread = new QThread(this);
+    m_apiThread->setObjectName(u"query-api"_s);
+    m_apiWorker = new ApiWorker(store);
+    m_apiWorker->moveToThread(m_apiThread);
+    m_apiThread->start();
 }
 
 CaptureServer::~CaptureServer()
 {
+    // The API thread first: nothing it answers arrives after this. Its read connection is
+    // closed on that thread, where it was opened.
+    QMetaObject::invokeMethod(m_apiWorker, [w = m_apiWorker] { w->configure({}, {}, {}); },
+                              Qt::BlockingQueuedConnection);
+    m_apiThread->quit();
+    m_apiThread->wait();
+    delete m_apiWorker; // its thread is gone: deleteLater would never run
+    m_apiWorker = nullptr;
     // Connections are children; make sure none calls back into a half-destroyed server.
     const auto connections = m_connections;
     m_connections.clear();
@@ -423,20 +457,44 @@ void CaptureServer::setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas,
 {
     m_schemas = std::move(schemas);
     m_schemaErrors = std::move(errors);
-    m_api.reset();
+    configureApi();
 }
 
 void CaptureServer::setRevalidateHandler(RevalidateHandler handler)
 {
     m_revalidate = std::move(handler);
-    m_api.reset();
+    configureApi();
 }
 
-QueryApi *CaptureServer::api()
+void CaptureServer::configureApi()
 {
-    if (!m_api)
-        m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
-    return m_api.get();
+    // Queued like the requests: those sent before are answered with what they were sent with.
+    QMetaObject::invokeMethod(
+        m_apiWorker,
+        [w = m_apiWorker, schemas = m_schemas, errors = m_schemaErrors, revalidate = m_revalidate] {
+            w->configure(schemas, errors, revalidate);
+        },
+        Qt::QueuedConnection);
+}
+
+void CaptureServer::submitApi(HttpRequest &&request, bool close, quint64 ticket)
+{
+    QMetaObject::invokeMethod(
+        m_apiWorker,
+        [w = m_apiWorker, server = this, req = std::move(request), close, ticket] {
+            QByteArray response = w->handle(req, close);
+            QMetaObject::invokeMethod(
+                server, [server, ticket, response = std::move(response)] { server->deliverApi(ticket, response); },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void CaptureServer::deliverApi(quint64 ticket, const QByteArray &response)
+{
+    constexpr quint64 mask = (quint64(1) << HttpConnection::SeqBits) - 1;
+    if (HttpConnection *c = m_connections.value(ticket >> HttpConnection::SeqBits))
+        c->answerApi(static_cast<quint32>(ticket & mask), response);
 }
 
 // --- HttpConnection ------------------------------------------------------------------------
@@ -746,7 +804,7 @@ void HttpConnection::onRequestComplete()
             queueResponse(httpResponse(204, {}, {}, close, {{"Allow", "GET, POST, DELETE, OPTIONS"}}), close);
             return;
         }
-        queueResponse(m_server->api()->handle(req, close), close);
+        queueApi(std::move(req), close);
         return;
     }
     if (req.method == "OPTIONS") {
@@ -771,7 +829,7 @@ void HttpConnection::onRequestComplete()
         queueStored(std::move(raw), close);
         return;
     }
-    queueResponse(m_server->api()->handle(req, close), close);
+    queueApi(std::move(req), close);
 }
 
 void HttpConnection::onParseError()
@@ -874,6 +932,29 @@ void HttpConnection::queueResponse(QByteArray response, bool closeAfter)
     p.closeAfter = closeAfter;
     p.response = std::move(response);
     m_pending.push_back(std::move(p));
+    flushResponses();
+}
+
+void HttpConnection::queueApi(HttpRequest &&request, bool closeAfter)
+{
+    Pending p;
+    p.seq = m_nextSeq++;
+    p.closeAfter = closeAfter;
+    const quint64 ticket = (m_id << SeqBits) | (p.seq & ((quint32(1) << SeqBits) - 1));
+    m_pending.push_back(std::move(p));
+    m_server->submitApi(std::move(request), closeAfter, ticket);
+}
+
+void HttpConnection::answerApi(quint32 seq, const QByteArray &response)
+{
+    constexpr quint32 mask = (quint32(1) << SeqBits) - 1;
+    for (Pending &p : m_pending) {
+        if ((p.seq & mask) != seq || p.ready)
+            continue;
+        p.response = response;
+        p.ready = true;
+        break;
+    }
     flushResponses();
 }
 

@@ -17,6 +17,7 @@
 #include <optional>
 #include <memory>
 
+class QThread;
 class QTcpServer;
 class QTcpSocket;
 class QTimer;
@@ -24,6 +25,27 @@ class QTimer;
 namespace pingscope {
 
 class QueryApi;
+
+// The query API's thread: answers API requests with its own read connection, so that a slow
+// query never holds up a ping's answer (the capture thread only parses and routes).
+class ApiWorker : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ApiWorker(Store *store);
+    ~ApiWorker() override;
+    // On the worker's thread.
+    QByteArray handle(const HttpRequest &request, bool close);
+    void configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
+                   std::function<nlohmann::json(bool start)> revalidate);
+
+private:
+    Store *m_store;
+    std::unique_ptr<QueryApi> m_api;
+    std::shared_ptr<const SchemaRegistry> m_schemas;
+    QList<SchemaLoadError> m_schemaErrors;
+    std::function<nlohmann::json(bool start)> m_revalidate;
+};
 
 struct CaptureConfig
 {
@@ -65,7 +87,7 @@ public:
     // Capture thread once listening (the API is made again with the new schemas).
     void setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors);
     // POST /pingscope/v1/revalidate starts a re-check and answers with its status; GET
-    // /pingscope/v1/revalidate only answers the status. Called on the capture thread.
+    // /pingscope/v1/revalidate only answers the status. Called on the query API's thread.
     using RevalidateHandler = std::function<nlohmann::json(bool start)>;
     void setRevalidateHandler(RevalidateHandler handler);
 
@@ -87,7 +109,8 @@ public:
 
     // Used by connections.
     void submit(RawSubmission &&raw, quint64 ticket);
-    QueryApi *api();
+    // Hands an API request to the API thread; its answer comes back to the connection.
+    void submitApi(HttpRequest &&request, bool close, quint64 ticket);
     void connectionClosed(quint64 id);
     // The budget of body bytes in flight (capture thread only).
     bool chargeBody(qint64 bytes);
@@ -115,10 +138,13 @@ private:
     QHash<quint64, HttpConnection *> m_connections;
     quint64 m_nextConnectionId = 1;
     SubmissionHandler m_submit;
-    std::unique_ptr<QueryApi> m_api;
+    QThread *m_apiThread = nullptr;
+    ApiWorker *m_apiWorker = nullptr; // lives on m_apiThread
     std::shared_ptr<const SchemaRegistry> m_schemas;
     QList<SchemaLoadError> m_schemaErrors;
     RevalidateHandler m_revalidate;
+    void configureApi();
+    void deliverApi(quint64 ticket, const QByteArray &response);
     qint64 m_bodyBytesInFlight = 0;
 };
 
@@ -134,6 +160,7 @@ public:
     ~HttpConnection() override;
 
     quint64 id() const { return m_id; }
+    void answerApi(quint32 seq, const QByteArray &response);
     // Between requests with nothing owed or buffered: may be closed to make room for another.
     bool isIdleKeepAlive() const;
     qint64 lastActivityMs() const { return m_lastActivityMs; }
@@ -167,6 +194,7 @@ private:
     void refuse(int status, const QString &reason);
     void queueStored(RawSubmission &&raw, bool closeAfter);
     void queueResponse(QByteArray response, bool closeAfter);
+    void queueApi(HttpRequest &&request, bool closeAfter); // answered on the API thread
     void flushResponses();
     void startLingeringClose();
     void onDisconnected();

@@ -201,7 +201,7 @@ bool Engine::start(const EngineOptions &options, QString *error)
     auto *server = new CaptureServer(m_options.capture, m_store.get());
     server->setSchemaInfo(m_options.ingest.schemas, m_schemaErrors);
     if (m_options.ingest.schemas) {
-        // Called on the capture thread; the re-check itself starts on the engine's thread.
+        // Called on the query API's thread; the re-check itself starts on the engine's thread.
         Revalidator *revalidator = m_revalidator.get();
         server->setRevalidateHandler([this, revalidator](bool startNow) {
             if (startNow)

@@ -12,7 +12,8 @@
 namespace pingscope {
 
 // The JSON query API under /pingscope/v1/ (for scripts and CI), plus the health routes and
-// a short index page. Lives on the capture thread; reads through its own StoreReader.
+// a short index page. Lives on the query API's thread (ApiWorker); reads through its own
+// StoreReader.
 class QueryApi
 {
 public:

@@ -81,6 +81,15 @@ const char *const kMigrations[] = {
     // and schema set made the verdict (re-validation compares it).
     "ALTER TABLE pings ADD COLUMN pipeline TEXT NOT NULL DEFAULT '{}';"
     "ALTER TABLE pings ADD COLUMN checked_with TEXT NOT NULL DEFAULT '';",
+    // 4: the counts /stats and the window's totals read, kept by the writer in the transaction
+    // that changes them (kind 0: total, 1: verdict, 2: namespace, 3: doc type); filled from
+    // what a store already holds.
+    "CREATE TABLE counts (kind INTEGER NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,"
+    " PRIMARY KEY (kind, key)) WITHOUT ROWID;"
+    "INSERT INTO counts SELECT 0, '', count(*) FROM pings;"
+    "INSERT INTO counts SELECT 1, verdict, count(*) FROM pings GROUP BY verdict;"
+    "INSERT INTO counts SELECT 2, namespace, count(*) FROM pings GROUP BY namespace;"
+    "INSERT INTO counts SELECT 3, doctype, count(*) FROM pings GROUP BY doctype;",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::SchemaVersion);
@@ -635,6 +644,14 @@ void Store::noteOrder(const PingRecord &r)
     }
 }
 
+void Store::countRecord(const PingRecord &record, qint64 delta)
+{
+    m_countDeltas[{0, QString()}] += delta;
+    m_countDeltas[{1, record.verdict}] += delta;
+    m_countDeltas[{2, record.ns}] += delta;
+    m_countDeltas[{3, record.docType}] += delta;
+}
+
 QString Store::sizeLimitMessage() const
 {
     return u"the store reached its size limit of %1 (--max-store-size; %2 in use): clear it or raise the limit"_s.arg(
@@ -870,6 +887,23 @@ void Store::run()
         SqliteStatement insertPing(handle, u"INSERT INTO pings (%1) VALUES (%2)"_s.arg(
                                                kSummaryColumns, QStringList(kSummaryColumnCount, u"?"_s).join(u',')));
         SqliteStatement insertData(handle, u"INSERT INTO ping_data (id, headers, body, payload) VALUES (?,?,?,?)"_s);
+        SqliteStatement upsertCount(handle, u"INSERT INTO counts (kind, key, n) VALUES (?,?,?) "
+                                             u"ON CONFLICT (kind, key) DO UPDATE SET n = n + excluded.n"_s);
+        // The counts of a transaction go in with it; false when they could not be written.
+        auto writeCounts = [&](int *code) {
+            bool ok = true;
+            for (const auto &[key, delta] : m_countDeltas) {
+                if (!ok || delta == 0)
+                    continue;
+                const QByteArray utf8 = key.second.toUtf8(); // alive until step() returns
+                upsertCount.bind(0, key.first);
+                upsertCount.bindText(1, utf8);
+                upsertCount.bind(2, delta);
+                ok = upsertCount.step(code);
+            }
+            m_countDeltas.clear();
+            return ok;
+        };
         std::array<QByteArray, kSummaryColumnCount> held;
         auto execSql = [handle](const char *sql) {
             return handle && sqlite3_exec(handle, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
@@ -911,6 +945,7 @@ void Store::run()
                     r.storeFull = quota;
                 }
                 m_nextId = firstId;
+                m_countDeltas.clear();
                 forgetOrderFrom(firstId);
                 if (handler)
                     handler(std::move(results));
@@ -919,6 +954,11 @@ void Store::run()
             auto commitPending = [&](qint64 firstId) {
                 if (results.empty())
                     return;
+                int countCode = SQLITE_OK;
+                if (!writeCounts(&countCode)) {
+                    failTransaction(firstId, lastError(), countCode);
+                    return;
+                }
                 const bool ok = execSql("COMMIT");
                 if (!ok) {
                     const int code = handle ? sqlite3_extended_errcode(handle) : SQLITE_ERROR;
@@ -964,11 +1004,24 @@ void Store::run()
                         QSqlQuery q(db);
                         q.prepare(u"UPDATE pings SET verdict=?, error_count=?, errors=?, warnings=?, warning_count=?, "
                                   u"schema_key=?, schema_note=?, pipeline=?, checked_with=? WHERE id=?"_s);
+                        QSqlQuery old(db);
+                        old.prepare(u"SELECT verdict FROM pings WHERE id=?"_s);
                         qint64 lo = std::numeric_limits<qint64>::max(), hi = 0;
                         bool ok = db.transaction();
+                        m_countDeltas.clear();
                         for (const PingRecord &r : item.updates) {
                             if (!ok)
                                 break;
+                            // A verdict that changes moves between the counts.
+                            old.bindValue(0, r.id);
+                            if (old.exec() && old.next()) {
+                                const QString was = old.value(0).toString();
+                                if (was != r.verdict) {
+                                    m_countDeltas[{1, was}] -= 1;
+                                    m_countDeltas[{1, r.verdict}] += 1;
+                                }
+                            }
+                            old.finish();
                             q.bindValue(0, text(r.verdict));
                             q.bindValue(1, r.errorCount);
                             q.bindValue(2, QString::fromUtf8(r.errorsJson));
@@ -983,10 +1036,16 @@ void Store::run()
                             lo = std::min(lo, r.id);
                             hi = std::max(hi, r.id);
                         }
+                        int countCode = SQLITE_OK;
+                        if (ok && !writeCounts(&countCode))
+                            ok = false;
                         if (ok && db.commit()) {
                             Q_EMIT recordsUpdated(lo, hi);
                         } else {
                             err = q.lastError().isValid() ? sqlError(q) : db.lastError().text();
+                            if (err.isEmpty())
+                                err = lastError();
+                            m_countDeltas.clear();
                             db.rollback();
                         }
                         if (item.done)
@@ -997,7 +1056,8 @@ void Store::run()
                     if (item.kind == Item::Kind::Clear) {
                         QSqlQuery q(db);
                         if (!db.transaction() || !q.exec(u"DELETE FROM pings"_s) ||
-                            !q.exec(u"DELETE FROM ping_data"_s) || !db.commit()) {
+                            !q.exec(u"DELETE FROM ping_data"_s) || !q.exec(u"DELETE FROM counts"_s) ||
+                            !db.commit()) {
                             err = db.lastError().text();
                             if (err.isEmpty())
                                 err = sqlError(q);
@@ -1055,6 +1115,7 @@ void Store::run()
                     wr.id = rec.id;
                     ++m_nextId;
                     m_bytesSinceSizeCheck += rec.body.size() + rec.payload.size();
+                    countRecord(rec, 1);
                 } else {
                     wr.error = insertPing.isValid() && insertData.isValid()
                                    ? lastError()
@@ -1266,18 +1327,25 @@ std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text)
 
 StoreStats StoreReader::stats()
 {
+    // The counts the writer keeps with every commit: a read of a few rows, whatever the size of
+    // the store.
     StoreStats s;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    s.total = count();
-    const std::pair<const char *, std::map<QString, qint64> *> groups[] = {
-        {"verdict", &s.byVerdict}, {"namespace", &s.byNamespace}, {"doctype", &s.byDocType}};
-    for (const auto &[column, target] : groups) {
-        if (!q.exec(u"SELECT %1, count(*) FROM pings GROUP BY %1"_s.arg(QLatin1StringView(column))))
-            continue;
-        while (q.next())
-            (*target)[q.value(0).toString()] = q.value(1).toLongLong();
+    if (!q.exec(u"SELECT kind, key, n FROM counts WHERE n != 0"_s))
+        return s;
+    while (q.next()) {
+        const int kind = q.value(0).toInt();
+        const qint64 n = q.value(2).toLongLong();
+        if (kind == 0)
+            s.total = n;
+        else if (kind == 1)
+            s.byVerdict[q.value(1).toString()] = n;
+        else if (kind == 2)
+            s.byNamespace[q.value(1).toString()] = n;
+        else if (kind == 3)
+            s.byDocType[q.value(1).toString()] = n;
     }
     return s;
 }

@@ -48,7 +48,7 @@ class Store : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
 
     ~Store() override;
 
@@ -124,6 +124,10 @@ private:
     bool m_spaceWarned = false;
     qint64 m_sinceSizeCheck = 0;
     qint64 m_bytesSinceSizeCheck = 0;
+    // Changes to the counts table (kind, key) -> delta, written with the transaction they
+    // belong to (writer thread only).
+    std::map<std::pair<int, QString>, qint64> m_countDeltas;
+    void countRecord(const PingRecord &record, qint64 delta);
     void refreshUsedBytes(QSqlDatabase &db); // writer thread
     bool atSizeLimit(QSqlDatabase &db);      // after SQLITE_FULL: the limit, not the disk
     QString sizeLimitMessage() const;

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void idleConnectionsMakeRoom();
     void pipelinedInputHasBackPressure();
     void jsonBombStaysWithinTheBudget();
+    void slowApiQueryNeverDelaysAnAck();
     void bodyBytesInFlightAreBounded();
     void clientAbortsMidRequest();
     void halfClosedClientGetsItsAnswer();
@@ -814,6 +815,53 @@ void TestCaptureServer::jsonBombStaysWithinTheBudget()
     const auto parsed = reader.get(ok.header("X-Pingscope-Id").toLongLong());
     QVERIFY(parsed);
     QVERIFY2(parsed->verdict != u"too-large"_s && parsed->verdict != u"not-json"_s, qPrintable(parsed->verdict));
+}
+
+// The query API answers on its own thread: a slow query (100,000 summaries of a large store)
+// does not hold up the answer to a ping sent while it runs.
+void TestCaptureServer::slowApiQueryNeverDelaysAnAck()
+{
+    TestEngine engine;
+    QVERIFY(engine.ok());
+    Store *store = engine.engine().store();
+    std::vector<std::pair<PingRecord, quint64>> records;
+    for (int i = 0; i < 60'000; ++i) {
+        PingRecord r;
+        r.receivedAtUs = 1'700'000'000'000'000LL + i;
+        r.method = u"POST"_s;
+        r.path = u"/submit/firefox-desktop/baseline/1/%1"_s.arg(i);
+        r.ns = u"firefox-desktop"_s;
+        r.docType = u"baseline"_s;
+        r.docVersion = u"1"_s;
+        r.docId = QString::number(i);
+        r.verdict = u"valid"_s;
+        r.statusCode = 200;
+        r.schemaKey = u"glean/glean/glean.1.schema.json"_s;
+        r.pipelineJson = R"({"table":"moz-fx-data-shared-prod.firefox_desktop_live.baseline_v1","sample_id":42})";
+        records.emplace_back(std::move(r), 0);
+    }
+    store->enqueue(std::move(records));
+    store->flush();
+    QTcpSocket api;
+    api.connectToHost(QHostAddress::LocalHost, engine.port());
+    QVERIFY(api.waitForConnected(2000));
+    QElapsedTimer query;
+    query.start();
+    api.write(buildRequest("GET", "/pingscope/v1/pings?limit=100000", {}, {}, false));
+    QVERIFY(api.waitForBytesWritten(2000));
+    QTest::qWait(30); // the query is under way
+    QElapsedTimer ack;
+    ack.start();
+    const HttpResponse r = exchange(engine.port(), post("{}"), 10000);
+    const qint64 ackMs = ack.elapsed();
+    QCOMPARE(r.status, 200);
+    const HttpResponse list = readResponse(api, 60000);
+    const qint64 queryMs = query.elapsed();
+    QCOMPARE(list.status, 200);
+    qInfo("ack %lld ms while a %lld ms query of 60,000 summaries ran", ackMs, queryMs);
+    if (queryMs < 200)
+        QSKIP("the query was too quick here to show anything");
+    QVERIFY2(ackMs < queryMs / 2, qPrintable(u"ack took %1 ms, the query %2 ms"_s.arg(ackMs).arg(queryMs)));
 }
 
 // Bodies in flight, all connections together, stay under the budget: past it a request gets

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void payloadSearch();
     void migratesFromVersionOne();
     void sizeLimitAnswers507AndWarns();
+    void countsFollowEveryChange();
 };
 
 // --max-store-size: SQLite refuses to grow past it; every request of the batch that would pass
@@ -243,6 +244,68 @@ void TestStore::migratesFromVersionOne()
     QCOMPARE(old->warningCount, 0);
     QCOMPARE(old->schemaKey, QString(u""_s));
     QCOMPARE(reader.list({}).front().id, 8);
+    // Version 4's counts were filled from the rows the store had, and kept since.
+    const StoreStats st = reader.stats();
+    QCOMPARE(st.total, 2);
+    QCOMPARE(st.byNamespace.at(u"a"_s) + (sample(8).ns == u"a"_s ? -1 : 0), 1);
+    QCOMPARE(st.byVerdict.at(u"parsed"_s) + (sample(8).verdict == u"parsed"_s ? -1 : 0), 1);
+}
+
+// /stats reads counts the writer keeps: they follow inserts, re-validation (a verdict that
+// changes), a failed transaction (nothing counted) and a clear, and match a scan of the rows.
+void TestStore::countsFollowEveryChange()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    QVERIFY2(store, qPrintable(err));
+    for (int i = 1; i <= 30; ++i) {
+        PingRecord r = sample(i);
+        r.verdict = i % 3 ? u"valid"_s : u"invalid"_s;
+        r.docType = i % 2 ? u"baseline"_s : u"metrics"_s;
+        store->enqueue(r, quint64(i));
+    }
+    store->flush();
+    StoreReader reader(path);
+    auto scanned = [&](const char *column) {
+        std::map<QString, qint64> out;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"scan"_s);
+            db.setDatabaseName(path);
+            if (db.open()) {
+                QSqlQuery q(db);
+                q.exec(u"SELECT %1, count(*) FROM pings GROUP BY 1"_s.arg(QLatin1StringView(column)));
+                while (q.next())
+                    out[q.value(0).toString()] = q.value(1).toLongLong();
+            }
+        }
+        QSqlDatabase::removeDatabase(u"scan"_s);
+        return out;
+    };
+    StoreStats st = reader.stats();
+    QCOMPARE(st.total, 30);
+    QCOMPARE(st.byVerdict, scanned("verdict"));
+    QCOMPARE(st.byDocType, scanned("doctype"));
+    QCOMPARE(st.byVerdict.at(u"invalid"_s), 10);
+    // Re-validation turns three invalid pings valid.
+    std::vector<PingRecord> updates;
+    for (int id : {3, 6, 9}) {
+        PingRecord r = *reader.get(id);
+        r.verdict = u"valid"_s;
+        updates.push_back(r);
+    }
+    store->update(updates);
+    store->flush();
+    st = reader.stats();
+    QCOMPARE(st.byVerdict.at(u"invalid"_s), 7);
+    QCOMPARE(st.byVerdict.at(u"valid"_s), 23);
+    QCOMPARE(st.byVerdict, scanned("verdict"));
+    // Cleared: nothing left to count.
+    QVERIFY(store->clear(&err));
+    st = reader.stats();
+    QCOMPARE(st.total, 0);
+    QVERIFY(st.byVerdict.empty());
 }
 
 void TestStore::oneWriterPerFile()
