@@ -144,14 +144,19 @@ QString text(const QString &s)
 class SqliteStatement
 {
 public:
-    SqliteStatement(sqlite3 *db, const QString &sql) : m_db(db)
+    SqliteStatement(sqlite3 *db, const QString &sql) : m_sql(sql.toUtf8()) { prepare(db); }
+    ~SqliteStatement() { sqlite3_finalize(m_stmt); }
+    // Finalizes the statement and prepares it again on `db` (another connection, after the
+    // store file was replaced by an empty one); nullptr only finalizes.
+    void prepare(sqlite3 *db)
     {
-        const QByteArray utf8 = sql.toUtf8();
-        if (!db || sqlite3_prepare_v3(db, utf8.constData(), static_cast<int>(utf8.size()), SQLITE_PREPARE_PERSISTENT,
+        sqlite3_finalize(m_stmt);
+        m_stmt = nullptr;
+        m_db = db;
+        if (!db || sqlite3_prepare_v3(db, m_sql.constData(), static_cast<int>(m_sql.size()), SQLITE_PREPARE_PERSISTENT,
                                       &m_stmt, nullptr) != SQLITE_OK)
             m_stmt = nullptr;
     }
-    ~SqliteStatement() { sqlite3_finalize(m_stmt); }
     SqliteStatement(const SqliteStatement &) = delete;
     SqliteStatement &operator=(const SqliteStatement &) = delete;
 
@@ -178,7 +183,8 @@ public:
     }
 
 private:
-    sqlite3 *m_db;
+    QByteArray m_sql;
+    sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_stmt = nullptr;
 };
 
@@ -447,6 +453,11 @@ bool Store::initialise(QString *error)
     if (!openConnection(m_connectionName, m_path, false, error))
         return false;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    return prepareSchema(db, error);
+}
+
+bool Store::prepareSchema(QSqlDatabase &db, QString *error)
+{
     QSqlQuery q(db);
     // What the file is, before anything is written to it: a file that will be refused (not
     // SQLite, somebody else's database) must be left exactly as it was, not switched to WAL.
@@ -652,6 +663,30 @@ void Store::countRecord(const PingRecord &record, qint64 delta)
     m_countDeltas[{3, record.docType}] += delta;
 }
 
+QString Store::replaceWithEmptyFile(QSqlDatabase &db)
+{
+    db.close();
+    const QByteArray path = QFile::encodeName(m_path);
+    for (const char *suffix : {"-wal", "-shm", ""})
+        ::unlink(QByteArray(path + suffix).constData()); // readers keep the old file until they move on
+    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return u"cannot create a new store file: %1"_s.arg(QString::fromLocal8Bit(std::strerror(errno)));
+    ::close(fd);
+    if (!db.open())
+        return db.lastError().text();
+    // Ids go on from where they were: an API client paging with after_id sees only new pings.
+    const qint64 nextId = m_nextId;
+    QString err;
+    if (!prepareSchema(db, &err))
+        return err;
+    m_nextId = nextId;
+    if (const auto id = fileIdentity(m_path))
+        std::tie(m_fileDev, m_fileIno) = *id;
+    ++m_fileGeneration; // the checkpointer reopens
+    return {};
+}
+
 QString Store::sizeLimitMessage() const
 {
     return u"the store reached its size limit of %1 (--max-store-size; %2 in use): clear it or raise the limit"_s.arg(
@@ -788,7 +823,7 @@ void Store::runCheckpointer()
     }
     {
         QSqlDatabase db = QSqlDatabase::database(name, false);
-        QSqlQuery q(db);
+        quint64 generation = m_fileGeneration.load();
         std::unique_lock lock(m_mutex);
         while (!m_checkpointStop) {
             // Every 4,000 records or every 250 ms with anything new, whichever comes first.
@@ -798,7 +833,13 @@ void Store::runCheckpointer()
                 continue;
             m_sinceCheckpoint = 0;
             lock.unlock();
+            if (generation != m_fileGeneration.load()) { // a clear put a new file in place
+                generation = m_fileGeneration.load();
+                db.close();
+                db.open();
+            }
             // PASSIVE: copies what it can without blocking the writer or readers.
+            QSqlQuery q(db);
             q.exec(u"PRAGMA wal_checkpoint(PASSIVE)"_s);
             q.finish();
             lock.lock();
@@ -905,10 +946,10 @@ void Store::run()
             return ok;
         };
         std::array<QByteArray, kSummaryColumnCount> held;
-        auto execSql = [handle](const char *sql) {
+        auto execSql = [&handle](const char *sql) {
             return handle && sqlite3_exec(handle, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
         };
-        auto lastError = [handle] {
+        auto lastError = [&handle] {
             return handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : u"the store has no SQLite handle"_s;
         };
 
@@ -1054,15 +1095,15 @@ void Store::run()
                         continue;
                     }
                     if (item.kind == Item::Kind::Clear) {
-                        QSqlQuery q(db);
-                        if (!db.transaction() || !q.exec(u"DELETE FROM pings"_s) ||
-                            !q.exec(u"DELETE FROM ping_data"_s) || !q.exec(u"DELETE FROM counts"_s) ||
-                            !db.commit()) {
-                            err = db.lastError().text();
-                            if (err.isEmpty())
-                                err = sqlError(q);
-                            db.rollback();
-                        } else {
+                        // Deleting a million rows pages through every body (36 s, and the file
+                        // keeps its size): an empty file takes the old one's place instead.
+                        for (SqliteStatement *st : {&insertPing, &insertData, &upsertCount})
+                            st->prepare(nullptr);
+                        err = replaceWithEmptyFile(db);
+                        handle = sqliteHandle(db);
+                        for (SqliteStatement *st : {&insertPing, &insertData, &upsertCount})
+                            st->prepare(handle);
+                        if (err.isEmpty()) {
                             m_docIds.clear();
                             m_seqs.clear();
                             refreshUsedBytes(db);
@@ -1148,9 +1189,23 @@ void Store::run()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-StoreReader::StoreReader(const QString &path) : m_connectionName(nextConnectionName("reader"))
+StoreReader::StoreReader(const QString &path) : m_connectionName(nextConnectionName("reader")), m_path(path)
 {
+    if (const auto id = fileIdentity(path))
+        m_identity = *id;
     m_open = openConnection(m_connectionName, path, true, &m_error);
+}
+
+QSqlDatabase StoreReader::connection()
+{
+    // A clear puts a new, empty file in the old one's place: read that one from now on.
+    if (const auto id = fileIdentity(m_path); id && *id != m_identity) {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+        if (db.open())
+            m_identity = *id;
+    }
+    return QSqlDatabase::database(m_connectionName, false);
 }
 
 StoreReader::~StoreReader()
@@ -1165,7 +1220,7 @@ StoreReader::~StoreReader()
 std::vector<PingRecord> StoreReader::list(const PingQuery &query)
 {
     std::vector<PingRecord> out;
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = connection();
     QStringList where;
     QVariantList args;
     auto filter = [&](const QString &value, const char *column) {
@@ -1210,7 +1265,7 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
 
 std::optional<PingRecord> StoreReader::get(qint64 id)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = connection();
     QSqlQuery q(db);
     q.setForwardOnly(true);
     q.prepare(u"SELECT %1 FROM pings WHERE id = ?"_s.arg(kSummaryColumns));
@@ -1234,7 +1289,7 @@ std::optional<PingRecord> StoreReader::get(qint64 id)
 std::vector<PingRecord> StoreReader::staleRecords(const QString &checkedWith, qint64 afterId, int limit)
 {
     std::vector<PingRecord> out;
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = connection();
     QSqlQuery q(db);
     q.setForwardOnly(true);
     QString columns;
@@ -1262,7 +1317,7 @@ std::vector<PingRecord> StoreReader::staleRecords(const QString &checkedWith, qi
 std::vector<PingRecord> StoreReader::verdictsBetween(qint64 firstId, qint64 lastId, int limit)
 {
     std::vector<PingRecord> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.setForwardOnly(true);
     q.prepare(u"SELECT id, verdict, error_count, warnings, warning_count, received_at_us FROM pings "
               u"WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?"_s);
@@ -1288,7 +1343,7 @@ std::vector<PingRecord> StoreReader::verdictsBetween(qint64 firstId, qint64 last
 
 qint64 StoreReader::staleCount(const QString &checkedWith)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.prepare(u"SELECT count(*) FROM pings WHERE checked_with <> ? AND verdict <> 'refused'"_s);
     q.bindValue(0, checkedWith);
     if (q.exec() && q.next())
@@ -1298,7 +1353,7 @@ qint64 StoreReader::staleCount(const QString &checkedWith)
 
 qint64 StoreReader::count()
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = connection();
     QSqlQuery q(db);
     if (q.exec(u"SELECT count(*) FROM pings"_s) && q.next())
         return q.value(0).toLongLong();
@@ -1312,7 +1367,7 @@ std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text)
         return out;
     QString pattern = text;
     pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(connection());
     q.setForwardOnly(true);
     q.prepare(u"SELECT id FROM ping_data WHERE CAST(payload AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s);
     q.bindValue(0, QString(u'%' + pattern + u'%'));
@@ -1330,7 +1385,7 @@ StoreStats StoreReader::stats()
     // The counts the writer keeps with every commit: a read of a few rows, whatever the size of
     // the store.
     StoreStats s;
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = connection();
     QSqlQuery q(db);
     q.setForwardOnly(true);
     if (!q.exec(u"SELECT kind, key, n FROM counts WHERE n != 0"_s))

@@ -101,6 +101,11 @@ Q_SIGNALS:
 private:
     explicit Store(QString path);
     bool initialise(QString *error);
+    bool prepareSchema(QSqlDatabase &db, QString *error); // checks, pragmas, migrations, ids
+    // Clear: closes the writer's connection, puts an empty store file in the old one's place
+    // and opens it; empty when that worked (writer thread).
+    QString replaceWithEmptyFile(QSqlDatabase &db);
+    std::atomic<quint64> m_fileGeneration{0}; // bumped by each replacement
     void run();
     void runCheckpointer();
     bool loadOrderState(QString *error);
@@ -216,7 +221,10 @@ public:
     std::vector<qint64> idsWithPayloadContaining(const QString &text);
 
 private:
+    QSqlDatabase connection(); // reopened when a clear replaced the file
     QString m_connectionName;
+    QString m_path;
+    std::pair<quint64, quint64> m_identity{0, 0}; // device and inode of the file read
     bool m_open = false;
     QString m_error;
 };

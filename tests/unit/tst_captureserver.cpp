@@ -3,6 +3,7 @@
 
 #include <QElapsedTimer>
 #include <QTcpSocket>
+#include <QSet>
 #include <QTimer>
 #include <QTest>
 
@@ -104,6 +105,7 @@ private Q_SLOTS:
     void pipelinedInputHasBackPressure();
     void jsonBombStaysWithinTheBudget();
     void slowApiQueryNeverDelaysAnAck();
+    void clearWhileCapturingLosesNothingAcknowledged();
     void bodyBytesInFlightAreBounded();
     void clientAbortsMidRequest();
     void halfClosedClientGetsItsAnswer();
@@ -862,6 +864,49 @@ void TestCaptureServer::slowApiQueryNeverDelaysAnAck()
     if (queryMs < 200)
         QSKIP("the query was too quick here to show anything");
     QVERIFY2(ackMs < queryMs / 2, qPrintable(u"ack took %1 ms, the query %2 ms"_s.arg(ackMs).arg(queryMs)));
+}
+
+// DELETE /pingscope/v1/pings while pings keep coming: capture never stops (every ping is
+// answered 200), and every ping acknowledged after the clear was answered is in the store.
+void TestCaptureServer::clearWhileCapturingLosesNothingAcknowledged()
+{
+    TestEngine engine;
+    QVERIFY(engine.ok());
+    auto docId = [](int n) -> QByteArray { return "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0'); };
+    for (int n = 0; n < 200; ++n)
+        QCOMPARE(exchange(engine.port(), post("{}", {}, "/submit/app/ping/1/" + docId(n))).status, 200);
+    QTcpSocket api;
+    api.connectToHost(QHostAddress::LocalHost, engine.port());
+    QVERIFY(api.waitForConnected(2000));
+    api.write(buildRequest("DELETE", "/pingscope/v1/pings", {}, {}, false));
+    QVERIFY(api.waitForBytesWritten(2000));
+    QSet<QByteArray> ackedAfter;
+    bool clearAnswered = false;
+    for (int n = 200; n < 400; ++n) {
+        const HttpResponse r = exchange(engine.port(), post("{}", {}, "/submit/app/ping/1/" + docId(n)));
+        QCOMPARE(r.status, 200);
+        if (!clearAnswered && api.bytesAvailable() > 0) {
+            const HttpResponse c = readResponse(api, 5000);
+            QCOMPARE(c.status, 200);
+            clearAnswered = true;
+            continue; // this one may have been before or after the clear
+        }
+        if (clearAnswered)
+            ackedAfter.insert(docId(n));
+    }
+    if (!clearAnswered) {
+        QCOMPARE(readResponse(api, 10000).status, 200);
+    }
+    StoreReader reader(engine.dbPath());
+    PingQuery q;
+    q.limit = -1;
+    QSet<QByteArray> stored;
+    for (const PingRecord &r : reader.list(q))
+        stored.insert(r.docId.toLatin1());
+    for (const QByteArray &id : std::as_const(ackedAfter))
+        QVERIFY2(stored.contains(id), id.constData());
+    QVERIFY(!stored.contains(docId(0))); // from before the clear
+    QVERIFY(stored.size() < 400);
 }
 
 // Bodies in flight, all connections together, stay under the budget: past it a request gets

@@ -2,6 +2,7 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void migratesFromVersionOne();
     void sizeLimitAnswers507AndWarns();
     void countsFollowEveryChange();
+    void clearSwapsInAnEmptyFile();
 };
 
 // --max-store-size: SQLite refuses to grow past it; every request of the batch that would pass
@@ -249,6 +251,46 @@ void TestStore::migratesFromVersionOne()
     QCOMPARE(st.total, 2);
     QCOMPARE(st.byNamespace.at(u"a"_s) + (sample(8).ns == u"a"_s ? -1 : 0), 1);
     QCOMPARE(st.byVerdict.at(u"parsed"_s) + (sample(8).verdict == u"parsed"_s ? -1 : 0), 1);
+}
+
+// A clear puts an empty file in the store's place: the disk space comes back at once, readers
+// move to the new file by themselves, and ids go on from where they were.
+void TestStore::clearSwapsInAnEmptyFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.pingscope"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    QVERIFY2(store, qPrintable(err));
+    for (int i = 1; i <= 1000; ++i) {
+        PingRecord r = sample(i);
+        r.body = QByteArray(4096, char('a' + i % 26));
+        store->enqueue(r, quint64(i));
+    }
+    store->flush();
+    StoreReader reader(path);
+    QCOMPARE(reader.count(), 1000);
+    const qint64 before = QFileInfo(path).size() + QFileInfo(path + u"-wal"_s).size();
+    QVERIFY(before > 4'000'000);
+    QVERIFY(store->clear(&err));
+    const qint64 after = QFileInfo(path).size() + QFileInfo(path + u"-wal"_s).size();
+    QVERIFY2(after < 300'000, qPrintable(u"%1 bytes after the clear (%2 before)"_s.arg(after).arg(before)));
+    QCOMPARE(reader.count(), 0);
+    QCOMPARE(reader.stats().total, 0);
+    QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+    store->enqueue(sample(1), 1);
+    store->flush();
+    const auto rows = reader.list({});
+    QCOMPARE(rows.size(), size_t(1));
+    QCOMPARE(rows.front().id, 1001);
+    QCOMPARE(reader.stats().total, 1);
+    // The store reopens as usual, ids still going on.
+    store.reset();
+    store = Store::open(path, &err);
+    QVERIFY2(store, qPrintable(err));
+    store->enqueue(sample(2), 2);
+    store->flush();
+    QCOMPARE(reader.list({}).front().id, 1002);
 }
 
 // /stats reads counts the writer keeps: they follow inserts, re-validation (a verdict that

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MPL-2.0
+// The store at a million pings (issue 11's targets): builds a store of N pings of the Firefox ESR
+// capture mix (each capture ingested once with the bundled registry, then written N times with
+// new doc ids and times, as the writer would get them), then measures what a user waits for:
+// the fill, bytes per ping, reopening, /stats, a 100,000-row API list, and a clear. Prints each
+// figure beside its target. No network.
+//
+//   build/dev/tests/bench/pingscope_bench_store [pings=1000000] [keep=DIR]
+
+#include "queryapi.h"
+#include "store.h"
+#include "testsupport.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <malloc.h>
+
+using namespace pingscope;
+using namespace pingscope::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+qint64 statusKb(const char *field)
+{
+    QFile f(u"/proc/self/status"_s);
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+
+qint64 storeBytes(const QString &db)
+{
+    qint64 n = 0;
+    for (const char *suffix : {"", "-wal", "-shm"})
+        n += QFileInfo(db + QLatin1StringView(suffix)).size();
+    return n;
+}
+
+struct Row
+{
+    QString what;
+    double value;
+    QString unit;
+    double target;
+    bool lowerIsBetter = true;
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const int n = argc > 1 ? std::max(1000, std::atoi(argv[1])) : 1'000'000;
+    QTemporaryDir tmp;
+    const QString folder = argc > 2 ? QString::fromLocal8Bit(argv[2]) : tmp.path();
+    const QString db = QDir(folder).filePath(u"million.pingscope"_s);
+    for (const char *suffix : {"", "-wal", "-shm", ".lock"})
+        QFile::remove(db + QLatin1StringView(suffix));
+    std::vector<Row> rows;
+
+    // The mix: every POST Firefox ESR sent, ingested once with production's rules.
+    IngestOptions bundled;
+    bundled.schemas = SchemaRegistry::load({}, true, nullptr);
+    std::vector<PingRecord> templates;
+    {
+        Validator v(bundled.schemas);
+        for (const CapturedRequest &c : loadCapturedRequests())
+            if (c.name.startsWith(u"firefox-esr/"_s) && c.method == "POST" && !c.body.isEmpty())
+                templates.push_back(
+                    ingestSubmission(rawSubmission(c.url, c.headers, c.body, 1'795'000'000'000'000), bundled, &v));
+    }
+    if (templates.empty()) {
+        std::fprintf(stderr, "no Firefox ESR captures found (PINGSCOPE_SHARED_DIR)\n");
+        return 1;
+    }
+    qint64 rawBytes = 0;
+    for (const PingRecord &t : templates)
+        rawBytes += t.body.size() + t.payload.size();
+
+    QElapsedTimer t;
+    t.start();
+    {
+        QString error;
+        auto store = Store::open(db, Store::Options{0}, &error);
+        if (!store) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 1;
+        }
+        for (int i = 0; i < n; ++i) {
+            PingRecord r = templates[size_t(i) % templates.size()];
+            r.docId = u"00000000-0000-4000-8000-%1"_s.arg(i, 12, 10, QChar(u'0'));
+            r.receivedAtUs += qint64(i) * 1000;
+            store->enqueue(std::move(r), quint64(i));
+            if (i % 20000 == 19999) // bounded queue, as capture would keep it
+                store->flush();
+        }
+        store->flush();
+    }
+    const double fillS = double(t.elapsed()) / 1000.0;
+    rows.push_back({u"fill %1 pings (%2 captures)"_s.arg(n).arg(templates.size()), fillS, u"s"_s, 300});
+    const qint64 bytes = storeBytes(db);
+    rows.push_back({u"store bytes per ping (raw+decoded of the mix: %1)"_s.arg(rawBytes / qint64(templates.size())),
+                    double(bytes) / n, u"B"_s, 2000});
+
+    // Reopen, as a headless start does, until the first /stats answer.
+    t.restart();
+    QString error;
+    auto store = Store::open(db, Store::Options{0}, &error);
+    if (!store) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    QueryApi api(store.get());
+    HttpRequest stats;
+    stats.method = "GET";
+    stats.path = "/pingscope/v1/stats";
+    QByteArray answer = api.handle(stats, false);
+    rows.push_back({u"reopen to the first /stats answer"_s, double(t.elapsed()), u"ms"_s, 1000});
+    if (!answer.contains(QByteArray("\"total\":" + QByteArray::number(n))))
+        std::fprintf(stderr, "warning: /stats does not say total %d: %s\n", n, answer.left(200).constData());
+
+    t.restart();
+    for (int i = 0; i < 20; ++i)
+        answer = api.handle(stats, false);
+    rows.push_back({u"/stats (mean of 20)"_s, double(t.elapsed()) / 20.0, u"ms"_s, 50});
+    {
+        // What /stats cost before the counts table: a scan of the rows.
+        QSqlDatabase scan = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"scan"_s);
+        scan.setDatabaseName(db);
+        scan.open();
+        t.restart();
+        QSqlQuery q(scan);
+        for (const char *column : {"verdict", "namespace", "doctype"}) {
+            q.exec(u"SELECT %1, count(*) FROM pings GROUP BY 1"_s.arg(QLatin1StringView(column)));
+            while (q.next()) {
+            }
+        }
+        q.exec(u"SELECT count(*) FROM pings"_s);
+        rows.push_back({u"  (the same by scanning the rows, as before)"_s, double(t.elapsed()), u"ms"_s, 0});
+        q = QSqlQuery();
+        scan.close();
+    }
+    QSqlDatabase::removeDatabase(u"scan"_s);
+
+    HttpRequest list;
+    list.method = "GET";
+    list.path = "/pingscope/v1/pings";
+    list.query = "limit=100000";
+    malloc_trim(0);
+    const qint64 rssBefore = statusKb("VmRSS:");
+    t.restart();
+    answer = api.handle(list, false);
+    rows.push_back({u"GET ?limit=100000 (%1 MB of JSON)"_s.arg(answer.size() >> 20), double(t.elapsed()), u"ms"_s, 1000});
+    const qint64 rssAt = statusKb("VmRSS:");
+    answer.clear();
+    answer.squeeze();
+    malloc_trim(0);
+    rows.push_back({u"  RSS while answering it (from %1 MB)"_s.arg(rssBefore / 1024), double(rssAt) / 1024.0, u"MB"_s, 150});
+
+    t.restart();
+    const bool cleared = store->clear(&error);
+    rows.push_back({u"clear%1"_s.arg(cleared ? QString() : u" (failed: "_s + error + u')'), double(t.elapsed()),
+                    u"ms"_s, 2000});
+    store->flush();
+    rows.push_back({u"  store size after the clear (was %1 MB)"_s.arg(bytes >> 20), double(storeBytes(db) >> 20),
+                    u"MB"_s, double(bytes >> 20) / 10});
+
+    std::printf("| figure | measured | target | met |\n|---|---|---|---|\n");
+    for (const Row &r : rows) {
+        if (r.target <= 0) { // for comparison only
+            std::printf("| %s | %.1f %s | | |\n", qPrintable(r.what), r.value, qPrintable(r.unit));
+            continue;
+        }
+        std::printf("| %s | %.1f %s | %s %.0f %s | %s |\n", qPrintable(r.what), r.value, qPrintable(r.unit),
+                    r.lowerIsBetter ? "<" : ">", r.target, qPrintable(r.unit),
+                    (r.lowerIsBetter ? r.value < r.target : r.value > r.target) ? "yes" : "**no**");
+    }
+    return 0;
+}
