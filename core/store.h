@@ -111,6 +111,8 @@ private:
     bool loadOrderState(QString *error);
     void addOrderWarnings(PingRecord &record);
     void noteOrder(const PingRecord &record);
+    void noteDocId(size_t docHash, qint64 id, qint64 receivedAtUs, size_t uriHash);
+    void noteSeq(size_t key, qint64 seq, qint64 id);
     void forgetOrderFrom(qint64 firstId); // after a rollback: ids from firstId were never stored
 
     struct Item
