@@ -1296,6 +1296,10 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
         where << u"id > ?"_s;
         args << query.afterId;
     }
+    if (query.beforeId > 0) {
+        where << u"id < ?"_s;
+        args << query.beforeId;
+    }
     QString sql = u"SELECT %1 FROM pings"_s.arg(kSummaryColumns);
     if (query.withPayload)
         sql = u"SELECT %1, (SELECT payload FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(kSummaryColumns);

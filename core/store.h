@@ -183,6 +183,7 @@ struct PingQuery
     int offset = 0;
     QString ns, docType, verdict, debugId, docId, clientId;
     qint64 afterId = 0;       // only ids greater than this (0: no bound)
+    qint64 beforeId = 0;      // only ids less than this (0: no bound): pages of a long list
     bool withPayload = false; // also read each record's decoded payload
 };
 

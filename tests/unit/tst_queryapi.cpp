@@ -37,6 +37,7 @@ private Q_SLOTS:
     void stats();
     void errors();
     void deleteClears();
+    void longListsArePagedInOrder();
 
 private:
     std::unique_ptr<TestEngine> m_engine;
@@ -101,6 +102,36 @@ void TestQueryApi::filtersAndPaging()
     QCOMPARE(page.size(), size_t(3));
     QCOMPARE(page[0].at("id").get<int>(), 8);
     QCOMPARE(getJson(port, "/pingscope/v1/pings?limit=0").size(), size_t(0));
+}
+
+// A list longer than the API's internal page (2,000 rows) reads page after page: every row once,
+// newest first, offset and filters applied across pages.
+void TestQueryApi::longListsArePagedInOrder()
+{
+    TestEngine engine;
+    QVERIFY(engine.ok());
+    std::vector<std::pair<PingRecord, quint64>> records;
+    for (int i = 1; i <= 4500; ++i) {
+        PingRecord r;
+        r.receivedAtUs = 1'700'000'000'000'000LL + i;
+        r.method = u"POST"_s;
+        r.ns = u"app"_s;
+        r.docType = i % 3 ? u"a"_s : u"b"_s;
+        r.docId = QString::number(i);
+        r.verdict = u"parsed"_s;
+        r.statusCode = 200;
+        records.emplace_back(std::move(r), 0);
+    }
+    engine.engine().store()->enqueue(std::move(records));
+    engine.engine().store()->flush();
+    const json all = getJson(engine.port(), "/pingscope/v1/pings?limit=4000&offset=10");
+    QCOMPARE(all.size(), size_t(4000));
+    for (size_t k = 0; k < all.size(); ++k)
+        QCOMPARE(all[k].at("id").get<int>(), 4490 - int(k));
+    const json b = getJson(engine.port(), "/pingscope/v1/pings?limit=100000&doctype=b");
+    QCOMPARE(b.size(), size_t(1500));
+    QCOMPARE(b.front().at("id").get<int>(), 4500);
+    QCOMPARE(b.back().at("id").get<int>(), 3);
 }
 
 void TestQueryApi::detail()
