@@ -31,6 +31,20 @@ struct ThreadInflater
     ThreadInflater &operator=(const ThreadInflater &) = delete;
 };
 
+// At the end of a gzip member: when another follows (RFC 1952 allows concatenation), resets
+// the stream to inflate it.
+bool startNextMember(z_stream &zs)
+{
+    if (zs.avail_in < 2 || zs.next_in[0] != 0x1f || zs.next_in[1] != 0x8b)
+        return false;
+    const uInt left = zs.avail_in;
+    Bytef *next = zs.next_in;
+    inflateReset(&zs);
+    zs.next_in = next;
+    zs.avail_in = left;
+    return true;
+}
+
 } // namespace
 
 GunzipResult gunzipIfGzip(const QByteArray &body, qint64 maxOutput)
@@ -69,15 +83,8 @@ GunzipResult gunzipIfGzip(const QByteArray &body, qint64 maxOutput)
             break;
         }
         if (rc == Z_STREAM_END) {
-            // Another member may follow (RFC 1952 allows concatenation).
-            if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
-                const uInt left = zs.avail_in;
-                Bytef *next = zs.next_in;
-                inflateReset(&zs);
-                zs.next_in = next;
-                zs.avail_in = left;
+            if (startNextMember(zs))
                 continue;
-            }
             if (zs.avail_in > 0) {
                 r.status = GunzipResult::Status::Corrupt;
                 r.message = u"%1 bytes of garbage after the end of the gzip stream"_s.arg(zs.avail_in);
@@ -122,14 +129,8 @@ qint64 gzipInflatedSize(const QByteArray &body, qint64 cap)
         if (total > cap)
             return cap + 1;
         if (rc == Z_STREAM_END) {
-            if (zs.avail_in >= 2 && zs.next_in[0] == 0x1f && zs.next_in[1] == 0x8b) {
-                const uInt left = zs.avail_in;
-                Bytef *next = zs.next_in;
-                inflateReset(&zs);
-                zs.next_in = next;
-                zs.avail_in = left;
+            if (startNextMember(zs))
                 continue;
-            }
             return total;
         }
         if (rc != Z_OK && !(rc == Z_BUF_ERROR && zs.avail_in > 0))

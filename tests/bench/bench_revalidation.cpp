@@ -37,15 +37,8 @@ int main(int argc, char **argv)
     fill.start();
     IngestOptions bundled;
     bundled.schemas = SchemaRegistry::load({}, true, nullptr);
-    std::vector<PingRecord> templates;
-    {
-        Validator v(bundled.schemas);
-        for (const CapturedRequest &c : loadCapturedRequests())
-            if (c.method == "POST" && !c.body.isEmpty()) {
-                templates.push_back(ingestSubmission(
-                    rawSubmission(c.url, c.headers, c.body, 1'795'000'000'000'000), bundled, &v));
-            }
-    }
+    Validator validator(bundled.schemas);
+    const std::vector<PingRecord> templates = ingestedCaptures(QString(), bundled, &validator);
     {
         QString error;
         auto store = Store::open(db, &error);

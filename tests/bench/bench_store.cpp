@@ -30,17 +30,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-qint64 statusKb(const char *field)
-{
-    QFile f(u"/proc/self/status"_s);
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
-    return -1;
-}
-
 qint64 storeBytes(const QString &db)
 {
     qint64 n = 0;
@@ -74,14 +63,8 @@ int main(int argc, char **argv)
     // The mix: every POST Firefox ESR sent, ingested once with production's rules.
     IngestOptions bundled;
     bundled.schemas = SchemaRegistry::load({}, true, nullptr);
-    std::vector<PingRecord> templates;
-    {
-        Validator v(bundled.schemas);
-        for (const CapturedRequest &c : loadCapturedRequests())
-            if (c.name.startsWith(u"firefox-esr/"_s) && c.method == "POST" && !c.body.isEmpty())
-                templates.push_back(
-                    ingestSubmission(rawSubmission(c.url, c.headers, c.body, 1'795'000'000'000'000), bundled, &v));
-    }
+    Validator validator(bundled.schemas);
+    const std::vector<PingRecord> templates = ingestedCaptures(u"firefox-esr/"_s, bundled, &validator);
     if (templates.empty()) {
         std::fprintf(stderr, "no Firefox ESR captures found (PINGSCOPE_SHARED_DIR)\n");
         return 1;
@@ -169,11 +152,11 @@ int main(int argc, char **argv)
     list.path = "/pingscope/v1/pings";
     list.query = "limit=100000";
     malloc_trim(0);
-    const qint64 rssBefore = statusKb("VmRSS:");
+    const qint64 rssBefore = procStatusKb("VmRSS:");
     t.restart();
     answer = api.handle(list, false);
     rows.push_back({u"GET ?limit=100000 (%1 MB of JSON)"_s.arg(answer.size() >> 20), double(t.elapsed()), u"ms"_s, 1000});
-    const qint64 rssAt = statusKb("VmRSS:");
+    const qint64 rssAt = procStatusKb("VmRSS:");
     answer.clear();
     answer.squeeze();
     malloc_trim(0);

@@ -190,6 +190,27 @@ QList<CapturedRequest> loadCapturedRequests()
     return out;
 }
 
+qint64 procStatusKb(const char *field)
+{
+    QFile f(u"/proc/self/status"_s);
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
+    return -1;
+}
+
+std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOptions &options, Validator *validator)
+{
+    std::vector<PingRecord> out;
+    for (const CapturedRequest &c : loadCapturedRequests())
+        if (c.name.startsWith(prefix) && c.method == "POST" && !c.body.isEmpty())
+            out.push_back(ingestSubmission(rawSubmission(c.url, c.headers, c.body, 1'795'000'000'000'000), options,
+                                           validator));
+    return out;
+}
+
 TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest, bool validate, qint64 memoryBudget)
 {
     EngineOptions opts;

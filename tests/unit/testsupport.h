@@ -2,6 +2,8 @@
 
 #include "engine.h"
 #include "httpparser.h"
+#include "ingest.h"
+#include "validation.h"
 
 #include <QByteArray>
 #include <QList>
@@ -78,6 +80,13 @@ std::vector<PingRecord> firefoxEsrSession();
 PingRecord newtabWithUndeclaredCounter();
 // UTC microseconds of an ISO 8601 date-time such as "2026-11-23T02:19:25.000Z".
 qint64 utcUs(const QString &iso);
+
+// A field of /proc/self/status in kB ("VmRSS:", "VmHWM:"); -1 when it cannot be read.
+qint64 procStatusKb(const char *field);
+
+// Each captured POST whose name starts with `prefix` ("firefox-esr/"; empty: all), ingested
+// once with `options` and `validator`: the templates benchmarks fill stores with.
+std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOptions &options, Validator *validator);
 
 // An Engine on 127.0.0.1, port 0, with a store in a temporary folder.
 class TestEngine

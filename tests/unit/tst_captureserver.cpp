@@ -747,18 +747,6 @@ void TestCaptureServer::pipelinedInputHasBackPressure()
     QCOMPARE(answered, count);
 }
 
-namespace {
-qint64 procStatusKb(const char *field)
-{
-    QFile f(u"/proc/self/status"_s);
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field)).trimmed().split(' ').first().toLongLong();
-    return -1;
-}
-} // namespace
 
 // A gzip JSON bomb (a small body inflating to millions of values) is never parsed past the
 // memory budget: it is kept with the verdict too-large, the process's peak grows by far less

@@ -63,6 +63,30 @@ void takeResponses(Client &c, QSet<QString> &acked, int &failures)
 }
 
 
+// A tmpfs of the given size on a temporary folder, unmounted when it goes (lazily: the engine
+// under test may still hold files there).
+class SmallTmpfs
+{
+public:
+    explicit SmallTmpfs(const QString &size)
+    {
+        QProcess mount;
+        mount.start(u"mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size="_s + size, u"tmpfs"_s, m_dir.path()});
+        m_mounted = mount.waitForFinished(5000) && mount.exitStatus() == QProcess::NormalExit && mount.exitCode() == 0;
+    }
+    ~SmallTmpfs()
+    {
+        if (m_mounted)
+            QProcess::execute(u"umount"_s, {u"-l"_s, m_dir.path()});
+    }
+    bool mounted() const { return m_mounted; }
+    QString filePath(const QString &name) const { return m_dir.filePath(name); }
+
+private:
+    QTemporaryDir m_dir;
+    bool m_mounted = false;
+};
+
 QString integrityOf(const QString &db)
 {
     QString result;
@@ -206,16 +230,9 @@ void TestDurability::killedMidLoadLosesNoAcknowledgedPing()
 // (root in a container or VM); skipped where mounting is not allowed.
 void TestDurability::diskFullAnswers507AndResumes()
 {
-    QTemporaryDir mnt;
-    QProcess mount;
-    mount.start(u"mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=3m"_s, u"tmpfs"_s, mnt.path()});
-    if (!mount.waitForFinished(5000) || mount.exitStatus() != QProcess::NormalExit || mount.exitCode() != 0)
+    SmallTmpfs mnt(u"3m"_s);
+    if (!mnt.mounted())
         QSKIP("cannot mount a tmpfs here (needs root and a kernel that allows it)");
-    struct Unmount
-    {
-        QString path;
-        ~Unmount() { QProcess::execute(u"umount"_s, {u"-l"_s, path}); }
-    } unmount{mnt.path()};
 
     EngineOptions opts;
     opts.dbPath = mnt.filePath(u"full.pingscope"_s);
@@ -303,16 +320,9 @@ void TestDurability::diskFullAnswers507AndResumes()
 // so once space frees the next commit succeeds (no "UNIQUE constraint failed: pings.id").
 void TestDurability::diskFullMidBatchLosesNothing()
 {
-    QTemporaryDir mnt;
-    QProcess mount;
-    mount.start(u"mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=4m"_s, u"tmpfs"_s, mnt.path()});
-    if (!mount.waitForFinished(5000) || mount.exitStatus() != QProcess::NormalExit || mount.exitCode() != 0)
+    SmallTmpfs mnt(u"4m"_s);
+    if (!mnt.mounted())
         QSKIP("cannot mount a tmpfs here (needs root and a kernel that allows it)");
-    struct Unmount
-    {
-        QString path;
-        ~Unmount() { QProcess::execute(u"umount"_s, {u"-l"_s, path}); }
-    } unmount{mnt.path()};
 
     EngineOptions opts;
     opts.dbPath = mnt.filePath(u"batch.pingscope"_s);
