@@ -191,22 +191,26 @@ qsizetype firstInvalidUtf8(QByteArrayView bytes)
 
 namespace {
 
+// The index of the quote that closes the string opening at `open` (escapes skipped), or the
+// text's end.
+qsizetype closingQuote(QByteArrayView text, qsizetype open)
+{
+    qsizetype i = open + 1;
+    while (i < text.size() && text[i] != '"')
+        i += text[i] == '\\' ? 2 : 1;
+    return i;
+}
+
 // Calls onOpen(depth, offset) at each [ or { outside strings, with the depth it opens; stops
 // when onOpen returns true.
 template<typename OnOpen>
 void walkOpenings(QByteArrayView text, OnOpen &&onOpen)
 {
     int depth = 0;
-    bool inString = false;
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (inString) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                inString = false;
-        } else if (c == '"') {
-            inString = true;
+        if (c == '"') {
+            i = closingQuote(text, i);
         } else if (c == '{' || c == '[') {
             if (onOpen(++depth, i))
                 return;
@@ -371,19 +375,11 @@ struct NumberScan
 NumberScan scanNumbers(QByteArrayView text)
 {
     NumberScan scan;
-    bool inString = false;
     qsizetype copied = 0;
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (inString) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                inString = false;
-            continue;
-        }
         if (c == '"') {
-            inString = true;
+            i = closingQuote(text, i);
             continue;
         }
         if (!(c == '-' || (c >= '0' && c <= '9')))

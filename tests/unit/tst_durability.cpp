@@ -87,6 +87,23 @@ private:
     bool m_mounted = false;
 };
 
+// Every acknowledged doc id is in the store, no refused one is, and no summary lacks its data.
+void verifyKept(const QString &db, const QSet<QByteArray> &acked, const QSet<QByteArray> &refused)
+{
+    StoreReader reader(db);
+    PingQuery q;
+    q.limit = -1;
+    QSet<QByteArray> stored;
+    for (const auto &rec : reader.list(q)) {
+        stored.insert(rec.docId.toLatin1());
+        QVERIFY(reader.get(rec.id).has_value());
+    }
+    for (const QByteArray &id : acked)
+        QVERIFY2(stored.contains(id), id.constData());
+    for (const QByteArray &id : refused)
+        QVERIFY2(!stored.contains(id), id.constData());
+}
+
 QString integrityOf(const QString &db)
 {
     QString result;
@@ -300,18 +317,7 @@ void TestDurability::diskFullAnswers507AndResumes()
     QTRY_VERIFY_WITH_TIMEOUT(!problems.constLast().second, 5000);
     engine.stop();
     QCOMPARE(integrityOf(opts.dbPath), u"ok"_s);
-    StoreReader reader(opts.dbPath);
-    PingQuery q;
-    q.limit = -1;
-    QSet<QByteArray> stored;
-    for (const auto &rec : reader.list(q)) {
-        stored.insert(rec.docId.toLatin1());
-        QVERIFY(reader.get(rec.id).has_value()); // no summary without its data
-    }
-    for (const QByteArray &id : std::as_const(acked))
-        QVERIFY2(stored.contains(id), id.constData());
-    for (const QByteArray &id : std::as_const(refused))
-        QVERIFY2(!stored.contains(id), id.constData());
+    verifyKept(opts.dbPath, acked, refused);
 }
 
 // The wedge of issue 15, made deterministic: a second connection holds SQLite's write lock, so
@@ -387,18 +393,7 @@ void TestDurability::diskFullMidBatchLosesNothing()
     }
     engine.stop();
     QCOMPARE(integrityOf(opts.dbPath), u"ok"_s);
-    StoreReader reader(opts.dbPath);
-    PingQuery q;
-    q.limit = -1;
-    QSet<QByteArray> stored;
-    for (const auto &rec : reader.list(q)) {
-        stored.insert(rec.docId.toLatin1());
-        QVERIFY(reader.get(rec.id).has_value()); // no summary without its data
-    }
-    for (const QByteArray &id : std::as_const(acked))
-        QVERIFY2(stored.contains(id), id.constData());
-    for (const QByteArray &id : std::as_const(refused))
-        QVERIFY2(!stored.contains(id), id.constData());
+    verifyKept(opts.dbPath, acked, refused);
 }
 
 QTEST_GUILESS_MAIN(TestDurability)
