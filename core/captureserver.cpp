@@ -251,6 +251,10 @@ CaptureServer::CaptureServer(const CaptureConfig &config, Store *store, QObject 
     m_apiThread->setObjectName(u"query-api"_s);
     m_apiWorker = new ApiWorker(store);
     m_apiWorker->moveToThread(m_apiThread);
+    // Answers to scripts can wait; acks cannot: on a busy machine the API thread yields the CPU
+    // to capture, ingest and the store (nice 10: about a tenth of a core when they all want it).
+    connect(m_apiThread, &QThread::started, m_apiThread, [] { ::setpriority(PRIO_PROCESS, ::gettid(), 10); },
+            Qt::DirectConnection);
     m_apiThread->start();
 }
 
@@ -513,6 +517,11 @@ HttpConnection::HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *se
     connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
         if (m_lingering && m_socket->bytesToWrite() == 0)
             ::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR);
+        if (!m_outLarge.isEmpty()) {
+            if (m_socket->bytesToWrite() < kSliceBytes)
+                writeLargeSlice();
+            return;
+        }
         // Unsent answers drained below the limit: parsing resumes.
         if (!m_closing && !m_lingering && m_parser.isIdle() && m_socket->bytesToWrite() <= kMaxUnsentBytes &&
             (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
@@ -636,7 +645,8 @@ void HttpConnection::closeIdle()
 bool HttpConnection::requestsPaused() const
 {
     return static_cast<int>(m_pending.size()) >= m_server->config().maxPendingPerConnection ||
-           m_socket->bytesToWrite() > kMaxUnsentBytes;
+           m_socket->bytesToWrite() > kMaxUnsentBytes || !m_outLarge.isEmpty() ||
+           m_apiInFlight > 0; // requests after an API call start once it is answered (RFC 9112 9.3.2)
 }
 
 void HttpConnection::pullInput()
@@ -942,6 +952,7 @@ void HttpConnection::queueApi(HttpRequest &&request, bool closeAfter)
     p.closeAfter = closeAfter;
     const quint64 ticket = (m_id << SeqBits) | (p.seq & ((quint32(1) << SeqBits) - 1));
     m_pending.push_back(std::move(p));
+    ++m_apiInFlight;
     m_server->submitApi(std::move(request), closeAfter, ticket);
 }
 
@@ -953,9 +964,13 @@ void HttpConnection::answerApi(quint32 seq, const QByteArray &response)
             continue;
         p.response = response;
         p.ready = true;
+        --m_apiInFlight;
         break;
     }
     flushResponses();
+    // The requests held back behind it may start.
+    if (m_apiInFlight == 0 && !m_closing && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
+        QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
 }
 
 void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
@@ -993,11 +1008,20 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
 void HttpConnection::flushResponses()
 {
     bool wrote = false;
-    while (!m_pending.empty() && m_pending.front().ready) {
+    while (m_outLarge.isEmpty() && !m_pending.empty() && m_pending.front().ready) {
         Pending p = std::move(m_pending.front());
         m_pending.pop_front();
-        writeOut(p.response);
         wrote = true;
+        if (p.response.size() > kSliceBytes && !m_peerGone) {
+            // A large answer (an API list) goes out a slice at a time as the client reads it: no
+            // copy of it in Qt's buffer, and the capture thread never spends long on one write.
+            m_outLarge = std::move(p.response);
+            m_outLargePos = 0;
+            m_outLargeClose = p.closeAfter;
+            writeLargeSlice(); // bytesWritten carries on
+            return;
+        }
+        writeOut(p.response);
         if (p.closeAfter) {
             m_pending.clear();
             if (m_peerGone) {
@@ -1021,6 +1045,35 @@ void HttpConnection::flushResponses()
     // Answers went out: requests held back by back-pressure may proceed.
     if (wrote && !m_closing && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
         QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+}
+
+void HttpConnection::writeLargeSlice()
+{
+    // Slices the kernel takes whole leave Qt nothing to write, so no bytesWritten would follow:
+    // go on until one is (partly) left with Qt, or all is out.
+    do {
+        const qsizetype n = qMin<qsizetype>(kSliceBytes, m_outLarge.size() - m_outLargePos);
+        writeOut(QByteArray::fromRawData(m_outLarge.constData() + m_outLargePos, n));
+        m_outLargePos += n;
+    } while (m_outLargePos < m_outLarge.size() && m_socket->bytesToWrite() == 0);
+    if (m_outLargePos < m_outLarge.size())
+        return;
+    m_outLarge = QByteArray();
+    m_outLargePos = 0;
+    if (!m_outLargeClose) {
+        flushResponses();
+        // Requests held back while it went out may proceed.
+        if (!m_closing && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
+            QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+        return;
+    }
+    m_pending.clear();
+    if (m_closing) {
+        startLingeringClose();
+    } else {
+        m_closing = true;
+        m_socket->disconnectFromHost();
+    }
 }
 
 void HttpConnection::finishPrefixCollection()

@@ -169,6 +169,7 @@ public:
     // parsed no further while this much of the answers is unsent (a client that never reads).
     static constexpr qsizetype kMaxBufferedInput = 256 * 1024;
     static constexpr qint64 kMaxUnsentBytes = 1024 * 1024;
+    static constexpr qsizetype kSliceBytes = 256 * 1024; // larger answers are written in slices
     void answerStored(quint32 seq, const WriteResult &result);
     // Called by the server's sweep timer.
     void checkTimeouts(qint64 nowMs);
@@ -196,6 +197,7 @@ private:
     void queueResponse(QByteArray response, bool closeAfter);
     void queueApi(HttpRequest &&request, bool closeAfter); // answered on the API thread
     void flushResponses();
+    void writeLargeSlice(); // the next slice of m_outLarge; what follows it once it is all out
     void startLingeringClose();
     void onDisconnected();
     void finishPrefixCollection();
@@ -226,6 +228,10 @@ private:
     // and this one still carries the answers owed out.
     int m_spareFd = -1;
     bool m_peerGone = false; // Qt's socket is closed; answers go out through m_spareFd
+    int m_apiInFlight = 0;   // API requests of this connection not answered yet
+    QByteArray m_outLarge;   // a large answer going out a slice at a time
+    qsizetype m_outLargePos = 0;
+    bool m_outLargeClose = false;
     qint64 m_receivingCharge = 0; // budget held by the request being received
     void releaseReceivingCharge();
     qint64 m_peerGoneMs = 0;
