@@ -448,13 +448,18 @@ void CaptureServer::submit(RawSubmission &&raw, quint64 ticket)
     }
 }
 
+HttpConnection *CaptureServer::connectionOf(quint64 ticket, quint32 *seq) const
+{
+    *seq = static_cast<quint32>(ticket & ((quint64(1) << HttpConnection::SeqBits) - 1));
+    return m_connections.value(ticket >> HttpConnection::SeqBits);
+}
+
 void CaptureServer::deliver(const std::vector<WriteResult> &results)
 {
-    constexpr quint64 mask = (quint64(1) << HttpConnection::SeqBits) - 1;
-    for (const WriteResult &r : results) {
-        if (HttpConnection *c = m_connections.value(r.ticket >> HttpConnection::SeqBits))
-            c->answerStored(static_cast<quint32>(r.ticket & mask), r);
-    }
+    quint32 seq = 0;
+    for (const WriteResult &r : results)
+        if (HttpConnection *c = connectionOf(r.ticket, &seq))
+            c->answerStored(seq, r);
 }
 
 void CaptureServer::setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors)
@@ -496,9 +501,9 @@ void CaptureServer::submitApi(HttpRequest &&request, bool close, quint64 ticket)
 
 void CaptureServer::deliverApi(quint64 ticket, const QByteArray &response)
 {
-    constexpr quint64 mask = (quint64(1) << HttpConnection::SeqBits) - 1;
-    if (HttpConnection *c = m_connections.value(ticket >> HttpConnection::SeqBits))
-        c->answerApi(static_cast<quint32>(ticket & mask), response);
+    quint32 seq = 0;
+    if (HttpConnection *c = connectionOf(ticket, &seq))
+        c->answerApi(seq, response);
 }
 
 // --- HttpConnection ------------------------------------------------------------------------
@@ -523,9 +528,8 @@ HttpConnection::HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *se
             return;
         }
         // Unsent answers drained below the limit: parsing resumes.
-        if (!m_closing && !m_lingering && m_parser.isIdle() && m_socket->bytesToWrite() <= kMaxUnsentBytes &&
-            (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
-            QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+        if (!m_lingering && m_parser.isIdle() && m_socket->bytesToWrite() <= kMaxUnsentBytes)
+            resumeInputLater();
     });
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     ensureSpareDescriptor(); // before Qt can see the end of the stream and close its descriptor
@@ -681,10 +685,6 @@ void HttpConnection::onReadyRead()
 void HttpConnection::processInput()
 {
     using State = HttpRequestParser::State;
-    // Resumed after back-pressure: what the socket held back is read now (readyRead does not
-    // come again for bytes Qt already has).
-    if (!m_closing && !m_lingering && !m_peerGone && m_socket->bytesAvailable() > 0)
-        pullInput();
     while (!m_closing) {
         const State st = m_parser.state();
         if (st == State::HeadersComplete) {
@@ -700,8 +700,8 @@ void HttpConnection::processInput()
             break;
         }
         if (m_inPos >= m_in.size() || (m_parser.isIdle() && m_in.size() - m_inPos < kMaxBufferedInput)) {
-            // Consumed (or nearly): what Qt holds back comes next, without waiting for a readyRead
-            // that a full read buffer does not send.
+            // Consumed (or nearly), or resumed after back-pressure: what Qt holds back comes next,
+            // without waiting for a readyRead that a full read buffer does not send.
             if (!m_lingering && !m_peerGone && m_socket->bytesAvailable() > 0)
                 pullInput();
             if (m_inPos >= m_in.size())
@@ -930,8 +930,7 @@ void HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
     if (!raw.refusedReason.isEmpty())
         p.response = raw.refusedReason.toUtf8() + '\n';
     m_pending.push_back(std::move(p));
-    const quint64 ticket = (m_id << SeqBits) | (seq & ((quint32(1) << SeqBits) - 1));
-    m_server->submit(std::move(raw), ticket);
+    m_server->submit(std::move(raw), ticketOf(seq));
 }
 
 void HttpConnection::queueResponse(QByteArray response, bool closeAfter)
@@ -950,39 +949,62 @@ void HttpConnection::queueApi(HttpRequest &&request, bool closeAfter)
     Pending p;
     p.seq = m_nextSeq++;
     p.closeAfter = closeAfter;
-    const quint64 ticket = (m_id << SeqBits) | (p.seq & ((quint32(1) << SeqBits) - 1));
+    const quint64 ticket = ticketOf(p.seq);
     m_pending.push_back(std::move(p));
     ++m_apiInFlight;
     m_server->submitApi(std::move(request), closeAfter, ticket);
 }
 
-void HttpConnection::answerApi(quint32 seq, const QByteArray &response)
+quint64 HttpConnection::ticketOf(quint32 seq) const
+{
+    return (m_id << SeqBits) | (seq & ((quint32(1) << SeqBits) - 1));
+}
+
+HttpConnection::Pending *HttpConnection::unanswered(quint32 seq)
 {
     constexpr quint32 mask = (quint32(1) << SeqBits) - 1;
-    for (Pending &p : m_pending) {
-        if ((p.seq & mask) != seq || p.ready)
-            continue;
-        p.response = response;
-        p.ready = true;
+    for (Pending &p : m_pending)
+        if ((p.seq & mask) == seq && !p.ready)
+            return &p;
+    return nullptr;
+}
+
+void HttpConnection::resumeInputLater()
+{
+    if (!m_closing && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
+        QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+}
+
+void HttpConnection::endAfterLastAnswer()
+{
+    m_pending.clear();
+    if (m_closing) {
+        startLingeringClose();
+    } else {
+        m_closing = true;
+        m_socket->disconnectFromHost();
+    }
+}
+
+void HttpConnection::answerApi(quint32 seq, const QByteArray &response)
+{
+    if (Pending *p = unanswered(seq)) {
+        p->response = response;
+        p->ready = true;
         --m_apiInFlight;
-        break;
     }
     flushResponses();
-    // The requests held back behind it may start.
-    if (m_apiInFlight == 0 && !m_closing && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
-        QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+    if (m_apiInFlight == 0)
+        resumeInputLater(); // the requests held back behind it may start
 }
 
 void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
 {
-    constexpr quint32 mask = (quint32(1) << SeqBits) - 1;
-    for (Pending &p : m_pending) {
-        if ((p.seq & mask) != seq || p.ready)
-            continue;
-        int status = p.status;
-        QByteArray body = p.response;
+    if (Pending *p = unanswered(seq)) {
+        int status = p->status;
+        QByteArray body = p->response;
         QList<HttpHeader> extra{kAnyOrigin};
-        m_server->releaseBody(std::exchange(p.charge, 0));
+        m_server->releaseBody(std::exchange(p->charge, 0));
         if (result.ok && (status == 503 || status == 507))
             extra.append(HttpHeader{"Retry-After", "1"});
         if (!result.ok) {
@@ -997,10 +1019,9 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
         } else {
             extra.append({"X-Pingscope-Id", QByteArray::number(result.id)});
         }
-        p.response = httpResponse(status, body.isEmpty() ? QByteArray() : "text/plain; charset=utf-8",
-                                  body, p.closeAfter, extra);
-        p.ready = true;
-        break;
+        p->response = httpResponse(status, body.isEmpty() ? QByteArray() : "text/plain; charset=utf-8", body,
+                                   p->closeAfter, extra);
+        p->ready = true;
     }
     flushResponses();
 }
@@ -1023,15 +1044,11 @@ void HttpConnection::flushResponses()
         }
         writeOut(p.response);
         if (p.closeAfter) {
-            m_pending.clear();
             if (m_peerGone) {
+                m_pending.clear();
                 break;
-            } else if (m_closing) {
-                startLingeringClose();
-            } else {
-                m_closing = true;
-                m_socket->disconnectFromHost();
             }
+            endAfterLastAnswer();
             return;
         }
     }
@@ -1042,9 +1059,8 @@ void HttpConnection::flushResponses()
         }
         return;
     }
-    // Answers went out: requests held back by back-pressure may proceed.
-    if (wrote && !m_closing && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
-        QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+    if (wrote)
+        resumeInputLater(); // answers went out: requests held back by back-pressure may proceed
 }
 
 void HttpConnection::writeLargeSlice()
@@ -1060,20 +1076,12 @@ void HttpConnection::writeLargeSlice()
         return;
     m_outLarge = QByteArray();
     m_outLargePos = 0;
-    if (!m_outLargeClose) {
-        flushResponses();
-        // Requests held back while it went out may proceed.
-        if (!m_closing && (m_inPos < m_in.size() || m_socket->bytesAvailable() > 0))
-            QMetaObject::invokeMethod(this, &HttpConnection::processInput, Qt::QueuedConnection);
+    if (m_outLargeClose) {
+        endAfterLastAnswer();
         return;
     }
-    m_pending.clear();
-    if (m_closing) {
-        startLingeringClose();
-    } else {
-        m_closing = true;
-        m_socket->disconnectFromHost();
-    }
+    flushResponses();
+    resumeInputLater(); // requests held back while it went out may proceed
 }
 
 void HttpConnection::finishPrefixCollection()

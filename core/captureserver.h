@@ -144,6 +144,7 @@ private:
     QList<SchemaLoadError> m_schemaErrors;
     RevalidateHandler m_revalidate;
     void configureApi();
+    HttpConnection *connectionOf(quint64 ticket, quint32 *seq) const; // a request's connection and seq
     void deliverApi(quint64 ticket, const QByteArray &response);
     qint64 m_bodyBytesInFlight = 0;
 };
@@ -197,6 +198,10 @@ private:
     void queueResponse(QByteArray response, bool closeAfter);
     void queueApi(HttpRequest &&request, bool closeAfter); // answered on the API thread
     void flushResponses();
+    quint64 ticketOf(quint32 seq) const; // names a request to the store and the API thread
+    Pending *unanswered(quint32 seq);    // the request waiting for that answer, if still here
+    void resumeInputLater();             // parses on once back-pressure has eased
+    void endAfterLastAnswer();           // closes once a Connection: close answer is out
     void writeLargeSlice(); // the next slice of m_outLarge; what follows it once it is all out
     void startLingeringClose();
     void onDisconnected();

@@ -241,22 +241,15 @@ JsonShape scanJsonShape(QByteArrayView text)
     JsonShape shape;
     qint64 commas = 0, opens = 0, empty = 0, members = 0, strings = 0, longStringBytes = 0;
     int depth = 0;
-    const char *p = text.data();
-    const char *const end = p + text.size();
     bool any = false;
     char last = 0; // the last character that was not white space
-    while (p < end) {
-        const char c = *p++;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         switch (c) {
         case '"': {
-            const char *start = p;
-            while (p < end && *p != '"') {
-                if (*p == '\\')
-                    ++p;
-                ++p;
-            }
-            const qint64 len = (p < end ? p : end) - start;
-            ++p;
+            const qsizetype close = closingQuote(text, i);
+            const qint64 len = qMin(close, text.size()) - i - 1;
+            i = close;
             ++strings;
             if (len > 15)
                 longStringBytes += len + 17;
@@ -334,7 +327,6 @@ qint64 firstValueEnd(QByteArrayView text)
     if (i >= text.size())
         return -1;
     int depth = 0;
-    bool inString = false;
     const char first = text[i];
     if (first != '{' && first != '[' && first != '"') {
         // A bare scalar: up to the first delimiter.
@@ -345,13 +337,10 @@ qint64 firstValueEnd(QByteArrayView text)
     }
     for (; i < text.size(); ++i) {
         const char c = text[i];
-        if (inString) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"' && (inString = false, depth == 0))
-                return i + 1;
-        } else if (c == '"') {
-            inString = true;
+        if (c == '"') {
+            i = closingQuote(text, i);
+            if (depth == 0)
+                return i < text.size() ? i + 1 : -1;
         } else if (c == '{' || c == '[') {
             ++depth;
         } else if (c == '}' || c == ']') {
@@ -491,6 +480,11 @@ QByteArray replaceLoneSurrogates(QByteArrayView text, int &count, qint64 &first)
 
 bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, JsonReadNotes *notes)
 {
+    auto fail = [&](qint64 at, QString message) {
+        fillPosition(text, at, error);
+        error.message = std::move(message);
+        return false;
+    };
     try {
         out = nlohmann::json::parse(text.begin(), text.end());
     } catch (const nlohmann::json::parse_error &e) {
@@ -512,9 +506,7 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
                     return true;
                 }
                 notes->loneSurrogates = 0;
-                fillPosition(text, offset, error);
-                error.message = withoutPrefix(e.what());
-                return false;
+                return fail(offset, withoutPrefix(e.what()));
             }
         }
         if (notes && e.id == 101 && std::string_view(e.what()).find("expected end of input") != std::string_view::npos) {
@@ -526,38 +518,26 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
                     return true;
                 }
         }
-        fillPosition(text, offset, error);
-        error.message = withoutPrefix(e.what());
-        return false;
+        return fail(offset, withoutPrefix(e.what()));
     } catch (const nlohmann::json::out_of_range &e) {
         // 406: a number past a double's range. Find it (nlohmann gives no offset).
         const NumberScan scan = scanNumbers(text);
-        if (scan.tooLongAt >= 0 && notes) {
-            fillPosition(text, scan.tooLongAt, error);
-            error.message = u"Number value length (%1) exceeds the maximum allowed (%2, from "
-                            u"StreamReadConstraints.getMaxNumberLength()), as production's parser reports it"_s
-                                .arg(scan.tooLongLength)
-                                .arg(kJacksonMaxNumberLength);
-            return false;
-        }
-        if (scan.overflows.isEmpty() || !notes) {
-            fillPosition(text, scan.overflows.isEmpty() ? 0 : scan.overflows.first().offset, error);
-            error.message = withoutPrefix(e.what());
-            return false;
-        }
+        if (scan.tooLongAt >= 0 && notes)
+            return fail(scan.tooLongAt, u"Number value length (%1) exceeds the maximum allowed (%2, from "
+                                        u"StreamReadConstraints.getMaxNumberLength()), as production's parser "
+                                        u"reports it"_s.arg(scan.tooLongLength)
+                                            .arg(kJacksonMaxNumberLength));
+        const qint64 at = scan.overflows.isEmpty() ? 0 : scan.overflows.first().offset;
+        if (scan.overflows.isEmpty() || !notes)
+            return fail(at, withoutPrefix(e.what()));
         JsonReadNotes inner;
-        if (!parseJson(scan.rewritten, out, error, &inner)) {
-            error.message = withoutPrefix(e.what());
-            fillPosition(text, scan.overflows.first().offset, error);
-            return false;
-        }
+        if (!parseJson(scan.rewritten, out, error, &inner))
+            return fail(at, withoutPrefix(e.what()));
         notes->overflows = scan.overflows;
         if (inner.trailingOffset >= 0)
             notes->trailingOffset = firstValueEnd(text);
     } catch (const std::exception &e) {
-        fillPosition(text, 0, error);
-        error.message = withoutPrefix(e.what());
-        return false;
+        return fail(0, withoutPrefix(e.what()));
     }
     if (notes && notes->trailingOffset < 0 && std::memchr(text.data(), 0, size_t(text.size()))) {
         // nlohmann ends the input at a NUL byte; Jackson at the end of the first value. Either
@@ -582,12 +562,10 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
             });
         if (at >= 0) {
             out = nullptr;
-            fillPosition(text, at, error);
-            error.message = u"Document nesting depth (%1) exceeds the maximum allowed (%2, from "
+            return fail(at, u"Document nesting depth (%1) exceeds the maximum allowed (%2, from "
                             u"StreamReadConstraints.getMaxNestingDepth()), as production's parser reports it"_s
                                 .arg(kJacksonMaxNestingDepth + 1)
-                                .arg(kJacksonMaxNestingDepth);
-            return false;
+                                .arg(kJacksonMaxNestingDepth));
         }
     }
     return true;

@@ -124,8 +124,6 @@ void Ingestor::run(bool largeLane)
                 m_largeQueue.push_back(std::move(job));
             --m_busyWorkers;
         }
-        if (!handedOn.empty())
-            m_largeCount += handedOn.size();
         m_largeWake.notify_one();
     }
 }

@@ -36,8 +36,6 @@ public:
     void setSchemas(std::shared_ptr<const SchemaRegistry> schemas);
 
     static constexpr qint64 kInlineLimit = 1 << 20; // the ordinary lane's limit per body
-    // Bodies handed to the large lane so far (for tests and /stats).
-    quint64 largeLaneCount() const { return m_largeCount.load(); }
 
 private:
     void run(bool largeLane);
@@ -60,7 +58,6 @@ private:
     bool m_stop = false;
     quint64 m_generation = 0; // of m_options.schemas (m_mutex)
     int m_workerCount = 1;
-    std::atomic<quint64> m_largeCount{0};
     std::vector<std::thread> m_threads;
 };
 

@@ -129,6 +129,39 @@ void perPingWarnings(const PingRecord &rec, bool gleanPing, json &warnings)
 }
 
 
+// What production's parser does differently from a strict one, for this body (parseJson's notes).
+void addReadNoteWarnings(const JsonReadNotes &notes, qsizetype size, json &warnings)
+{
+    if (notes.trailingOffset >= 0)
+        warnings.push_back(
+            {{"kind", "trailing-data"},
+             {"offset", notes.trailingOffset},
+             {"message", toStd(u"%1 bytes after the JSON document (from byte %2) are ignored: production's "
+                               u"parser (Jackson readTree) stops after the first value, so they never "
+                               u"reach a table"_s.arg(size - notes.trailingOffset)
+                                   .arg(notes.trailingOffset))}});
+    if (notes.loneSurrogates > 0)
+        warnings.push_back(
+            {{"kind", "lone-surrogate"},
+             {"offset", notes.firstLoneSurrogate},
+             {"message", toStd(u"%1 unpaired UTF-16 surrogate escapes (the first at byte %2): production's "
+                               u"parser keeps them as they are; they are checked here as U+FFFD, and "
+                               u"are not valid Unicode in a table"_s.arg(notes.loneSurrogates)
+                                   .arg(notes.firstLoneSurrogate))}});
+    for (const auto &o : notes.overflows)
+        warnings.push_back(
+            {{"kind", "number-overflow"},
+             {"offset", o.offset},
+             {"message",
+              toStd(o.integer ? u"the integer at byte %1 (%2 digits) is past a double's range: production "
+                                u"keeps it exactly (BigInteger); it is checked here as 1.797e308"_s
+                                    .arg(o.offset)
+                                    .arg(o.token.size())
+                              : u"%1 at byte %2 is past a double's range: production reads it as Infinity"_s
+                                    .arg(QString::fromLatin1(o.token.left(40)))
+                                    .arg(o.offset))}});
+}
+
 QString escapePointerToken(QString token)
 {
     token.replace(u'~', u"~0"_s);
@@ -629,34 +662,7 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
                 derivePayloadFields(rec, doc);
                 gleanPing = gleanPing || (rec.ns != u"telemetry" && doc.is_object() &&
                                           (doc.contains("ping_info") || doc.contains("client_info")));
-                if (notes.trailingOffset >= 0)
-                    warnings.push_back(
-                        {{"kind", "trailing-data"},
-                         {"offset", notes.trailingOffset},
-                         {"message", toStd(u"%1 bytes after the JSON document (from byte %2) are ignored: production's "
-                                           u"parser (Jackson readTree) stops after the first value, so they never "
-                                           u"reach a table"_s.arg(decoded.size() - notes.trailingOffset)
-                                               .arg(notes.trailingOffset))}});
-                if (notes.loneSurrogates > 0)
-                    warnings.push_back(
-                        {{"kind", "lone-surrogate"},
-                         {"offset", notes.firstLoneSurrogate},
-                         {"message", toStd(u"%1 unpaired UTF-16 surrogate escapes (the first at byte %2): production's "
-                                           u"parser keeps them as they are; they are checked here as U+FFFD, and "
-                                           u"are not valid Unicode in a table"_s.arg(notes.loneSurrogates)
-                                               .arg(notes.firstLoneSurrogate))}});
-                for (const auto &o : notes.overflows)
-                    warnings.push_back(
-                        {{"kind", "number-overflow"},
-                         {"offset", o.offset},
-                         {"message",
-                          toStd(o.integer ? u"the integer at byte %1 (%2 digits) is past a double's range: production "
-                                            u"keeps it exactly (BigInteger); it is checked here as 1.797e308"_s
-                                                .arg(o.offset)
-                                                .arg(o.token.size())
-                                          : u"%1 at byte %2 is past a double's range: production reads it as Infinity"_s
-                                                .arg(QString::fromLatin1(o.token.left(40)))
-                                                .arg(o.offset))}});
+                addReadNoteWarnings(notes, decoded.size(), warnings);
                 rec.payload = std::move(decoded);
                 if (validator && verdictName.isEmpty())
                     verdictName = decideVerdict(rec, doc, *validator, errors, warnings, notes);

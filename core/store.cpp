@@ -26,7 +26,6 @@
 #include <cstring>
 
 #include <array>
-#include <tuple>
 #include <utility>
 #include <chrono>
 #include <limits>
@@ -428,7 +427,7 @@ std::unique_ptr<Store> Store::open(const QString &path, const Options &options, 
             return;
         }
         if (const auto id = fileIdentity(s->m_path))
-            std::tie(s->m_fileDev, s->m_fileIno) = *id;
+            s->m_fileIdentity = *id;
         ready.set_value(QString());
         // Open now: readers (the query API, the window) can answer while the writer reads what
         // the duplicate and seq warnings need (a second or more at a million pings); pings
@@ -739,7 +738,7 @@ QString Store::replaceWithEmptyFile(QSqlDatabase &db)
         return err;
     m_nextId = nextId;
     if (const auto id = fileIdentity(m_path))
-        std::tie(m_fileDev, m_fileIno) = *id;
+        m_fileIdentity = *id;
     ++m_fileGeneration; // the checkpointer reopens
     return {};
 }
@@ -750,24 +749,22 @@ QString Store::sizeLimitMessage() const
         formatBytes(m_options.maxBytes), formatBytes(m_usedBytes.load()));
 }
 
-QString Store::fileModeProblem() const
+QString Store::fileProblem(bool *gone) const
 {
+    // One stat per commit batch: deleted, replaced, or made read-only (chmod a-w; the open
+    // descriptor could still write, but the user said no).
     struct stat st{};
-    if (::stat(QFile::encodeName(m_path).constData(), &st) == 0 && !(st.st_mode & S_IWUSR))
-        return u"the store file %1 was made read-only while Pingscope was running: pings are not kept until it "
-               u"is writable again (chmod u+w)"_s.arg(m_path);
-    return {};
-}
-
-QString Store::fileIdentityProblem() const
-{
-    const auto now = fileIdentity(m_path);
-    if (!now)
+    *gone = true;
+    if (::stat(QFile::encodeName(m_path).constData(), &st) != 0)
         return u"the store file %1 was deleted while Pingscope was running: pings are not kept; open or "
                u"create a store again"_s.arg(m_path);
-    if (*now != std::pair{m_fileDev, m_fileIno})
+    if (std::pair{quint64(st.st_dev), quint64(st.st_ino)} != m_fileIdentity)
         return u"the store file %1 was replaced by another file while Pingscope was running: pings are not "
                u"kept; open it again"_s.arg(m_path);
+    *gone = false;
+    if (!(st.st_mode & S_IWUSR))
+        return u"the store file %1 was made read-only while Pingscope was running: pings are not kept until it "
+               u"is writable again (chmod u+w)"_s.arg(m_path);
     return {};
 }
 
@@ -1160,10 +1157,9 @@ void Store::run()
                         handle = sqliteHandle(db);
                         for (SqliteStatement *st : {&insertPing, &insertData, &upsertCount})
                             st->prepare(handle);
-                        if (err.isEmpty()) {
+                        if (err.isEmpty()) { // (prepareSchema measured the new file's size)
                             m_docIds.clear();
                             m_seqs.clear();
-                            refreshUsedBytes(db);
                             Q_EMIT cleared();
                         }
                     }
@@ -1176,16 +1172,15 @@ void Store::run()
                 if (!inTransaction) {
                     firstId = m_nextId;
                     // Deleted or replaced under us, SQLite would go on writing to a file nobody
-                    // can open again: every ping answered 200 and lost at exit. Refuse instead.
-                    const QString gone = fileIdentityProblem();
-                    // Made read-only (chmod a-w) while open: the open descriptor could still write,
-                    // but the user said no; refuse until it is writable again.
-                    const QString readOnly = gone.isEmpty() ? fileModeProblem() : QString();
-                    inTransaction = gone.isEmpty() && readOnly.isEmpty() && execSql("BEGIN");
+                    // can open again: every ping answered 200 and lost at exit. Refuse instead,
+                    // and while the file is read-only.
+                    bool gone = false;
+                    const QString problem = fileProblem(&gone);
+                    inTransaction = problem.isEmpty() && execSql("BEGIN");
                     if (!inTransaction) {
-                        wr.error = !gone.isEmpty() ? gone : !readOnly.isEmpty() ? readOnly : lastError();
-                        wr.storeGone = !gone.isEmpty();
-                        wr.diskFull = gone.isEmpty() && handle && (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
+                        wr.error = problem.isEmpty() ? lastError() : problem;
+                        wr.storeGone = gone;
+                        wr.diskFull = problem.isEmpty() && handle && (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
                         if (handler)
                             handler(std::vector<WriteResult>{std::move(wr)});
                         continue;

@@ -61,7 +61,6 @@ public:
     // Opens (creating or migrating) the store at `path` and starts the writer thread.
     static std::unique_ptr<Store> open(const QString &path, QString *error);
     static std::unique_ptr<Store> open(const QString &path, const Options &options, QString *error);
-    const Options &options() const { return m_options; }
     // Bytes the records take in the database file (pages in use, free pages not counted).
     qint64 usedBytes() const { return m_usedBytes.load(); }
 
@@ -154,9 +153,9 @@ private:
     bool m_checkpointStop = false;
     qint64 m_sinceCheckpoint = 0; // records committed since the last checkpoint (m_mutex)
     qint64 m_nextId = 1;
-    quint64 m_fileDev = 0, m_fileIno = 0; // the file opened; checked before each commit batch
-    QString fileIdentityProblem() const;    // non-empty when the path no longer names that file
-    QString fileModeProblem() const;        // non-empty when the file was made read-only
+    std::pair<quint64, quint64> m_fileIdentity{0, 0}; // device and inode of the file opened
+    // Why the file cannot take writes now, or empty; `gone`: the path no longer names that file.
+    QString fileProblem(bool *gone) const;
     // What the order-dependent warnings need (writer thread only): docIds seen (by hash) with
     // the id that first had them, and the last ping_info.seq per client, namespace and ping.
     // Production's dedup (PIPELINE.md 3.2): the first accepted (2xx) copy of each docId, with its

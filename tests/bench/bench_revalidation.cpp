@@ -46,13 +46,7 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return 1;
         }
-        for (int i = 0; i < n; ++i) {
-            PingRecord r = templates[size_t(i) % templates.size()];
-            r.docId = u"00000000-0000-4000-8000-%1"_s.arg(i, 12, 10, QChar(u'0'));
-            r.receivedAtUs += qint64(i) * 1000;
-            store->enqueue(std::move(r), quint64(i));
-        }
-        store->flush();
+        fillStore(*store, templates, n);
     }
     std::printf("store: %d pings (%zu distinct captures) filled in %.1f s\n", n, templates.size(),
                 double(fill.elapsed()) / 1000.0);

@@ -82,15 +82,7 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "%s\n", qPrintable(error));
             return 1;
         }
-        for (int i = 0; i < n; ++i) {
-            PingRecord r = templates[size_t(i) % templates.size()];
-            r.docId = u"00000000-0000-4000-8000-%1"_s.arg(i, 12, 10, QChar(u'0'));
-            r.receivedAtUs += qint64(i) * 1000;
-            store->enqueue(std::move(r), quint64(i));
-            if (i % 20000 == 19999) // bounded queue, as capture would keep it
-                store->flush();
-        }
-        store->flush();
+        fillStore(*store, templates, n);
     }
     const double fillS = double(t.elapsed()) / 1000.0;
     rows.push_back({u"fill %1 pings (%2 captures)"_s.arg(n).arg(templates.size()), fillS, u"s"_s, 300});

@@ -211,6 +211,19 @@ std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOpti
     return out;
 }
 
+void fillStore(Store &store, const std::vector<PingRecord> &templates, int n)
+{
+    for (int i = 0; i < n; ++i) {
+        PingRecord r = templates[size_t(i) % templates.size()];
+        r.docId = u"00000000-0000-4000-8000-%1"_s.arg(i, 12, 10, QChar(u'0'));
+        r.receivedAtUs += qint64(i) * 1000;
+        store.enqueue(std::move(r), quint64(i));
+        if (i % 20000 == 19999)
+            store.flush();
+    }
+    store.flush();
+}
+
 TestEngine::TestEngine(CaptureConfig config, IngestOptions ingest, bool validate, qint64 memoryBudget)
 {
     EngineOptions opts;

@@ -88,6 +88,10 @@ qint64 procStatusKb(const char *field);
 // once with `options` and `validator`: the templates benchmarks fill stores with.
 std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOptions &options, Validator *validator);
 
+// Writes `n` copies of `templates` in turn to `store`, each with its own doc id and a
+// millisecond after the one before, flushing every 20,000 as capture's bounded queue would.
+void fillStore(Store &store, const std::vector<PingRecord> &templates, int n);
+
 // An Engine on 127.0.0.1, port 0, with a store in a temporary folder.
 class TestEngine
 {
