@@ -52,6 +52,13 @@ const QString kSummaryColumns = u"id, received_at_us, method, path, query, peer,
                                 u"content_encoding, content_type, date_header, date_ms, body_bytes, "
                                 u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note, pipeline, checked_with"_s;
 constexpr int kSummaryColumnCount = 37;
+// kSummaryColumns with the texts a list does not show read as empty (readSummary reads either).
+const QString kListColumns = u"id, received_at_us, '', '', '', '', namespace, doctype, "
+                             u"doc_version, doc_id, '', '', '', "
+                             u"'', status_code, verdict, error_count, '', warnings, "
+                             u"debug_id, source_tags, '', '', "
+                             u"'', '', '', 0, body_bytes, "
+                             u"decoded_bytes, body_truncated, client_id, seq, warning_count, '', '', '', ''"_s;
 
 // Each step takes the schema from version N-1 to N. Version 0 is an empty file.
 const char *const kMigrations[] = {
@@ -1295,12 +1302,13 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
         where << u"id < ?"_s;
         args << query.beforeId;
     }
-    QString sql = u"SELECT %1 FROM pings"_s.arg(kSummaryColumns);
+    const QString &columns = query.listColumnsOnly ? kListColumns : kSummaryColumns;
+    QString sql = u"SELECT %1 FROM pings"_s.arg(columns);
     if (query.withPayload)
-        sql = u"SELECT %1, (SELECT payload FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(kSummaryColumns);
+        sql = u"SELECT %1, (SELECT payload FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(columns);
     if (!where.isEmpty())
         sql += u" WHERE "_s + where.join(u" AND "_s);
-    sql += u" ORDER BY id DESC LIMIT ? OFFSET ?"_s;
+    sql += query.oldestFirst ? u" ORDER BY id LIMIT ? OFFSET ?"_s : u" ORDER BY id DESC LIMIT ? OFFSET ?"_s;
     args << (query.limit < 0 ? -1 : query.limit) << qMax(0, query.offset);
     QSqlQuery q(db);
     q.setForwardOnly(true);
@@ -1416,7 +1424,15 @@ qint64 StoreReader::count()
     return 0;
 }
 
-std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text)
+qint64 StoreReader::newestId()
+{
+    QSqlQuery q(connection());
+    if (q.exec(u"SELECT max(id) FROM pings"_s) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text, qint64 fromId, qint64 toId)
 {
     std::vector<qint64> out;
     if (text.isEmpty())
@@ -1425,8 +1441,16 @@ std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text)
     pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
     QSqlQuery q(connection());
     q.setForwardOnly(true);
-    q.prepare(u"SELECT id FROM ping_data WHERE CAST(payload AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s);
-    q.bindValue(0, QString(u'%' + pattern + u'%'));
+    const bool sliced = toId > 0;
+    q.prepare(sliced ? u"SELECT id FROM ping_data WHERE id >= ? AND id < ? AND CAST(payload AS TEXT) LIKE ? "
+                       u"ESCAPE '\\' ORDER BY id"_s
+                     : u"SELECT id FROM ping_data WHERE CAST(payload AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s);
+    int arg = 0;
+    if (sliced) {
+        q.bindValue(arg++, fromId);
+        q.bindValue(arg++, toId);
+    }
+    q.bindValue(arg, QString(u'%' + pattern + u'%'));
     if (!q.exec()) {
         m_error = sqlError(q);
         return out;

@@ -184,6 +184,10 @@ struct PingQuery
     qint64 afterId = 0;       // only ids greater than this (0: no bound)
     qint64 beforeId = 0;      // only ids less than this (0: no bound): pages of a long list
     bool withPayload = false; // also read each record's decoded payload
+    bool oldestFirst = false; // ascending ids (a background load walks a store this way)
+    // Only what the ping list and the traffic charts read (ids, times, names, verdict, counts,
+    // warnings, sizes, client id); the other texts come back empty: a fifth of the bytes.
+    bool listColumnsOnly = false;
 };
 
 struct StoreStats
@@ -205,7 +209,8 @@ public:
     bool isOpen() const { return m_open; }
     const QString &lastError() const { return m_error; }
 
-    // Newest first. Summary fields only: no headers, body or payload.
+    // Newest first (oldest first with query.oldestFirst). Summary fields only: no headers, body or
+    // payload.
     std::vector<PingRecord> list(const PingQuery &query);
     // Every field, headers, body and payload included.
     std::optional<PingRecord> get(qint64 id);
@@ -219,8 +224,10 @@ public:
     StoreStats stats();
     qint64 count();
     // Ids (ascending) of pings whose decoded payload contains `text` (ASCII case-insensitive).
-    // A scan of the payloads: about a second per gigabyte.
-    std::vector<qint64> idsWithPayloadContaining(const QString &text);
+    // A scan of the payloads: about a second per gigabyte. Only ids in [fromId, toId) when
+    // toId > 0 (a slice of a long search).
+    std::vector<qint64> idsWithPayloadContaining(const QString &text, qint64 fromId = 0, qint64 toId = 0);
+    qint64 newestId(); // 0 when empty
 
 private:
     QSqlDatabase connection(); // reopened when a clear replaced the file

@@ -431,6 +431,31 @@ struct PingTableModel::Data
         match.push_back(0);
     }
 
+    // Row i of another Data, its strings interned here.
+    void appendFrom(const Data &o, size_t i)
+    {
+        id.push_back(o.id[i]);
+        receivedUs.push_back(o.receivedUs[i]);
+        seq.push_back(o.seq[i]);
+        bodyBytes.push_back(o.bodyBytes[i]);
+        decodedBytes.push_back(o.decodedBytes[i]);
+        ns.push_back(nsPool.add(o.nsPool.text(o.ns[i])));
+        docType.push_back(docTypePool.add(o.docTypePool.text(o.docType[i])));
+        version.push_back(versionPool.add(o.versionPool.text(o.version[i])));
+        verdict.push_back(verdictPool.add(o.verdictPool.text(o.verdict[i])));
+        debugTag.push_back(debugTagPool.add(o.debugTagPool.text(o.debugTag[i])));
+        sourceTags.push_back(sourceTagsPool.add(o.sourceTagsPool.text(o.sourceTags[i])));
+        clientId.push_back(clientIdPool.add(o.clientIdPool.text(o.clientId[i])));
+        errorCount.push_back(o.errorCount[i]);
+        const quint8 f = o.flags[i];
+        if (f & kProblem)
+            ++problems;
+        docHi.push_back((f & kDocOther) ? docIdPool.add(o.docIdPool.text(quint32(o.docHi[i]))) : o.docHi[i]);
+        docLo.push_back(o.docLo[i]);
+        flags.push_back(f);
+        match.push_back(0);
+    }
+
     void clearRows()
     {
         for (auto *v : {&id, &receivedUs, &seq, &bodyBytes, &decodedBytes})
@@ -1255,6 +1280,84 @@ void PingTableModel::insertSorted(size_t first)
     }
     changePersistentIndexList(from, to);
     Q_EMIT layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+}
+
+PingTableModel::Rows::Rows() : d(std::make_unique<Data>()) {}
+PingTableModel::Rows::~Rows() = default;
+PingTableModel::Rows::Rows(Rows &&) noexcept = default;
+PingTableModel::Rows &PingTableModel::Rows::operator=(Rows &&) noexcept = default;
+
+void PingTableModel::Rows::append(const std::vector<PingRecord> &oldestFirst)
+{
+    if (!d)
+        d = std::make_unique<Data>();
+    for (const PingRecord &r : oldestFirst)
+        if (d->id.empty() || r.id > d->id.back())
+            d->append(r);
+}
+
+size_t PingTableModel::Rows::size() const
+{
+    return d ? d->size() : 0;
+}
+
+qint64 PingTableModel::Rows::newestId() const
+{
+    return d && !d->id.empty() ? d->id.back() : 0;
+}
+
+void PingTableModel::adoptOlder(Rows &&older)
+{
+    if (!older.d || older.d->id.empty())
+        return;
+    Data &cur = *m_d;
+    // Keep only what is older than every row held, then add the rows held after it.
+    Data &n = *older.d;
+    if (!cur.id.empty() && n.id.back() >= cur.id.front()) {
+        const size_t keep = size_t(std::lower_bound(n.id.begin(), n.id.end(), cur.id.front()) - n.id.begin());
+        Data trimmed;
+        for (size_t i = 0; i < keep; ++i)
+            trimmed.appendFrom(n, i);
+        n = std::move(trimmed);
+    }
+    const size_t shift = n.size();
+    for (size_t i = 0; i < cur.size(); ++i)
+        n.appendFrom(cur, i);
+    n.filter = cur.filter;
+    n.sortColumn = cur.sortColumn;
+    n.sortOrder = cur.sortOrder;
+    n.compile();
+    n.computeMatch(0);
+    n.rebuildOrder();
+    n.rebuildVisible();
+
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    const QModelIndexList from = persistentIndexList();
+    std::vector<qint64> rows; // the storage index each persistent index will have
+    rows.reserve(size_t(from.size()));
+    for (const QModelIndex &p : from)
+        rows.push_back(p.isValid() && size_t(p.row()) < cur.visible.size()
+                           ? qint64(cur.visible[size_t(p.row())] + shift)
+                           : -1);
+    m_d.swap(older.d);
+    Data &d = *m_d;
+    QModelIndexList to;
+    to.reserve(from.size());
+    for (qsizetype k = 0; k < from.size(); ++k) {
+        const qint64 r = rows[size_t(k)];
+        if (r < 0 || !d.match[size_t(r)]) {
+            to.append(QModelIndex());
+            continue;
+        }
+        const auto it = std::lower_bound(d.visible.begin(), d.visible.end(), quint32(r),
+                                         [&d](quint32 a, quint32 b) { return d.before(a, b); });
+        to.append(index(int(it - d.visible.begin()), from[k].column()));
+    }
+    changePersistentIndexList(from, to);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    older.d.reset();
+    Q_EMIT countsChanged();
+    Q_EMIT distinctValuesChanged();
 }
 
 void PingTableModel::clear()

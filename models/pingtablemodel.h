@@ -39,6 +39,7 @@ class PingTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
+    struct Data; // the row storage; defined in the .cpp only
     enum Column
     {
         Received,
@@ -78,6 +79,25 @@ public:
         friend bool operator==(const ValueCount &, const ValueCount &) = default;
     };
 
+    // Rows built on another thread (the background load of a large store), handed over
+    // whole with adoptOlder(). Use one Rows object on one thread at a time.
+    class Rows
+    {
+    public:
+        Rows();
+        ~Rows();
+        Rows(Rows &&) noexcept;
+        Rows &operator=(Rows &&) noexcept;
+        // Oldest first; records whose id is not greater than the newest one held are skipped.
+        void append(const std::vector<PingRecord> &oldestFirst);
+        size_t size() const;
+        qint64 newestId() const; // 0 when empty
+
+    private:
+        friend class PingTableModel;
+        std::unique_ptr<Data> d;
+    };
+
     explicit PingTableModel(QObject *parent = nullptr);
     ~PingTableModel() override;
 
@@ -97,6 +117,11 @@ public:
     // flags change are re-filtered (and re-sorted when sorted by verdict) in one layoutChanged;
     // otherwise one dataChanged over the Verdict column.
     void updatePings(const std::vector<PingRecord> &records);
+    // Takes the rows of `older` that are older than every row held (the rest are dropped: the
+    // model has them), under the current filter and sort, in one layoutChanged; the
+    // selection and current index stay on their rows. For a store too large to read on the
+    // GUI thread: show its newest rows at once, read the rest into Rows meanwhile.
+    void adoptOlder(Rows &&older);
     // Removes every row (a model reset). The filter and the sort stay.
     void clear();
 
@@ -143,7 +168,6 @@ private:
     void relayout(Rebuild rebuild, QAbstractItemModel::LayoutChangeHint hint);
     void insertSorted(size_t first);
 
-    struct Data;
     std::unique_ptr<Data> m_d;
 };
 

@@ -168,22 +168,103 @@ QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int 
     }
 }
 
+quint16 TrafficModel::internInto(QStringList &docTypes, QHash<QString, quint16> &index, const QString &docType)
+{
+    if (const auto it = index.constFind(docType); it != index.cend())
+        return *it;
+    if (docTypes.size() >= kMaxDocTypes) {
+        static const QString other = u"(other doc types)"_s;
+        if (const auto it = index.constFind(other); it != index.cend())
+            return *it;
+        index.insert(other, quint16(docTypes.size()));
+        docTypes.append(other);
+        return quint16(docTypes.size() - 1);
+    }
+    const auto id = quint16(docTypes.size());
+    docTypes.append(docType);
+    index.insert(docType, id);
+    return id;
+}
+
 quint16 TrafficModel::internDocType(const QString &docType)
 {
-    if (const auto it = m_docTypeIndex.constFind(docType); it != m_docTypeIndex.cend())
-        return *it;
-    if (m_docTypes.size() >= kMaxDocTypes) {
-        static const QString other = u"(other doc types)"_s;
-        if (const auto it = m_docTypeIndex.constFind(other); it != m_docTypeIndex.cend())
-            return *it;
-        m_docTypeIndex.insert(other, quint16(m_docTypes.size()));
-        m_docTypes.append(other);
-        return quint16(m_docTypes.size() - 1);
+    return internInto(m_docTypes, m_docTypeIndex, docType);
+}
+
+TrafficModel::Entry TrafficModel::entryOf(const PingRecord &r)
+{
+    Entry e{};
+    e.timeUs = r.receivedAtUs;
+    const qint64 size = r.decodedBytes >= 0 ? r.decodedBytes : r.bodyBytes;
+    e.size = quint32(std::clamp<qint64>(size, 0, std::numeric_limits<quint32>::max()));
+    e.docType = kNoDocType;
+    if (r.verdict == QStringView(verdict::Refused)) {
+        e.flags = kRefused;
+    } else {
+        if (verdict::isProblem(r.verdict))
+            e.flags |= kInvalid;
+        if (hasDuplicateWarning(r.warningsJson))
+            e.flags |= kDuplicate;
     }
-    const auto id = quint16(m_docTypes.size());
-    m_docTypes.append(docType);
-    m_docTypeIndex.insert(docType, id);
-    return id;
+    return e;
+}
+
+void TrafficModel::Older::append(const std::vector<PingRecord> &oldestFirst)
+{
+    for (const PingRecord &r : oldestFirst) {
+        if (r.id <= m_newestId)
+            continue;
+        m_newestId = r.id;
+        Entry e = entryOf(r);
+        if (!(e.flags & kRefused))
+            e.docType = internInto(m_docTypes, m_docTypeIndex, r.docType);
+        m_entries.push_back(e);
+    }
+}
+
+void TrafficModel::adoptOlder(Older &&older)
+{
+    const auto byTime = [](const Entry &a, const Entry &b) { return a.timeUs < b.timeUs; };
+    // Doc types in order of first arrival: the older ones first.
+    QStringList docTypes;
+    QHash<QString, quint16> index;
+    std::vector<quint16> fromOlder, fromHeld;
+    for (const QString &t : older.m_docTypes)
+        fromOlder.push_back(internInto(docTypes, index, t));
+    for (const QString &t : m_docTypes)
+        fromHeld.push_back(internInto(docTypes, index, t));
+    std::vector<Entry> taken;
+    taken.reserve(older.m_entries.size());
+    // Ids are not in the entries: only the first older.size() - (overlap) are older than the
+    // oldest held. The caller reads them below the oldest id held, so all are taken unless
+    // ids overlap (then none of the overlap: the held copies stay).
+    size_t count = older.m_entries.size();
+    if (m_oldestId > 0 && older.m_newestId >= m_oldestId)
+        count = 0; // the caller broke the contract: keep what is held
+    for (size_t i = 0; i < count; ++i) {
+        Entry e = older.m_entries[i];
+        if (e.docType != kNoDocType)
+            e.docType = fromOlder[e.docType];
+        taken.push_back(e);
+    }
+    if (taken.empty())
+        return;
+    for (Entry &e : m_entries)
+        if (e.docType != kNoDocType)
+            e.docType = fromHeld[e.docType];
+    m_docTypes = docTypes;
+    m_docTypeIndex = index;
+    std::stable_sort(taken.begin(), taken.end(), byTime);
+    const size_t held = m_entries.size();
+    m_entries.insert(m_entries.begin(), taken.begin(), taken.end());
+    if (held > 0)
+        std::inplace_merge(m_entries.begin(), m_entries.begin() + ptrdiff_t(taken.size()), m_entries.end(), byTime);
+    m_newestId = std::max(m_newestId, older.m_newestId);
+    m_oldestId = 0; // unknown now; only the first adopt is checked
+    older = Older();
+    m_stale = true;
+    m_dirtyFromUs = m_entries.front().timeUs;
+    update(true);
 }
 
 void TrafficModel::updatePings(const std::vector<PingRecord> &records)
@@ -231,19 +312,11 @@ void TrafficModel::addPings(const std::vector<PingRecord> &newestFirst)
             if (r.id <= m_newestId)
                 continue;
             m_newestId = r.id;
+            if (m_oldestId == 0)
+                m_oldestId = r.id;
         }
-        Entry e{};
-        e.timeUs = r.receivedAtUs;
-        const qint64 size = r.decodedBytes >= 0 ? r.decodedBytes : r.bodyBytes;
-        e.size = quint32(std::clamp<qint64>(size, 0, std::numeric_limits<quint32>::max()));
-        if (r.verdict == QStringView(verdict::Refused)) {
-            e.flags = kRefused;
-            e.docType = kNoDocType;
-        } else {
-            if (verdict::isProblem(r.verdict))
-                e.flags |= kInvalid;
-            if (hasDuplicateWarning(r.warningsJson))
-                e.flags |= kDuplicate;
+        Entry e = entryOf(r);
+        if (!(e.flags & kRefused)) {
             // Consecutive pings often share a doc type: skip the hash then.
             if (!lastDocTypeText || *lastDocTypeText != r.docType) {
                 lastDocType = internDocType(r.docType);
@@ -278,6 +351,7 @@ void TrafficModel::clear()
     m_docTypes.clear();
     m_docTypeIndex.clear();
     m_newestId = 0;
+    m_oldestId = 0;
     m_stale = false;
     m_firstUs = m_width = 0;
     m_rows = 0;

@@ -81,6 +81,31 @@ public:
     };
     Q_ENUM(Role)
 
+    struct Entry
+    {
+        qint64 timeUs;
+        quint32 size;
+        quint16 docType; // index into the doc types; 0xffff for refused requests
+        quint8 flags;
+    };
+
+    // Entries built on another thread (the background load of a large store), handed over
+    // whole with adoptOlder(). Use one Older object on one thread at a time.
+    class Older
+    {
+    public:
+        // Oldest first; records whose id is not greater than the newest one held are skipped.
+        void append(const std::vector<PingRecord> &oldestFirst);
+        size_t size() const { return m_entries.size(); }
+
+    private:
+        friend class TrafficModel;
+        std::vector<Entry> m_entries; // in arrival order
+        QStringList m_docTypes;
+        QHash<QString, quint16> m_docTypeIndex;
+        qint64 m_newestId = 0;
+    };
+
     explicit TrafficModel(QObject *parent = nullptr);
     ~TrafficModel() override;
 
@@ -97,6 +122,9 @@ public:
     // duplicate flags follow (matched by received time, receivedAtUs; pings received in the same
     // microsecond fall in one bucket, so which of them changes does not change a count).
     void updatePings(const std::vector<PingRecord> &records);
+    // Adds the entries of `older` that are older than every ping held (by id), in time order
+    // with those held; the buckets are recomputed (a reset unless deferred).
+    void adoptOlder(Older &&older);
     // Drops every entry (a model reset). The range stays.
     void clear();
 
@@ -147,15 +175,11 @@ Q_SIGNALS:
     void bucketsChanged();
 
 private:
-    struct Entry
-    {
-        qint64 timeUs;
-        quint32 size;
-        quint16 docType; // index into m_docTypes; kNoDocType for refused requests
-        quint8 flags;
-    };
 
     quint16 internDocType(const QString &docType);
+    static quint16 internInto(QStringList &docTypes, QHash<QString, quint16> &index, const QString &docType);
+    static Entry entryOf(const PingRecord &r); // docType left to the caller
+    qint64 m_oldestId = 0; // the oldest id held (0: none)
     void update(bool force);
     void computeBuckets(int firstRow, int lastRow); // [first, last)
     void resizeBuckets(int rows, int docTypes);

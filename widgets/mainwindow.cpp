@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "backgroundreader.h"
+
 #include <QElapsedTimer>
 
 #include "registry.h"
@@ -442,6 +444,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    m_background.reset();
     m_reader.reset();
     m_engine->stop();
 }
@@ -475,6 +478,9 @@ void MainWindow::offerStoreRecreation(const QString &why)
 void MainWindow::startEngine(const EngineOptions &options)
 {
     m_options = options;
+    m_background.reset();
+    m_loadText.clear();
+    m_payloadSearchText.clear();
     m_reader.reset();
     setWindowTitle(u"Pingscope — %1"_s.arg(QFileInfo(options.dbPath).fileName()));
     QString error;
@@ -495,14 +501,34 @@ void MainWindow::startEngine(const EngineOptions &options)
     updateSchemaStatus();
     statusBar()->showMessage(tr("Store: %1").arg(m_engine->store()->path()));
     m_reader = std::make_unique<StoreReader>(m_engine->store()->path());
+    m_background = std::make_unique<BackgroundReader>(m_engine->store()->path());
+    connect(m_background.get(), &BackgroundReader::loadProgress, this, [this](qint64 loaded, qint64 total) {
+        m_loadText = tr("loading older pings: %L1 of %L2").arg(loaded).arg(total);
+        updateStatus();
+    });
+    connect(m_background.get(), &BackgroundReader::olderLoaded, this, &MainWindow::adoptOlderRows);
+    connect(m_background.get(), &BackgroundReader::payloadMatches, this, &MainWindow::takePayloadMatches);
     rememberStore(m_engine->store()->path());
     connect(m_engine->store(), &Store::recordsCommitted, this, &MainWindow::scheduleRefresh,
             Qt::QueuedConnection);
-    connect(m_engine->store(), &Store::cleared, this, [this] { m_model->clear(); m_traffic->clear(); updateStatus(); },
-            Qt::QueuedConnection);
+    connect(m_engine->store(), &Store::cleared, this, [this] {
+        // What the background still reads is of the old store's rows: drop it.
+        if (m_background) {
+            m_background->cancelLoad();
+            m_loadText.clear();
+        }
+        m_model->clear();
+        m_traffic->clear();
+        updateStatus();
+    }, Qt::QueuedConnection);
     // Re-validation (schemas changed, or pings checked with another registry): the verdicts of
     // rows already listed change; batched, off the writer thread.
     connect(m_engine->store(), &Store::recordsUpdated, this, [this](qint64 first, qint64 last) {
+        if (m_background && m_background->isLoading()) {
+            // Rows the load may have read before they changed: re-read them once adopted.
+            m_loadUpdatedFirst = m_loadUpdatedFirst ? std::min(m_loadUpdatedFirst, first) : first;
+            m_loadUpdatedLast = std::max(m_loadUpdatedLast, last);
+        }
         m_updatedFirst = m_updatedFirst ? std::min(m_updatedFirst, first) : first;
         m_updatedLast = std::max(m_updatedLast, last);
         if (!m_updateTimer->isActive())
@@ -583,12 +609,21 @@ void MainWindow::refreshNow()
 {
     if (!m_reader || m_paused)
         return;
+    // A store opened with many pings: list its newest at once, read the rest in the background
+    // (adoptOlderRows() takes them), so that the window shows rows within a second.
+    constexpr int kFirstPage = 2000;
+    const bool first = m_model->newestId() == 0 && !m_background->isLoading();
     PingQuery q;
     q.afterId = m_model->newestId();
-    q.limit = -1;
+    q.limit = first ? kFirstPage : -1;
+    q.listColumnsOnly = true;
     const auto batch = m_reader->list(q);
     if (batch.empty())
         return updateStatus();
+    if (first && batch.size() == size_t(kFirstPage)) {
+        m_loadUpdatedFirst = m_loadUpdatedLast = 0;
+        m_background->loadOlder(batch.back().id);
+    }
     // Unless following, keep what the user looks at where it is: in arrival order new rows
     // go on top and would push the view down.
     QScrollBar *scroll = m_table->verticalScrollBar();
@@ -698,6 +733,10 @@ QWidget *MainWindow::makeFilterBar()
     m_searchPayloads->setObjectName(u"searchPayloads"_s);
     m_searchPayloads->setToolTip(tr("Also search the text of every payload in the store (slower on large stores)"));
     row->insertWidget(1, m_searchPayloads);
+    m_payloadApplyTimer = new QTimer(this);
+    m_payloadApplyTimer->setSingleShot(true);
+    m_payloadApplyTimer->setInterval(400);
+    connect(m_payloadApplyTimer, &QTimer::timeout, this, &MainWindow::applyFilter);
     m_payloadSearchTimer = new QTimer(this);
     m_payloadSearchTimer->setSingleShot(true);
     m_payloadSearchTimer->setInterval(300);
@@ -719,6 +758,10 @@ QWidget *MainWindow::makeFilterBar()
     connect(m_filterText, &QLineEdit::textChanged, this, [this] {
         // Payload matches belong to the old text: drop them, search again after a pause.
         m_payloadIds.clear();
+        m_payloadSearch = 0;
+        m_payloadSearchText.clear();
+        if (m_background)
+            m_background->cancelSearch();
         applyFilter();
         if (m_searchPayloads->isChecked())
             m_payloadSearchTimer->start();
@@ -753,9 +796,62 @@ void MainWindow::runPayloadSearch()
 {
     const QString text = m_filterText->text().trimmed();
     m_payloadIds.clear();
-    if (m_searchPayloads->isChecked() && text.size() >= 2 && m_reader)
-        m_payloadIds = m_reader->idsWithPayloadContaining(text);
+    m_payloadSearch = 0;
+    m_payloadSearchText.clear();
+    if (m_background)
+        m_background->cancelSearch();
+    if (m_searchPayloads->isChecked() && text.size() >= 2 && m_background) {
+        // Off the GUI thread, newest first; matches join the filter as slices finish.
+        m_payloadSearch = m_background->searchPayloads(text);
+        m_payloadSearchText = tr("searching payloads…");
+    }
     applyFilter();
+}
+
+void MainWindow::takePayloadMatches(quint64 search, const std::vector<qint64> &ids, qint64 searchedToId, bool done)
+{
+    if (search != m_payloadSearch)
+        return;
+    // Slices come newest first: each one's ids are below those held.
+    if (!ids.empty())
+        m_payloadIds.insert(m_payloadIds.begin(), ids.begin(), ids.end());
+    if (done) {
+        m_payloadSearch = 0;
+        m_payloadSearchText.clear();
+        m_payloadApplyTimer->stop();
+        applyFilter();
+        return;
+    }
+    const qint64 newest = m_model->newestId();
+    m_payloadSearchText = tr("searching payloads: %L1 found, %2 % searched")
+                              .arg(m_payloadIds.size())
+                              .arg(newest > 0 ? int(100 * (newest - std::min(newest, searchedToId)) / newest) : 100);
+    // Re-filtering a million rows per slice would keep the GUI busy: at most a few per second.
+    if (!ids.empty() && !m_payloadApplyTimer->isActive())
+        m_payloadApplyTimer->start();
+    updateStatus();
+}
+
+void MainWindow::adoptOlderRows(qint64 count, qint64 ms, const QString &error)
+{
+    m_loadText.clear();
+    if (!error.isEmpty()) {
+        statusBar()->showMessage(tr("Could not read the older pings of this store: %1").arg(error), 15000);
+        updateStatus();
+        return;
+    }
+    m_model->adoptOlder(m_background->takeOlderRows());
+    m_traffic->adoptOlder(m_background->takeOlderTraffic());
+    if (m_loadUpdatedLast > 0) {
+        m_updatedFirst = m_updatedFirst ? std::min(m_updatedFirst, m_loadUpdatedFirst) : m_loadUpdatedFirst;
+        m_updatedLast = std::max(m_updatedLast, m_loadUpdatedLast);
+        m_loadUpdatedFirst = m_loadUpdatedLast = 0;
+        if (!m_updateTimer->isActive())
+            m_updateTimer->start();
+    }
+    statusBar()->showMessage(tr("Listed %L1 older pings in %2 s").arg(count).arg(double(ms) / 1000.0, 0, 'f', 1),
+                             5000);
+    updateStatus();
 }
 
 void MainWindow::applyFilter()
@@ -995,7 +1091,9 @@ void MainWindow::updateStatus()
                               : tr("%1 of %n ping(s) shown", nullptr, int(m_model->totalCount())).arg(m_model->visibleCount());
     m_counts->setText(shown + u", "_s + tr("%n with problems", nullptr, int(m_model->problemCount())) +
                       (m_paused ? tr(" — paused (capture goes on)") : QString()) +
-                      (m_revalidationText.isEmpty() ? QString() : u" — "_s + m_revalidationText));
+                      (m_revalidationText.isEmpty() ? QString() : u" — "_s + m_revalidationText) +
+                      (m_loadText.isEmpty() ? QString() : u" — "_s + m_loadText) +
+                      (m_payloadSearchText.isEmpty() ? QString() : u" — "_s + m_payloadSearchText));
 }
 
 void MainWindow::clearDetail()

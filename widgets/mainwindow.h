@@ -29,6 +29,7 @@ class QTimer;
 
 namespace pingscope {
 
+class BackgroundReader;
 class PingTableModel;
 class PingOverviewModel;
 class MetricsModel;
@@ -81,6 +82,8 @@ private:
     void openInViewer();
     QWidget *makeFilterBar();
     void applyFilter();
+    void adoptOlderRows(qint64 count, qint64 ms, const QString &error);
+    void takePayloadMatches(quint64 search, const std::vector<qint64> &ids, qint64 searchedToId, bool done);
     void runPayloadSearch();
     void refreshFilterChoices();
     void selectNewest();
@@ -109,6 +112,13 @@ public:
 
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<StoreReader> m_reader;
+    // The long reads (the rest of a large store at start, payload search), off the GUI thread.
+    std::unique_ptr<BackgroundReader> m_background;
+    qint64 m_loadUpdatedFirst = 0, m_loadUpdatedLast = 0; // re-checked while loading older rows
+    QString m_loadText;          // the status bar's load progress, "" when idle
+    quint64 m_payloadSearch = 0; // the search whose matches are wanted
+    QString m_payloadSearchText; // the status bar's payload search progress, "" when idle
+    QTimer *m_payloadApplyTimer = nullptr;
     PingTableModel *m_model = nullptr;
     QLineEdit *m_filterText = nullptr;
     QComboBox *m_verdictFilter = nullptr;

@@ -165,6 +165,13 @@ void TrafficView::addPings(const std::vector<PingRecord> &newestFirst)
     scheduleRefresh();
 }
 
+void TrafficView::adoptOlder(TrafficModel::Older &&older)
+{
+    m_model->adoptOlder(std::move(older));
+    m_dirty = true;
+    scheduleRefresh();
+}
+
 void TrafficView::updatePings(const std::vector<PingRecord> &records)
 {
     m_model->updatePings(records);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ping.h"
+#include "trafficmodel.h"
 
 #include <QMetaType>
 #include <QWidget>
@@ -63,6 +64,8 @@ public:
 
     // A batch, newest first, as the ping table gets it.
     void addPings(const std::vector<PingRecord> &newestFirst);
+    // The older pings of a large store, read in the background (see TrafficModel::adoptOlder).
+    void adoptOlder(TrafficModel::Older &&older);
     // Verdicts changed by re-validation (see TrafficModel::updatePings).
     void updatePings(const std::vector<PingRecord> &records);
     void clear();

@@ -60,7 +60,67 @@ private Q_SLOTS:
     void trafficDockFiltersTheList();
     void productionVerdicts();
     void storeDeletedOffersANewOne();
+    void largeStoreListsNewestFirstThenTheRest();
 };
+
+// A store with more pings than the first page: the newest 2,000 are listed as the window
+// opens, the rest are read in the background and join the list (and the traffic charts)
+// under the filter set meanwhile; a payload search then finds matches in old and new rows.
+void TestMainWindow::largeStoreListsNewestFirstThenTheRest()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(u"large.pingscope"_s);
+    constexpr int kPings = 4500;
+    {
+        QString error;
+        auto store = Store::open(db, Store::Options{0}, &error);
+        QVERIFY2(store, qPrintable(error));
+        std::vector<PingRecord> templates(3);
+        for (int i = 0; i < 3; ++i) {
+            PingRecord &t = templates[size_t(i)];
+            t.receivedAtUs = 1764547200000000;
+            t.method = u"POST"_s;
+            t.ns = u"org-mozilla-fenix"_s;
+            t.docType = i == 0 ? u"metrics"_s : u"baseline"_s;
+            t.docVersion = u"1"_s;
+            t.verdict = i == 2 ? u"invalid"_s : u"valid"_s;
+            t.errorCount = i == 2 ? 1 : 0;
+            t.payload = i == 0 ? QByteArray(R"({"metrics":{"counter":{"rare.needle":1}}})") : QByteArray(R"({"x":1})");
+            t.body = t.payload;
+            t.bodyBytes = t.decodedBytes = t.body.size();
+        }
+        fillStore(*store, templates, kPings);
+    }
+    EngineOptions opts;
+    opts.dbPath = db;
+    opts.capture.port = 0;
+    opts.validate = false; // keep the stored verdicts: no re-check with the bundled registry
+    MainWindow window(opts);
+    window.show();
+    PingTableModel *model = window.pingModel();
+    // At once: the newest page (the rest joins from the event loop only).
+    QCOMPARE(model->totalCount(), qint64(2000));
+    QCOMPARE(model->idAt(0), qint64(kPings));
+    auto *verdicts = window.findChild<QComboBox *>(u"verdictFilter"_s);
+    verdicts->setCurrentIndex(verdicts->findData(u"@problems"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), qint64(kPings), 10000);
+    QCOMPARE(model->rowCount(), kPings / 3);
+    QCOMPARE(window.trafficView()->model()->entryCount(), qint64(kPings));
+    verdicts->setCurrentIndex(0);
+    QCOMPARE(model->rowCount(), kPings);
+
+    // Payload search, in slices off the GUI thread: every third ping carries the needle.
+    auto *text = window.findChild<QLineEdit *>(u"filterText"_s);
+    auto *payloads = window.findChild<QCheckBox *>(u"searchPayloads"_s);
+    payloads->setChecked(true);
+    text->setText(u"RARE.needle"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), kPings / 3, 10000);
+    for (int row = 0; row < model->rowCount(); ++row)
+        QCOMPARE(model->idAt(row) % 3, qint64(1)); // template 0: ids 1, 4, 7, ...
+    // A new text drops the old matches.
+    text->setText(u"no such text"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 0, 5000);
+}
 
 // The store file deleted while the window captures: the next ping is answered 503 (not kept),
 // the window says so and offers a new store; accepting makes one and capture goes on.

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <random>
+#include <thread>
 
 using namespace pingscope;
 using namespace Qt::StringLiterals;
@@ -285,6 +286,7 @@ private Q_SLOTS:
     void rowLookups();
     void receivedRangeWithLiveRows();
     void updatesFromRevalidation();
+    void adoptOlderRowsBuiltElsewhere();
 };
 
 // Re-validation changes the verdicts of rows already held: counts follow, a filter on problems
@@ -1009,6 +1011,72 @@ void TestPingTableModel::rowLookups()
     model.setNamespaceFilter(u"b"_s);
     QCOMPARE(model.rowOfId(10), -1);
     QCOMPARE(model.rowOfId(20), model.rowCount() - 1);
+}
+
+// The window's start on a large store: the newest rows first, the older ones built on another
+// thread and adopted whole, under whatever filter and sort the user set meanwhile, with live
+// rows that arrived in between, and the selection kept on its row.
+void TestPingTableModel::adoptOlderRowsBuiltElsewhere()
+{
+    std::mt19937 rng(23);
+    const std::vector<PingRecord> all = randomRecords(rng, 1, 600);
+    const std::vector<PingRecord> older(all.begin(), all.begin() + 400); // ids 1..400
+    const std::vector<PingRecord> firstPage(all.begin() + 400, all.begin() + 500);
+    const std::vector<PingRecord> live(all.begin() + 500, all.end());
+
+    for (const int column : {-1, int(Model::DocType), int(Model::Received)}) {
+        Model model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addPings(newestFirst(firstPage));
+        model.sort(column, Qt::DescendingOrder);
+        model.setProblemsOnly(true);
+        // A selected row (the first problem shown) must stay selected through the adoption.
+        QVERIFY(model.rowCount() > 0);
+        const qint64 selectedId = model.idAt(0);
+        const QPersistentModelIndex selected(model.index(0, Model::Verdict));
+
+        Model::Rows rows;
+        // Built on another thread, as the window's background reader does.
+        std::thread builder([&] {
+            rows.append(std::vector<PingRecord>(older.begin(), older.begin() + 150));
+            rows.append(std::vector<PingRecord>(older.begin() + 100, older.end())); // repeats skipped
+        });
+        builder.join();
+        QCOMPARE(rows.size(), size_t(400));
+        QCOMPARE(rows.newestId(), qint64(400));
+        model.addPings(newestFirst(live)); // arrived while the rest was read
+        const qint64 problemsBefore = model.problemCount();
+        model.adoptOlder(std::move(rows));
+
+        QCOMPARE(model.totalCount(), qint64(all.size()));
+        PingFilter f;
+        f.problemsOnly = true;
+        QCOMPARE(shownIds(model), referenceIds(all, f, column, Qt::DescendingOrder));
+        qint64 problems = 0;
+        for (const PingRecord &r : all)
+            problems += verdict::isProblem(r.verdict) ? 1 : 0;
+        QCOMPARE(model.problemCount(), problems);
+        QVERIFY(problems > problemsBefore);
+        QVERIFY(selected.isValid());
+        QCOMPARE(selected.data(Model::IdRole).toLongLong(), selectedId);
+        QCOMPARE(selected.row(), model.rowOfId(selectedId));
+        QCOMPARE(selected.column(), int(Model::Verdict));
+        // The distinct values count the older rows too.
+        qint64 counted = 0, withNs = 0;
+        for (const auto &v : model.distinctValues(Model::Namespace))
+            counted += v.count;
+        for (const PingRecord &r : all)
+            withNs += r.ns.isEmpty() ? 0 : 1;
+        QCOMPARE(counted, withNs);
+
+        // Rows the model already holds are not taken twice.
+        Model::Rows again;
+        again.append(std::vector<PingRecord>(all.begin(), all.begin() + 450));
+        model.adoptOlder(std::move(again));
+        QCOMPARE(model.totalCount(), qint64(all.size()));
+        model.setProblemsOnly(false);
+        QCOMPARE(shownIds(model), referenceIds(all, PingFilter(), column, Qt::DescendingOrder));
+    }
 }
 
 int main(int argc, char **argv)

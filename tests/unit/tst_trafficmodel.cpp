@@ -9,6 +9,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <thread>
+
 #include <cmath>
 #include <random>
 
@@ -129,7 +131,44 @@ private Q_SLOTS:
     void deferredUpdates();
     void clearAndHeaders();
     void updatesFromRevalidation();
+    void adoptOlderMatchesOneModel();
 };
+
+// The window's start on a large store: the newest pings first, the older ones built on another
+// thread and adopted; the buckets and doc type columns are those of one model fed everything.
+void TestTrafficModel::adoptOlderMatchesOneModel()
+{
+    std::vector<PingRecord> all;
+    const QStringList types = {u"baseline"_s, u"metrics"_s, u"events"_s, u"newtab"_s};
+    for (qint64 id = 1; id <= 900; ++id) {
+        // Older pings bring a doc type the newest do not have; times are nearly ordered.
+        const QString type = id <= 300 ? types[int(id % 4)] : types[int(id % 2)];
+        all.push_back(ping(id, 1764547200000000 + id * 97'000 + (id % 7) * 1000, type, 100 + id % 50,
+                           id % 11 == 0 ? u"invalid"_s : u"valid"_s));
+    }
+    TrafficModel reference;
+    reference.addPings(reversed(all));
+
+    TrafficModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.addPings(reversed({all.begin() + 600, all.begin() + 800}));
+    TrafficModel::Older older;
+    std::thread builder([&] {
+        older.append({all.begin(), all.begin() + 400});
+        older.append({all.begin() + 350, all.begin() + 600}); // repeats skipped
+    });
+    builder.join();
+    QCOMPARE(older.size(), size_t(600));
+    model.addPings(reversed({all.begin() + 800, all.end()})); // live, meanwhile
+    QSignalSpy changed(&model, &TrafficModel::bucketsChanged);
+    model.adoptOlder(std::move(older));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(model.entryCount(), qint64(all.size()));
+    QCOMPARE(model.docTypes(), reference.docTypes());
+    QCOMPARE(model.rowCount(), reference.rowCount());
+    QCOMPARE(model.columnCount(), reference.columnCount());
+    QCOMPARE(allValues(model), allValues(reference));
+}
 
 // Re-validation changes verdicts of pings already held: the Invalid and Duplicates series follow.
 void TestTrafficModel::updatesFromRevalidation()
