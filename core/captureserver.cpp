@@ -189,11 +189,11 @@ QByteArray httpReasonPhrase(int status)
     }
 }
 
-QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body, bool close,
-                        const QList<HttpHeader> &extraHeaders)
+QByteArray httpHead(int status, const QByteArray &contentType, qint64 contentLength, bool close,
+                    const QList<HttpHeader> &extraHeaders)
 {
     QByteArray r;
-    r.reserve(160 + body.size());
+    r.reserve(160);
     r += "HTTP/1.1 ";
     r += QByteArray::number(status);
     r += ' ';
@@ -210,14 +210,21 @@ QByteArray httpResponse(int status, const QByteArray &contentType, const QByteAr
         r += h.value;
         r += "\r\n";
     }
-    if (status != 204 && status >= 200) {
+    if (status != 204 && status >= 200 && contentLength >= 0) {
         r += "Content-Length: ";
-        r += QByteArray::number(body.size());
+        r += QByteArray::number(contentLength);
         r += "\r\n";
     }
     if (close)
         r += "Connection: close\r\n";
     r += "\r\n";
+    return r;
+}
+
+QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body, bool close,
+                        const QList<HttpHeader> &extraHeaders)
+{
+    QByteArray r = httpHead(status, contentType, body.size(), close, extraHeaders);
     r += body;
     return r;
 }
@@ -228,11 +235,39 @@ ApiWorker::ApiWorker(Store *store) : m_store(store) {}
 
 ApiWorker::~ApiWorker() = default;
 
-QByteArray ApiWorker::handle(const HttpRequest &request, bool close)
+QByteArray ApiWorker::handle(const HttpRequest &request, bool close, quint64 ticket, bool *more)
 {
     if (!m_api)
         m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
-    return m_api->handle(request, close);
+    ApiAnswer a = m_api->answer(request, close);
+    *more = false;
+    if (!a.stream)
+        return a.bytes;
+    m_streams[ticket] = Stream{a.stream, a.chunked};
+    return a.bytes + nextPart(ticket, more);
+}
+
+QByteArray ApiWorker::nextPart(quint64 ticket, bool *more)
+{
+    *more = false;
+    const auto it = m_streams.find(ticket);
+    if (it == m_streams.end())
+        return {};
+    const bool chunked = it->second.chunked;
+    const QByteArray part = it->second.stream->next();
+    if (part.isEmpty()) {
+        m_streams.erase(it);
+        return chunked ? QByteArray("0\r\n\r\n") : QByteArray();
+    }
+    *more = true;
+    if (!chunked)
+        return part;
+    return QByteArray::number(part.size(), 16) + "\r\n" + part + "\r\n";
+}
+
+void ApiWorker::dropStream(quint64 ticket)
+{
+    m_streams.erase(ticket);
 }
 
 void ApiWorker::configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
@@ -241,7 +276,8 @@ void ApiWorker::configure(std::shared_ptr<const SchemaRegistry> schemas, QList<S
     m_schemas = std::move(schemas);
     m_schemaErrors = std::move(errors);
     m_revalidate = std::move(revalidate);
-    m_api.reset(); // made again with these on the next request
+    m_streams.clear(); // they read through the old API's reader
+    m_api.reset();     // made again with these on the next request
 }
 
 CaptureServer::CaptureServer(const CaptureConfig &config, Store *store, QObject *parent)
@@ -491,19 +527,50 @@ void CaptureServer::submitApi(HttpRequest &&request, bool close, quint64 ticket)
     QMetaObject::invokeMethod(
         m_apiWorker,
         [w = m_apiWorker, server = this, req = std::move(request), close, ticket] {
-            QByteArray response = w->handle(req, close);
+            bool more = false;
+            QByteArray response = w->handle(req, close, ticket, &more);
             QMetaObject::invokeMethod(
-                server, [server, ticket, response = std::move(response)] { server->deliverApi(ticket, response); },
+                server,
+                [server, ticket, response = std::move(response), more] { server->deliverApi(ticket, response, more); },
                 Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }
 
-void CaptureServer::deliverApi(quint64 ticket, const QByteArray &response)
+void CaptureServer::deliverApi(quint64 ticket, const QByteArray &response, bool more)
 {
     quint32 seq = 0;
     if (HttpConnection *c = connectionOf(ticket, &seq))
-        c->answerApi(seq, response);
+        c->answerApi(seq, response, more);
+    else if (more)
+        dropApiStream(ticket);
+}
+
+void CaptureServer::pullApi(quint64 ticket)
+{
+    QMetaObject::invokeMethod(
+        m_apiWorker,
+        [w = m_apiWorker, server = this, ticket] {
+            bool more = false;
+            QByteArray part = w->nextPart(ticket, &more);
+            QMetaObject::invokeMethod(
+                server,
+                [server, ticket, part = std::move(part), more] {
+                    quint32 seq = 0;
+                    if (HttpConnection *c = server->connectionOf(ticket, &seq))
+                        c->apiPart(part, more);
+                    else if (more)
+                        server->dropApiStream(ticket);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void CaptureServer::dropApiStream(quint64 ticket)
+{
+    QMetaObject::invokeMethod(m_apiWorker, [w = m_apiWorker, ticket] { w->dropStream(ticket); },
+                              Qt::QueuedConnection);
 }
 
 // --- HttpConnection ------------------------------------------------------------------------
@@ -539,6 +606,8 @@ HttpConnection::HttpConnection(quint64 id, QTcpSocket *socket, CaptureServer *se
 
 HttpConnection::~HttpConnection()
 {
+    if (m_streaming && !m_streamEnded)
+        m_server->dropApiStream(m_streamTicket);
     releaseSpareDescriptor();
     releaseReceivingCharge();
     for (const Pending &p : m_pending)
@@ -649,7 +718,7 @@ void HttpConnection::closeIdle()
 bool HttpConnection::requestsPaused() const
 {
     return static_cast<int>(m_pending.size()) >= m_server->config().maxPendingPerConnection ||
-           m_socket->bytesToWrite() > kMaxUnsentBytes || !m_outLarge.isEmpty() ||
+           m_socket->bytesToWrite() > kMaxUnsentBytes || !m_outLarge.isEmpty() || m_streaming ||
            m_apiInFlight > 0; // requests after an API call start once it is answered (RFC 9112 9.3.2)
 }
 
@@ -986,12 +1055,15 @@ void HttpConnection::endAfterLastAnswer()
     }
 }
 
-void HttpConnection::answerApi(quint32 seq, const QByteArray &response)
+void HttpConnection::answerApi(quint32 seq, const QByteArray &response, bool more)
 {
     if (Pending *p = unanswered(seq)) {
         p->response = response;
         p->ready = true;
+        p->streams = more;
         --m_apiInFlight;
+    } else if (more) {
+        m_server->dropApiStream(ticketOf(seq));
     }
     flushResponses();
     if (m_apiInFlight == 0)
@@ -1029,17 +1101,28 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
 void HttpConnection::flushResponses()
 {
     bool wrote = false;
-    while (m_outLarge.isEmpty() && !m_pending.empty() && m_pending.front().ready) {
+    while (!m_streaming && m_outLarge.isEmpty() && !m_pending.empty() && m_pending.front().ready) {
         Pending p = std::move(m_pending.front());
         m_pending.pop_front();
         wrote = true;
-        if (p.response.size() > kSliceBytes && !m_peerGone) {
-            // A large answer (an API list) goes out a slice at a time as the client reads it: no
-            // copy of it in Qt's buffer, and the capture thread never spends long on one write.
-            m_outLarge = std::move(p.response);
-            m_outLargePos = 0;
+        if (p.streams) {
+            if (m_peerGone) {
+                m_server->dropApiStream(ticketOf(p.seq));
+                continue;
+            }
+            // An API list: its parts are made as the client reads them (pullApi).
+            m_streaming = true;
+            m_streamEnded = m_streamAwaiting = false;
+            m_streamTicket = ticketOf(p.seq);
             m_outLargeClose = p.closeAfter;
-            writeLargeSlice(); // bytesWritten carries on
+            startLarge(std::move(p.response));
+            return;
+        }
+        if (p.response.size() > kSliceBytes && !m_peerGone) {
+            // A large answer goes out a slice at a time as the client reads it: no copy of it
+            // in Qt's buffer, and the capture thread never spends long on one write.
+            m_outLargeClose = p.closeAfter;
+            startLarge(std::move(p.response));
             return;
         }
         writeOut(p.response);
@@ -1063,6 +1146,33 @@ void HttpConnection::flushResponses()
         resumeInputLater(); // answers went out: requests held back by back-pressure may proceed
 }
 
+void HttpConnection::startLarge(QByteArray bytes)
+{
+    m_outLarge = std::move(bytes);
+    m_outLargePos = 0;
+    if (m_outLarge.isEmpty())
+        finishLarge();
+    else
+        writeLargeSlice(); // bytesWritten carries on
+}
+
+void HttpConnection::apiPart(const QByteArray &part, bool more)
+{
+    if (!m_streaming)
+        return;
+    m_streamAwaiting = false;
+    m_streamEnded = !more;
+    if (m_peerGone) {
+        if (more)
+            m_server->dropApiStream(m_streamTicket);
+        m_streamEnded = true;
+        m_streaming = false;
+        flushResponses();
+        return;
+    }
+    startLarge(part);
+}
+
 void HttpConnection::writeLargeSlice()
 {
     // Slices the kernel takes whole leave Qt nothing to write, so no bytesWritten would follow:
@@ -1074,8 +1184,24 @@ void HttpConnection::writeLargeSlice()
     } while (m_outLargePos < m_outLarge.size() && m_socket->bytesToWrite() == 0);
     if (m_outLargePos < m_outLarge.size())
         return;
+    finishLarge();
+}
+
+void HttpConnection::finishLarge()
+{
     m_outLarge = QByteArray();
     m_outLargePos = 0;
+    if (m_streaming) {
+        if (!m_streamEnded) {
+            // The next part once this one is with the kernel or Qt: one part in memory at a time.
+            if (!m_streamAwaiting) {
+                m_streamAwaiting = true;
+                m_server->pullApi(m_streamTicket);
+            }
+            return;
+        }
+        m_streaming = false;
+    }
     if (m_outLargeClose) {
         endAfterLastAnswer();
         return;

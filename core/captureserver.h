@@ -13,6 +13,7 @@
 #include <QPointer>
 
 #include <deque>
+#include <map>
 #include <functional>
 #include <optional>
 #include <memory>
@@ -25,6 +26,7 @@ class QTimer;
 namespace pingscope {
 
 class QueryApi;
+class ApiStream;
 
 // The query API's thread: answers API requests with its own read connection, so that a slow
 // query never holds up a ping's answer (the capture thread only parses and routes).
@@ -34,8 +36,12 @@ class ApiWorker : public QObject
 public:
     explicit ApiWorker(Store *store);
     ~ApiWorker() override;
-    // On the worker's thread.
-    QByteArray handle(const HttpRequest &request, bool close);
+    // On the worker's thread. A streamed answer (a long list) gives its first part with
+    // *more set; nextPart() gives the rest as the connection asks for it, dropStream() ends it
+    // early (the client went away).
+    QByteArray handle(const HttpRequest &request, bool close, quint64 ticket, bool *more);
+    QByteArray nextPart(quint64 ticket, bool *more);
+    void dropStream(quint64 ticket);
     void configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
                    std::function<nlohmann::json(bool start)> revalidate);
 
@@ -45,6 +51,12 @@ private:
     std::shared_ptr<const SchemaRegistry> m_schemas;
     QList<SchemaLoadError> m_schemaErrors;
     std::function<nlohmann::json(bool start)> m_revalidate;
+    struct Stream
+    {
+        std::shared_ptr<ApiStream> stream;
+        bool chunked = true;
+    };
+    std::map<quint64, Stream> m_streams; // by ticket: answers still going out
 };
 
 struct CaptureConfig
@@ -111,6 +123,8 @@ public:
     void submit(RawSubmission &&raw, quint64 ticket);
     // Hands an API request to the API thread; its answer comes back to the connection.
     void submitApi(HttpRequest &&request, bool close, quint64 ticket);
+    void pullApi(quint64 ticket);       // the next part of a streamed API answer
+    void dropApiStream(quint64 ticket); // the connection went away before its end
     void connectionClosed(quint64 id);
     // The budget of body bytes in flight (capture thread only).
     bool chargeBody(qint64 bytes);
@@ -145,7 +159,7 @@ private:
     RevalidateHandler m_revalidate;
     void configureApi();
     HttpConnection *connectionOf(quint64 ticket, quint32 *seq) const; // a request's connection and seq
-    void deliverApi(quint64 ticket, const QByteArray &response);
+    void deliverApi(quint64 ticket, const QByteArray &response, bool more);
     qint64 m_bodyBytesInFlight = 0;
 };
 
@@ -161,7 +175,8 @@ public:
     ~HttpConnection() override;
 
     quint64 id() const { return m_id; }
-    void answerApi(quint32 seq, const QByteArray &response);
+    void answerApi(quint32 seq, const QByteArray &response, bool more);
+    void apiPart(const QByteArray &part, bool more); // the next part of the answer streaming out
     // Between requests with nothing owed or buffered: may be closed to make room for another.
     bool isIdleKeepAlive() const;
     qint64 lastActivityMs() const { return m_lastActivityMs; }
@@ -184,6 +199,7 @@ private:
         int status = 0; // answer for a stored request (0: not known yet)
         QByteArray response;
         qint64 charge = 0; // body bytes charged to the server's budget until answered
+        bool streams = false; // an API answer whose body follows in parts (pullApi)
     };
 
     void onReadyRead();
@@ -234,6 +250,12 @@ private:
     int m_spareFd = -1;
     bool m_peerGone = false; // Qt's socket is closed; answers go out through m_spareFd
     int m_apiInFlight = 0;   // API requests of this connection not answered yet
+    void startLarge(QByteArray bytes); // writes bytes a slice at a time; then finishLarge()
+    void finishLarge();
+    bool m_streaming = false;      // an API answer streams out: nothing else is written meanwhile
+    bool m_streamEnded = false;    // its last part arrived
+    bool m_streamAwaiting = false; // a part was asked for
+    quint64 m_streamTicket = 0;
     QByteArray m_outLarge;   // a large answer going out a slice at a time
     qsizetype m_outLargePos = 0;
     bool m_outLargeClose = false;
@@ -242,6 +264,10 @@ private:
     qint64 m_peerGoneMs = 0;
 };
 
+// The status line and headers of an HTTP/1.1 response, through the empty line. contentLength
+// -1: none (a chunked body, which extraHeaders announce); -2: none (the body ends at close).
+QByteArray httpHead(int status, const QByteArray &contentType, qint64 contentLength, bool close,
+                    const QList<HttpHeader> &extraHeaders = {});
 // HTTP/1.1 response bytes.
 QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body,
                         bool close, const QList<HttpHeader> &extraHeaders = {});

@@ -569,14 +569,17 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
     // Decode: the pipeline tries gunzip on every body, whatever Content-Encoding says.
     QByteArray decoded;
     bool decodedOk = true;
+    PingRecord::PayloadSource decodedFrom = PingRecord::PayloadSource::Own;
     const bool laneCapped = inlineLimit > 0 && inlineLimit < options.maxDecodedBytes;
     GunzipResult gz = gunzipIfGzip(raw.body, laneCapped ? inlineLimit : options.maxDecodedBytes);
     switch (gz.status) {
     case GunzipResult::Status::NotGzip:
         decoded = raw.body;
+        decodedFrom = PingRecord::PayloadSource::Body;
         break;
     case GunzipResult::Status::Ok:
         decoded = std::move(gz.data);
+        decodedFrom = PingRecord::PayloadSource::InflatedBody;
         break;
     case GunzipResult::Status::TooLarge:
         if (laneCapped)
@@ -658,12 +661,14 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
                                 .arg(shape.estimatedBytes >> 20)
                                 .arg(options.parseBudget >> 20))}});
                 rec.payload = std::move(decoded);
+                rec.payloadSource = decodedFrom;
             } else if (parseJson(decoded, doc, pe, &notes)) {
                 derivePayloadFields(rec, doc);
                 gleanPing = gleanPing || (rec.ns != u"telemetry" && doc.is_object() &&
                                           (doc.contains("ping_info") || doc.contains("client_info")));
                 addReadNoteWarnings(notes, decoded.size(), warnings);
                 rec.payload = std::move(decoded);
+                rec.payloadSource = decodedFrom;
                 if (validator && verdictName.isEmpty())
                     verdictName = decideVerdict(rec, doc, *validator, errors, warnings, notes);
             } else {

@@ -113,6 +113,15 @@ struct PingRecord
     QList<HttpHeader> headers; // in order, original case
     QByteArray body;           // raw bytes as received
     QByteArray payload;        // decoded JSON text when it parsed; empty otherwise
+    // Where payload came from, so that the store need not keep it twice: it keeps the body and
+    // derives the payload when read (Body: the same bytes; InflatedBody: the body gunzipped).
+    enum class PayloadSource : quint8
+    {
+        Own = 0, // stored as it is
+        Body = 1,
+        InflatedBody = 2,
+    };
+    PayloadSource payloadSource = PayloadSource::Own;
 };
 
 } // namespace pingscope

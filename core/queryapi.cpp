@@ -151,7 +151,66 @@ QueryApi::QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas, 
 
 QueryApi::~QueryApi() = default;
 
+namespace {
+
+// GET /pingscope/v1/pings: 2,000 rows per part, newest first, paged by id (not by offset, so
+// that pings arriving meanwhile do not shift the pages).
+class ListStream : public ApiStream
+{
+public:
+    ListStream(StoreReader *reader, const PingQuery &q) : m_reader(reader), m_page(q), m_limit(q.limit) {}
+
+    QByteArray next() override
+    {
+        if (m_done)
+            return {};
+        QByteArray out = m_produced == 0 && !m_started ? QByteArray("[") : QByteArray();
+        m_started = true;
+        if (m_produced < m_limit) {
+            m_page.limit = qMin(2000, m_limit - m_produced);
+            const std::vector<PingRecord> rows = m_reader->list(m_page);
+            for (const PingRecord &r : rows) {
+                if (m_produced > 0)
+                    out += ',';
+                ++m_produced;
+                out += QByteArray::fromStdString(summaryJson(r).dump(-1, ' ', false, json::error_handler_t::replace));
+            }
+            if (int(rows.size()) == m_page.limit && m_produced < m_limit) {
+                m_page.beforeId = rows.back().id; // newest first: the next page is older
+                m_page.offset = 0;
+                return out;
+            }
+        }
+        m_done = true;
+        return out + "]\n";
+    }
+
+private:
+    StoreReader *m_reader;
+    PingQuery m_page;
+    int m_limit;
+    int m_produced = 0;
+    bool m_started = false, m_done = false;
+};
+
+} // namespace
+
 QByteArray QueryApi::handle(const HttpRequest &req, bool close)
+{
+    ApiAnswer a = answer(req, close);
+    if (!a.stream)
+        return a.bytes;
+    // Read to the end, as one response with its length (tests and the command line).
+    QByteArray body;
+    for (QByteArray part = a.stream->next(); !part.isEmpty(); part = a.stream->next())
+        body += part;
+    const qsizetype headEnd = a.bytes.indexOf("\r\n\r\n");
+    QByteArray head = a.bytes.left(headEnd);
+    head.replace("\r\nTransfer-Encoding: chunked", "");
+    return head + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
 {
     const QByteArray &path = req.path;
     if (req.method == "GET" && (path == "/__heartbeat__" || path == "/__lbheartbeat__"))
@@ -237,29 +296,17 @@ QByteArray QueryApi::handle(const HttpRequest &req, bool close)
         q.verdict = queryValue(req.query, "verdict");
         q.debugId = queryValue(req.query, "debug_id");
         q.docId = queryValue(req.query, "doc_id");
-        // A page of rows at a time, written straight out as text: a 100,000-row answer held
+        // A page of rows at a time, written out as the client reads: a 100,000-row answer held
         // every record and a JSON tree of it at once (920 MB at a million pings).
-        QByteArray body = "[";
-        bool first = true;
-        int produced = 0;
-        PingQuery page = q;
-        while (produced < q.limit) {
-            page.limit = qMin(2000, q.limit - produced);
-            const std::vector<PingRecord> rows = m_reader->list(page);
-            for (const PingRecord &r : rows) {
-                if (!first)
-                    body += ',';
-                first = false;
-                body += QByteArray::fromStdString(summaryJson(r).dump(-1, ' ', false, json::error_handler_t::replace));
-            }
-            produced += static_cast<int>(rows.size());
-            if (static_cast<int>(rows.size()) < page.limit)
-                break;
-            page.beforeId = rows.back().id; // newest first: the next page is older
-            page.offset = 0;
-        }
-        body += "]\n";
-        return httpResponse(200, "application/json", body, close);
+        auto stream = std::make_shared<ListStream>(m_reader.get(), q);
+        ApiAnswer a;
+        a.stream = stream;
+        a.chunked = req.versionMinor >= 1;
+        QList<HttpHeader> extra;
+        if (a.chunked)
+            extra.append(HttpHeader{"Transfer-Encoding", "chunked"});
+        a.bytes = httpHead(200, "application/json", a.chunked ? -1 : -2, close || !a.chunked, extra);
+        return a;
     }
     if (path.startsWith("/pingscope/v1/pings/")) {
         if (req.method != "GET")

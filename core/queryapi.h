@@ -11,6 +11,25 @@
 
 namespace pingscope {
 
+// The rest of a long answer, made a part at a time as the client reads it (an API list of
+// 100,000 pings is 80 MB of JSON: never held whole). Used on the query API's thread only.
+class ApiStream
+{
+public:
+    virtual ~ApiStream() = default;
+    // The next part of the body; empty when it is all out.
+    virtual QByteArray next() = 0;
+};
+
+struct ApiAnswer
+{
+    ApiAnswer() = default;
+    ApiAnswer(QByteArray whole) : bytes(std::move(whole)) {} // NOLINT: a whole response converts
+    QByteArray bytes;                     // a whole response, or the head of a streamed one
+    std::shared_ptr<ApiStream> stream;    // set: the body follows in parts (see chunked)
+    bool chunked = false;                 // parts go out as HTTP/1.1 chunks; else until close
+};
+
 // The JSON query API under /pingscope/v1/ (for scripts and CI), plus the health routes and
 // a short index page. Lives on the query API's thread (ApiWorker); reads through its own
 // StoreReader.
@@ -24,8 +43,11 @@ public:
                       std::function<nlohmann::json(bool start)> revalidate = {});
     ~QueryApi();
 
-    // Returns complete HTTP response bytes.
+    // Returns complete HTTP response bytes (a streamed answer read to its end).
     QByteArray handle(const HttpRequest &request, bool close);
+    // A list of pings streams: its head here, its body from answer.stream. An HTTP/1.0 client
+    // gets no chunks: the body ends when the connection closes.
+    ApiAnswer answer(const HttpRequest &request, bool close);
 
 private:
     Store *m_store;

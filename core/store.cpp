@@ -1,5 +1,8 @@
 #include "store.h"
 
+#include "decode.h"
+#include "packedtext.h"
+
 #include <QDateTime>
 #include <QTimeZone>
 
@@ -96,6 +99,17 @@ const char *const kMigrations[] = {
     "INSERT INTO counts SELECT 1, verdict, count(*) FROM pings GROUP BY verdict;"
     "INSERT INTO counts SELECT 2, namespace, count(*) FROM pings GROUP BY namespace;"
     "INSERT INTO counts SELECT 3, doctype, count(*) FROM pings GROUP BY doctype;",
+    // 5: the decoded payload is no longer kept beside the body it comes from (PayloadSource:
+    // 0 kept in payload, 1 the body's bytes, 2 the body gunzipped); read through the
+    // pingscope_payload() SQL function. Pings stored before keep their copy (0). Headers,
+    // warnings and the derived fields of new rows are packed (packedtext.h). Indexes for the
+    // list's filters (each also orders by id, the rowid, so a filtered page reads only its rows).
+    "ALTER TABLE ping_data ADD COLUMN payload_from INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX pings_doctype ON pings (doctype);"
+    "CREATE INDEX pings_verdict ON pings (verdict);"
+    "CREATE INDEX pings_debug_id ON pings (debug_id);"
+    "CREATE INDEX pings_doc_id ON pings (doc_id);"
+    "CREATE INDEX pings_received ON pings (received_at_us);",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::SchemaVersion);
@@ -202,6 +216,39 @@ sqlite3 *sqliteHandle(const QSqlDatabase &db)
     return *static_cast<sqlite3 *const *>(v.constData());
 }
 
+// pingscope_payload(body, payload, payload_from): the decoded payload, as the store keeps it
+// (schema version 5): the stored copy, the body's bytes, or the body gunzipped. A blob.
+void payloadFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (argc != 3) {
+        sqlite3_result_error(ctx, "pingscope_payload takes 3 arguments", -1);
+        return;
+    }
+    const int from = sqlite3_value_int(argv[2]);
+    sqlite3_value *source = from == 0 ? argv[1] : argv[0];
+    const void *bytes = sqlite3_value_blob(source);
+    const int size = sqlite3_value_bytes(source);
+    if (from != 2) {
+        sqlite3_result_blob(ctx, bytes ? bytes : "", size, SQLITE_TRANSIENT);
+        return;
+    }
+    // Inflated once at ingest within the limits then in force; the same bytes inflate again.
+    const QByteArray body = QByteArray::fromRawData(static_cast<const char *>(bytes), size);
+    GunzipResult gz = gunzipIfGzip(body, qint64(1) << 31);
+    if (gz.status != GunzipResult::Status::Ok) {
+        sqlite3_result_blob(ctx, "", 0, SQLITE_STATIC);
+        return;
+    }
+    sqlite3_result_blob64(ctx, gz.data.constData(), sqlite3_uint64(gz.data.size()), SQLITE_TRANSIENT);
+}
+
+void registerFunctions(const QSqlDatabase &db)
+{
+    if (sqlite3 *h = sqliteHandle(db))
+        sqlite3_create_function_v2(h, "pingscope_payload", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                   payloadFunction, nullptr, nullptr, nullptr);
+}
+
 // The summary row in kSummaryColumns order. Text goes in as UTF-8, held in `held` until step.
 void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, kSummaryColumnCount> &held)
 {
@@ -214,6 +261,15 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
     auto jsonAt = [&](const QByteArray &s, const char *empty) {
         held[i] = s.isEmpty() ? QByteArray(empty) : s;
         q.bindText(i, held[i]);
+        ++i;
+    };
+    // Warnings and the derived fields: packed (packedtext.h), a blob when that shrinks them.
+    auto packedAt = [&](const QByteArray &s, const char *empty) {
+        held[i] = packText(s.isEmpty() ? QByteArrayView(empty) : QByteArrayView(s));
+        if (isPackedText(held[i]))
+            q.bindBlob(i, held[i]);
+        else
+            q.bindText(i, held[i]);
         ++i;
     };
     auto intAt = [&](qint64 v) { q.bind(i++, v); };
@@ -235,7 +291,7 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
     textAt(r.verdict);
     intAt(r.errorCount);
     jsonAt(r.errorsJson, "[]");
-    jsonAt(r.warningsJson, "[]");
+    packedAt(r.warningsJson, "[]");
     textAt(r.debugId);
     textAt(r.sourceTags);
     textAt(r.userAgent);
@@ -252,7 +308,7 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
     intAt(r.warningCount);
     textAt(r.schemaKey);
     textAt(r.schemaNote);
-    jsonAt(r.pipelineJson, "{}");
+    packedAt(r.pipelineJson, "{}");
     textAt(r.checkedWith);
     Q_ASSERT(i == kSummaryColumnCount);
 }
@@ -280,7 +336,7 @@ PingRecord readSummary(const QSqlQuery &q)
     r.verdict = q.value(i++).toString();
     r.errorCount = q.value(i++).toInt();
     r.errorsJson = q.value(i++).toString().toUtf8();
-    r.warningsJson = q.value(i++).toString().toUtf8();
+    r.warningsJson = unpackText(q.value(i++).toByteArray());
     r.debugId = q.value(i++).toString();
     r.sourceTags = q.value(i++).toString();
     r.userAgent = q.value(i++).toString();
@@ -297,7 +353,7 @@ PingRecord readSummary(const QSqlQuery &q)
     r.warningCount = q.value(i++).toInt();
     r.schemaKey = q.value(i++).toString();
     r.schemaNote = q.value(i++).toString();
-    r.pipelineJson = q.value(i++).toString().toUtf8();
+    r.pipelineJson = unpackText(q.value(i++).toByteArray());
     r.checkedWith = q.value(i++).toString();
     return r;
 }
@@ -988,7 +1044,8 @@ void Store::run()
         sqlite3 *handle = sqliteHandle(db);
         SqliteStatement insertPing(handle, u"INSERT INTO pings (%1) VALUES (%2)"_s.arg(
                                                kSummaryColumns, QStringList(kSummaryColumnCount, u"?"_s).join(u',')));
-        SqliteStatement insertData(handle, u"INSERT INTO ping_data (id, headers, body, payload) VALUES (?,?,?,?)"_s);
+        SqliteStatement insertData(handle, u"INSERT INTO ping_data (id, headers, body, payload, payload_from) "
+                                            u"VALUES (?,?,?,?,?)"_s);
         SqliteStatement upsertCount(handle, u"INSERT INTO counts (kind, key, n) VALUES (?,?,?) "
                                              u"ON CONFLICT (kind, key) DO UPDATE SET n = n + excluded.n"_s);
         // The counts of a transaction go in with it; false when they could not be written.
@@ -1127,11 +1184,11 @@ void Store::run()
                             q.bindValue(0, text(r.verdict));
                             q.bindValue(1, r.errorCount);
                             q.bindValue(2, QString::fromUtf8(r.errorsJson));
-                            q.bindValue(3, QString::fromUtf8(r.warningsJson));
+                            q.bindValue(3, packText(r.warningsJson)); // a QByteArray binds as a blob
                             q.bindValue(4, r.warningCount);
                             q.bindValue(5, text(r.schemaKey));
                             q.bindValue(6, text(r.schemaNote));
-                            q.bindValue(7, QString::fromUtf8(r.pipelineJson.isEmpty() ? QByteArray("{}") : r.pipelineJson));
+                            q.bindValue(7, packText(r.pipelineJson.isEmpty() ? QByteArray("{}") : r.pipelineJson));
                             q.bindValue(8, text(r.checkedWith));
                             q.bindValue(9, r.id);
                             ok = q.exec();
@@ -1203,18 +1260,21 @@ void Store::run()
                     ok = insertPing.step(&code);
                 }
                 if (ok) {
-                    const QByteArray headers = encodeHeaders(rec.headers);
+                    const QByteArray headers = packText(encodeHeaders(rec.headers));
                     insertData.bind(0, rec.id);
                     insertData.bindBlob(1, headers);
                     insertData.bindBlob(2, rec.body);
-                    insertData.bindBlob(3, rec.payload);
+                    const bool derived = rec.payloadSource != PingRecord::PayloadSource::Own;
+                    insertData.bindBlob(3, derived ? QByteArray("") : rec.payload);
+                    insertData.bind(4, derived ? qint64(rec.payloadSource) : 0);
                     ok = insertData.step(&code);
                 }
                 if (ok) {
                     wr.ok = true;
                     wr.id = rec.id;
                     ++m_nextId;
-                    m_bytesSinceSizeCheck += rec.body.size() + rec.payload.size();
+                    m_bytesSinceSizeCheck += rec.body.size() +
+                                             (rec.payloadSource == PingRecord::PayloadSource::Own ? rec.payload.size() : 0);
                     countRecord(rec, 1);
                 } else {
                     wr.error = insertPing.isValid() && insertData.isValid()
@@ -1253,6 +1313,23 @@ StoreReader::StoreReader(const QString &path) : m_connectionName(nextConnectionN
     if (const auto id = fileIdentity(path))
         m_identity = *id;
     m_open = openConnection(m_connectionName, path, true, &m_error);
+    if (m_open)
+        prepareConnection();
+}
+
+void StoreReader::prepareConnection()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    registerFunctions(db);
+    // A store of an older schema (read by a tool without migrating it) keeps every payload.
+    QSqlQuery q(db);
+    const bool derived = q.exec(u"PRAGMA user_version"_s) && q.next() && q.value(0).toInt() >= 5;
+    m_payloadDerived = derived;
+}
+
+QString StoreReader::payloadSql(const QString &table) const
+{
+    return m_payloadDerived ? u"pingscope_payload(%1body, %1payload, %1payload_from)"_s.arg(table) : table + u"payload"_s;
 }
 
 QSqlDatabase StoreReader::connection()
@@ -1261,8 +1338,10 @@ QSqlDatabase StoreReader::connection()
     if (const auto id = fileIdentity(m_path); id && *id != m_identity) {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         db.close();
-        if (db.open())
+        if (db.open()) {
             m_identity = *id;
+            prepareConnection();
+        }
     }
     return QSqlDatabase::database(m_connectionName, false);
 }
@@ -1305,7 +1384,8 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
     const QString &columns = query.listColumnsOnly ? kListColumns : kSummaryColumns;
     QString sql = u"SELECT %1 FROM pings"_s.arg(columns);
     if (query.withPayload)
-        sql = u"SELECT %1, (SELECT payload FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(columns);
+        sql = u"SELECT %1, (SELECT %2 FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(columns,
+                                                                                                   payloadSql());
     if (!where.isEmpty())
         sql += u" WHERE "_s + where.join(u" AND "_s);
     sql += query.oldestFirst ? u" ORDER BY id LIMIT ? OFFSET ?"_s : u" ORDER BY id DESC LIMIT ? OFFSET ?"_s;
@@ -1340,10 +1420,10 @@ std::optional<PingRecord> StoreReader::get(qint64 id)
     }
     PingRecord r = readSummary(q);
     q.finish();
-    q.prepare(u"SELECT headers, body, payload FROM ping_data WHERE id = ?"_s);
+    q.prepare(u"SELECT headers, body, %1 FROM ping_data WHERE id = ?"_s.arg(payloadSql()));
     q.bindValue(0, id);
     if (q.exec() && q.next()) {
-        r.headers = decodeHeaders(q.value(0).toByteArray());
+        r.headers = decodeHeaders(unpackText(q.value(0).toByteArray()));
         r.body = q.value(1).toByteArray();
         r.payload = q.value(2).toByteArray();
     }
@@ -1359,8 +1439,9 @@ std::vector<PingRecord> StoreReader::staleRecords(const QString &checkedWith, qi
     QString columns;
     for (const QString &c : kSummaryColumns.split(u", "_s))
         columns += u"p."_s + c + u", "_s;
-    q.prepare(u"SELECT %1d.headers, d.body, d.payload FROM pings p JOIN ping_data d ON d.id = p.id "
-              u"WHERE p.id > ? AND p.checked_with <> ? AND p.verdict <> 'refused' ORDER BY p.id LIMIT ?"_s.arg(columns));
+    q.prepare(u"SELECT %1d.headers, d.body, %2 FROM pings p JOIN ping_data d ON d.id = p.id "
+              u"WHERE p.id > ? AND p.checked_with <> ? AND p.verdict <> 'refused' ORDER BY p.id LIMIT ?"_s.arg(
+                  columns, payloadSql(u"d."_s)));
     q.bindValue(0, afterId);
     q.bindValue(1, checkedWith);
     q.bindValue(2, limit);
@@ -1370,7 +1451,7 @@ std::vector<PingRecord> StoreReader::staleRecords(const QString &checkedWith, qi
     }
     while (q.next()) {
         PingRecord r = readSummary(q);
-        r.headers = decodeHeaders(q.value(kSummaryColumnCount).toByteArray());
+        r.headers = decodeHeaders(unpackText(q.value(kSummaryColumnCount).toByteArray()));
         r.body = q.value(kSummaryColumnCount + 1).toByteArray();
         r.payload = q.value(kSummaryColumnCount + 2).toByteArray();
         out.push_back(std::move(r));
@@ -1397,7 +1478,7 @@ std::vector<PingRecord> StoreReader::verdictsBetween(qint64 firstId, qint64 last
         r.id = q.value(0).toLongLong();
         r.verdict = q.value(1).toString();
         r.errorCount = q.value(2).toInt();
-        r.warningsJson = q.value(3).toString().toUtf8();
+        r.warningsJson = unpackText(q.value(3).toByteArray());
         r.warningCount = q.value(4).toInt();
         r.receivedAtUs = q.value(5).toLongLong();
         out.push_back(std::move(r));
@@ -1442,9 +1523,9 @@ std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text, q
     QSqlQuery q(connection());
     q.setForwardOnly(true);
     const bool sliced = toId > 0;
-    q.prepare(sliced ? u"SELECT id FROM ping_data WHERE id >= ? AND id < ? AND CAST(payload AS TEXT) LIKE ? "
-                       u"ESCAPE '\\' ORDER BY id"_s
-                     : u"SELECT id FROM ping_data WHERE CAST(payload AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s);
+    q.prepare(sliced ? u"SELECT id FROM ping_data WHERE id >= ? AND id < ? AND CAST(%1 AS TEXT) LIKE ? "
+                       u"ESCAPE '\\' ORDER BY id"_s.arg(payloadSql())
+                     : u"SELECT id FROM ping_data WHERE CAST(%1 AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s.arg(payloadSql()));
     int arg = 0;
     if (sliced) {
         q.bindValue(arg++, fromId);

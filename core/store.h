@@ -48,7 +48,7 @@ class Store : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int SchemaVersion = 4;
+    static constexpr int SchemaVersion = 5;
 
     ~Store() override;
 
@@ -230,10 +230,13 @@ public:
     qint64 newestId(); // 0 when empty
 
 private:
+    void prepareConnection(); // SQL functions, and how payloads are read
+    QString payloadSql(const QString &table = QString()) const; // a row's decoded payload
     QSqlDatabase connection(); // reopened when a clear replaced the file
     QString m_connectionName;
     QString m_path;
     std::pair<quint64, quint64> m_identity{0, 0}; // device and inode of the file read
+    bool m_payloadDerived = false; // schema 5: payloads through pingscope_payload()
     bool m_open = false;
     QString m_error;
 };

@@ -76,6 +76,7 @@ HttpResponse readResponse(QTcpSocket &socket, int timeoutMs)
     if (statusParts.size() < 2)
         return r;
     qint64 length = 0;
+    bool chunked = false;
     for (int i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines[i].trimmed();
         const qsizetype colon = line.indexOf(':');
@@ -84,10 +85,49 @@ HttpResponse readResponse(QTcpSocket &socket, int timeoutMs)
         HttpHeader h{line.left(colon), line.mid(colon + 1).trimmed()};
         if (h.name.compare("content-length", Qt::CaseInsensitive) == 0)
             length = h.value.toLongLong();
+        if (h.name.compare("transfer-encoding", Qt::CaseInsensitive) == 0 && h.value == "chunked")
+            chunked = true;
         r.headers.append(h);
     }
     const int status = statusParts[1].toInt();
     QByteArray rest = buf.mid(headerEnd + 4);
+    if (chunked) {
+        // size CRLF data CRLF ... 0 CRLF CRLF; a malformed frame leaves status 0.
+        auto need = [&](qsizetype n) {
+            while (rest.size() < n) {
+                const int left = timeoutMs - static_cast<int>(timer.elapsed());
+                if (left <= 0 || !socket.waitForReadyRead(left)) {
+                    rest += socket.readAll();
+                    return rest.size() >= n;
+                }
+                rest += socket.readAll();
+            }
+            return true;
+        };
+        QByteArray body;
+        qsizetype pos = 0;
+        for (;;) {
+            qsizetype eol;
+            while ((eol = rest.indexOf("\r\n", pos)) < 0)
+                if (!need(rest.size() + 1))
+                    return r;
+            bool ok = false;
+            const qint64 size = rest.mid(pos, eol - pos).toLongLong(&ok, 16);
+            if (!ok || size < 0)
+                return r;
+            pos = eol + 2;
+            if (!need(pos + size + 2) || rest.mid(pos + size, 2) != "\r\n")
+                return r;
+            body += rest.mid(pos, size);
+            pos += size + 2;
+            if (size == 0)
+                break;
+        }
+        r.body = body;
+        socket.setProperty("pingscope_leftover", rest.mid(pos));
+        r.status = status;
+        return r;
+    }
     while (rest.size() < length) {
         const int left = timeoutMs - static_cast<int>(timer.elapsed());
         if (left <= 0 || !socket.waitForReadyRead(left)) {

@@ -1,5 +1,7 @@
 #include "testsupport.h"
 
+#include <QElapsedTimer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -132,6 +134,55 @@ void TestQueryApi::longListsArePagedInOrder()
     QCOMPARE(b.size(), size_t(1500));
     QCOMPARE(b.front().at("id").get<int>(), 4500);
     QCOMPARE(b.back().at("id").get<int>(), 3);
+
+    // Streamed in HTTP/1.1 chunks, one part at a time; a request pipelined behind it is
+    // answered after its last chunk, on the same connection.
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, engine.port());
+    QVERIFY(s.waitForConnected(5000));
+    s.write("GET /pingscope/v1/pings?limit=4500 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            "GET /pingscope/v1/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    const HttpResponse listed = readResponse(s);
+    QCOMPARE(listed.status, 200);
+    QCOMPARE(listed.header("transfer-encoding"), QByteArray("chunked"));
+    QVERIFY(listed.header("content-length").isNull());
+    const json rows = json::parse(listed.body.toStdString());
+    QCOMPARE(rows.size(), size_t(4500));
+    QCOMPARE(rows.back().at("id").get<int>(), 1);
+    const HttpResponse stats = readResponse(s);
+    QCOMPARE(stats.status, 200);
+    QCOMPARE(json::parse(stats.body.toStdString()).at("total").get<int>(), 4500);
+
+    // An HTTP/1.0 client gets no chunks: the body ends with the connection.
+    QTcpSocket old;
+    old.connectToHost(QHostAddress::LocalHost, engine.port());
+    QVERIFY(old.waitForConnected(5000));
+    old.write("GET /pingscope/v1/pings?limit=3000 HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    QByteArray raw;
+    QElapsedTimer t;
+    t.start();
+    while (old.state() == QAbstractSocket::ConnectedState && t.elapsed() < 10000)
+        if (old.waitForReadyRead(200))
+            raw += old.readAll();
+    raw += old.readAll();
+    const qsizetype headEnd = raw.indexOf("\r\n\r\n");
+    QVERIFY(headEnd > 0);
+    QVERIFY(!raw.left(headEnd).toLower().contains("transfer-encoding"));
+    QVERIFY(raw.left(headEnd).contains("Connection: close"));
+    QCOMPARE(json::parse(raw.mid(headEnd + 4).toStdString()).size(), size_t(3000));
+
+    // A client that leaves in the middle of a long answer costs nothing after: the next one
+    // is answered in full.
+    {
+        QTcpSocket quitter;
+        quitter.connectToHost(QHostAddress::LocalHost, engine.port());
+        QVERIFY(quitter.waitForConnected(5000));
+        quitter.setReadBufferSize(4096);
+        quitter.write("GET /pingscope/v1/pings?limit=4500 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        QVERIFY(quitter.waitForReadyRead(5000));
+        quitter.abort();
+    }
+    QCOMPARE(getJson(engine.port(), "/pingscope/v1/pings?limit=4500").size(), size_t(4500));
 }
 
 void TestQueryApi::detail()

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void orderWarnings();
     void payloadSearch();
     void migratesFromVersionOne();
+    void payloadsDerivedFromBodies();
     void sizeLimitAnswers507AndWarns();
     void countsFollowEveryChange();
     void clearSwapsInAnEmptyFile();
@@ -201,6 +202,69 @@ void TestStore::orderWarnings()
     QVERIFY(reader.get(10)->warningsJson.contains("first accepted on 2023-11-14 (ping #7)"));
 }
 
+// Schema 5: a payload that is the body (identity) or the body gunzipped is not stored again;
+// every read (get, list with payloads, re-validation's stale records, payload search) derives
+// it. Rows of an older store keep their own copy and read as before.
+void TestStore::payloadsDerivedFromBodies()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"derived.pingscope"_s);
+    QString err;
+    auto store = Store::open(path, &err);
+    QVERIFY2(store, qPrintable(err));
+    const QByteArray json = R"({"metrics":{"string":{"needle.here":"Found Me"}},"pad":")" + QByteArray(3000, 'x') + "\"}";
+    PingRecord plain = sample(1);
+    plain.body = json;
+    plain.payload = json;
+    plain.payloadSource = PingRecord::PayloadSource::Body;
+    PingRecord zipped = sample(2);
+    zipped.body = test::gzip(json);
+    zipped.payload = json;
+    zipped.payloadSource = PingRecord::PayloadSource::InflatedBody;
+    PingRecord own = sample(3); // a payload of its own (as tests and old stores have)
+    for (PingRecord *r : {&plain, &zipped, &own})
+        store->enqueue(*r, 0);
+    store->flush();
+
+    StoreReader reader(path);
+    QCOMPARE(reader.get(1)->payload, json);
+    QCOMPARE(reader.get(2)->payload, json);
+    QCOMPARE(reader.get(2)->body, zipped.body);
+    QCOMPARE(reader.get(3)->payload, own.payload);
+    PingQuery q;
+    q.withPayload = true;
+    const auto listed = reader.list(q);
+    QCOMPARE(listed.size(), size_t(3));
+    QCOMPARE(listed[1].payload, json);
+    QCOMPARE(listed[2].payload, json);
+    const auto stale = reader.staleRecords(u"another registry"_s, 0, 10);
+    QCOMPARE(stale.size(), size_t(3));
+    for (const PingRecord &r : stale)
+        QCOMPARE(r.payload, r.id == 3 ? own.payload : json);
+    QCOMPARE(reader.idsWithPayloadContaining(u"found me"_s), (std::vector<qint64>{1, 2}));
+    QCOMPARE(reader.idsWithPayloadContaining(u"found me"_s, 2, 3), (std::vector<qint64>{2}));
+    // Stored once: the two derived rows hold their body only.
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+    db.setDatabaseName(path);
+    QVERIFY(db.open());
+    {
+        QSqlQuery peek(db);
+        QVERIFY(peek.exec(u"SELECT id, length(payload), payload_from FROM ping_data ORDER BY id"_s));
+        QVERIFY(peek.next());
+        QCOMPARE(peek.value(1).toInt(), 0);
+        QCOMPARE(peek.value(2).toInt(), 1);
+        QVERIFY(peek.next());
+        QCOMPARE(peek.value(1).toInt(), 0);
+        QCOMPARE(peek.value(2).toInt(), 2);
+        QVERIFY(peek.next());
+        QCOMPARE(peek.value(1).toInt(), own.payload.size());
+        QCOMPARE(peek.value(2).toInt(), 0);
+    }
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(u"peek"_s);
+}
+
 void TestStore::migratesFromVersionOne()
 {
     // A store written by the first release (schema version 1) opens, keeps its rows and gains
@@ -243,6 +307,7 @@ void TestStore::migratesFromVersionOne()
     const auto old = reader.get(7);
     QVERIFY(old);
     QCOMPARE(old->debugId, u"tag"_s);
+    QCOMPARE(old->payload, QByteArray("{}")); // version 5: its own copy, kept
     QCOMPARE(old->warningCount, 0);
     QCOMPARE(old->schemaKey, QString(u""_s));
     QCOMPARE(reader.list({}).front().id, 8);

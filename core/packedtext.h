@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MPL-2.0
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+namespace pingscope {
+
+// The short texts the store keeps for every ping (its request headers, its warnings, what the
+// pipeline derives) deflated against a built-in dictionary of what such texts usually hold:
+// a few hundred bytes become a few dozen, where plain deflate gains almost nothing.
+//
+// Packed: the byte 0x01, then raw deflate (RFC 1951) with dictionary 1. Anything else is the
+// text itself: headers start with a token character, JSON with '[' or '{', so old rows (and
+// texts that packing would not shrink) read as they are. The dictionary must never change:
+// another one would take another marker byte.
+//
+// Thread-safe (each thread keeps its own zlib streams).
+QByteArray packText(QByteArrayView text);
+// The text back; a packed value that does not inflate (a damaged row) gives an empty result.
+QByteArray unpackText(const QByteArray &stored);
+bool isPackedText(QByteArrayView stored);
+
+} // namespace pingscope
