@@ -1,5 +1,8 @@
 #include "ingest.h"
 
+#include "packedtext.h"
+#include "store.h"
+
 #include "decode.h"
 #include "decoderrules.h"
 #include "registry.h"
@@ -706,6 +709,8 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
     rec.warningsJson = QByteArray::fromStdString(warnings.dump());
     rec.headers = std::move(raw.headers);
     rec.body = std::move(raw.body);
+    rec.storedHeaders = packText(encodeHeaders(rec.headers), PackedKind::Headers);
+    rec.storedPipeline = packText(rec.pipelineJson.isEmpty() ? QByteArray("{}") : rec.pipelineJson, PackedKind::Json);
     return rec;
 }
 

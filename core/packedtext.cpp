@@ -7,16 +7,32 @@ namespace pingscope {
 
 namespace {
 
-constexpr char kMarker = '\x01';
 
 // Dictionary 1: what the headers of Firefox, Glean SDKs and Glean.js requests, Pingscope's
 // warnings and the pipeline's derived fields usually say. Deflate finds its matches here;
 // nearer the end is cheaper, so the commonest text comes last. Never edit it: stored rows
 // depend on every byte (a new dictionary needs a new marker).
-constexpr char kDictionary[] =
+// Dictionary 1, for request headers: what Firefox, the Glean SDKs and Glean.js send.
+// Dictionary 2, for JSON: Pingscope's warnings and the pipeline's derived fields. Deflate
+// finds its matches there; nearer the end is cheaper, so the commonest text comes last. Two
+// small ones, not one: priming deflate costs time in proportion to the dictionary. Never edit
+// them: stored rows depend on every byte (a new dictionary needs a new marker).
+constexpr char kHeaderDictionary[] =
     "Glean JavaScript SDK/ (JavaScript on Node.js)User-Agent: node\r\nUser-Agent: Glean/ (Kotlin on Android)"
     " (Swift on iOS)User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:) (Macintosh; Intel Mac OS X 10.15; rv:"
     "X-Pingsender-Version: 1.0\r\nX-PingSender-Version: 1.0\r\nTransfer-Encoding: chunked\r\nx-pingscope-"
+    "Accept: application/json\r\nAccept-Encoding: gzip, deflate\r\nAccept: */*\r\nAccept-Language: en-US,en;q=0.5\r\n"
+    "Host: 127.0.0.1:\r\nContent-Length: \r\nContent-Type: application/json; charset=utf-8\r\nContent-Encoding: gzip\r\n"
+    "X-Debug-ID: \r\nX-Source-Tags: automation\r\nX-Telemetry-Agent: Glean/ (Rust on Linux)\r\nDate: "
+    "Sun, Sat, Fri, Thu, Wed, Tue, Mon, Jan Feb Mar Apr May Jun Jul Aug Sep Oct Dec Nov 2026 GMT\r\n"
+    "Host: localhost:8787\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0\r\n"
+    "Accept: */*\r\nAccept-Language: en-US,en;q=0.9\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n"
+    "content-length: content-type: application/json; charset=utf-8\r\ncontent-encoding: gzip\r\n"
+    "date: , 2026 GMT\r\nx-debug-id: x-source-tags: automation\r\nx-telemetry-agent: Glean/67. (Rust on Linux)\r\n"
+    "Connection: keep-alive\r\nSec-Fetch-Dest: empty\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Site: none\r\n"
+    "Priority: u=4\r\n";
+
+constexpr char kJsonDictionary[] =
     "\"kind\":\"trailing-data\",\"kind\":\"stripped-metadata\",\"kind\":\"number-overflow\",\"kind\":\"lone-surrogate\""
     "{\"kind\":\"debug-id\",\"message\":\"{\"kind\":\"source-tags\",\"message\":\"{\"kind\":\"ping-name\",\"message\":\""
     "ping_info.seq jumped from  ping(s) from this client have not arrived\"},"
@@ -43,17 +59,7 @@ constexpr char kDictionary[] =
     "\"normalized_os\":\"iOS\",\"normalized_channel\":\"esr\",\"normalized_os\":\"Linux\",\"normalized_os_version\":\""
     "\",\"registry\":\"2026-\",\"sample_id\":,\"stable_note\":\"the automation source tag keeps it out of the "
     "stable tables (copy_deduplicate)\",\"stable_tables\":false,\"stable_tables\":true,\"submission_timestamp\":\"2026-"
-    "T:Z\",\"table\":\"telemetry.main_v5\",\"table\":\"firefox_desktop.baseline_v1\",\"table\":\"firefox_desktop."
-    "Accept: application/json\r\nAccept-Encoding: gzip, deflate\r\nAccept: */*\r\nAccept-Language: en-US,en;q=0.5\r\n"
-    "Host: 127.0.0.1:\r\nContent-Length: \r\nContent-Type: application/json; charset=utf-8\r\nContent-Encoding: gzip\r\n"
-    "X-Debug-ID: \r\nX-Source-Tags: automation\r\nX-Telemetry-Agent: Glean/ (Rust on Linux)\r\nDate: "
-    "Sun, Sat, Fri, Thu, Wed, Tue, Mon, Jan Feb Mar Apr May Jun Jul Aug Sep Oct Dec Nov 2026 GMT\r\n"
-    "Host: localhost:8787\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0\r\n"
-    "Accept: */*\r\nAccept-Language: en-US,en;q=0.9\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n"
-    "content-length: content-type: application/json; charset=utf-8\r\ncontent-encoding: gzip\r\n"
-    "date: , 2026 GMT\r\nx-debug-id: x-source-tags: automation\r\nx-telemetry-agent: Glean/67. (Rust on Linux)\r\n"
-    "Connection: keep-alive\r\nSec-Fetch-Dest: empty\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Site: none\r\n"
-    "Priority: u=4\r\n";
+    "T:Z\",\"table\":\"telemetry.main_v5\",\"table\":\"firefox_desktop.baseline_v1\",\"table\":\"firefox_desktop.";
 
 struct Streams
 {
@@ -61,7 +67,10 @@ struct Streams
     bool defOk = false, infOk = false;
     Streams()
     {
-        defOk = deflateInit2(&def, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+        // Cheap to reset per text: an 8 KiB window (the dictionary and a usual text fit) and a
+        // small hash table (memLevel 4: 4 KiB to clear, not 64). Neither changes the format:
+        // inflate reads it with its default window.
+        defOk = deflateInit2(&def, Z_BEST_SPEED, Z_DEFLATED, -13, 4, Z_DEFAULT_STRATEGY) == Z_OK;
         infOk = inflateInit2(&inf, -MAX_WBITS) == Z_OK;
     }
     ~Streams()
@@ -81,29 +90,48 @@ Streams &streams()
     return s;
 }
 
-const Bytef *dictionary()
+struct Dictionary
 {
-    return reinterpret_cast<const Bytef *>(kDictionary);
+    const Bytef *bytes;
+    uInt size;
+};
+
+template <size_t N>
+constexpr Dictionary dictionaryOf(const char (&text)[N])
+{
+    return {reinterpret_cast<const Bytef *>(text), uInt(N - 1)};
 }
-constexpr uInt kDictionarySize = sizeof kDictionary - 1;
+
+// By marker byte: 0x01 headers, 0x02 JSON.
+Dictionary dictionaryFor(char marker)
+{
+    return marker == '\x01' ? dictionaryOf(kHeaderDictionary) : dictionaryOf(kJsonDictionary);
+}
+
+char markerOf(PackedKind kind)
+{
+    return kind == PackedKind::Headers ? '\x01' : '\x02';
+}
 
 } // namespace
 
 bool isPackedText(QByteArrayView stored)
 {
-    return !stored.isEmpty() && stored.front() == kMarker;
+    return !stored.isEmpty() && (stored.front() == '\x01' || stored.front() == '\x02');
 }
 
-QByteArray packText(QByteArrayView text)
+QByteArray packText(QByteArrayView text, PackedKind kind)
 {
+    const char marker = markerOf(kind);
+    const Dictionary dict = dictionaryFor(marker);
     Streams &s = streams();
     const bool mustPack = isPackedText(text); // would read as packed otherwise
     if (!s.defOk || (text.size() < 24 && !mustPack) || text.size() > (qsizetype(1) << 30))
         return text.toByteArray();
-    if (deflateReset(&s.def) != Z_OK || deflateSetDictionary(&s.def, dictionary(), kDictionarySize) != Z_OK)
+    if (deflateReset(&s.def) != Z_OK || deflateSetDictionary(&s.def, dict.bytes, dict.size) != Z_OK)
         return text.toByteArray();
     QByteArray out(1 + qsizetype(deflateBound(&s.def, uLong(text.size()))), Qt::Uninitialized);
-    out[0] = kMarker;
+    out[0] = marker;
     s.def.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(text.data()));
     s.def.avail_in = uInt(text.size());
     s.def.next_out = reinterpret_cast<Bytef *>(out.data() + 1);
@@ -123,7 +151,7 @@ QByteArray unpackText(const QByteArray &stored)
     Streams &s = streams();
     // Raw deflate carries no dictionary id: the dictionary goes in before any input.
     if (!s.infOk || inflateReset(&s.inf) != Z_OK ||
-        inflateSetDictionary(&s.inf, dictionary(), kDictionarySize) != Z_OK)
+        inflateSetDictionary(&s.inf, dictionaryFor(stored.front()).bytes, dictionaryFor(stored.front()).size) != Z_OK)
         return {};
     s.inf.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(stored.constData() + 1));
     s.inf.avail_in = uInt(stored.size() - 1);

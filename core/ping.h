@@ -122,6 +122,9 @@ struct PingRecord
         InflatedBody = 2,
     };
     PayloadSource payloadSource = PayloadSource::Own;
+    // The stored (packed, packedtext.h) forms of the headers and of pipelineJson, made on an
+    // ingest thread so that the store's one writer need not; empty: the writer makes them.
+    QByteArray storedHeaders, storedPipeline;
 };
 
 } // namespace pingscope

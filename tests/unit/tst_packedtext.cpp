@@ -43,7 +43,7 @@ void TestPackedText::realHeadersRoundTripAndShrink()
             for (size_t i = 0; i + 1 < raw.size(); i += 2)
                 text += QByteArray::fromStdString(raw[i].get<std::string>()) + ": " +
                         QByteArray::fromStdString(raw[i + 1].get<std::string>()) + "\r\n";
-            const QByteArray p = packText(text);
+            const QByteArray p = packText(text, PackedKind::Headers);
             QCOMPARE(unpackText(p), text);
             QVERIFY(p.size() <= text.size());
             plain += text.size();
@@ -60,18 +60,23 @@ void TestPackedText::edgeCases()
 {
     // Short texts and JSON that does not shrink stay as they are (old rows read the same).
     for (const QByteArray &t : {QByteArray(), QByteArray("[]"), QByteArray("{}"), QByteArray("Host: h\r\n")}) {
-        QCOMPARE(packText(t), t);
+        QCOMPARE(packText(t, PackedKind::Json), t);
+        QCOMPARE(packText(t, PackedKind::Headers), t);
         QCOMPARE(unpackText(t), t);
         QVERIFY(!isPackedText(t));
     }
     // A text that itself starts with the marker byte is always packed, so it reads back.
     const QByteArray marked = QByteArray("\x01") + "not packed, but looks so";
-    QVERIFY(isPackedText(packText(marked)));
-    QCOMPARE(unpackText(packText(marked)), marked);
+    for (const QByteArray &m : {marked, QByteArray("\x02" "also")}) {
+        QVERIFY(isPackedText(packText(m, PackedKind::Json)));
+        QCOMPARE(unpackText(packText(m, PackedKind::Json)), m);
+        QCOMPARE(unpackText(packText(m, PackedKind::Headers)), m);
+    }
     // Warnings as the store writes them.
     const QByteArray warnings =
         R"([{"kind":"seq","message":"ping_info.seq 4 was already sent by this client for baseline (ping #12): a re-send or a cloned profile"}])";
-    const QByteArray p = packText(warnings);
+    const QByteArray p = packText(warnings, PackedKind::Json);
+    QCOMPARE(unpackText(packText(warnings, PackedKind::Headers)), warnings); // any kind reads back
     QVERIFY(isPackedText(p));
     QVERIFY2(p.size() * 3 < warnings.size(), qPrintable(QString::number(p.size())));
     QCOMPARE(unpackText(p), warnings);
@@ -90,7 +95,7 @@ void TestPackedText::randomTexts()
         const bool binary = i % 3 == 0;
         for (char &c : t)
             c = binary ? char(rng()) : "abcdefghij: \r\n{}\",0123"[rng() % 23];
-        const QByteArray p = packText(t);
+        const QByteArray p = packText(t, i % 2 ? PackedKind::Json : PackedKind::Headers);
         QCOMPARE(unpackText(p), t);
         QVERIFY(p.size() <= t.size() || isPackedText(t));
     }
