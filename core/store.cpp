@@ -193,6 +193,19 @@ public:
     {
         sqlite3_bind_blob(m_stmt, i + 1, b.isNull() ? "" : b.constData(), static_cast<int>(b.size()), SQLITE_STATIC);
     }
+    // Runs a query: `row` for its first row, if any. False when it could not run.
+    template <typename Row>
+    bool query(Row row)
+    {
+        if (!m_stmt)
+            return false;
+        const int rc = sqlite3_step(m_stmt);
+        if (rc == SQLITE_ROW)
+            row(m_stmt);
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+        return rc == SQLITE_ROW || rc == SQLITE_DONE;
+    }
     // Runs the statement once; false with the extended error code in `code`.
     bool step(int *code)
     {
@@ -724,13 +737,14 @@ QString utcDay(qint64 us)
 
 bool Store::loadOrderState(QString *error)
 {
-    // Every accepted ping's doc id and seq, oldest first: through SQLite's C API on the writer's
-    // handle, hashing the UTF-8 as it comes (Qt's QVariant and QString per value made a reopen of
-    // a million pings take 3.4 s).
+    // Every accepted ping's seq, oldest first: through SQLite's C API on the writer's handle,
+    // hashing the UTF-8 as it comes (Qt's QVariant and QString per value made a reopen of a
+    // million pings take 3.4 s). Doc ids are looked up in the store when needed.
     sqlite3 *handle = sqliteHandle(QSqlDatabase::database(m_connectionName, false));
     sqlite3_stmt *st = nullptr;
-    const char *sql = "SELECT id, doc_id, client_id, namespace, doctype, seq, received_at_us, path FROM pings "
-                      "WHERE verdict <> 'refused' AND status_code BETWEEN 200 AND 299 ORDER BY id";
+    const char *sql = "SELECT id, client_id, namespace, doctype, seq FROM pings "
+                      "WHERE seq >= 0 AND client_id <> '' AND verdict <> 'refused' AND status_code BETWEEN 200 AND 299 "
+                      "ORDER BY id";
     if (!handle || sqlite3_prepare_v2(handle, sql, -1, &st, nullptr) != SQLITE_OK) {
         if (error)
             *error = handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : u"the store has no SQLite handle"_s;
@@ -744,12 +758,7 @@ bool Store::loadOrderState(QString *error)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const qint64 id = sqlite3_column_int64(st, 0);
-        const QByteArrayView docId = text(1), clientId = text(2);
-        const qint64 seq = sqlite3_column_int64(st, 5);
-        if (!docId.isEmpty())
-            noteDocId(textHash(docId), id, sqlite3_column_int64(st, 6), textHash(text(7)));
-        if (seq >= 0 && !clientId.isEmpty())
-            noteSeq(seqKeyOf(clientId, text(3), text(4)), seq, id);
+        noteSeq(seqKeyOf(text(1), text(2), text(3)), sqlite3_column_int64(st, 4), id);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -760,17 +769,18 @@ bool Store::loadOrderState(QString *error)
     return true;
 }
 
-void Store::noteDocId(size_t docHash, qint64 id, qint64 receivedAtUs, size_t uriHash)
-{
-    if (!m_docIds.contains(docHash)) // the first accepted copy is the one that counts
-        m_docIds.insert(docHash, FirstCopy{id, receivedAtUs, uriHash});
-}
-
 void Store::noteSeq(size_t key, qint64 seq, qint64 id)
 {
     SeqsSeen &seen = m_seqs[key];
-    if (!seen.pingBySeq.contains(seq))
+    if (!seen.pingBySeq.contains(seq)) {
         seen.pingBySeq.insert(seq, id);
+        if (seen.pingBySeq.size() > 2 * kSeqsKept) {
+            // Bounded: keep the latest kSeqsKept seq values (a re-send of a seq further back
+            // goes unremarked; the gap check needs only the maximum).
+            const qint64 keepFrom = std::max(seen.max, seq) - kSeqsKept;
+            seen.pingBySeq.removeIf([keepFrom](const auto &p) { return p.key() <= keepFrom; });
+        }
+    }
     seen.max = std::max(seen.max, seq);
 }
 
@@ -778,8 +788,6 @@ void Store::noteOrder(const PingRecord &r)
 {
     if (!isAccepted(r.verdict, r.statusCode))
         return; // a retry after a non-2xx answer is not a duplicate of the failed attempt
-    if (!r.docId.isEmpty())
-        noteDocId(textHash(r.docId), r.id, r.receivedAtUs, textHash(r.path));
     if (r.seq >= 0 && !r.clientId.isEmpty())
         noteSeq(seqKey(r), r.seq, r.id);
 }
@@ -843,8 +851,8 @@ QString Store::fileProblem(bool *gone) const
 
 void Store::forgetOrderFrom(qint64 firstId)
 {
-    // Rare (a failed transaction): a scan of what is remembered is fine.
-    m_docIds.removeIf([firstId](const auto &it) { return it.value().id >= firstId; });
+    // Rare (a failed transaction): a scan of what is remembered is fine. (Doc ids are in the
+    // store: the rollback took them.)
     for (auto it = m_seqs.begin(); it != m_seqs.end();) {
         SeqsSeen &seen = it.value();
         seen.pingBySeq.removeIf([firstId](const auto &p) { return p.value() >= firstId; });
@@ -859,16 +867,17 @@ void Store::forgetOrderFrom(qint64 firstId)
     }
 }
 
-void Store::addOrderWarnings(PingRecord &rec)
+void Store::addOrderWarnings(PingRecord &rec,
+                             const std::function<std::optional<FirstCopy>(const QString &docId)> &firstCopyOf)
 {
     if (rec.verdict == QStringView(verdict::Refused))
         return;
     nlohmann::json added = nlohmann::json::array();
     if (!rec.docId.isEmpty()) {
-        if (const auto it = m_docIds.constFind(textHash(rec.docId)); it != m_docIds.cend()) {
+        if (const auto it = firstCopyOf(rec.docId)) {
             const qint64 ageUs = rec.receivedAtUs - it->receivedAtUs;
             QString message;
-            if (it->uriHash == textHash(rec.path) && ageUs >= 0 && ageUs <= kDedupWindowUs)
+            if (it->path == rec.path && ageUs >= 0 && ageUs <= kDedupWindowUs)
                 message = u"docId %1 was already accepted %2 s earlier at the same URL (ping #%3): the "
                           u"decoder drops this copy silently (dedup on the URI within 10 minutes)"_s.arg(rec.docId)
                               .arg(ageUs / 1000000)
@@ -1058,6 +1067,22 @@ void Store::run()
                                             u"VALUES (?,?,?,?,?)"_s);
         SqliteStatement upsertCount(handle, u"INSERT INTO counts (kind, key, n) VALUES (?,?,?) "
                                              u"ON CONFLICT (kind, key) DO UPDATE SET n = n + excluded.n"_s);
+        // The first accepted copy of a doc id, through the doc_id index; rows of the transaction
+        // under way count (same connection).
+        SqliteStatement firstCopy(handle, u"SELECT id, received_at_us, path FROM pings WHERE doc_id = ? AND "
+                                           u"verdict <> 'refused' AND status_code BETWEEN 200 AND 299 "
+                                           u"ORDER BY id LIMIT 1"_s);
+        const auto firstCopyOf = [&firstCopy](const QString &docId) -> std::optional<FirstCopy> {
+            const QByteArray utf8 = docId.toUtf8();
+            firstCopy.bindText(0, utf8);
+            std::optional<FirstCopy> out;
+            firstCopy.query([&out](sqlite3_stmt *st) {
+                out = FirstCopy{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(st, 2)),
+                                                  sqlite3_column_bytes(st, 2))};
+            });
+            return out;
+        };
         // The counts of a transaction go in with it; false when they could not be written.
         auto writeCounts = [&](int *code) {
             bool ok = true;
@@ -1225,14 +1250,13 @@ void Store::run()
                     if (item.kind == Item::Kind::Clear) {
                         // Deleting a million rows pages through every body (36 s, and the file
                         // keeps its size): an empty file takes the old one's place instead.
-                        for (SqliteStatement *st : {&insertPing, &insertData, &upsertCount})
+                        for (SqliteStatement *st : {&insertPing, &insertData, &upsertCount, &firstCopy})
                             st->prepare(nullptr);
                         err = replaceWithEmptyFile(db);
                         handle = sqliteHandle(db);
-                        for (SqliteStatement *st : {&insertPing, &insertData, &upsertCount})
+                        for (SqliteStatement *st : {&insertPing, &insertData, &upsertCount, &firstCopy})
                             st->prepare(handle);
                         if (err.isEmpty()) { // (prepareSchema measured the new file's size)
-                            m_docIds.clear();
                             m_seqs.clear();
                             Q_EMIT cleared();
                         }
@@ -1250,7 +1274,9 @@ void Store::run()
                     // and while the file is read-only.
                     bool gone = false;
                     const QString problem = fileProblem(&gone);
-                    inTransaction = problem.isEmpty() && execSql("BEGIN");
+                    // IMMEDIATE: the doc id lookup reads first, and a read transaction that
+                    // then writes cannot wait for another writer (SQLite answers BUSY at once).
+                    inTransaction = problem.isEmpty() && execSql("BEGIN IMMEDIATE");
                     if (!inTransaction) {
                         wr.error = problem.isEmpty() ? lastError() : problem;
                         wr.storeGone = gone;
@@ -1262,7 +1288,7 @@ void Store::run()
                 }
                 PingRecord &rec = item.record;
                 rec.id = m_nextId;
-                addOrderWarnings(rec);
+                addOrderWarnings(rec, firstCopyOf);
                 int code = SQLITE_MISUSE;
                 bool ok = insertPing.isValid() && insertData.isValid();
                 if (ok) {

@@ -108,9 +108,16 @@ private:
     void run();
     void runCheckpointer();
     bool loadOrderState(QString *error);
-    void addOrderWarnings(PingRecord &record);
+    struct FirstCopy
+    {
+        qint64 id = 0;
+        qint64 receivedAtUs = 0;
+        QString path;
+    };
+    // `firstCopyOf(docId)`: the first accepted copy of a doc id in the store, if any.
+    void addOrderWarnings(PingRecord &record,
+                          const std::function<std::optional<FirstCopy>(const QString &docId)> &firstCopyOf);
     void noteOrder(const PingRecord &record);
-    void noteDocId(size_t docHash, qint64 id, qint64 receivedAtUs, size_t uriHash);
     void noteSeq(size_t key, qint64 seq, qint64 id);
     void forgetOrderFrom(qint64 firstId); // after a rollback: ids from firstId were never stored
 
@@ -156,17 +163,12 @@ private:
     std::pair<quint64, quint64> m_fileIdentity{0, 0}; // device and inode of the file opened
     // Why the file cannot take writes now, or empty; `gone`: the path no longer names that file.
     QString fileProblem(bool *gone) const;
-    // What the order-dependent warnings need (writer thread only): docIds seen (by hash) with
-    // the id that first had them, and the last ping_info.seq per client, namespace and ping.
-    // Production's dedup (PIPELINE.md 3.2): the first accepted (2xx) copy of each docId, with its
-    // time and URI; and the seq values seen per client and ping.
-    struct FirstCopy
-    {
-        qint64 id = 0;
-        qint64 receivedAtUs = 0;
-        size_t uriHash = 0;
-    };
-    QHash<size_t, FirstCopy> m_docIds;
+    // What the order-dependent warnings need (writer thread only): the seq values seen per
+    // client, namespace and ping (the latest kSeqsKept of each), with the id that first had
+    // each. Production's dedup (PIPELINE.md 3.2), the first accepted (2xx) copy of each docId,
+    // is looked up in the store (the doc_id index), not held: memory stays flat however many
+    // pings arrive.
+    static constexpr int kSeqsKept = 4096;
     struct SeqsSeen
     {
         QHash<qint64, qint64> pingBySeq; // seq -> first ping id

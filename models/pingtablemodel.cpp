@@ -317,6 +317,7 @@ struct CompiledFilter
     // Per pool entry: its lower-case text contains the needle.
     std::vector<quint8> nsText, docTypeText, debugTagText, clientIdText, docIdText;
     const std::vector<qint64> *payloadIds = nullptr; // ascending; rows whose payload matched
+    std::vector<quint8> payloadHit; // per row, from payloadIds (computeMatch: one merge pass)
 };
 
 } // namespace
@@ -566,7 +567,7 @@ struct PingTableModel::Data
         if (c.nsText[ns[i]] || c.docTypeText[docType[i]] || c.debugTagText[debugTag[i]] ||
             c.clientIdText[clientId[i]])
             return true;
-        if (c.payloadIds && std::binary_search(c.payloadIds->begin(), c.payloadIds->end(), id[i]))
+        if (i < c.payloadHit.size() && c.payloadHit[i])
             return true;
         if (f & kDocOther)
             return c.docIdText[docHi[i]];
@@ -583,6 +584,19 @@ struct PingTableModel::Data
         if (!compiled.active) {
             std::fill(match.begin() + ptrdiff_t(first), match.end(), 1);
             return;
+        }
+        if (compiled.payloadIds) {
+            // Rows and matches are both in id order: a merge, not a search per row.
+            const std::vector<qint64> &ids = *compiled.payloadIds;
+            compiled.payloadHit.resize(size());
+            auto it = std::lower_bound(ids.begin(), ids.end(), first < size() ? id[first] : 0);
+            for (size_t i = first; i < size(); ++i) {
+                while (it != ids.end() && *it < id[i])
+                    ++it;
+                compiled.payloadHit[i] = it != ids.end() && *it == id[i];
+            }
+        } else {
+            compiled.payloadHit.clear();
         }
         for (size_t i = first; i < size(); ++i)
             match[i] = matches(i);

@@ -160,6 +160,20 @@ int main(int argc, char **argv)
     malloc_trim(0);
     rows.push_back({u"  RSS while answering it (from %1 MB)"_s.arg(rssBefore / 1024), double(rssAt) / 1024.0, u"MB"_s, 150});
 
+    // Filtered lists through the indexes: one old ping by doc id, a doc type, a verdict.
+    for (const auto &[what, query] :
+         {std::pair{u"GET ?doc_id= (the oldest ping)"_s, QByteArray("doc_id=00000000-0000-4000-8000-000000000000")},
+          std::pair{u"GET ?doctype=new-profile&limit=100"_s, QByteArray("doctype=new-profile&limit=100")},
+          std::pair{u"GET ?verdict=not-json&limit=100"_s, QByteArray("verdict=not-json&limit=100")}}) {
+        HttpRequest filtered;
+        filtered.method = "GET";
+        filtered.path = "/pingscope/v1/pings";
+        filtered.query = query;
+        t.restart();
+        const QByteArray a = api.handle(filtered, false);
+        rows.push_back({what + u" (%1 bytes)"_s.arg(a.size()), double(t.elapsed()), u"ms"_s, 50});
+    }
+
     if (argc > 3 && qstrcmp(argv[3], "noclear") == 0) {
         for (const Row &r : rows)
             std::printf("%s: %.1f %s\n", qPrintable(r.what), r.value, qPrintable(r.unit));
