@@ -86,6 +86,7 @@ void BackgroundReader::loadOlder(qint64 beforeId)
             if (int(page.size()) < PageSize)
                 break;
         }
+        traffic->sortByTime();
         const qint64 ms = timer.elapsed();
         QMetaObject::invokeMethod(self, [self, generation, rows, traffic, loaded, ms, error] {
             if (!self || self->m_loadGeneration.load() != generation)

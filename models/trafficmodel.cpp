@@ -222,6 +222,13 @@ void TrafficModel::Older::append(const std::vector<PingRecord> &oldestFirst)
     }
 }
 
+void TrafficModel::Older::sortByTime()
+{
+    const auto byTime = [](const Entry &a, const Entry &b) { return a.timeUs < b.timeUs; };
+    if (!std::is_sorted(m_entries.begin(), m_entries.end(), byTime))
+        std::stable_sort(m_entries.begin(), m_entries.end(), byTime);
+}
+
 void TrafficModel::adoptOlder(Older &&older)
 {
     const auto byTime = [](const Entry &a, const Entry &b) { return a.timeUs < b.timeUs; };
@@ -233,32 +240,25 @@ void TrafficModel::adoptOlder(Older &&older)
         fromOlder.push_back(internInto(docTypes, index, t));
     for (const QString &t : m_docTypes)
         fromHeld.push_back(internInto(docTypes, index, t));
-    std::vector<Entry> taken;
-    taken.reserve(older.m_entries.size());
-    // Ids are not in the entries: only the first older.size() - (overlap) are older than the
-    // oldest held. The caller reads them below the oldest id held, so all are taken unless
-    // ids overlap (then none of the overlap: the held copies stay).
-    size_t count = older.m_entries.size();
-    if (m_oldestId > 0 && older.m_newestId >= m_oldestId)
-        count = 0; // the caller broke the contract: keep what is held
-    for (size_t i = 0; i < count; ++i) {
-        Entry e = older.m_entries[i];
+    // Ids are not in the entries: the caller reads them below the oldest id held, so all are
+    // taken, unless ids overlap (then none: the held copies stay).
+    std::vector<Entry> &taken = older.m_entries;
+    if (taken.empty() || (m_oldestId > 0 && older.m_newestId >= m_oldestId))
+        return;
+    for (Entry &e : taken)
         if (e.docType != kNoDocType)
             e.docType = fromOlder[e.docType];
-        taken.push_back(e);
-    }
-    if (taken.empty())
-        return;
     for (Entry &e : m_entries)
         if (e.docType != kNoDocType)
             e.docType = fromHeld[e.docType];
     m_docTypes = docTypes;
     m_docTypeIndex = index;
-    std::stable_sort(taken.begin(), taken.end(), byTime);
-    const size_t held = m_entries.size();
-    m_entries.insert(m_entries.begin(), taken.begin(), taken.end());
-    if (held > 0)
-        std::inplace_merge(m_entries.begin(), m_entries.begin() + ptrdiff_t(taken.size()), m_entries.end(), byTime);
+    if (!std::is_sorted(taken.begin(), taken.end(), byTime)) // sortByTime() was not called
+        std::stable_sort(taken.begin(), taken.end(), byTime);
+    // One pass: older entries first among equal times.
+    std::deque<Entry> merged;
+    std::merge(taken.begin(), taken.end(), m_entries.begin(), m_entries.end(), std::back_inserter(merged), byTime);
+    m_entries.swap(merged);
     m_newestId = std::max(m_newestId, older.m_newestId);
     m_oldestId = 0; // unknown now; only the first adopt is checked
     older = Older();

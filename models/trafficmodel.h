@@ -96,6 +96,9 @@ public:
     public:
         // Oldest first; records whose id is not greater than the newest one held are skipped.
         void append(const std::vector<PingRecord> &oldestFirst);
+        // Puts the entries in time order (stable), on the thread that built them: the GUI
+        // thread's adoptOlder() then only merges.
+        void sortByTime();
         size_t size() const { return m_entries.size(); }
 
     private:

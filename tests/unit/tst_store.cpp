@@ -62,6 +62,7 @@ private Q_SLOTS:
     void payloadSearch();
     void migratesFromVersionOne();
     void payloadsDerivedFromBodies();
+    void orderStateIsBounded();
     void sizeLimitAnswers507AndWarns();
     void countsFollowEveryChange();
     void clearSwapsInAnEmptyFile();
@@ -263,6 +264,36 @@ void TestStore::payloadsDerivedFromBodies()
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(u"peek"_s);
+}
+
+// Order state is bounded: a client's latest 4,096 seq values are remembered (a re-send of one
+// is flagged), older ones are forgotten (a re-send of seq 10 after 9,000 pings goes unremarked);
+// doc ids are looked up in the store, so a duplicate of the very first ping is still found.
+void TestStore::orderStateIsBounded()
+{
+    QTemporaryDir dir;
+    QString err;
+    auto store = Store::open(dir.filePath(u"bounded.pingscope"_s), &err);
+    QVERIFY2(store, qPrintable(err));
+    auto ping = [](int n, qint64 seq) {
+        PingRecord r = sample(1);
+        r.docId = u"doc-%1"_s.arg(n);
+        r.seq = seq;
+        r.clientId = u"client-a"_s;
+        r.docType = u"baseline"_s;
+        r.verdict = u"parsed"_s;
+        return r;
+    };
+    for (int n = 0; n < 9000; ++n)
+        store->enqueue(ping(n, n), 0);
+    store->enqueue(ping(9000, 8990), 0); // a recent seq again
+    store->enqueue(ping(9001, 10), 0);   // an old one again
+    store->enqueue(ping(0, 9002), 0);    // the first doc id again
+    store->flush();
+    StoreReader reader(store->path());
+    QVERIFY(reader.get(9001)->warningsJson.contains("ping_info.seq 8990 was already sent"));
+    QVERIFY(!reader.get(9002)->warningsJson.contains("already sent"));
+    QVERIFY(reader.get(9003)->warningsJson.contains("docId doc-0 was already accepted"));
 }
 
 void TestStore::migratesFromVersionOne()
