@@ -1087,9 +1087,10 @@ void MainWindow::copyAsCurl()
 void MainWindow::updateStatus()
 {
     const QString shown = m_model->visibleCount() == m_model->totalCount()
-                              ? tr("%n ping(s)", nullptr, int(m_model->totalCount()))
-                              : tr("%1 of %n ping(s) shown", nullptr, int(m_model->totalCount())).arg(m_model->visibleCount());
-    m_counts->setText(shown + u", "_s + tr("%n with problems", nullptr, int(m_model->problemCount())) +
+                              ? tr("%Ln ping(s)", nullptr, int(m_model->totalCount()))
+                              : tr("%L1 of %Ln ping(s) shown", nullptr, int(m_model->totalCount()))
+                                    .arg(m_model->visibleCount());
+    m_counts->setText(shown + u", "_s + tr("%Ln with problems", nullptr, int(m_model->problemCount())) +
                       (m_paused ? tr(" — paused (capture goes on)") : QString()) +
                       (m_revalidationText.isEmpty() ? QString() : u" — "_s + m_revalidationText) +
                       (m_loadText.isEmpty() ? QString() : u" — "_s + m_loadText) +
