@@ -1105,18 +1105,22 @@ QVariant PingTableModel::headerData(int section, Qt::Orientation orientation, in
 // Changes the layout with `rebuild` and moves every persistent index to its row's new place
 // (or invalidates it when the row is no longer visible).
 template <typename Rebuild>
-void PingTableModel::relayout(Rebuild rebuild, QAbstractItemModel::LayoutChangeHint hint)
+void PingTableModel::relayout(Rebuild rebuild, QAbstractItemModel::LayoutChangeHint hint, qint64 shift)
 {
-    Data &d = *m_d;
     Q_EMIT layoutAboutToBeChanged({}, hint);
     // Read after the signal: selection models save their selection as persistent indexes then.
     const QModelIndexList from = persistentIndexList();
-    std::vector<qint64> rows;
+    std::vector<qint64> rows; // each one's storage index after the rebuild
     rows.reserve(size_t(from.size()));
-    for (const QModelIndex &p : from)
-        rows.push_back(
-            p.isValid() && size_t(p.row()) < d.visible.size() ? d.visible[size_t(p.row())] : -1);
+    {
+        const Data &before = *m_d;
+        for (const QModelIndex &p : from)
+            rows.push_back(p.isValid() && size_t(p.row()) < before.visible.size()
+                               ? qint64(before.visible[size_t(p.row())]) + shift
+                               : -1);
+    }
     rebuild();
+    const Data &d = *m_d; // (the rebuild may have put other storage in place)
     QModelIndexList to;
     to.reserve(from.size());
     for (qsizetype k = 0; k < from.size(); ++k) {
@@ -1345,30 +1349,8 @@ void PingTableModel::adoptOlder(Rows &&older)
     n.rebuildOrder();
     n.rebuildVisible();
 
-    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::NoLayoutChangeHint);
-    const QModelIndexList from = persistentIndexList();
-    std::vector<qint64> rows; // the storage index each persistent index will have
-    rows.reserve(size_t(from.size()));
-    for (const QModelIndex &p : from)
-        rows.push_back(p.isValid() && size_t(p.row()) < cur.visible.size()
-                           ? qint64(cur.visible[size_t(p.row())] + shift)
-                           : -1);
-    m_d.swap(older.d);
-    Data &d = *m_d;
-    QModelIndexList to;
-    to.reserve(from.size());
-    for (qsizetype k = 0; k < from.size(); ++k) {
-        const qint64 r = rows[size_t(k)];
-        if (r < 0 || !d.match[size_t(r)]) {
-            to.append(QModelIndex());
-            continue;
-        }
-        const auto it = std::lower_bound(d.visible.begin(), d.visible.end(), quint32(r),
-                                         [&d](quint32 a, quint32 b) { return d.before(a, b); });
-        to.append(index(int(it - d.visible.begin()), from[k].column()));
-    }
-    changePersistentIndexList(from, to);
-    Q_EMIT layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
+    // The rows held move up by `shift` in the new storage.
+    relayout([this, &older] { m_d.swap(older.d); }, QAbstractItemModel::NoLayoutChangeHint, qint64(shift));
     older.d.reset();
     Q_EMIT countsChanged();
     Q_EMIT distinctValuesChanged();

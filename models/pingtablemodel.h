@@ -165,7 +165,7 @@ Q_SIGNALS:
 
 private:
     template <typename Rebuild>
-    void relayout(Rebuild rebuild, QAbstractItemModel::LayoutChangeHint hint);
+    void relayout(Rebuild rebuild, QAbstractItemModel::LayoutChangeHint hint, qint64 shift = 0);
     void insertSorted(size_t first);
 
     std::unique_ptr<Data> m_d;

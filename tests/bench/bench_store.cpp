@@ -61,10 +61,7 @@ int main(int argc, char **argv)
     std::vector<Row> rows;
 
     // The mix: every POST Firefox ESR sent, ingested once with production's rules.
-    IngestOptions bundled;
-    bundled.schemas = SchemaRegistry::load({}, true, nullptr);
-    Validator validator(bundled.schemas);
-    const std::vector<PingRecord> templates = ingestedCaptures(u"firefox-esr/"_s, bundled, &validator);
+    const std::vector<PingRecord> templates = firefoxMixTemplates();
     if (templates.empty()) {
         std::fprintf(stderr, "no Firefox ESR captures found (PINGSCOPE_SHARED_DIR)\n");
         return 1;

@@ -88,10 +88,7 @@ int main(int argc, char **argv)
     QTemporaryDir tmp;
     const QString db = argc > 2 ? QString::fromLocal8Bit(argv[2]) : tmp.filePath(u"window.pingscope"_s);
     if (!QFileInfo::exists(db)) {
-        IngestOptions bundled;
-        bundled.schemas = SchemaRegistry::load({}, true, nullptr);
-        Validator validator(bundled.schemas);
-        const std::vector<PingRecord> templates = ingestedCaptures(u"firefox-esr/"_s, bundled, &validator);
+        const std::vector<PingRecord> templates = firefoxMixTemplates();
         if (templates.empty()) {
             std::fprintf(stderr, "no Firefox ESR captures found (PINGSCOPE_SHARED_DIR)\n");
             return 1;

@@ -241,6 +241,14 @@ qint64 procStatusKb(const char *field)
     return -1;
 }
 
+std::vector<PingRecord> firefoxMixTemplates()
+{
+    IngestOptions bundled;
+    bundled.schemas = SchemaRegistry::load({}, true, nullptr);
+    Validator validator(bundled.schemas);
+    return ingestedCaptures(u"firefox-esr/"_s, bundled, &validator);
+}
+
 std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOptions &options, Validator *validator)
 {
     std::vector<PingRecord> out;

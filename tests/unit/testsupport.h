@@ -92,6 +92,10 @@ std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOpti
 // millisecond after the one before, flushing every 20,000 as capture's bounded queue would.
 void fillStore(Store &store, const std::vector<PingRecord> &templates, int n);
 
+// The Firefox ESR capture mix, ingested once with the bundled registry (the benchmarks' store
+// content); empty when the captures are missing.
+std::vector<PingRecord> firefoxMixTemplates();
+
 // An Engine on 127.0.0.1, port 0, with a store in a temporary folder.
 class TestEngine
 {

@@ -41,6 +41,18 @@ PingRecord sample(int i)
     return r;
 }
 
+// A Glean-like ping of client-a's baseline with this doc id and seq (the order warnings' input).
+PingRecord orderPing(const QString &docId, qint64 seq)
+{
+    PingRecord r = sample(1);
+    r.docId = docId;
+    r.seq = seq;
+    r.clientId = u"client-a"_s;
+    r.docType = u"baseline"_s;
+    r.verdict = u"parsed"_s;
+    return r;
+}
+
 } // namespace
 
 class TestStore : public QObject
@@ -143,15 +155,7 @@ void TestStore::orderWarnings()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(u"s.pingscope"_s);
-    auto ping = [](const QString &docId, qint64 seq) {
-        PingRecord r = sample(1);
-        r.docId = docId;
-        r.seq = seq;
-        r.clientId = u"client-a"_s;
-        r.docType = u"baseline"_s;
-        r.verdict = u"parsed"_s;
-        return r;
-    };
+    const auto ping = orderPing;
     QString err;
     {
         auto store = Store::open(path, &err);
@@ -275,15 +279,7 @@ void TestStore::orderStateIsBounded()
     QString err;
     auto store = Store::open(dir.filePath(u"bounded.pingscope"_s), &err);
     QVERIFY2(store, qPrintable(err));
-    auto ping = [](int n, qint64 seq) {
-        PingRecord r = sample(1);
-        r.docId = u"doc-%1"_s.arg(n);
-        r.seq = seq;
-        r.clientId = u"client-a"_s;
-        r.docType = u"baseline"_s;
-        r.verdict = u"parsed"_s;
-        return r;
-    };
+    auto ping = [](int n, qint64 seq) { return orderPing(u"doc-%1"_s.arg(n), seq); };
     for (int n = 0; n < 9000; ++n)
         store->enqueue(ping(n, n), 0);
     store->enqueue(ping(9000, 8990), 0); // a recent seq again
