@@ -1543,6 +1543,14 @@ qint64 StoreReader::count()
     return 0;
 }
 
+qint64 StoreReader::oldestId()
+{
+    QSqlQuery q(connection());
+    if (q.exec(u"SELECT min(id) FROM pings"_s) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
 qint64 StoreReader::newestId()
 {
     QSqlQuery q(connection());

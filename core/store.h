@@ -230,6 +230,7 @@ public:
     // toId > 0 (a slice of a long search).
     std::vector<qint64> idsWithPayloadContaining(const QString &text, qint64 fromId = 0, qint64 toId = 0);
     qint64 newestId(); // 0 when empty
+    qint64 oldestId(); // 0 when empty
 
 private:
     void prepareConnection(); // SQL functions, and how payloads are read

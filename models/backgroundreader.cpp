@@ -7,6 +7,8 @@
 #include <QPointer>
 #include <QThread>
 
+#include <limits>
+
 namespace pingscope {
 
 struct BackgroundReader::Worker
@@ -44,21 +46,33 @@ BackgroundReader::~BackgroundReader()
     m_thread->wait();
 }
 
-void BackgroundReader::loadOlder(qint64 beforeId)
+void BackgroundReader::loadOlder(qint64 beforeId, qint64 maxRows)
 {
     const quint64 generation = ++m_loadGeneration;
     m_loading = true;
     m_rows = PingTableModel::Rows();
     m_traffic = TrafficModel::Older();
     QPointer<BackgroundReader> self(this);
-    QMetaObject::invokeMethod(m_context, [this, self, generation, beforeId, w = m_worker] {
+    QMetaObject::invokeMethod(m_context, [this, self, generation, beforeId, maxRows, w = m_worker] {
         QElapsedTimer timer;
         timer.start();
         auto rows = std::make_shared<PingTableModel::Rows>();
         auto traffic = std::make_shared<TrafficModel::Older>();
         StoreReader &store = w->store();
-        const qint64 total = store.stats().total;
+        qint64 total = store.stats().total;
         qint64 loaded = 0, lastId = 0;
+        if (maxRows > 0 && maxRows < std::numeric_limits<int>::max()) {
+            // Start at the maxRows-th newest below beforeId.
+            PingQuery first;
+            first.beforeId = beforeId;
+            first.limit = 1;
+            first.offset = int(maxRows - 1);
+            first.listColumnsOnly = true;
+            if (const auto row = store.list(first); !row.empty()) {
+                lastId = row.front().id - 1;
+                total = std::min(total, maxRows);
+            }
+        }
         QString error = store.isOpen() ? QString() : store.lastError();
         while (error.isEmpty()) {
             if (m_loadGeneration.load() != generation)

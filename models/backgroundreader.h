@@ -32,10 +32,10 @@ public:
     explicit BackgroundReader(const QString &storePath, QObject *parent = nullptr);
     ~BackgroundReader() override;
 
-    // Pings with id < beforeId (all of them when 0), oldest first. loadProgress() as pages
-    // arrive, then olderLoaded(), after which takeOlderRows() and takeOlderTraffic() hand
-    // the result over.
-    void loadOlder(qint64 beforeId);
+    // Pings with id < beforeId (all of them when 0), oldest first; only the newest maxRows of
+    // them when maxRows > 0. loadProgress() as pages arrive, then olderLoaded(), after which
+    // takeOlderRows() and takeOlderTraffic() hand the result over.
+    void loadOlder(qint64 beforeId, qint64 maxRows = 0);
     void cancelLoad();
     bool isLoading() const { return m_loading; }
     PingTableModel::Rows takeOlderRows();

@@ -144,6 +144,13 @@ public:
         return id;
     }
 
+    // One row fewer with value `id` (the row was dropped).
+    void release(quint32 id)
+    {
+        if (id < m_count.size() && m_count[id] > 0)
+            --m_count[id];
+    }
+
     qint64 find(const QString &s) const // -1 when absent
     {
         const auto it = m_index.constFind(s);
@@ -455,6 +462,44 @@ struct PingTableModel::Data
         docLo.push_back(o.docLo[i]);
         flags.push_back(f);
         match.push_back(0);
+    }
+
+    // Drops the k oldest rows (storage indexes [0, k)); every other index moves down by k.
+    void dropFront(size_t k)
+    {
+        for (size_t i = 0; i < k; ++i) {
+            nsPool.release(ns[i]);
+            docTypePool.release(docType[i]);
+            versionPool.release(version[i]);
+            verdictPool.release(verdict[i]);
+            debugTagPool.release(debugTag[i]);
+            sourceTagsPool.release(sourceTags[i]);
+            clientIdPool.release(clientId[i]);
+            if (flags[i] & kDocOther)
+                docIdPool.release(quint32(docHi[i]));
+            if (flags[i] & kProblem)
+                --problems;
+        }
+        auto front = [k](auto &v) { v.erase(v.begin(), v.begin() + ptrdiff_t(std::min(k, v.size()))); };
+        for (auto *v : {&id, &receivedUs, &seq, &bodyBytes, &decodedBytes})
+            front(*v);
+        for (auto *v : {&ns, &docType, &version, &verdict, &debugTag, &sourceTags, &clientId})
+            front(*v);
+        front(errorCount);
+        front(docHi);
+        front(docLo);
+        front(flags);
+        front(match);
+        front(compiled.payloadHit);
+        auto renumber = [k](std::vector<quint32> &rows) {
+            size_t out = 0;
+            for (const quint32 r : rows)
+                if (r >= k)
+                    rows[out++] = quint32(r - k);
+            rows.resize(out);
+        };
+        renumber(visible);
+        renumber(order);
     }
 
     void clearRows()
@@ -1356,6 +1401,17 @@ void PingTableModel::adoptOlder(Rows &&older)
     Q_EMIT distinctValuesChanged();
 }
 
+void PingTableModel::dropOldest(size_t count)
+{
+    Data &d = *m_d;
+    count = std::min(count, d.size());
+    if (count == 0)
+        return;
+    relayout([&d, count] { d.dropFront(count); }, QAbstractItemModel::NoLayoutChangeHint, -qint64(count));
+    Q_EMIT countsChanged();
+    Q_EMIT distinctValuesChanged();
+}
+
 void PingTableModel::clear()
 {
     beginResetModel();
@@ -1488,6 +1544,11 @@ int PingTableModel::visibleCount() const
 qint64 PingTableModel::problemCount() const
 {
     return m_d->problems;
+}
+
+qint64 PingTableModel::oldestId() const
+{
+    return m_d->id.empty() ? 0 : m_d->id.front();
 }
 
 qint64 PingTableModel::newestId() const

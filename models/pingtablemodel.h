@@ -122,6 +122,9 @@ public:
     // selection and current index stay on their rows. For a store too large to read on the
     // GUI thread: show its newest rows at once, read the rest into Rows meanwhile.
     void adoptOlder(Rows &&older);
+    // Drops the `count` oldest rows (by arrival), in one layoutChanged: persistent indexes on
+    // them become invalid, the others follow their rows. For a list kept to a bounded size.
+    void dropOldest(size_t count);
     // Removes every row (a model reset). The filter and the sort stay.
     void clear();
 
@@ -146,6 +149,7 @@ public:
     int visibleCount() const;     // rows passing the filter (= rowCount())
     qint64 problemCount() const;  // rows held whose verdict is a problem
     qint64 newestId() const;      // 0 when empty
+    qint64 oldestId() const;      // 0 when empty
     qint64 idAt(int row) const;   // 0 when out of range
     int rowOfId(qint64 id) const; // -1 when not held or filtered out
 

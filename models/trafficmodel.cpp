@@ -344,6 +344,19 @@ void TrafficModel::addPings(const std::vector<PingRecord> &newestFirst)
         update(false);
 }
 
+void TrafficModel::dropOldest(size_t count)
+{
+    count = std::min(count, m_entries.size());
+    if (count == 0)
+        return;
+    m_entries.erase(m_entries.begin(), m_entries.begin() + ptrdiff_t(count));
+    m_entries.shrink_to_fit();
+    m_stale = true;
+    m_dirtyFromUs = m_entries.empty() ? 0 : m_entries.front().timeUs;
+    if (!m_deferred)
+        update(true);
+}
+
 void TrafficModel::clear()
 {
     beginResetModel();

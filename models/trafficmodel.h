@@ -128,6 +128,9 @@ public:
     // Adds the entries of `older` that are older than every ping held (by id), in time order
     // with those held; the buckets are recomputed (a reset unless deferred).
     void adoptOlder(Older &&older);
+    // Drops the `count` oldest entries (by time), as the ping list drops its oldest rows; the
+    // buckets are recomputed (a reset unless deferred, then on the next recompute()).
+    void dropOldest(size_t count);
     // Drops every entry (a model reset). The range stays.
     void clear();
 

@@ -145,6 +145,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     bar->addSeparator();
     // Counts and schemas live in the status bar, where they have room.
     m_counts = new QLabel(this);
+    m_counts->setObjectName(u"counts"_s);
     statusBar()->addPermanentWidget(m_counts);
     bar->addSeparator();
     auto *saveExampleAction = bar->addAction(tr("Save as example…"));
@@ -518,6 +519,7 @@ void MainWindow::startEngine(const EngineOptions &options)
             m_loadText.clear();
         }
         m_model->clear();
+        m_unlisted = 0;
         m_traffic->clear();
         updateStatus();
     }, Qt::QueuedConnection);
@@ -622,7 +624,8 @@ void MainWindow::refreshNow()
         return updateStatus();
     if (first && batch.size() == size_t(kFirstPage)) {
         m_loadUpdatedFirst = m_loadUpdatedLast = 0;
-        m_background->loadOlder(batch.back().id);
+        if (m_listLimit > kFirstPage)
+            m_background->loadOlder(batch.back().id, m_listLimit - kFirstPage);
     }
     // Unless following, keep what the user looks at where it is: in arrival order new rows
     // go on top and would push the view down.
@@ -632,6 +635,7 @@ void MainWindow::refreshNow()
     m_model->addPings(batch);
     m_eventsPanel->pingsArrived();
     m_traffic->addPings(batch);
+    trimList();
     if (m_followAction->isChecked() || !m_table->currentIndex().isValid()) {
         selectNewest();
     } else if (before > 0 && m_model->sortColumn() < 0) {
@@ -832,6 +836,28 @@ void MainWindow::takePayloadMatches(quint64 search, const std::vector<qint64> &i
     updateStatus();
 }
 
+void MainWindow::trimList()
+{
+    // In steps of a twentieth: dropping is a pass over the rows, not one per arrival.
+    const qint64 over = m_model->totalCount() - m_listLimit;
+    if (over < std::max<qint64>(1, m_listLimit / 20))
+        return;
+    m_model->dropOldest(size_t(over));
+    m_traffic->dropOldest(size_t(over));
+    countUnlisted();
+    updateStatus();
+}
+
+void MainWindow::countUnlisted()
+{
+    // Ids are dense (a failed commit gives its ids back; a clear leaves none older): what is
+    // older than the oldest row listed is the id range below it.
+    m_unlisted = 0;
+    if (m_reader && m_model->oldestId() > 0)
+        if (const qint64 oldestStored = m_reader->oldestId(); oldestStored > 0)
+            m_unlisted = std::max<qint64>(0, m_model->oldestId() - oldestStored);
+}
+
 void MainWindow::adoptOlderRows(qint64 count, qint64 ms, const QString &error)
 {
     m_loadText.clear();
@@ -842,6 +868,8 @@ void MainWindow::adoptOlderRows(qint64 count, qint64 ms, const QString &error)
     }
     m_model->adoptOlder(m_background->takeOlderRows());
     m_traffic->adoptOlder(m_background->takeOlderTraffic());
+    countUnlisted(); // older ones than those that fit the list stay in the store only
+    trimList();
     if (m_loadUpdatedLast > 0) {
         m_updatedFirst = m_updatedFirst ? std::min(m_updatedFirst, m_loadUpdatedFirst) : m_loadUpdatedFirst;
         m_updatedLast = std::max(m_updatedLast, m_loadUpdatedLast);
@@ -973,6 +1001,7 @@ void MainWindow::openStorePath(const QString &path)
     options.capture.port = m_engine->port() ? m_engine->port() : options.capture.port;
     m_engine->stop();
     m_model->clear();
+    m_unlisted = 0;
     m_traffic->clear();
     clearDetail();
     startEngine(options);
@@ -1094,6 +1123,7 @@ void MainWindow::updateStatus()
                       (m_paused ? tr(" — paused (capture goes on)") : QString()) +
                       (m_revalidationText.isEmpty() ? QString() : u" — "_s + m_revalidationText) +
                       (m_loadText.isEmpty() ? QString() : u" — "_s + m_loadText) +
+                      (m_unlisted > 0 ? tr(" — the newest listed; %L1 older in the store only").arg(m_unlisted) : QString()) +
                       (m_payloadSearchText.isEmpty() ? QString() : u" — "_s + m_payloadSearchText));
 }
 
@@ -1386,6 +1416,7 @@ void MainWindow::clearAll()
         return;
     m_engine->store()->clear();
     m_model->clear();
+    m_unlisted = 0;
     m_traffic->clear();
     clearDetail();
     updateStatus();

@@ -105,6 +105,10 @@ protected:
 
 public:
     bool isPaused() const { return m_paused; }
+    // At most this many pings are listed (the newest; the store keeps them all): the window's
+    // memory stays bounded however long it captures. 1,000,000 unless set (tests).
+    void setListLimit(qint64 rows) { m_listLimit = std::max<qint64>(1, rows); }
+    qint64 listLimit() const { return m_listLimit; }
     // Paused: the list stops moving; capture goes on and the list catches up on resume.
     void setPaused(bool paused);
     // A shell command that replays the request of ping `id` (body via base64, so gzip works).
@@ -119,6 +123,10 @@ public:
     quint64 m_payloadSearch = 0; // the search whose matches are wanted
     QString m_payloadSearchText; // the status bar's payload search progress, "" when idle
     QTimer *m_payloadApplyTimer = nullptr;
+    qint64 m_listLimit = 1'000'000;
+    qint64 m_unlisted = 0; // older pings dropped from the list to keep it within m_listLimit
+    void trimList();
+    void countUnlisted(); // m_unlisted: the pings older than the oldest listed
     PingTableModel *m_model = nullptr;
     QLineEdit *m_filterText = nullptr;
     QComboBox *m_verdictFilter = nullptr;

@@ -165,6 +165,13 @@ void TrafficView::addPings(const std::vector<PingRecord> &newestFirst)
     scheduleRefresh();
 }
 
+void TrafficView::dropOldest(size_t count)
+{
+    m_model->dropOldest(count);
+    m_dirty = true;
+    scheduleRefresh();
+}
+
 void TrafficView::adoptOlder(TrafficModel::Older &&older)
 {
     m_model->adoptOlder(std::move(older));

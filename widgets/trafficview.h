@@ -66,6 +66,8 @@ public:
     void addPings(const std::vector<PingRecord> &newestFirst);
     // The older pings of a large store, read in the background (see TrafficModel::adoptOlder).
     void adoptOlder(TrafficModel::Older &&older);
+    // The list dropped its oldest rows: so do the charts (see TrafficModel::dropOldest).
+    void dropOldest(size_t count);
     // Verdicts changed by re-validation (see TrafficModel::updatePings).
     void updatePings(const std::vector<PingRecord> &records);
     void clear();

@@ -1,3 +1,4 @@
+#include "backgroundreader.h"
 #include "connectdialog.h"
 #include "exampledialog.h"
 #include "mainwindow.h"
@@ -26,10 +27,12 @@
 #include <QTableView>
 #include <QAbstractButton>
 #include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QTreeView>
 #include <QTreeWidget>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -61,6 +64,7 @@ private Q_SLOTS:
     void productionVerdicts();
     void storeDeletedOffersANewOne();
     void largeStoreListsNewestFirstThenTheRest();
+    void listStaysWithinItsLimit();
 };
 
 // A store with more pings than the first page: the newest 2,000 are listed as the window
@@ -120,6 +124,53 @@ void TestMainWindow::largeStoreListsNewestFirstThenTheRest()
     // A new text drops the old matches.
     text->setText(u"no such text"_s);
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 0, 5000);
+}
+
+// The list is kept to a bounded size: past the limit (and a twentieth) the oldest rows go, from
+// the list and the charts, and the status bar says the rest is in the store. The background
+// load of a large store reads only the newest rows that fit.
+void TestMainWindow::listStaysWithinItsLimit()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"limit.pingscope"_s);
+    opts.capture.port = 0;
+    opts.validate = false;
+    MainWindow window(opts);
+    window.setListLimit(1000);
+    window.show();
+    PingTableModel *model = window.pingModel();
+    std::vector<std::pair<PingRecord, quint64>> records;
+    for (int i = 1; i <= 2500; ++i) {
+        PingRecord r;
+        r.receivedAtUs = 1764547200000000 + qint64(i) * 1000;
+        r.method = u"POST"_s;
+        r.ns = u"app"_s;
+        r.docType = i % 2 ? u"odd"_s : u"even"_s;
+        r.docId = u"doc-%1"_s.arg(i);
+        r.verdict = u"parsed"_s;
+        r.statusCode = 200;
+        records.emplace_back(std::move(r), 0);
+    }
+    window.engine()->store()->enqueue(std::move(records));
+    window.engine()->store()->flush();
+    QTRY_COMPARE_WITH_TIMEOUT(model->newestId(), qint64(2500), 5000);
+    QVERIFY2(model->totalCount() >= 1000 && model->totalCount() < 1050, qPrintable(QString::number(model->totalCount())));
+    QCOMPARE(model->idAt(model->rowCount() - 1), 2500 - model->totalCount() + 1);
+    QTRY_COMPARE_WITH_TIMEOUT(window.trafficView()->model()->entryCount(), model->totalCount(), 5000);
+    auto *counts = window.findChild<QLabel *>(u"counts"_s);
+    QVERIFY(counts);
+    const QString older = QLocale().toString(2500 - model->totalCount());
+    QVERIFY2(counts->text().contains(older + u" older in the store only"_s), qPrintable(counts->text()));
+
+    // The background load stops at the rows that fit.
+    BackgroundReader reader(opts.dbPath);
+    QSignalSpy loaded(&reader, &BackgroundReader::olderLoaded);
+    reader.loadOlder(2001, 700);
+    QVERIFY(loaded.wait(10000));
+    const PingTableModel::Rows rows = reader.takeOlderRows();
+    QCOMPARE(rows.size(), size_t(700));
+    QCOMPARE(rows.newestId(), qint64(2000));
 }
 
 // The store file deleted while the window captures: the next ping is answered 503 (not kept),

@@ -287,6 +287,7 @@ private Q_SLOTS:
     void receivedRangeWithLiveRows();
     void updatesFromRevalidation();
     void adoptOlderRowsBuiltElsewhere();
+    void dropOldestKeepsTheRest();
 };
 
 // Re-validation changes the verdicts of rows already held: counts follow, a filter on problems
@@ -1076,6 +1077,56 @@ void TestPingTableModel::adoptOlderRowsBuiltElsewhere()
         QCOMPARE(model.totalCount(), qint64(all.size()));
         model.setProblemsOnly(false);
         QCOMPARE(shownIds(model), referenceIds(all, PingFilter(), column, Qt::DescendingOrder));
+    }
+}
+
+// A list kept to a bounded size: the oldest rows go, under any sort and filter; what stays is
+// what a model fed only the newer rows would show; counts and distinct values follow.
+void TestPingTableModel::dropOldestKeepsTheRest()
+{
+    std::mt19937 rng(31);
+    const std::vector<PingRecord> all = randomRecords(rng, 1, 500);
+    for (const int column : {-1, int(Model::Verdict), int(Model::Size)}) {
+        Model model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addPings(newestFirst(all));
+        model.sort(column, Qt::AscendingOrder);
+        model.setProblemsOnly(column == int(Model::Verdict));
+        const QPersistentModelIndex oldest(model.index(model.rowOfId(model.filter().problemsOnly ? [&] {
+            for (const PingRecord &r : all)
+                if (verdict::isProblem(r.verdict))
+                    return r.id;
+            return qint64(0);
+        }() : 1), 0));
+        const QPersistentModelIndex newest(model.index(model.rowOfId(500), Model::DocType));
+        model.dropOldest(200);
+        const std::vector<PingRecord> kept(all.begin() + 200, all.end());
+        QCOMPARE(model.totalCount(), qint64(300));
+        QCOMPARE(shownIds(model), referenceIds(kept, model.filter(), column, Qt::AscendingOrder));
+        qint64 problems = 0;
+        for (const PingRecord &r : kept)
+            problems += verdict::isProblem(r.verdict) ? 1 : 0;
+        QCOMPARE(model.problemCount(), problems);
+        QVERIFY(!oldest.isValid());
+        if (verdict::isProblem(all.back().verdict) || !model.filter().problemsOnly) {
+            QVERIFY(newest.isValid());
+            QCOMPARE(newest.data(Model::IdRole).toLongLong(), qint64(500));
+        }
+        qint64 counted = 0;
+        for (const auto &v : model.distinctValues(Model::DocType))
+            counted += v.count;
+        qint64 withType = 0;
+        for (const PingRecord &r : kept)
+            withType += r.docType.isEmpty() ? 0 : 1;
+        QCOMPARE(counted, withType);
+        // New rows still join on top, and dropping everything leaves an empty list.
+        model.addPings({record(501, u"app"_s, u"late"_s, u"invalid"_s, 1)});
+        QCOMPARE(model.totalCount(), qint64(301));
+        QCOMPARE(model.newestId(), qint64(501));
+        model.dropOldest(10'000);
+        QCOMPARE(model.totalCount(), qint64(0));
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.problemCount(), qint64(0));
     }
 }
 
