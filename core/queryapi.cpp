@@ -7,6 +7,7 @@
 #include "submitpath.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +53,31 @@ bool parseIntParam(const QByteArray &query, QByteArrayView key, int &out, QStrin
         return false;
     }
     out = n;
+    return true;
+}
+
+// `since` / `until`: an ISO 8601 date-time (UTC unless it says otherwise) or milliseconds since
+// the epoch; out in UTC microseconds (0 when absent).
+bool parseTimeParam(const QByteArray &query, QByteArrayView key, qint64 &outUs, QString *error)
+{
+    const QString v = queryValue(query, key);
+    if (v.isNull())
+        return true;
+    bool ok = false;
+    const qint64 ms = v.toLongLong(&ok);
+    if (ok && ms >= 0) {
+        outUs = ms * 1000;
+        return true;
+    }
+    QDateTime t = QDateTime::fromString(v, Qt::ISODateWithMs);
+    if (t.isValid() && t.timeSpec() == Qt::LocalTime && !v.endsWith(u'Z') && !v.contains(u'+'))
+        t.setTimeZone(QTimeZone::utc());
+    if (!t.isValid()) {
+        *error = u"%1 must be an ISO 8601 date-time (2026-11-23T02:19:25Z) or milliseconds since the epoch"_s.arg(
+            QString::fromLatin1(key.toByteArray()));
+        return false;
+    }
+    outUs = t.toMSecsSinceEpoch() * 1000;
     return true;
 }
 
@@ -287,7 +313,9 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
             !parseIntParam(req.query, "offset", q.offset, &err))
             return errorResponse(400, err, close);
         int after = 0;
-        if (!parseIntParam(req.query, "after_id", after, &err))
+        if (!parseIntParam(req.query, "after_id", after, &err) ||
+            !parseTimeParam(req.query, "since", q.receivedFromUs, &err) ||
+            !parseTimeParam(req.query, "until", q.receivedToUs, &err))
             return errorResponse(400, err, close);
         q.afterId = after;
         q.limit = qMin(q.limit, 100000);

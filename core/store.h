@@ -185,6 +185,7 @@ struct PingQuery
     QString ns, docType, verdict, debugId, docId, clientId;
     qint64 afterId = 0;       // only ids greater than this (0: no bound)
     qint64 beforeId = 0;      // only ids less than this (0: no bound): pages of a long list
+    qint64 receivedFromUs = 0, receivedToUs = 0; // received in [from, to), UTC µs; 0: open
     bool withPayload = false; // also read each record's decoded payload
     bool oldestFirst = false; // ascending ids (a background load walks a store this way)
     // Only what the ping list and the traffic charts read (ids, times, names, verdict, counts,

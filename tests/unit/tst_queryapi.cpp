@@ -134,6 +134,15 @@ void TestQueryApi::longListsArePagedInOrder()
     QCOMPARE(b.size(), size_t(1500));
     QCOMPARE(b.front().at("id").get<int>(), 4500);
     QCOMPARE(b.back().at("id").get<int>(), 3);
+    // Received in [since, until): an ISO 8601 time or epoch milliseconds (pings i at
+    // 1,700,000,000,000,000 + i µs).
+    const json window = getJson(engine.port(), "/pingscope/v1/pings?since=2023-11-14T22:13:20.002Z&until=1700000000003&limit=5000");
+    QCOMPARE(window.size(), size_t(1000));
+    QCOMPARE(window.front().at("id").get<int>(), 2999);
+    QCOMPARE(window.back().at("id").get<int>(), 2000);
+    int status = 0;
+    getJson(engine.port(), "/pingscope/v1/pings?since=yesterday", &status);
+    QCOMPARE(status, 400);
 
     // Streamed in HTTP/1.1 chunks, one part at a time; a request pipelined behind it is
     // answered after its last chunk, on the same connection.
