@@ -168,6 +168,11 @@ QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int 
     }
 }
 
+bool TrafficModel::byTime(const Entry &a, const Entry &b)
+{
+    return a.timeUs < b.timeUs;
+}
+
 quint16 TrafficModel::internInto(QStringList &docTypes, QHash<QString, quint16> &index, const QString &docType)
 {
     if (const auto it = index.constFind(docType); it != index.cend())
@@ -224,14 +229,17 @@ void TrafficModel::Older::append(const std::vector<PingRecord> &oldestFirst)
 
 void TrafficModel::Older::sortByTime()
 {
-    const auto byTime = [](const Entry &a, const Entry &b) { return a.timeUs < b.timeUs; };
     if (!std::is_sorted(m_entries.begin(), m_entries.end(), byTime))
         std::stable_sort(m_entries.begin(), m_entries.end(), byTime);
 }
 
 void TrafficModel::adoptOlder(Older &&older)
 {
-    const auto byTime = [](const Entry &a, const Entry &b) { return a.timeUs < b.timeUs; };
+    // Ids are not in the entries: the caller reads them below the oldest id held, so all are
+    // taken, unless ids overlap (then none: the held copies stay).
+    std::vector<Entry> &taken = older.m_entries;
+    if (taken.empty() || (m_oldestId > 0 && older.m_newestId >= m_oldestId))
+        return;
     // Doc types in order of first arrival: the older ones first.
     QStringList docTypes;
     QHash<QString, quint16> index;
@@ -240,11 +248,6 @@ void TrafficModel::adoptOlder(Older &&older)
         fromOlder.push_back(internInto(docTypes, index, t));
     for (const QString &t : m_docTypes)
         fromHeld.push_back(internInto(docTypes, index, t));
-    // Ids are not in the entries: the caller reads them below the oldest id held, so all are
-    // taken, unless ids overlap (then none: the held copies stay).
-    std::vector<Entry> &taken = older.m_entries;
-    if (taken.empty() || (m_oldestId > 0 && older.m_newestId >= m_oldestId))
-        return;
     for (Entry &e : taken)
         if (e.docType != kNoDocType)
             e.docType = fromOlder[e.docType];
@@ -253,8 +256,7 @@ void TrafficModel::adoptOlder(Older &&older)
             e.docType = fromHeld[e.docType];
     m_docTypes = docTypes;
     m_docTypeIndex = index;
-    if (!std::is_sorted(taken.begin(), taken.end(), byTime)) // sortByTime() was not called
-        std::stable_sort(taken.begin(), taken.end(), byTime);
+    older.sortByTime(); // a check only, when the reader's thread did it
     // One pass: older entries first among equal times.
     std::deque<Entry> merged;
     std::merge(taken.begin(), taken.end(), m_entries.begin(), m_entries.end(), std::back_inserter(merged), byTime);
@@ -269,7 +271,6 @@ void TrafficModel::adoptOlder(Older &&older)
 
 void TrafficModel::updatePings(const std::vector<PingRecord> &records)
 {
-    const auto byTime = [](const Entry &a, const Entry &b) { return a.timeUs < b.timeUs; };
     qint64 oldest = std::numeric_limits<qint64>::max();
     for (const PingRecord &r : records) {
         if (r.verdict == QStringView(verdict::Refused))
@@ -328,7 +329,6 @@ void TrafficModel::addPings(const std::vector<PingRecord> &newestFirst)
     }
     if (m_entries.size() == before)
         return;
-    const auto byTime = [](const Entry &a, const Entry &b) { return a.timeUs < b.timeUs; };
     const auto fresh = m_entries.begin() + ptrdiff_t(before);
     std::stable_sort(fresh, m_entries.end(), byTime);
     const qint64 oldest = fresh->timeUs;
@@ -540,8 +540,8 @@ void TrafficModel::computeBuckets(int firstRow, int lastRow)
     const size_t n = size_t(m_bucketDocTypes);
     if (m_scratch.size() < n)
         m_scratch.resize(n);
-    const auto byTime = [](const Entry &e, qint64 t) { return e.timeUs < t; };
-    auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), bucketStartUs(firstRow), byTime);
+    const auto beforeTime = [](const Entry &e, qint64 t) { return e.timeUs < t; };
+    auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), bucketStartUs(firstRow), beforeTime);
     for (int row = firstRow; row < lastRow; ++row) {
         const qint64 end = bucketStartUs(row) + m_width;
         int requests = 0, invalid = 0, duplicates = 0, refused = 0;

@@ -185,6 +185,7 @@ private:
     quint16 internDocType(const QString &docType);
     static quint16 internInto(QStringList &docTypes, QHash<QString, quint16> &index, const QString &docType);
     static Entry entryOf(const PingRecord &r); // docType left to the caller
+    static bool byTime(const Entry &a, const Entry &b); // the entries' order
     qint64 m_oldestId = 0; // the oldest id held (0: none)
     void update(bool force);
     void computeBuckets(int firstRow, int lastRow); // [first, last)
