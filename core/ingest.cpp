@@ -1,6 +1,5 @@
 #include "ingest.h"
 
-#include "packedtext.h"
 #include "store.h"
 
 #include "decode.h"
@@ -709,8 +708,9 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
     rec.warningsJson = QByteArray::fromStdString(warnings.dump());
     rec.headers = std::move(raw.headers);
     rec.body = std::move(raw.body);
-    rec.storedHeaders = packText(encodeHeaders(rec.headers), PackedKind::Headers);
-    rec.storedPipeline = packText(rec.pipelineJson.isEmpty() ? QByteArray("{}") : rec.pipelineJson, PackedKind::Json);
+    // Packed here, on one of several threads, so that the store's one writer need not.
+    rec.storedHeaders = storedHeaders(rec);
+    rec.storedPipeline = storedPipeline(rec);
     return rec;
 }
 

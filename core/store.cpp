@@ -278,8 +278,8 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
         ++i;
     };
     // Warnings and the derived fields: packed (packedtext.h), a blob when that shrinks them.
-    auto packedAt = [&](const QByteArray &s, const char *empty) {
-        held[i] = packText(s.isEmpty() ? QByteArrayView(empty) : QByteArrayView(s), PackedKind::Json);
+    auto storedAt = [&](QByteArray stored) {
+        held[i] = std::move(stored);
         if (isPackedText(held[i]))
             q.bindBlob(i, held[i]);
         else
@@ -305,7 +305,7 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
     textAt(r.verdict);
     intAt(r.errorCount);
     jsonAt(r.errorsJson, "[]");
-    packedAt(r.warningsJson, "[]");
+    storedAt(packText(r.warningsJson.isEmpty() ? QByteArrayView("[]") : QByteArrayView(r.warningsJson), PackedKind::Json));
     textAt(r.debugId);
     textAt(r.sourceTags);
     textAt(r.userAgent);
@@ -322,16 +322,7 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
     intAt(r.warningCount);
     textAt(r.schemaKey);
     textAt(r.schemaNote);
-    if (!r.storedPipeline.isEmpty()) {
-        held[i] = r.storedPipeline;
-        if (isPackedText(held[i]))
-            q.bindBlob(i, held[i]);
-        else
-            q.bindText(i, held[i]);
-        ++i;
-    } else {
-        packedAt(r.pipelineJson, "{}");
-    }
+    storedAt(storedPipeline(r));
     textAt(r.checkedWith);
     Q_ASSERT(i == kSummaryColumnCount);
 }
@@ -402,6 +393,18 @@ QByteArray encodeHeaders(const QList<HttpHeader> &headers)
         out += "\r\n";
     }
     return out;
+}
+
+QByteArray storedHeaders(const PingRecord &r)
+{
+    return r.storedHeaders.isEmpty() ? packText(encodeHeaders(r.headers), PackedKind::Headers) : r.storedHeaders;
+}
+
+QByteArray storedPipeline(const PingRecord &r)
+{
+    if (!r.storedPipeline.isEmpty())
+        return r.storedPipeline;
+    return packText(r.pipelineJson.isEmpty() ? QByteArrayView("{}") : QByteArrayView(r.pipelineJson), PackedKind::Json);
 }
 
 QList<HttpHeader> decodeHeaders(const QByteArray &encoded)
@@ -1231,7 +1234,7 @@ void Store::run()
                             q.bindValue(4, r.warningCount);
                             q.bindValue(5, text(r.schemaKey));
                             q.bindValue(6, text(r.schemaNote));
-                            q.bindValue(7, packText(r.pipelineJson.isEmpty() ? QByteArray("{}") : r.pipelineJson, PackedKind::Json));
+                            q.bindValue(7, storedPipeline(r));
                             q.bindValue(8, text(r.checkedWith));
                             q.bindValue(9, r.id);
                             ok = q.exec();
@@ -1304,8 +1307,7 @@ void Store::run()
                     ok = insertPing.step(&code);
                 }
                 if (ok) {
-                    const QByteArray headers =
-                        rec.storedHeaders.isEmpty() ? packText(encodeHeaders(rec.headers), PackedKind::Headers) : rec.storedHeaders;
+                    const QByteArray headers = storedHeaders(rec);
                     insertData.bind(0, rec.id);
                     insertData.bindBlob(1, headers);
                     insertData.bindBlob(2, rec.body);
@@ -1411,22 +1413,16 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
     filter(query.debugId, "debug_id");
     filter(query.docId, "doc_id");
     filter(query.clientId, "client_id");
-    if (query.afterId > 0) {
-        where << u"id > ?"_s;
-        args << query.afterId;
-    }
-    if (query.beforeId > 0) {
-        where << u"id < ?"_s;
-        args << query.beforeId;
-    }
-    if (query.receivedFromUs > 0) {
-        where << u"received_at_us >= ?"_s;
-        args << query.receivedFromUs;
-    }
-    if (query.receivedToUs > 0) {
-        where << u"received_at_us < ?"_s;
-        args << query.receivedToUs;
-    }
+    auto bound = [&](qint64 value, const char *clause) { // 0: no bound
+        if (value > 0) {
+            where << QString::fromLatin1(clause);
+            args << value;
+        }
+    };
+    bound(query.afterId, "id > ?");
+    bound(query.beforeId, "id < ?");
+    bound(query.receivedFromUs, "received_at_us >= ?");
+    bound(query.receivedToUs, "received_at_us < ?");
     const QString &columns = query.listColumnsOnly ? kListColumns : kSummaryColumns;
     QString sql = u"SELECT %1 FROM pings"_s.arg(columns);
     if (query.withPayload)

@@ -248,5 +248,9 @@ private:
 // Headers as stored: the HTTP wire form "Name: value\r\n", which keeps order, case and bytes.
 QByteArray encodeHeaders(const QList<HttpHeader> &headers);
 QList<HttpHeader> decodeHeaders(const QByteArray &encoded);
+// What the store keeps of a record's headers and pipelineJson (packed, packedtext.h): the
+// forms an ingest thread made (PingRecord::storedHeaders, storedPipeline), else made now.
+QByteArray storedHeaders(const PingRecord &record);
+QByteArray storedPipeline(const PingRecord &record);
 
 } // namespace pingscope
