@@ -241,10 +241,13 @@ QByteArray ApiWorker::handle(const HttpRequest &request, bool close, quint64 tic
         m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
     ApiAnswer a = m_api->answer(request, close);
     *more = false;
-    if (!a.stream)
-        return a.bytes;
-    m_streams[ticket] = Stream{a.stream, a.chunked};
-    return a.bytes + nextPart(ticket, more);
+    // HTTP/1.0 has no chunks (and an end at close would not end a kept-alive connection): it
+    // gets the answer whole.
+    if (!a.stream || request.versionMinor < 1)
+        return wholeResponse(std::move(a), close);
+    const QByteArray head = httpHead(a.status, a.contentType, -1, close, {{"Transfer-Encoding", "chunked"}});
+    m_streams[ticket] = std::move(a.stream);
+    return head + nextPart(ticket, more);
 }
 
 QByteArray ApiWorker::nextPart(quint64 ticket, bool *more)
@@ -253,15 +256,12 @@ QByteArray ApiWorker::nextPart(quint64 ticket, bool *more)
     const auto it = m_streams.find(ticket);
     if (it == m_streams.end())
         return {};
-    const bool chunked = it->second.chunked;
-    const QByteArray part = it->second.stream->next();
+    const QByteArray part = it->second->next();
     if (part.isEmpty()) {
         m_streams.erase(it);
-        return chunked ? QByteArray("0\r\n\r\n") : QByteArray();
+        return "0\r\n\r\n";
     }
     *more = true;
-    if (!chunked)
-        return part;
     return QByteArray::number(part.size(), 16) + "\r\n" + part + "\r\n";
 }
 

@@ -51,12 +51,7 @@ private:
     std::shared_ptr<const SchemaRegistry> m_schemas;
     QList<SchemaLoadError> m_schemaErrors;
     std::function<nlohmann::json(bool start)> m_revalidate;
-    struct Stream
-    {
-        std::shared_ptr<ApiStream> stream;
-        bool chunked = true;
-    };
-    std::map<quint64, Stream> m_streams; // by ticket: answers still going out
+    std::map<quint64, std::shared_ptr<ApiStream>> m_streams; // by ticket: chunked answers going out
 };
 
 struct CaptureConfig
@@ -265,7 +260,7 @@ private:
 };
 
 // The status line and headers of an HTTP/1.1 response, through the empty line. contentLength
-// -1: none (a chunked body, which extraHeaders announce); -2: none (the body ends at close).
+// -1: none (a chunked body, which extraHeaders announce).
 QByteArray httpHead(int status, const QByteArray &contentType, qint64 contentLength, bool close,
                     const QList<HttpHeader> &extraHeaders = {});
 // HTTP/1.1 response bytes.

@@ -70,7 +70,7 @@ bool parseTimeParam(const QByteArray &query, QByteArrayView key, qint64 &outUs, 
         return true;
     }
     QDateTime t = QDateTime::fromString(v, Qt::ISODateWithMs);
-    if (t.isValid() && t.timeSpec() == Qt::LocalTime && !v.endsWith(u'Z') && !v.contains(u'+'))
+    if (t.isValid() && t.timeSpec() == Qt::LocalTime) // no Z and no offset given: UTC
         t.setTimeZone(QTimeZone::utc());
     if (!t.isValid()) {
         *error = u"%1 must be an ISO 8601 date-time (2026-11-23T02:19:25Z) or milliseconds since the epoch"_s.arg(
@@ -221,19 +221,19 @@ private:
 
 } // namespace
 
-QByteArray QueryApi::handle(const HttpRequest &req, bool close)
+QByteArray wholeResponse(ApiAnswer &&a, bool close)
 {
-    ApiAnswer a = answer(req, close);
     if (!a.stream)
-        return a.bytes;
-    // Read to the end, as one response with its length (tests and the command line).
+        return std::move(a.bytes);
     QByteArray body;
     for (QByteArray part = a.stream->next(); !part.isEmpty(); part = a.stream->next())
         body += part;
-    const qsizetype headEnd = a.bytes.indexOf("\r\n\r\n");
-    QByteArray head = a.bytes.left(headEnd);
-    head.replace("\r\nTransfer-Encoding: chunked", "");
-    return head + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    return httpResponse(a.status, a.contentType, body, close);
+}
+
+QByteArray QueryApi::handle(const HttpRequest &req, bool close)
+{
+    return wholeResponse(answer(req, close), close);
 }
 
 ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
@@ -326,14 +326,9 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
         q.docId = queryValue(req.query, "doc_id");
         // A page of rows at a time, written out as the client reads: a 100,000-row answer held
         // every record and a JSON tree of it at once (920 MB at a million pings).
-        auto stream = std::make_shared<ListStream>(m_reader.get(), q);
         ApiAnswer a;
-        a.stream = stream;
-        a.chunked = req.versionMinor >= 1;
-        QList<HttpHeader> extra;
-        if (a.chunked)
-            extra.append(HttpHeader{"Transfer-Encoding", "chunked"});
-        a.bytes = httpHead(200, "application/json", a.chunked ? -1 : -2, close || !a.chunked, extra);
+        a.stream = std::make_shared<ListStream>(m_reader.get(), q);
+        a.contentType = "application/json";
         return a;
     }
     if (path.startsWith("/pingscope/v1/pings/")) {

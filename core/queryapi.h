@@ -25,10 +25,15 @@ struct ApiAnswer
 {
     ApiAnswer() = default;
     ApiAnswer(QByteArray whole) : bytes(std::move(whole)) {} // NOLINT: a whole response converts
-    QByteArray bytes;                     // a whole response, or the head of a streamed one
-    std::shared_ptr<ApiStream> stream;    // set: the body follows in parts (see chunked)
-    bool chunked = false;                 // parts go out as HTTP/1.1 chunks; else until close
+    QByteArray bytes;                  // a whole response, when there is no stream
+    std::shared_ptr<ApiStream> stream; // set: the body comes in parts, with this status and type
+    int status = 200;
+    QByteArray contentType;
 };
+
+// A streamed answer read to its end, as one response with its length (HTTP/1.0 clients, which
+// cannot take chunks, tests and benchmarks); a whole one as it is.
+QByteArray wholeResponse(ApiAnswer &&answer, bool close);
 
 // The JSON query API under /pingscope/v1/ (for scripts and CI), plus the health routes and
 // a short index page. Lives on the query API's thread (ApiWorker); reads through its own
@@ -45,8 +50,8 @@ public:
 
     // Returns complete HTTP response bytes (a streamed answer read to its end).
     QByteArray handle(const HttpRequest &request, bool close);
-    // A list of pings streams: its head here, its body from answer.stream. An HTTP/1.0 client
-    // gets no chunks: the body ends when the connection closes.
+    // A list of pings streams: its status and type here, its body from answer.stream (the
+    // capture server sends it in chunks).
     ApiAnswer answer(const HttpRequest &request, bool close);
 
 private:
