@@ -513,28 +513,15 @@ void MainWindow::startEngine(const EngineOptions &options)
     connect(m_engine->store(), &Store::recordsCommitted, this, &MainWindow::scheduleRefresh,
             Qt::QueuedConnection);
     connect(m_engine->store(), &Store::cleared, this, [this] {
-        // What the background still reads is of the old store's rows: drop it.
-        if (m_background) {
-            m_background->cancelLoad();
-            m_loadText.clear();
-        }
-        m_model->clear();
-        m_unlisted = 0;
-        m_traffic->clear();
+        clearLists();
         updateStatus();
     }, Qt::QueuedConnection);
     // Re-validation (schemas changed, or pings checked with another registry): the verdicts of
     // rows already listed change; batched, off the writer thread.
     connect(m_engine->store(), &Store::recordsUpdated, this, [this](qint64 first, qint64 last) {
-        if (m_background && m_background->isLoading()) {
-            // Rows the load may have read before they changed: re-read them once adopted.
-            m_loadUpdatedFirst = m_loadUpdatedFirst ? std::min(m_loadUpdatedFirst, first) : first;
-            m_loadUpdatedLast = std::max(m_loadUpdatedLast, last);
-        }
-        m_updatedFirst = m_updatedFirst ? std::min(m_updatedFirst, first) : first;
-        m_updatedLast = std::max(m_updatedLast, last);
-        if (!m_updateTimer->isActive())
-            m_updateTimer->start();
+        if (m_background && m_background->isLoading()) // the load may have read them before: again once adopted
+            widenRange(m_loadUpdatedFirst, m_loadUpdatedLast, first, last);
+        noteUpdated(first, last);
     }, Qt::QueuedConnection);
     if (Revalidator *rv = m_engine->revalidator()) {
         connect(rv, &Revalidator::progress, this, [this](qint64 done, qint64 total) {
@@ -761,11 +748,7 @@ QWidget *MainWindow::makeFilterBar()
     connect(m_hideAutomation, &QCheckBox::toggled, this, &MainWindow::applyFilter);
     connect(m_filterText, &QLineEdit::textChanged, this, [this] {
         // Payload matches belong to the old text: drop them, search again after a pause.
-        m_payloadIds.clear();
-        m_payloadSearch = 0;
-        m_payloadSearchText.clear();
-        if (m_background)
-            m_background->cancelSearch();
+        dropPayloadMatches();
         applyFilter();
         if (m_searchPayloads->isChecked())
             m_payloadSearchTimer->start();
@@ -799,17 +782,22 @@ void MainWindow::refreshFilterChoices()
 void MainWindow::runPayloadSearch()
 {
     const QString text = m_filterText->text().trimmed();
-    m_payloadIds.clear();
-    m_payloadSearch = 0;
-    m_payloadSearchText.clear();
-    if (m_background)
-        m_background->cancelSearch();
+    dropPayloadMatches();
     if (m_searchPayloads->isChecked() && text.size() >= 2 && m_background) {
         // Off the GUI thread, newest first; matches join the filter as slices finish.
         m_payloadSearch = m_background->searchPayloads(text);
         m_payloadSearchText = tr("searching payloads…");
     }
     applyFilter();
+}
+
+void MainWindow::dropPayloadMatches()
+{
+    m_payloadIds.clear();
+    m_payloadSearch = 0;
+    m_payloadSearchText.clear();
+    if (m_background)
+        m_background->cancelSearch();
 }
 
 void MainWindow::takePayloadMatches(quint64 search, const std::vector<qint64> &ids, qint64 searchedToId, bool done)
@@ -834,6 +822,31 @@ void MainWindow::takePayloadMatches(quint64 search, const std::vector<qint64> &i
     if (!ids.empty() && !m_payloadApplyTimer->isActive())
         m_payloadApplyTimer->start();
     updateStatus();
+}
+
+void MainWindow::clearLists()
+{
+    // What the background still reads is of the old rows: drop it.
+    if (m_background) {
+        m_background->cancelLoad();
+        m_loadText.clear();
+    }
+    m_model->clear();
+    m_traffic->clear();
+    m_unlisted = 0;
+}
+
+void MainWindow::widenRange(qint64 &lo, qint64 &hi, qint64 first, qint64 last)
+{
+    lo = lo ? std::min(lo, first) : first;
+    hi = std::max(hi, last);
+}
+
+void MainWindow::noteUpdated(qint64 first, qint64 last)
+{
+    widenRange(m_updatedFirst, m_updatedLast, first, last);
+    if (!m_updateTimer->isActive())
+        m_updateTimer->start();
 }
 
 void MainWindow::trimList()
@@ -871,11 +884,8 @@ void MainWindow::adoptOlderRows(qint64 count, qint64 ms, const QString &error)
     countUnlisted(); // older ones than those that fit the list stay in the store only
     trimList();
     if (m_loadUpdatedLast > 0) {
-        m_updatedFirst = m_updatedFirst ? std::min(m_updatedFirst, m_loadUpdatedFirst) : m_loadUpdatedFirst;
-        m_updatedLast = std::max(m_updatedLast, m_loadUpdatedLast);
+        noteUpdated(m_loadUpdatedFirst, m_loadUpdatedLast);
         m_loadUpdatedFirst = m_loadUpdatedLast = 0;
-        if (!m_updateTimer->isActive())
-            m_updateTimer->start();
     }
     statusBar()->showMessage(tr("Listed %L1 older pings in %2 s").arg(count).arg(double(ms) / 1000.0, 0, 'f', 1),
                              5000);
@@ -1000,9 +1010,7 @@ void MainWindow::openStorePath(const QString &path)
     options.ingest.schemas.reset();
     options.capture.port = m_engine->port() ? m_engine->port() : options.capture.port;
     m_engine->stop();
-    m_model->clear();
-    m_unlisted = 0;
-    m_traffic->clear();
+    clearLists();
     clearDetail();
     startEngine(options);
 }
@@ -1415,9 +1423,7 @@ void MainWindow::clearAll()
                                  int(m_model->totalCount()))) != QMessageBox::Yes)
         return;
     m_engine->store()->clear();
-    m_model->clear();
-    m_unlisted = 0;
-    m_traffic->clear();
+    clearLists();
     clearDetail();
     updateStatus();
 }

@@ -126,6 +126,10 @@ public:
     qint64 m_listLimit = 1'000'000;
     qint64 m_unlisted = 0; // older pings dropped from the list to keep it within m_listLimit
     void trimList();
+    void clearLists(); // the list, the charts and what the background reads for them
+    static void widenRange(qint64 &lo, qint64 &hi, qint64 first, qint64 last); // lo 0: empty
+    void noteUpdated(qint64 first, qint64 last); // rows re-checked: applyUpdates() re-reads them
+    void dropPayloadMatches();
     void countUnlisted(); // m_unlisted: the pings older than the oldest listed
     PingTableModel *m_model = nullptr;
     QLineEdit *m_filterText = nullptr;
