@@ -100,18 +100,7 @@ wait_port() { # port, seconds
 
 # "Name: value" lines for the headers a Glean uploader sends, from a capture's .meta.json.
 meta_headers() {
-    python3 - "$1" <<'EOF'
-import json, sys
-meta = json.load(open(sys.argv[1]))
-raw = meta.get("rawHeaders", [])
-pairs = [(raw[i], raw[i + 1]) for i in range(0, len(raw) - 1, 2)]
-wanted = ["content-type", "content-encoding", "x-debug-id", "x-telemetry-agent", "date"]
-for w in wanted:
-    for name, value in pairs:
-        if name.lower() == w:
-            print(f"{name}: {value}")
-            break
-EOF
+    python3 "$here/meta-headers.py" "$1"
 }
 
 # json_field FILE KEY: a field of the last JSON line that the load generator printed.

@@ -48,14 +48,7 @@ for _ in $(seq 100); do
 done
 
 hdr=()
-while IFS= read -r h; do hdr+=(--header "$h"); done < <(python3 - "$capture.meta.json" <<'EOF'
-import json, sys
-raw = json.load(open(sys.argv[1])).get("rawHeaders", [])
-for i in range(0, len(raw) - 1, 2):
-    if raw[i].lower() in ("content-type", "content-encoding", "x-debug-id", "x-telemetry-agent", "date"):
-        print(f"{raw[i]}: {raw[i + 1]}")
-EOF
-)
+while IFS= read -r h; do hdr+=(--header "$h"); done < <(python3 "$here/meta-headers.py" "$capture.meta.json")
 "$loadgen" --port "$port" --concurrency 8 --rate "$rate" --duration $((minutes * 60)) --timeout 30 \
     --body "$capture.body.raw" "${hdr[@]}" --path-template '/submit/firefox-desktop/baseline/1/{uuid}' \
     --label "soak-$mode" >"$tmp/loadgen.out" 2>&1 &
