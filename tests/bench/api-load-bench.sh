@@ -17,7 +17,7 @@ loadgen=${3:-$repo/build/dev/tests/bench/pingscope_loadgen}
 secs=${BENCH_SECONDS:-12}
 rate=${BENCH_RATE:-1000}
 port=${BENCH_PORT:-19495}
-body="$repo/../shared/captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.raw"
+body="$repo/tests/data/captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.raw"
 [[ -r "$store" ]] || { echo "api-load-bench: no store at $store" >&2; exit 2; }
 [[ -x "$bin" && -x "$loadgen" ]] || { echo "api-load-bench: build pingscope and pingscope_loadgen first" >&2; exit 2; }
 [[ -r "$body" ]] || { echo "api-load-bench: missing capture $body" >&2; exit 2; }

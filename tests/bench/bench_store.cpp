@@ -63,7 +63,7 @@ int main(int argc, char **argv)
     // The mix: every POST Firefox ESR sent, ingested once with production's rules.
     const std::vector<PingRecord> templates = firefoxMixTemplates();
     if (templates.empty()) {
-        std::fprintf(stderr, "no Firefox ESR captures found (PINGSCOPE_SHARED_DIR)\n");
+        std::fprintf(stderr, "no Firefox ESR captures found (PINGSCOPE_TEST_DATA_DIR)\n");
         return 1;
     }
     qint64 rawBytes = 0;

@@ -33,17 +33,17 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-QString shared(const QString &relative)
+QString dataFile(const QString &relative)
 {
-    return QString::fromUtf8(PINGSCOPE_SHARED_DIR) + u'/' + relative;
+    return QString::fromUtf8(PINGSCOPE_TEST_DATA_DIR) + u'/' + relative;
 }
 
 // The first file in `dir` whose name starts with `prefix` and ends with `suffix`.
 QString findFile(const QString &dir, const QString &prefix, const QString &suffix)
 {
     const QStringList names =
-        QDir(shared(dir)).entryList({prefix + u'*' + suffix}, QDir::Files, QDir::Name);
-    return names.isEmpty() ? QString() : shared(dir) + u'/' + names.first();
+        QDir(dataFile(dir)).entryList({prefix + u'*' + suffix}, QDir::Files, QDir::Name);
+    return names.isEmpty() ? QString() : dataFile(dir) + u'/' + names.first();
 }
 
 QByteArray readAll(const QString &path)
@@ -88,7 +88,7 @@ struct Case
 int main(int argc, char **argv)
 {
     const double seconds = argc > 1 ? std::max(0.2, std::atof(argv[1])) : 1.5;
-    const QString schemas = shared(u"pipeline-schemas"_s);
+    const QString schemas = dataFile(u"pipeline-schemas"_s);
 
     auto t0 = Clock::now();
     QList<SchemaLoadError> errors;
@@ -121,7 +121,7 @@ int main(int argc, char **argv)
          findFile(u"captured-requests/firefox-esr"_s, u"011-"_s, u".body.json"_s), u"telemetry"_s,
          u"main"_s, u"4"_s, mainSchema, "824 us"},
         {"main.4 sample with events",
-         shared(u"sample-pings/telemetry-main-ping-with-events.json"_s), u"telemetry"_s, u"main"_s,
+         dataFile(u"sample-pings/telemetry-main-ping-with-events.json"_s), u"telemetry"_s, u"main"_s,
          u"4"_s, mainSchema, "15.8 ms (182 KB)"},
     };
 

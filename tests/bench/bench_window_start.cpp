@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     if (!QFileInfo::exists(db)) {
         const std::vector<PingRecord> templates = firefoxMixTemplates();
         if (templates.empty()) {
-            std::fprintf(stderr, "no Firefox ESR captures found (PINGSCOPE_SHARED_DIR)\n");
+            std::fprintf(stderr, "no Firefox ESR captures found (PINGSCOPE_TEST_DATA_DIR)\n");
             return 1;
         }
         QString error;

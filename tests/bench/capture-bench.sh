@@ -21,7 +21,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-shared=$(cd "$repo/../shared" 2>/dev/null && pwd) || shared="$repo/../shared"
+shared="$repo/tests/data"
 
 nginx_only=0
 if [[ "${1:-}" == "--nginx-only" ]]; then

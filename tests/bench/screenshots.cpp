@@ -1,5 +1,5 @@
 // Screenshots for docs/: the real window and engine, fed over loopback with what real clients
-// sent (../shared/captured-requests) and the sample pings (../shared/sample-pings), then driven
+// sent (tests/data/captured-requests) and the sample pings (tests/data/sample-pings), then driven
 // to each view and grabbed from the screen. Run under Xvfb (or any X server):
 //
 //   Xvfb :7 -screen 0 1280x800x24 & DISPLAY=:7 build/dev/tests/bench/pingscope_screenshots docs [--dark]
@@ -72,7 +72,7 @@ QPalette darkPalette()
 // A legacy telemetry sample ping, sent on its submission URL.
 QByteArray telemetryRequest(const QString &file)
 {
-    const QByteArray body = test::readSharedFile(u"sample-pings/"_s + file);
+    const QByteArray body = test::readDataFile(u"sample-pings/"_s + file);
     const QJsonObject o = QJsonDocument::fromJson(body).object();
     const QJsonObject app = o.value(u"application"_s).toObject();
     const QString id = o.value(u"id"_s).toString(QUuid::createUuid().toString(QUuid::WithoutBraces));
@@ -120,9 +120,11 @@ int main(int argc, char **argv)
         std::printf("%s\n", qPrintable(path));
     };
 
-    // --firefox: a real Firefox ESR (../shared/clients/firefox/run-firefox.sh, two runs of
-    // 20 s) sends its pings live; the traffic charts are shot during and after the run.
-    if (args.contains(u"--firefox"_s)) {
+    // --firefox SCRIPT: a real Firefox ESR started by SCRIPT (a launcher taking PORT SECONDS RUNS,
+    // such as the team's run-firefox.sh; two runs of 20 s) sends its pings live; the traffic
+    // charts are shot during and after the run.
+    const qsizetype firefoxArg = args.indexOf(u"--firefox"_s);
+    if (firefoxArg >= 0 && firefoxArg + 1 < args.size()) {
         window.trafficDock()->show();
         // The list and the charts: the detail tabs are out of the way for this one.
         window.findChild<QTabWidget *>()->hide();
@@ -130,7 +132,7 @@ int main(int argc, char **argv)
         window.resizeDocks({window.trafficDock()}, {600}, Qt::Vertical);
         QProcess firefox;
         firefox.setProcessChannelMode(QProcess::ForwardedChannels);
-        firefox.start(u"bash"_s, {test::sharedDir() + u"/clients/firefox/run-firefox.sh"_s, QString::number(port),
+        firefox.start(u"bash"_s, {args.at(firefoxArg + 1), QString::number(port),
                                   u"20"_s, u"2"_s});
         QElapsedTimer run;
         run.start();

@@ -19,7 +19,6 @@ minutes=${SOAK_MINUTES:-30}
 rate=${SOAK_RATE:-1000}
 port=${SOAK_PORT:-19511}
 capture="$repo/tests/data/captured-requests/firefox-esr/005-POST-firefox-desktop_baseline"
-[[ -r "$capture.body.raw" ]] || capture="$repo/../shared/captured-requests/firefox-esr/005-POST-firefox-desktop_baseline"
 [[ "$mode" == headless || "$mode" == window ]] || { echo "soak: mode is headless or window" >&2; exit 2; }
 [[ "$minutes" =~ ^[0-9]+$ && "$minutes" -ge 1 && "$minutes" -le 600 ]] || { echo "soak: SOAK_MINUTES 1..600" >&2; exit 2; }
 

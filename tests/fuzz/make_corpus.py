@@ -10,7 +10,7 @@ followed by the bytes a client sends on one connection.
 
 Two kinds of seeds are written:
   cap-*   rebuilt from the requests captured from real Glean / Firefox clients in
-          ../shared/captured-requests/<client>/NNN-*.meta.json (+ NNN-*.body.raw)
+          tests/data/captured-requests/<client>/NNN-*.meta.json (+ NNN-*.body.raw)
   seed-*  hand-written edge cases (chunked, pipelining, limits, malformed input)
 Seeds found by fuzzing (found-*) are kept as they are; only cap-* and seed-* are rewritten.
 
@@ -23,7 +23,7 @@ import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-DEFAULT_CAPTURED = HERE.parents[2] / "shared" / "captured-requests"  # /work/shared/...
+DEFAULT_CAPTURED = HERE.parent.parent / "data" / "captured-requests"  # tests/data/...
 DEFAULT_OUT = HERE / "corpus"
 
 MAX_CORPUS_BYTES = 1024 * 1024

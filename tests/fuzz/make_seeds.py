@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MPL-2.0
 """Writes the seed corpora of fuzz_submitpath, fuzz_decoder and fuzz_validation from real
-requests (../shared/captured-requests: what Firefox ESR and Glean.js sent) and the pass/fail
-examples of mozilla-pipeline-schemas (../shared/pipeline-schemas/validation, MPL-2.0), plus a few
+requests (tests/data/captured-requests: what Firefox ESR and Glean.js sent) and the pass/fail
+examples of mozilla-pipeline-schemas (tests/data/pipeline-schemas/validation, MPL-2.0), plus a few
 hand-written edge cases. Output: corpus-submitpath/, corpus-decoder/, corpus-validation/ and
 validation.dict. Run from anywhere: python3 tests/fuzz/make_seeds.py [SHARED_DIR]"""
 import gzip, hashlib, json, os, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-shared = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "..", "shared")
+shared = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "data")
 caps = os.path.join(shared, "captured-requests")
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sends the requests in ../shared/captured-requests (what real Firefox ESR and Glean.js sent)
+"""Sends the requests in tests/data/captured-requests (what real Firefox ESR and Glean.js sent)
 to a running Pingscope, byte for byte, over one keep-alive connection per request.
 Loopback only. Usage: replay-captured.py PORT [FOLDER...]"""
 import glob
@@ -10,7 +10,7 @@ import sys
 
 port = int(sys.argv[1])
 here = os.path.dirname(os.path.abspath(__file__))
-folders = sys.argv[2:] or sorted(glob.glob(os.path.join(here, "../../../shared/captured-requests/*")))
+folders = sys.argv[2:] or sorted(glob.glob(os.path.join(here, "../data/captured-requests/*")))
 sent = 0
 for folder in folders:
     for meta_path in sorted(glob.glob(os.path.join(folder, "*.meta.json"))):

@@ -22,9 +22,9 @@ using namespace Qt::StringLiterals;
 
 namespace pingscope::test {
 
-QByteArray readSharedFile(const QString &relative)
+QByteArray readDataFile(const QString &relative)
 {
-    QFile f(sharedDir() + u'/' + relative);
+    QFile f(dataDir() + u'/' + relative);
     if (!f.open(QIODevice::ReadOnly))
         qFatal("cannot read %s", qPrintable(f.fileName()));
     return f.readAll();
@@ -201,7 +201,7 @@ QByteArray CapturedRequest::wire() const
 QList<CapturedRequest> loadCapturedRequests()
 {
     QList<CapturedRequest> out;
-    const QDir root(sharedDir() + u"/captured-requests"_s);
+    const QDir root(dataDir() + u"/captured-requests"_s);
     for (const QString &sub : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
         const QDir dir(root.filePath(sub));
         for (const QString &metaName : dir.entryList({u"*.meta.json"_s}, QDir::Files, QDir::Name)) {
@@ -375,7 +375,7 @@ std::vector<PingRecord> firefoxEsrSession()
         if (!c.name.startsWith(u"firefox-esr/"_s))
             continue;
         const QJsonObject meta =
-            QJsonDocument::fromJson(readSharedFile(u"captured-requests/"_s + c.name + u".meta.json"_s)).object();
+            QJsonDocument::fromJson(readDataFile(u"captured-requests/"_s + c.name + u".meta.json"_s)).object();
         raws.append(rawSubmission(c.url, c.headers, c.body, utcUs(meta.value(u"received_at"_s).toString())));
         if (c.name.endsWith(u"005-POST-firefox-desktop_baseline"_s))
             baseline = &c;

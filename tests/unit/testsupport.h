@@ -16,13 +16,13 @@
 
 namespace pingscope::test {
 
-inline QString sharedDir()
+inline QString dataDir()
 {
-    return QString::fromUtf8(PINGSCOPE_SHARED_DIR);
+    return QString::fromUtf8(PINGSCOPE_TEST_DATA_DIR);
 }
 
-// The bytes of ../shared/<relative>; stops the test when the file cannot be read.
-QByteArray readSharedFile(const QString &relative);
+// The bytes of tests/data/<relative>; stops the test when the file cannot be read.
+QByteArray readDataFile(const QString &relative);
 
 struct HttpResponse
 {
@@ -45,7 +45,7 @@ QByteArray buildRequest(const QByteArray &method, const QByteArray &target,
                         const QList<HttpHeader> &headers, const QByteArray &body,
                         bool addContentLength = true);
 
-// A request recorded from a real client in ../shared/captured-requests.
+// A request recorded from a real client in tests/data/captured-requests.
 struct CapturedRequest
 {
     QString name; // file name stem, e.g. "005-POST-firefox-desktop_baseline"

@@ -234,15 +234,15 @@ Run runPingscope(const QString &bin, const QStringList &args)
     return r;
 }
 
-const QString kShared = QStringLiteral(PINGSCOPE_SHARED_DIR);
+const QString kData = QStringLiteral(PINGSCOPE_TEST_DATA_DIR);
 
 } // namespace
 
 void TestCli::validateExamplesAsNamed()
 {
     // Every example of the real pipeline schemas gets the verdict its name says.
-    const Run r = runPingscope(bin(), {u"validate"_s, u"--schemas"_s, kShared + u"/pipeline-schemas"_s,
-                                       u"--expect-from-name"_s, kShared + u"/pipeline-schemas/validation"_s});
+    const Run r = runPingscope(bin(), {u"validate"_s, u"--schemas"_s, kData + u"/pipeline-schemas"_s,
+                                       u"--expect-from-name"_s, kData + u"/pipeline-schemas/validation"_s});
     QVERIFY2(r.code == 0, r.out.right(3000).constData());
     const QList<QByteArray> lines = r.out.trimmed().split('\n');
     const auto m = QRegularExpression(u"^(\\d+) passed, 0 failed$"_s).match(QString::fromUtf8(lines.last()));
@@ -301,7 +301,7 @@ void TestCli::validateSchemaFileAndExitCodes()
     QCOMPARE(runPingscope(bin(), {u"validate"_s, u"--draft"_s, u"5"_s, good}).code, 2);
     // A valid example whose name says it must fail is reported and exits 1.
     QDir(dir.path()).mkpath(u"validation/glean"_s);
-    QFile::copy(kShared + u"/sample-pings/glean-docs-baseline.json"_s,
+    QFile::copy(kData + u"/sample-pings/glean-docs-baseline.json"_s,
                 dir.filePath(u"validation/glean/glean.1.sample.fail.json"_s));
     const Run e = runPingscope(bin(), {u"validate"_s, u"--expect-from-name"_s, dir.filePath(u"validation"_s)});
     QCOMPARE(e.code, 1);

@@ -8,7 +8,7 @@
 #include "testsupport.h"
 
 using namespace pingscope;
-using pingscope::test::readSharedFile;
+using pingscope::test::readDataFile;
 using namespace Qt::StringLiterals;
 
 // Exact points for real pings: the Glean docs' events ping, Firefox's own events ping, and
@@ -32,7 +32,7 @@ void TestEventsModel::gleanDocsEvents()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(readSharedFile(u"sample-pings/glean-docs-events.json"_s));
+    model.setPayload(readDataFile(u"sample-pings/glean-docs-events.json"_s));
     QCOMPARE(model.rowCount(), 2);
     const auto &e = model.events();
     QCOMPARE(e[0].timestamp, 0);
@@ -53,7 +53,7 @@ void TestEventsModel::firefoxEventsPing()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(readSharedFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
+    model.setPayload(readDataFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
     QCOMPARE(model.rowCount(), 37);
     const auto &e = model.events();
     QCOMPARE(e[0].category, u"session_restore"_s);
@@ -70,7 +70,7 @@ void TestEventsModel::legacyEventPing()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(readSharedFile(u"sample-pings/telemetry-event-ping.json"_s));
+    model.setPayload(readDataFile(u"sample-pings/telemetry-event-ping.json"_s));
     QCOMPARE(model.rowCount(), 3); // parent 2, socket 1
     const auto &e = model.events();
     // In time order: the socket process's event comes first.
@@ -94,7 +94,7 @@ void TestEventsModel::legacyMainPing()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(readSharedFile(u"sample-pings/telemetry-main-ping-with-events.json"_s));
+    model.setPayload(readDataFile(u"sample-pings/telemetry-main-ping-with-events.json"_s));
     QCOMPARE(model.rowCount(), 3); // payload.processes.parent.events
     const auto &e = model.events();
     QCOMPARE(e[0].timestamp, 12141232);
@@ -124,7 +124,7 @@ void TestEventsModel::gleanSessions()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(readSharedFile(u"pipeline-schemas/validation/glean/glean.1.events_with_session.pass.json"_s));
+    model.setPayload(readDataFile(u"pipeline-schemas/validation/glean/glean.1.events_with_session.pass.json"_s));
     QCOMPARE(model.rowCount(), 4);
     const QString id = u"9f9eae08-00b0-4a91-9b08-2287d86d8353"_s;
     const auto &e = model.events();
@@ -163,7 +163,7 @@ void TestEventsModel::gleanSessions()
 void TestEventsModel::gleanJsClientSession()
 {
     EventsModel model;
-    model.setPayload(readSharedFile(u"captured-requests/gleanjs/001-POST-peers-gleanjs-node_events.body.json"_s));
+    model.setPayload(readDataFile(u"captured-requests/gleanjs/001-POST-peers-gleanjs-node_events.body.json"_s));
     QCOMPARE(model.rowCount(), 2);
     for (const auto &e : model.events()) {
         QCOMPARE(e.sessionId, u"2d73c8ee-419b-43e2-8344-0d6b108749b7"_s);
@@ -227,10 +227,10 @@ void TestEventsModel::streamOverCaptures()
     // the main ping's creationDate - sessionLength.
     PingRecord event;
     event.id = 100;
-    event.payload = readSharedFile(u"sample-pings/telemetry-event-ping.json"_s);
+    event.payload = readDataFile(u"sample-pings/telemetry-event-ping.json"_s);
     PingRecord main;
     main.id = 101;
-    main.payload = readSharedFile(u"sample-pings/telemetry-main-ping-with-events.json"_s);
+    main.payload = readDataFile(u"sample-pings/telemetry-main-ping-with-events.json"_s);
     model.addPings({event, main});
     QCOMPARE(model.rowCount(), 49 + 3 + 3);
     QCOMPARE(model.events()[0].absoluteMs,

@@ -18,7 +18,7 @@
 #include "widgettest.h"
 
 using namespace pingscope;
-using pingscope::test::readSharedFile;
+using pingscope::test::readDataFile;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -43,7 +43,7 @@ struct ShownTimeline
 
 QByteArray firefoxEvents()
 {
-    return readSharedFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s);
+    return readDataFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s);
 }
 
 QWidget *viewport(Chart *c)

@@ -58,12 +58,12 @@ QModelIndex find(const QAbstractItemModel &model, const QStringList &path)
 
 QByteArray healthPing()
 {
-    return readSharedFile(u"captured-requests/firefox-esr/022-POST-firefox-desktop_health.body.json"_s);
+    return readDataFile(u"captured-requests/firefox-esr/022-POST-firefox-desktop_health.body.json"_s);
 }
 
 QByteArray peerTest()
 {
-    return readSharedFile(u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
+    return readDataFile(u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
 }
 
 QList<QPointF> expectedBars(const MetricPlotModel &model)

@@ -39,12 +39,12 @@ namespace {
 
 QByteArray healthPing()
 {
-    return test::readSharedFile(u"captured-requests/firefox-esr/022-POST-firefox-desktop_health.body.json"_s);
+    return test::readDataFile(u"captured-requests/firefox-esr/022-POST-firefox-desktop_health.body.json"_s);
 }
 
 QByteArray peerTest()
 {
-    return test::readSharedFile(u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
+    return test::readDataFile(u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
 }
 
 // The index of metric `name` of `type` in `model` ("name[label]" for a label).
@@ -163,7 +163,7 @@ void TestMetricPlotModel::firefoxHealthPing()
     QVERIFY(!model.bucketsFilled());
 
     const QJsonObject ping =
-        QJsonDocument::fromJson(test::readSharedFile(u"captured-requests/firefox-esr/007-POST-firefox-desktop_health.body.json"_s))
+        QJsonDocument::fromJson(test::readDataFile(u"captured-requests/firefox-esr/007-POST-firefox-desktop_health.body.json"_s))
             .object();
     const QByteArray json = QJsonDocument(ping[u"metrics"_s][u"timing_distribution"_s][u"glean.upload.send_success"_s].toObject())
                                 .toJson(QJsonDocument::Compact);
@@ -393,9 +393,9 @@ void TestMetricPlotModel::everyCapturedDistribution()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     int seen = 0;
     for (const QString &folder : {u"captured-requests/firefox-esr"_s, u"captured-requests/gleanjs"_s}) {
-        const QStringList files = QDir(test::sharedDir() + u'/' + folder).entryList({u"*.body.json"_s}, QDir::Files);
+        const QStringList files = QDir(test::dataDir() + u'/' + folder).entryList({u"*.body.json"_s}, QDir::Files);
         for (const QString &file : files) {
-            const QByteArray body = test::readSharedFile(folder + u'/' + file);
+            const QByteArray body = test::readDataFile(folder + u'/' + file);
             const QJsonObject metricsJson = QJsonDocument::fromJson(body).object()[u"metrics"_s].toObject();
             MetricsModel metrics;
             metrics.setPayload(body);

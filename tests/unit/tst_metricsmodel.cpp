@@ -32,7 +32,7 @@ namespace {
 
 QByteArray peerTest()
 {
-    return pingscope::test::readSharedFile(u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
+    return pingscope::test::readDataFile(u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
 }
 
 } // namespace

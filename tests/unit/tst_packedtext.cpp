@@ -31,7 +31,7 @@ void TestPackedText::realHeadersRoundTripAndShrink()
     qint64 plain = 0, packed = 0;
     int n = 0;
     for (const char *client : {"firefox-esr", "gleanjs"}) {
-        QDir dir(test::sharedDir() + u"/captured-requests/"_s + QLatin1StringView(client));
+        QDir dir(test::dataDir() + u"/captured-requests/"_s + QLatin1StringView(client));
         const QStringList metas = dir.entryList({u"*.meta.json"_s}, QDir::Files, QDir::Name);
         QVERIFY2(!metas.isEmpty(), qPrintable(dir.path()));
         for (const QString &m : metas) {

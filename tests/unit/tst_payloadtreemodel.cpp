@@ -20,7 +20,7 @@
 #include <functional>
 
 using namespace pingscope;
-using pingscope::test::readSharedFile;
+using pingscope::test::readDataFile;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -304,7 +304,7 @@ void TestPayloadTreeModel::indexForPointer()
 void TestPayloadTreeModel::errorMarks()
 {
     const QByteArray payload =
-        readSharedFile(u"captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.json"_s);
+        readDataFile(u"captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.json"_s);
     // As validation writes them: a type error, two errors on one node, a missing required
     // property reported at its parent object, a pointer into something that does not exist,
     // a root error, and a parse-level error without a pointer.
@@ -472,7 +472,7 @@ void TestPayloadTreeModel::setPayloadTwice()
 
 void TestPayloadTreeModel::mainPing()
 {
-    const QByteArray ping = readSharedFile(u"sample-pings/telemetry-main-ping-with-events.json"_s);
+    const QByteArray ping = readDataFile(u"sample-pings/telemetry-main-ping-with-events.json"_s);
     QVERIFY(ping.size() > 300 * 1024);
 
     // Timed without a tester, which would walk the tree on the reset.

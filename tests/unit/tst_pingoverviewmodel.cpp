@@ -12,7 +12,7 @@
 #include "testsupport.h"
 
 using namespace pingscope;
-using pingscope::test::readSharedFile;
+using pingscope::test::readDataFile;
 using namespace Qt::StringLiterals;
 
 class TestPingOverviewModel : public QObject
@@ -89,7 +89,7 @@ void TestPingOverviewModel::gleanPing()
     r.dateMs = QDateTime(QDate(2026, 11, 23), QTime(2, 19, 25), Qt::UTC).toMSecsSinceEpoch();
     r.receivedAtUs = (r.dateMs + 548) * 1000; // received 548 ms after the Date header
     r.warningsJson = R"([{"kind":"seq","message":"ping_info.seq jumped from 1 to 3"}])";
-    r.payload = readSharedFile(u"captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.json"_s);
+    r.payload = readDataFile(u"captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.json"_s);
     QVERIFY(!r.payload.isEmpty());
     model.setPing(r);
     QCOMPARE(model.sections(), (QStringList{u"Request"_s, u"Times"_s, u"ping_info"_s, u"Experiments"_s, u"client_info"_s}));
@@ -120,7 +120,7 @@ void TestPingOverviewModel::experimentsAndMinuteTimes()
     r.ns = u"org-mozilla-fenix"_s;
     r.docType = u"baseline"_s;
     r.receivedAtUs = QDateTime(QDate(2019, 3, 29), QTime(13, 53), Qt::UTC).toMSecsSinceEpoch() * 1000;
-    r.payload = readSharedFile(u"sample-pings/glean-docs-baseline.json"_s);
+    r.payload = readDataFile(u"sample-pings/glean-docs-baseline.json"_s);
     model.setPing(r);
     QCOMPARE(model.value(u"Experiments"_s, u"third_party_library"_s), u"enabled"_s);
     // "2019-03-29T09:53-04:00" has no seconds; it is 13:53 UTC, the received time.
@@ -136,7 +136,7 @@ void TestPingOverviewModel::legacyTelemetry()
     r.docType = u"new-profile"_s;
     r.docVersion = u"4"_s;
     r.appName = u"Firefox"_s;
-    r.payload = readSharedFile(u"captured-requests/firefox-esr/002-POST-telemetry_ba5715fa-a3d5-4da2-a8a5-6e27c870d6e7.body.json"_s);
+    r.payload = readDataFile(u"captured-requests/firefox-esr/002-POST-telemetry_ba5715fa-a3d5-4da2-a8a5-6e27c870d6e7.body.json"_s);
     QVERIFY(!r.payload.isEmpty());
     r.clientId = u"from-record"_s;
     r.receivedAtUs = QDateTime::currentMSecsSinceEpoch() * 1000;

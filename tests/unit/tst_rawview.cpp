@@ -312,7 +312,7 @@ void TestRawView::findKeyboard()
 
 void TestRawView::largeMainPingLoadsFast()
 {
-    QFile f(QStringLiteral(PINGSCOPE_SHARED_DIR) + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
+    QFile f(QStringLiteral(PINGSCOPE_TEST_DATA_DIR) + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray payload = f.readAll();
     QVERIFY(payload.size() > 300 * 1024);

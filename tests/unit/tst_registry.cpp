@@ -298,7 +298,7 @@ void TestRegistry::decoderRules_data()
     // Past its collect_through_date (2022-01-01): the schema repository's own example.
     QTest::addRow("deprecated doc type") << QByteArray("/submit/messaging-system/whats-new-panel" + uuid)
                                          << QList<HttpHeader>{}
-                                         << readSharedFile(u"pipeline-schemas/validation/messaging-system/"
+                                         << readDataFile(u"pipeline-schemas/validation/messaging-system/"
                                                            u"whats-new-panel.1.browser_session_id.pass.json"_s)
                                          << u"rejected"_s
                                          << u"com.mozilla.telemetry.decoder.ParsePayload$DeprecatedMessageException"_s;

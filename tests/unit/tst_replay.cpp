@@ -11,7 +11,7 @@ using namespace pingscope;
 using namespace pingscope::test;
 using namespace Qt::StringLiterals;
 
-// Replays what real Firefox ESR and Glean.js sent (../shared/captured-requests) into a live
+// Replays what real Firefox ESR and Glean.js sent (tests/data/captured-requests) into a live
 // server and checks every request is kept and decoded as the recording listener saw it.
 class TestReplay : public QObject
 {
@@ -37,7 +37,7 @@ void TestReplay::replay_data()
 {
     QTest::addColumn<int>("index");
     const auto all = loadCapturedRequests();
-    QVERIFY2(all.size() >= 40, "the captured requests are in ../shared/captured-requests");
+    QVERIFY2(all.size() >= 40, "the captured requests are in tests/data/captured-requests");
     for (int i = 0; i < all.size(); ++i)
         QTest::addRow("%s", qPrintable(all[i].name)) << i;
 }

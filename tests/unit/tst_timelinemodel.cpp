@@ -9,7 +9,7 @@
 #include "testsupport.h"
 
 using namespace pingscope;
-using pingscope::test::readSharedFile;
+using pingscope::test::readDataFile;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -34,7 +34,7 @@ private Q_SLOTS:
     void firefoxEventsPing()
     {
         EventsModel events;
-        events.setPayload(readSharedFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
+        events.setPayload(readDataFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
         QCOMPARE(events.lanes(), (QStringList{u"session_restore"_s, u"service_request"_s, u"jsonfile.load_logins"_s,
                                               u"nimbus_events"_s, u"jsonfile.load_autofillprofiles"_s,
                                               u"containers.container_profile_loaded"_s,
@@ -87,7 +87,7 @@ private Q_SLOTS:
         t.setSource(&events);
         t.setView(0, 1e9, 10);
         QCOMPARE(t.rowCount(), 0);
-        events.setPayload(readSharedFile(u"sample-pings/telemetry-main-ping-with-events.json"_s));
+        events.setPayload(readDataFile(u"sample-pings/telemetry-main-ping-with-events.json"_s));
         QCOMPARE(t.rowCount(), 3); // 12141232, 12144813, 12152377: far apart for 10 ms bins
         events.setFilter(u"nothing"_s, QString());
         QCOMPARE(t.rowCount(), 0);

@@ -299,14 +299,14 @@ void TestTrafficModel::samplePingsInAFixedRange()
     const qint64 t0 = utcUs(u"2026-11-23T00:00:00.000Z"_s);
     const QByteArray uuid = "0000000%1-0000-4000-8000-000000000000";
     auto glean = [&](const QString &file, const QByteArray &docType, int n, int second, bool gzipped) {
-        const QByteArray body = readSharedFile(u"sample-pings/"_s + file);
+        const QByteArray body = readDataFile(u"sample-pings/"_s + file);
         return rawSubmission("/submit/org-mozilla-fenix/" + docType + "/1/" + QByteArray(uuid).replace("%1", QByteArray::number(n)),
                           {{"Content-Type", "application/json"}}, gzipped ? gzip(body) : body, t0 + second * kSecondUs);
     };
     auto telemetry = [&](const QString &file, const QByteArray &docType, int n, int second) {
         return rawSubmission("/submit/telemetry/" + QByteArray(uuid).replace("%1", QByteArray::number(n)) + '/' + docType +
                               "/Firefox/128.0/release/20240101000000?v=4",
-                          {}, gzip(readSharedFile(u"sample-pings/"_s + file)), t0 + second * kSecondUs);
+                          {}, gzip(readDataFile(u"sample-pings/"_s + file)), t0 + second * kSecondUs);
     };
     const QList<RawSubmission> raws = {
         glean(u"glean-docs-baseline.json"_s, "baseline", 1, 1, true),
@@ -334,7 +334,7 @@ void TestTrafficModel::samplePingsInAFixedRange()
     QCOMPARE(model.rowCount(), 80);
     QCOMPARE(model.docTypes(), (QStringList{u"baseline"_s, u"events"_s, u"deletion-request"_s, u"metrics"_s,
                                             u"event"_s, u"main"_s, u"sync"_s}));
-    auto size = [](const QString &file) { return qint64(readSharedFile(u"sample-pings/"_s + file).size()); };
+    auto size = [](const QString &file) { return qint64(readDataFile(u"sample-pings/"_s + file).size()); };
     const qint64 knobs = size(u"glean-docs-server-knobs-fragment.json"_s);
     const qint64 metrics = size(u"glean-docs-metrics-2019.json"_s);
     const qint64 deletion = size(u"glean-docs-deletion-request.json"_s);

@@ -22,14 +22,14 @@ using nlohmann::json;
 
 namespace {
 
-QString sharedDir()
+QString dataDir()
 {
-    return QString::fromUtf8(PINGSCOPE_SHARED_DIR);
+    return QString::fromUtf8(PINGSCOPE_TEST_DATA_DIR);
 }
 
 QString pipelineRoot()
 {
-    return sharedDir() + u"/pipeline-schemas"_s;
+    return dataDir() + u"/pipeline-schemas"_s;
 }
 
 QByteArray readFile(const QString &path)
@@ -183,7 +183,7 @@ private Q_SLOTS:
 
 private:
     std::shared_ptr<const SchemaRegistry> m_bundled;  // bundled only
-    std::shared_ptr<const SchemaRegistry> m_pipeline; // bundled + ../shared/pipeline-schemas
+    std::shared_ptr<const SchemaRegistry> m_pipeline; // bundled + tests/data/pipeline-schemas
     QList<SchemaLoadError> m_pipelineErrors;
     int m_examplesPassed = 0;
     int m_examplesFailed = 0;
@@ -261,7 +261,7 @@ void TestValidation::pipelineSchemasAllLoad()
     for (const SchemaLoadError &e : m_pipelineErrors)
         all += e.path + u": "_s + e.reason + u'\n';
     QVERIFY2(m_pipelineErrors.isEmpty(), qPrintable(all));
-    // 260 files in the tree; those the registry also has override its copies.
+    // 75 files in the tree (tests/data/pipeline-schemas); those the registry also has override its copies.
     QCOMPARE(m_pipeline->size(), qsizetype(1051 + kPipelineTreeOnly));
     QCOMPARE(m_pipeline->roots(), QStringList{QDir::cleanPath(pipelineRoot())});
     QVERIFY(m_pipeline->sourceOf(u"glean"_s, u"glean"_s, u"1"_s)
@@ -337,7 +337,7 @@ void TestValidation::samplePings_data()
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("schema"); // "ns/docType/docVersion"
     QTest::addColumn<bool>("pass");
-    const QString readme = QString::fromUtf8(readFile(sharedDir() + u"/sample-pings/README.md"_s));
+    const QString readme = QString::fromUtf8(readFile(dataDir() + u"/sample-pings/README.md"_s));
     QVERIFY(!readme.isEmpty());
     static const QRegularExpression fileRe(u"^\\| `([^`]+\\.json)`"_s);
     static const QRegularExpression schemaRe(u"`(telemetry/[a-z-]+)/[a-z-]+\\.(\\d+)`"_s);
@@ -372,7 +372,7 @@ void TestValidation::samplePings()
     QFETCH(QString, schema);
     QFETCH(bool, pass);
     const QStringList key = schema.split(u'/');
-    const json doc = readJson(sharedDir() + u"/sample-pings/"_s + file);
+    const json doc = readJson(dataDir() + u"/sample-pings/"_s + file);
     Validator validator(m_pipeline);
     const ValidationOutcome o = validator.validate(key[0], key[1], key[2], doc);
     QVERIFY2(o.kind == (pass ? ValidationOutcome::Kind::Valid : ValidationOutcome::Kind::Invalid),
@@ -393,7 +393,7 @@ void TestValidation::capturedRequests_data()
     QTest::addColumn<QString>("docType");
     QTest::addColumn<QString>("docVersion");
     QTest::addColumn<bool>("fromGlean");
-    QDirIterator it(sharedDir() + u"/captured-requests"_s, {u"*.body.json"_s}, QDir::Files,
+    QDirIterator it(dataDir() + u"/captured-requests"_s, {u"*.body.json"_s}, QDir::Files,
                     QDirIterator::Subdirectories);
     QStringList bodies;
     while (it.hasNext())
@@ -417,7 +417,7 @@ void TestValidation::capturedRequests_data()
         const json headers = meta.value("headers", json::object());
         const bool fromGlean =
             headers.value("x-telemetry-agent", std::string()).rfind("Glean/", 0) == 0;
-        QTest::addRow("%s", qPrintable(QDir(sharedDir()).relativeFilePath(body)))
+        QTest::addRow("%s", qPrintable(QDir(dataDir()).relativeFilePath(body)))
             << body << sp.ns << sp.docType << version << fromGlean;
     }
     QVERIFY(bodies.size() >= 30);
@@ -714,7 +714,7 @@ void TestValidation::patternPropertiesAndAdditionalProperties()
 
     // main.4: histograms keyed by name under patternProperties, on the 383 KB sample.
     const json sample =
-        readJson(sharedDir() + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
+        readJson(dataDir() + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
     o = validator.validate(u"telemetry"_s, u"main"_s, u"4"_s, sample);
     QVERIFY2(o.kind == ValidationOutcome::Kind::Valid, qPrintable(describe(o)));
 }
@@ -1027,7 +1027,7 @@ void TestValidation::validatorsInThreads()
 {
     // One registry shared read-only, one Validator per thread.
     const json main =
-        readJson(sharedDir() + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
+        readJson(dataDir() + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
     json bad = gleanPing();
     bad["metrics"]["url"]["app.link"] = "no scheme";
     std::vector<int> failures(4, 0);
