@@ -2,7 +2,7 @@
 #include "console.h"
 
 #include "exampleexport.h"
-#include "store.h"
+#include "store/store.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
 #include "options.h"
 #include "console.h"
-#include "validation.h"
+#include "validation/validation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,12 +1,12 @@
 #include "validatecli.h"
 #include "console.h"
 
-#include "decode.h"
+#include "ping/decode.h"
 #include "ingest.h"
-#include "registry.h"
-#include "validation.h"
-#include "ping.h"
-#include "store.h"
+#include "validation/registry.h"
+#include "validation/validation.h"
+#include "ping/ping.h"
+#include "store/store.h"
 #include "revalidator.h"
 
 #include <QCommandLineParser>

@@ -196,12 +196,12 @@ bool Engine::start(const EngineOptions &options, QString *error)
     m_ingestor = std::make_unique<Ingestor>(m_store.get(), m_options.ingest, threads);
     m_revalidator = std::make_unique<Revalidator>(m_store.get());
 
-    auto *server = new CaptureServer(m_options.capture, m_store.get());
-    server->setSchemaInfo(m_options.ingest.schemas, m_schemaErrors);
+    auto *api = new ApiWorker(m_store.get());
+    std::function<nlohmann::json(bool)> revalidateHandler;
     if (m_options.ingest.schemas) {
         // Called on the query API's thread; the re-check itself starts on the engine's thread.
         Revalidator *revalidator = m_revalidator.get();
-        server->setRevalidateHandler([this, revalidator](bool startNow) {
+        revalidateHandler = [this, revalidator](bool startNow) {
             if (startNow)
                 QMetaObject::invokeMethod(this, [this] { revalidate(); }, Qt::QueuedConnection);
             const Revalidator::Status st = revalidator->status();
@@ -209,8 +209,11 @@ bool Engine::start(const EngineOptions &options, QString *error)
                                   {"done", st.done},
                                   {"total", st.total},
                                   {"changed", st.changed}};
-        });
+        };
     }
+    m_revalidateHandler = revalidateHandler;
+    api->configure(m_options.ingest.schemas, m_schemaErrors, std::move(revalidateHandler));
+    auto *server = new CaptureServer(m_options.capture, api);
 
     Ingestor *ingestor = m_ingestor.get();
     server->setSubmissionHandler(
@@ -266,6 +269,7 @@ bool Engine::start(const EngineOptions &options, QString *error)
     {
         std::lock_guard lock(m_serverMutex);
         m_server = server;
+        m_api = api;
     }
     // Pings checked with other schemas (an earlier session, another registry) are re-checked.
     if (m_options.ingest.schemas)
@@ -328,9 +332,10 @@ void Engine::applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<S
     m_ingestor->setSchemas(schemas);
     {
         std::lock_guard lock(m_serverMutex);
-        if (CaptureServer *srv = m_server)
+        if (ApiWorker *api = m_api)
             QMetaObject::invokeMethod(
-                srv, [srv, schemas, errors] { srv->setSchemaInfo(schemas, errors); }, Qt::QueuedConnection);
+                api, [api, schemas, errors, handler = m_revalidateHandler] { api->configure(schemas, errors, handler); },
+                Qt::QueuedConnection);
     }
     m_revalidator->start(m_options.ingest);
     Q_EMIT schemasChanged();
@@ -352,6 +357,7 @@ void Engine::stop()
         std::lock_guard lock(m_serverMutex);
         server = m_server;
         m_server = nullptr;
+        m_api = nullptr; // deleted with the server
     }
     if (server) {
         // The server and its sockets belong to the capture thread: delete them there.

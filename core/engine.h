@@ -1,10 +1,13 @@
 #pragma once
 
-#include "captureserver.h"
+#include "http/captureserver.h"
 #include "ingest.h"
+#include "queryapi.h"
 #include "revalidator.h"
-#include "store.h"
-#include "validation.h"
+#include "store/store.h"
+#include "validation/validation.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QObject>
 #include <QThread>
@@ -120,7 +123,9 @@ private:
     std::unique_ptr<Ingestor> m_ingestor;
     QThread m_serverThread;
     CaptureServer *m_server = nullptr;
-    std::mutex m_serverMutex; // guards m_server for the store's writer thread
+    ApiWorker *m_api = nullptr; // owned by m_server, lives on its API thread
+    std::function<nlohmann::json(bool start)> m_revalidateHandler; // for POST /pingscope/v1/revalidate
+    std::mutex m_serverMutex; // guards m_server and m_api for the store's writer thread
     std::atomic<bool> m_storeFailing{false};
     quint16 m_port = 0;
     QList<SchemaLoadError> m_schemaErrors;

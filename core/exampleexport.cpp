@@ -1,6 +1,6 @@
 #include "exampleexport.h"
 
-#include "decode.h"
+#include "ping/decode.h"
 
 #include <QDir>
 #include <QFileInfo>

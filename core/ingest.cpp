@@ -1,12 +1,12 @@
 #include "ingest.h"
 
-#include "store.h"
+#include "store/store.h"
 
-#include "decode.h"
-#include "decoderrules.h"
-#include "registry.h"
-#include "submitpath.h"
-#include "validation.h"
+#include "ping/decode.h"
+#include "validation/decoderrules.h"
+#include "validation/registry.h"
+#include "ping/submitpath.h"
+#include "validation/validation.h"
 
 #include <QDateTime>
 #include <QLocale>

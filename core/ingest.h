@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ping.h"
+#include "ping/ping.h"
 
 #include <nlohmann/json_fwd.hpp>
 

@@ -1,10 +1,10 @@
 #include "queryapi.h"
 
-#include "registry.h"
+#include "validation/registry.h"
 
-#include "captureserver.h"
-#include "decode.h"
-#include "submitpath.h"
+#include "http/captureserver.h" // httpHead
+#include "ping/decode.h"
+#include "ping/submitpath.h"
 
 #include <QDateTime>
 #include <QTimeZone>
@@ -361,6 +361,62 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
                             close);
     }
     return errorResponse(404, u"unknown API route %1"_s.arg(QString::fromLatin1(path.left(200))), close);
+}
+
+// --- ApiWorker -----------------------------------------------------------------------------
+
+ApiWorker::ApiWorker(Store *store) : m_store(store) {}
+
+ApiWorker::~ApiWorker() = default;
+
+QByteArray ApiWorker::handle(const HttpRequest &request, bool close, quint64 ticket, bool *more)
+{
+    if (!m_api)
+        m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
+    ApiAnswer a = m_api->answer(request, close);
+    *more = false;
+    // HTTP/1.0 has no chunks (and an end at close would not end a kept-alive connection): it
+    // gets the answer whole.
+    if (!a.stream || request.versionMinor < 1)
+        return wholeResponse(std::move(a), close);
+    const QByteArray head = httpHead(a.status, a.contentType, -1, close, {{"Transfer-Encoding", "chunked"}});
+    m_streams[ticket] = std::move(a.stream);
+    return head + nextPart(ticket, more);
+}
+
+QByteArray ApiWorker::nextPart(quint64 ticket, bool *more)
+{
+    *more = false;
+    const auto it = m_streams.find(ticket);
+    if (it == m_streams.end())
+        return {};
+    const QByteArray part = it->second->next();
+    if (part.isEmpty()) {
+        m_streams.erase(it);
+        return "0\r\n\r\n";
+    }
+    *more = true;
+    return QByteArray::number(part.size(), 16) + "\r\n" + part + "\r\n";
+}
+
+void ApiWorker::dropStream(quint64 ticket)
+{
+    m_streams.erase(ticket);
+}
+
+void ApiWorker::shutdown()
+{
+    configure({}, {}, {});
+}
+
+void ApiWorker::configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
+                          std::function<nlohmann::json(bool start)> revalidate)
+{
+    m_schemas = std::move(schemas);
+    m_schemaErrors = std::move(errors);
+    m_revalidate = std::move(revalidate);
+    m_streams.clear(); // they read through the old API's reader
+    m_api.reset();     // made again with these on the next request
 }
 
 } // namespace pingscope

@@ -1,10 +1,12 @@
 #pragma once
 
-#include "httpparser.h"
-#include "store.h"
-#include "validation.h"
+#include "http/apihandler.h"
+#include "http/httpparser.h"
+#include "store/store.h"
+#include "validation/validation.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include <nlohmann/json_fwd.hpp>
@@ -61,6 +63,32 @@ private:
     std::shared_ptr<const SchemaRegistry> m_schemas;
     QList<SchemaLoadError> m_schemaErrors;
     std::function<nlohmann::json(bool start)> m_revalidate;
+};
+
+// The query API's thread ("query-api", owned by the capture server): answers API requests with
+// its own read connection, and sends long lists as HTTP/1.1 chunks, one part at a time.
+class ApiWorker : public ApiHandler
+{
+    Q_OBJECT
+public:
+    explicit ApiWorker(Store *store);
+    ~ApiWorker() override;
+    QByteArray handle(const HttpRequest &request, bool close, quint64 ticket, bool *more) override;
+    QByteArray nextPart(quint64 ticket, bool *more) override;
+    void dropStream(quint64 ticket) override;
+    void shutdown() override;
+    // Before the worker moves to its thread, or on that thread (queued): requests sent before
+    // are answered with what they were sent with; the API is made again on the next request.
+    void configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
+                   std::function<nlohmann::json(bool start)> revalidate);
+
+private:
+    Store *m_store;
+    std::unique_ptr<QueryApi> m_api;
+    std::shared_ptr<const SchemaRegistry> m_schemas;
+    QList<SchemaLoadError> m_schemaErrors;
+    std::function<nlohmann::json(bool start)> m_revalidate;
+    std::map<quint64, std::shared_ptr<ApiStream>> m_streams; // by ticket: chunked answers going out
 };
 
 // JSON forms shared by the API and the command line.

@@ -1,6 +1,6 @@
 #include "revalidator.h"
 
-#include "validation.h"
+#include "validation/validation.h"
 
 #include <pthread.h>
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ingest.h"
-#include "store.h"
+#include "store/store.h"
 
 #include <QObject>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 #include "backgroundreader.h"
 
-#include "store.h"
+#include "store/store.h"
 
 #include <QElapsedTimer>
 #include <QPointer>

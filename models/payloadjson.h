@@ -1,6 +1,6 @@
 #pragma once
 
-#include "decode.h"
+#include "ping/decode.h"
 
 #include <QByteArray>
 

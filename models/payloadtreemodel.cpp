@@ -1,6 +1,6 @@
 #include "payloadtreemodel.h"
 
-#include "decode.h"
+#include "ping/decode.h"
 #include "markers.h"
 
 #include <QColor>

@@ -1,7 +1,7 @@
 // pingscope-registry-index: turns the schemas/ folder of mozilla-pipeline-schemas' generated-schemas
 // branch into Pingscope's registry index (resources/registry/registry.json). Run it through
 // tools/update-registry, which also unpacks tarballs and reads the commit of a checkout.
-#include "registry.h"
+#include "validation/registry.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

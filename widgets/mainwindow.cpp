@@ -4,10 +4,10 @@
 
 #include <QElapsedTimer>
 
-#include "registry.h"
+#include "validation/registry.h"
 
 #include "connectdialog.h"
-#include "decode.h"
+#include "ping/decode.h"
 #include "exampledialog.h"
 #include "eventspanel.h"
 #include "metricchart.h"
@@ -19,7 +19,7 @@
 #include "productionverdict.h"
 #include "rawview.h"
 #include "schemadialog.h"
-#include "store.h"
+#include "store/store.h"
 #include "trafficview.h"
 
 #include <QApplication>

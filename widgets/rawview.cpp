@@ -1,7 +1,7 @@
 #include "rawview.h"
 
-#include "decode.h"
-#include "ping.h"
+#include "ping/decode.h"
+#include "ping/ping.h"
 
 #include <QApplication>
 #include <QClipboard>

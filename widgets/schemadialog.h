@@ -1,6 +1,6 @@
 #pragma once
 
-#include "validation.h"
+#include "validation/validation.h"
 
 #include <QDialog>
 

@@ -4,7 +4,7 @@
 //   build/dev/tests/bench/pingscope_bench_ingest [seconds-per-case=1 [only-requests-named-like]]
 #include "ingest.h"
 #include "testsupport.h"
-#include "validation.h"
+#include "validation/validation.h"
 
 #include <algorithm>
 #include <chrono>

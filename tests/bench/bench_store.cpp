@@ -9,7 +9,7 @@
 // DIR keeps the store there (default: a temporary folder); noclear leaves it full.
 
 #include "queryapi.h"
-#include "store.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <QCoreApplication>

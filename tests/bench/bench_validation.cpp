@@ -5,7 +5,7 @@
 // format checks, no rewriting) on the same schema and document, where that is safe: these
 // documents hold no long strings, so std::regex does not overflow here.
 
-#include "validation.h"
+#include "validation/validation.h"
 
 #define VALIJSON_USE_EXCEPTIONS 1
 #include <valijson/adapters/nlohmann_json_adapter.hpp>

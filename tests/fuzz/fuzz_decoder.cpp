@@ -6,7 +6,7 @@
 // why it stopped; a body reported valid UTF-8 converts to UTF-16 and back unchanged, one
 // reported invalid has a bad byte at the offset given; a document that parses dumps to text
 // that parses to the same document; a parse error has an offset inside the text.
-#include "decode.h"
+#include "ping/decode.h"
 
 #include <nlohmann/json.hpp>
 

@@ -15,7 +15,7 @@
 // Without libFuzzer, replay_main.cpp provides main() and runs this over corpus files.
 // With PINGSCOPE_FUZZ_VERBOSE=1 in the environment, each input's outcomes are printed.
 
-#include "httpparser.h"
+#include "http/httpparser.h"
 
 #include <algorithm>
 #include <cctype>

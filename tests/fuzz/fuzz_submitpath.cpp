@@ -5,7 +5,7 @@
 // Checks: no crash or sanitizer report; an accepted URL has the parts its form needs (namespace,
 // docType, a docId that is a UUID; a docVersion for the generic form, the four app fields for
 // telemetry); a refused one says why; the same input gives the same answer twice.
-#include "submitpath.h"
+#include "ping/submitpath.h"
 
 #include <cstdint>
 #include <cstdio>

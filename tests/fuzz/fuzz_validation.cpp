@@ -7,7 +7,7 @@
 // Checks: no crash or sanitizer report, no hang; a verdict is Valid exactly when no error is
 // listed; every error has a JSON pointer that starts with '/' or is empty; the same document
 // gives the same verdict and errors twice (the validator is reused, as a worker reuses it).
-#include "validation.h"
+#include "validation/validation.h"
 
 #include <nlohmann/json.hpp>
 

@@ -10,8 +10,8 @@
 #include <QJsonObject>
 
 #include "ingest.h"
-#include "store.h"
-#include "validation.h"
+#include "store/store.h"
+#include "validation/validation.h"
 
 #include <QDateTime>
 #include <QTemporaryDir>

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "engine.h"
-#include "httpparser.h"
+#include "http/httpparser.h"
 #include "ingest.h"
-#include "validation.h"
+#include "validation/validation.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,5 +1,5 @@
 #include "exampleexport.h"
-#include "store.h"
+#include "store/store.h"
 
 #include <QDir>
 #include <QFile>

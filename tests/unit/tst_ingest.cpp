@@ -1,4 +1,4 @@
-#include "decode.h"
+#include "ping/decode.h"
 #include "ingest.h"
 #include "testsupport.h"
 

@@ -2,7 +2,7 @@
 // tests/data/jsonschema/draft<N>/<keyword>.json, in the JSON-Schema-Test-Suite layout
 // ([{"description", "schema", "tests": [{"description", "data", "valid"}]}]). Every schema is
 // compiled with the draft of its folder and every data item validated against it.
-#include "validation.h"
+#include "validation/validation.h"
 
 #include <QDir>
 #include <QFile>

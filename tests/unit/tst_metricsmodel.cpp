@@ -9,8 +9,8 @@
 #include "testsupport.h"
 
 #include "ingest.h"
-#include "registry.h"
-#include "validation.h"
+#include "validation/registry.h"
+#include "validation/validation.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // The store's packed texts (packedtext.h): every value reads back byte for byte; what must not
 // be packed is not; damaged values read as empty; and the headers real clients sent shrink.
-#include "packedtext.h"
+#include "store/packedtext.h"
 #include "testsupport.h"
 
 #include <QDir>

@@ -1,8 +1,8 @@
 #include "pingoverviewmodel.h"
 
 #include "ingest.h"
-#include "registry.h"
-#include "validation.h"
+#include "validation/registry.h"
+#include "validation/validation.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>

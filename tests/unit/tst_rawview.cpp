@@ -1,5 +1,5 @@
-#include "decode.h"
-#include "ping.h"
+#include "ping/decode.h"
+#include "ping/ping.h"
 #include "rawview.h"
 
 #include <QElapsedTimer>

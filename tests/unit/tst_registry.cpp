@@ -1,11 +1,11 @@
 // The production registry and the decoder's rules: the bundled index regenerates byte for byte,
 // names compare in snake_case as gcp-ingestion's do, and real captured bodies get production's
 // verdict and message for every rule (PIPELINE.md 1.4, 3.1-3.7).
-#include "decoderrules.h"
+#include "validation/decoderrules.h"
 #include "ingest.h"
-#include "registry.h"
+#include "validation/registry.h"
 #include "testsupport.h"
-#include "validation.h"
+#include "validation/validation.h"
 
 #include <QFile>
 #include <QProcess>

@@ -1,6 +1,6 @@
 #include "queryapi.h"
-#include "store.h"
-#include "decoderrules.h"
+#include "store/store.h"
+#include "validation/decoderrules.h"
 #include "testsupport.h"
 
 #include <QTest>

@@ -1,7 +1,7 @@
 // Re-validation: a schema change flips stored verdicts (in the store, through the engine's
 // watcher and API, and from the command line), without adding duplicate or seq warnings.
 #include "engine.h"
-#include "registry.h"
+#include "validation/registry.h"
 #include "revalidator.h"
 #include "testsupport.h"
 

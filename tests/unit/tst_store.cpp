@@ -1,4 +1,4 @@
-#include "store.h"
+#include "store/store.h"
 #include "testsupport.h"
 
 #include <QFile>

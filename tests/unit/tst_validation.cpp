@@ -1,6 +1,6 @@
-#include "submitpath.h"
-#include "registry.h"
-#include "validation.h"
+#include "ping/submitpath.h"
+#include "validation/registry.h"
+#include "validation/validation.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -1,6 +1,4 @@
-#include "captureserver.h"
-
-#include "queryapi.h"
+#include "http/captureserver.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -231,62 +229,15 @@ QByteArray httpResponse(int status, const QByteArray &contentType, const QByteAr
 
 // --- CaptureServer -------------------------------------------------------------------------
 
-ApiWorker::ApiWorker(Store *store) : m_store(store) {}
-
-ApiWorker::~ApiWorker() = default;
-
-QByteArray ApiWorker::handle(const HttpRequest &request, bool close, quint64 ticket, bool *more)
-{
-    if (!m_api)
-        m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
-    ApiAnswer a = m_api->answer(request, close);
-    *more = false;
-    // HTTP/1.0 has no chunks (and an end at close would not end a kept-alive connection): it
-    // gets the answer whole.
-    if (!a.stream || request.versionMinor < 1)
-        return wholeResponse(std::move(a), close);
-    const QByteArray head = httpHead(a.status, a.contentType, -1, close, {{"Transfer-Encoding", "chunked"}});
-    m_streams[ticket] = std::move(a.stream);
-    return head + nextPart(ticket, more);
-}
-
-QByteArray ApiWorker::nextPart(quint64 ticket, bool *more)
-{
-    *more = false;
-    const auto it = m_streams.find(ticket);
-    if (it == m_streams.end())
-        return {};
-    const QByteArray part = it->second->next();
-    if (part.isEmpty()) {
-        m_streams.erase(it);
-        return "0\r\n\r\n";
-    }
-    *more = true;
-    return QByteArray::number(part.size(), 16) + "\r\n" + part + "\r\n";
-}
-
-void ApiWorker::dropStream(quint64 ticket)
-{
-    m_streams.erase(ticket);
-}
-
-void ApiWorker::configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
-                          std::function<nlohmann::json(bool start)> revalidate)
-{
-    m_schemas = std::move(schemas);
-    m_schemaErrors = std::move(errors);
-    m_revalidate = std::move(revalidate);
-    m_streams.clear(); // they read through the old API's reader
-    m_api.reset();     // made again with these on the next request
-}
-
-CaptureServer::CaptureServer(const CaptureConfig &config, Store *store, QObject *parent)
-    : QObject(parent), m_config(config), m_store(store)
+CaptureServer::CaptureServer(const CaptureConfig &config, ApiHandler *api, QObject *parent)
+    : QObject(parent), m_config(config), m_apiWorker(api)
 {
     m_apiThread = new QThread(this);
     m_apiThread->setObjectName(u"query-api"_s);
-    m_apiWorker = new ApiWorker(store);
-    m_apiWorker->moveToThread(m_apiThread);
+    if (m_apiWorker) {
+        m_apiWorker->setParent(nullptr);
+        m_apiWorker->moveToThread(m_apiThread);
+    }
     // Answers to scripts can wait; acks cannot: on a busy machine the API thread yields the CPU
     // to capture, ingest and the store (nice 10: about a tenth of a core when they all want it).
     connect(m_apiThread, &QThread::started, m_apiThread, [] { ::setpriority(PRIO_PROCESS, ::gettid(), 10); },
@@ -298,8 +249,8 @@ CaptureServer::~CaptureServer()
 {
     // The API thread first: nothing it answers arrives after this. Its read connection is
     // closed on that thread, where it was opened.
-    QMetaObject::invokeMethod(m_apiWorker, [w = m_apiWorker] { w->configure({}, {}, {}); },
-                              Qt::BlockingQueuedConnection);
+    if (m_apiWorker)
+        QMetaObject::invokeMethod(m_apiWorker, [w = m_apiWorker] { w->shutdown(); }, Qt::BlockingQueuedConnection);
     m_apiThread->quit();
     m_apiThread->wait();
     delete m_apiWorker; // its thread is gone: deleteLater would never run
@@ -334,7 +285,6 @@ bool CaptureServer::listen(QString *error)
     m_sweepTimer->setInterval(250);
     connect(m_sweepTimer, &QTimer::timeout, this, &CaptureServer::sweep);
     m_sweepTimer->start();
-    Q_EMIT listening(m_server->serverPort());
     return true;
 }
 
@@ -498,32 +448,13 @@ void CaptureServer::deliver(const std::vector<WriteResult> &results)
             c->answerStored(seq, r);
 }
 
-void CaptureServer::setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors)
-{
-    m_schemas = std::move(schemas);
-    m_schemaErrors = std::move(errors);
-    configureApi();
-}
-
-void CaptureServer::setRevalidateHandler(RevalidateHandler handler)
-{
-    m_revalidate = std::move(handler);
-    configureApi();
-}
-
-void CaptureServer::configureApi()
-{
-    // Queued like the requests: those sent before are answered with what they were sent with.
-    QMetaObject::invokeMethod(
-        m_apiWorker,
-        [w = m_apiWorker, schemas = m_schemas, errors = m_schemaErrors, revalidate = m_revalidate] {
-            w->configure(schemas, errors, revalidate);
-        },
-        Qt::QueuedConnection);
-}
-
 void CaptureServer::submitApi(HttpRequest &&request, bool close, quint64 ticket)
 {
+    if (!m_apiWorker) {
+        deliverApi(ticket, httpResponse(503, "text/plain; charset=utf-8", "No query API in this process.\n", close),
+                   false);
+        return;
+    }
     QMetaObject::invokeMethod(
         m_apiWorker,
         [w = m_apiWorker, server = this, req = std::move(request), close, ticket] {
@@ -548,6 +479,8 @@ void CaptureServer::deliverApi(quint64 ticket, const QByteArray &response, bool 
 
 void CaptureServer::pullApi(quint64 ticket)
 {
+    if (!m_apiWorker)
+        return;
     QMetaObject::invokeMethod(
         m_apiWorker,
         [w = m_apiWorker, server = this, ticket] {
@@ -569,6 +502,8 @@ void CaptureServer::pullApi(quint64 ticket)
 
 void CaptureServer::dropApiStream(quint64 ticket)
 {
+    if (!m_apiWorker)
+        return;
     QMetaObject::invokeMethod(m_apiWorker, [w = m_apiWorker, ticket] { w->dropStream(ticket); },
                               Qt::QueuedConnection);
 }

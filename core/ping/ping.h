@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httpparser.h"
+#include "http/submission.h"
 
 #include <QByteArray>
 #include <QJsonArray>
@@ -60,23 +60,6 @@ inline bool failsSchema(const QString &verdictName, const QByteArray &errorsJson
 {
     return verdictName == QStringView(verdict::Invalid) || errorsJson.contains("\"kind\":\"schema\"");
 }
-
-// One request as the capture server received it, before any decoding. A value type: it is
-// handed from the server thread to an ingest worker.
-struct RawSubmission
-{
-    qint64 receivedAtUs = 0; // UTC, microseconds since the epoch
-    QByteArray method;
-    QByteArray path;
-    QByteArray query;
-    QList<HttpHeader> headers;
-    QByteArray body; // exactly as received; for a refused request, its first bytes
-    QString peer;
-    qint64 declaredLength = -1; // Content-Length, when given
-    bool bodyTruncated = false; // body holds only the first bytes (refused requests)
-    int answerStatus = 200;     // what the server answers once the record is committed
-    QString refusedReason;      // non-empty: the server refused the request with answerStatus
-};
 
 // A captured request with everything derived from it. Immutable once ingested.
 struct PingRecord

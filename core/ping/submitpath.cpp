@@ -1,4 +1,4 @@
-#include "submitpath.h"
+#include "ping/submitpath.h"
 
 #include <QByteArrayList>
 #include <QUrl>

@@ -1,4 +1,4 @@
-#include "registry.h"
+#include "validation/registry.h"
 
 #include <QDateTime>
 #include <QDir>

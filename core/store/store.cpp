@@ -1,7 +1,7 @@
-#include "store.h"
+#include "store/store.h"
 
-#include "decode.h"
-#include "packedtext.h"
+#include "ping/decode.h"
+#include "store/packedtext.h"
 
 #include <QDateTime>
 #include <QTimeZone>

@@ -1,6 +1,6 @@
-#include "validation.h"
+#include "validation/validation.h"
 
-#include "registry.h"
+#include "validation/registry.h"
 
 // valijson reports problems in a schema by exception only when this is set; otherwise it
 // prints and aborts. Only this file includes valijson.

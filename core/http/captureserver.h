@@ -1,11 +1,8 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
-#include "httpparser.h"
-#include "ping.h"
-#include "store.h"
-#include "validation.h"
+#include "http/apihandler.h"
+#include "http/httpparser.h"
+#include "http/submission.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -24,35 +21,6 @@ class QTcpSocket;
 class QTimer;
 
 namespace pingscope {
-
-class QueryApi;
-class ApiStream;
-
-// The query API's thread: answers API requests with its own read connection, so that a slow
-// query never holds up a ping's answer (the capture thread only parses and routes).
-class ApiWorker : public QObject
-{
-    Q_OBJECT
-public:
-    explicit ApiWorker(Store *store);
-    ~ApiWorker() override;
-    // On the worker's thread. A streamed answer (a long list) gives its first part with
-    // *more set; nextPart() gives the rest as the connection asks for it, dropStream() ends it
-    // early (the client went away).
-    QByteArray handle(const HttpRequest &request, bool close, quint64 ticket, bool *more);
-    QByteArray nextPart(quint64 ticket, bool *more);
-    void dropStream(quint64 ticket);
-    void configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
-                   std::function<nlohmann::json(bool start)> revalidate);
-
-private:
-    Store *m_store;
-    std::unique_ptr<QueryApi> m_api;
-    std::shared_ptr<const SchemaRegistry> m_schemas;
-    QList<SchemaLoadError> m_schemaErrors;
-    std::function<nlohmann::json(bool start)> m_revalidate;
-    std::map<quint64, std::shared_ptr<ApiStream>> m_streams; // by ticket: chunked answers going out
-};
 
 struct CaptureConfig
 {
@@ -86,23 +54,15 @@ class CaptureServer : public QObject
 public:
     using SubmissionHandler = std::function<void(RawSubmission &&, quint64 ticket)>;
 
-    CaptureServer(const CaptureConfig &config, Store *store, QObject *parent = nullptr);
+    // Takes `api` (may be null: /pingscope/ then answers 503) and moves it to the API thread.
+    CaptureServer(const CaptureConfig &config, ApiHandler *api, QObject *parent = nullptr);
     ~CaptureServer() override;
 
     void setSubmissionHandler(SubmissionHandler handler) { m_submit = std::move(handler); }
-    // For the query API's /pingscope/v1/schemas.
-    // Capture thread once listening (the API is made again with the new schemas).
-    void setSchemaInfo(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors);
-    // POST /pingscope/v1/revalidate starts a re-check and answers with its status; GET
-    // /pingscope/v1/revalidate only answers the status. Called on the query API's thread.
-    using RevalidateHandler = std::function<nlohmann::json(bool start)>;
-    void setRevalidateHandler(RevalidateHandler handler);
-
     bool listen(QString *error);
     quint16 port() const;
     QHostAddress address() const;
     const CaptureConfig &config() const { return m_config; }
-    int connectionCount() const { return static_cast<int>(m_connections.size()); }
 
     // Whether a Host value (or an origin's authority) names this endpoint: a loopback address,
     // localhost or the listen address, with the endpoint's port when a port is given.
@@ -126,9 +86,6 @@ public:
     void releaseBody(qint64 bytes);
     qint64 bodyBytesInFlight() const { return m_bodyBytesInFlight; }
 
-Q_SIGNALS:
-    void listening(quint16 port);
-
 private:
     void onNewConnection();
     void onAcceptError();
@@ -141,18 +98,13 @@ private:
     qint64 m_acceptWarnedMs = -1'000'000; // said at most every 10 s
 
     CaptureConfig m_config;
-    Store *m_store;
     QTcpServer *m_server = nullptr;
     QTimer *m_sweepTimer = nullptr;
     QHash<quint64, HttpConnection *> m_connections;
     quint64 m_nextConnectionId = 1;
     SubmissionHandler m_submit;
     QThread *m_apiThread = nullptr;
-    ApiWorker *m_apiWorker = nullptr; // lives on m_apiThread
-    std::shared_ptr<const SchemaRegistry> m_schemas;
-    QList<SchemaLoadError> m_schemaErrors;
-    RevalidateHandler m_revalidate;
-    void configureApi();
+    ApiHandler *m_apiWorker = nullptr; // lives on m_apiThread
     HttpConnection *connectionOf(quint64 ticket, quint32 *seq) const; // a request's connection and seq
     void deliverApi(quint64 ticket, const QByteArray &response, bool more);
     qint64 m_bodyBytesInFlight = 0;

@@ -1,4 +1,4 @@
-#include "httpparser.h"
+#include "http/httpparser.h"
 
 #include <cctype>
 #include <cstring>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MPL-2.0
-#include "packedtext.h"
+#include "store/packedtext.h"
 
 #include <zlib.h>
 

@@ -1,6 +1,6 @@
-#include "decoderrules.h"
+#include "validation/decoderrules.h"
 
-#include "registry.h"
+#include "validation/registry.h"
 
 #include <QDate>
 #include <QDateTime>

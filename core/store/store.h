@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ping.h"
+#include "ping/ping.h"
 
 #include <QHash>
 #include <QLockFile>
@@ -22,18 +22,6 @@ class QSqlDatabase;
 #include <vector>
 
 namespace pingscope {
-
-// The result of writing one record, reported after its transaction committed (or failed).
-struct WriteResult
-{
-    quint64 ticket = 0; // the caller's token (the capture server's connection/request id)
-    qint64 id = 0;      // the record's id in the store; 0 when the write failed
-    bool ok = false;
-    bool diskFull = false;  // the disk is full, or the store reached its size limit (507)
-    bool storeFull = false; // the store reached its size limit (StoreOptions::maxBytes)
-    bool storeGone = false; // the store file was deleted or replaced while open
-    QString error;
-};
 
 // The durable store: one SQLite file in WAL mode.
 //
