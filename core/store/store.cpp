@@ -1,119 +1,17 @@
-#include "store/store.h"
-
-#include "ping/decode.h"
-#include "store/packedtext.h"
-
-#include <QDateTime>
-#include <QTimeZone>
-
-#include <QDir>
-#include <QFileInfo>
-#include <QSqlDatabase>
-#include <QSqlDriver>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QSqlRecord>
-#include <QStandardPaths>
-#include <QVariant>
-
-#include <nlohmann/json.hpp>
-
-#include <sqlite3.h>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <pthread.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
-#include <array>
-#include <utility>
-#include <chrono>
-#include <limits>
+// SPDX-License-Identifier: MPL-2.0
+// The store's writer thread (group commit), its checkpointer and the SQL helpers.
+#include "store/store_p.h"
 
 using namespace Qt::StringLiterals;
 
-namespace pingscope {
-
-namespace {
+namespace pingscope::storedetail {
 
 std::atomic<quint64> s_connectionCounter{0};
-
-constexpr qint64 kWalRestartBytes = 64 * 1024 * 1024;
 
 QString nextConnectionName(const char *role)
 {
     return u"pingscope-%1-%2"_s.arg(QLatin1StringView(role)).arg(++s_connectionCounter);
 }
-
-const QString kSummaryColumns = u"id, received_at_us, method, path, query, peer, namespace, doctype, "
-                                u"doc_version, doc_id, app_name, app_version, app_channel, "
-                                u"app_build_id, status_code, verdict, error_count, errors, warnings, "
-                                u"debug_id, source_tags, user_agent, telemetry_agent, "
-                                u"content_encoding, content_type, date_header, date_ms, body_bytes, "
-                                u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note, pipeline, checked_with"_s;
-constexpr int kSummaryColumnCount = 37;
-// kSummaryColumns with the texts a list does not show read as empty (readSummary reads either).
-const QString kListColumns = u"id, received_at_us, '', '', '', '', namespace, doctype, "
-                             u"doc_version, doc_id, '', '', '', "
-                             u"'', status_code, verdict, error_count, '', warnings, "
-                             u"debug_id, source_tags, '', '', "
-                             u"'', '', '', 0, body_bytes, "
-                             u"decoded_bytes, body_truncated, client_id, seq, warning_count, '', '', '', ''"_s;
-
-// Each step takes the schema from version N-1 to N. Version 0 is an empty file.
-const char *const kMigrations[] = {
-    // 1: initial schema. Summaries and bulky data live in separate tables so that a scan of
-    // summaries (the list, stats, a reopened session) does not page through request bodies.
-    "CREATE TABLE pings ("
-    " id INTEGER PRIMARY KEY, received_at_us INTEGER NOT NULL,"
-    " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, peer TEXT NOT NULL,"
-    " namespace TEXT NOT NULL, doctype TEXT NOT NULL, doc_version TEXT NOT NULL,"
-    " doc_id TEXT NOT NULL, app_name TEXT NOT NULL, app_version TEXT NOT NULL,"
-    " app_channel TEXT NOT NULL, app_build_id TEXT NOT NULL,"
-    " status_code INTEGER NOT NULL, verdict TEXT NOT NULL, error_count INTEGER NOT NULL,"
-    " errors TEXT NOT NULL, warnings TEXT NOT NULL,"
-    " debug_id TEXT NOT NULL, source_tags TEXT NOT NULL, user_agent TEXT NOT NULL,"
-    " telemetry_agent TEXT NOT NULL, content_encoding TEXT NOT NULL, content_type TEXT NOT NULL,"
-    " date_header TEXT NOT NULL, date_ms INTEGER NOT NULL,"
-    " body_bytes INTEGER NOT NULL, decoded_bytes INTEGER NOT NULL, body_truncated INTEGER NOT NULL,"
-    " client_id TEXT NOT NULL, seq INTEGER NOT NULL);"
-    "CREATE TABLE ping_data (id INTEGER PRIMARY KEY, headers BLOB NOT NULL, body BLOB NOT NULL,"
-    " payload BLOB NOT NULL);",
-    // 2: warnings counted, and which schema a ping was checked against.
-    "ALTER TABLE pings ADD COLUMN warning_count INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE pings ADD COLUMN schema_key TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE pings ADD COLUMN schema_note TEXT NOT NULL DEFAULT '';",
-    // 3: what production derives (table, normalized fields, sample_id, ...) and which registry
-    // and schema set made the verdict (re-validation compares it).
-    "ALTER TABLE pings ADD COLUMN pipeline TEXT NOT NULL DEFAULT '{}';"
-    "ALTER TABLE pings ADD COLUMN checked_with TEXT NOT NULL DEFAULT '';",
-    // 4: the counts /stats and the window's totals read, kept by the writer in the transaction
-    // that changes them (kind 0: total, 1: verdict, 2: namespace, 3: doc type); filled from
-    // what a store already holds.
-    "CREATE TABLE counts (kind INTEGER NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,"
-    " PRIMARY KEY (kind, key)) WITHOUT ROWID;"
-    "INSERT INTO counts SELECT 0, '', count(*) FROM pings;"
-    "INSERT INTO counts SELECT 1, verdict, count(*) FROM pings GROUP BY verdict;"
-    "INSERT INTO counts SELECT 2, namespace, count(*) FROM pings GROUP BY namespace;"
-    "INSERT INTO counts SELECT 3, doctype, count(*) FROM pings GROUP BY doctype;",
-    // 5: the decoded payload is no longer kept beside the body it comes from (PayloadSource:
-    // 0 kept in payload, 1 the body's bytes, 2 the body gunzipped); read through the
-    // pingscope_payload() SQL function. Pings stored before keep their copy (0). Headers,
-    // warnings and the derived fields of new rows are packed (packedtext.h). Indexes for the
-    // list's filters (each also orders by id, the rowid, so a filtered page reads only its rows;
-    // each costs the writer: the one on doc ids, random keys, about a tenth of its throughput).
-    "ALTER TABLE ping_data ADD COLUMN payload_from INTEGER NOT NULL DEFAULT 0;"
-    "CREATE INDEX pings_doctype ON pings (doctype);"
-    "CREATE INDEX pings_verdict ON pings (verdict);"
-    "CREATE INDEX pings_debug_id ON pings (debug_id);"
-    "CREATE INDEX pings_doc_id ON pings (doc_id);"
-    "CREATE INDEX pings_received ON pings (received_at_us);",
-};
-constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
-static_assert(kMigrationCount == Store::SchemaVersion);
 
 QString sqlError(const QSqlQuery &q)
 {
@@ -152,75 +50,10 @@ bool openConnection(const QString &name, const QString &path, bool readOnly, QSt
     return true;
 }
 
-// A null QString binds as SQL NULL; the columns are NOT NULL text.
 QString text(const QString &s)
 {
     return s.isNull() ? QString(u""_s) : s;
 }
-
-
-// The writer's insert path talks to SQLite directly, on the handle of the Qt connection: Qt's
-// driver binds every value through a QVariant, looks each placeholder up by a generated name
-// and hands text over as UTF-16 for SQLite to convert back, which cost more than the insert.
-class SqliteStatement
-{
-public:
-    SqliteStatement(sqlite3 *db, const QString &sql) : m_sql(sql.toUtf8()) { prepare(db); }
-    ~SqliteStatement() { sqlite3_finalize(m_stmt); }
-    // Finalizes the statement and prepares it again on `db` (another connection, after the
-    // store file was replaced by an empty one); nullptr only finalizes.
-    void prepare(sqlite3 *db)
-    {
-        sqlite3_finalize(m_stmt);
-        m_stmt = nullptr;
-        m_db = db;
-        if (!db || sqlite3_prepare_v3(db, m_sql.constData(), static_cast<int>(m_sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                      &m_stmt, nullptr) != SQLITE_OK)
-            m_stmt = nullptr;
-    }
-    SqliteStatement(const SqliteStatement &) = delete;
-    SqliteStatement &operator=(const SqliteStatement &) = delete;
-
-    bool isValid() const { return m_stmt != nullptr; }
-    void bind(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i + 1, v); }
-    // The bytes must stay alive until step() returns.
-    void bindText(int i, const QByteArray &utf8)
-    {
-        sqlite3_bind_text(m_stmt, i + 1, utf8.isNull() ? "" : utf8.constData(), static_cast<int>(utf8.size()),
-                          SQLITE_STATIC);
-    }
-    void bindBlob(int i, const QByteArray &b)
-    {
-        sqlite3_bind_blob(m_stmt, i + 1, b.isNull() ? "" : b.constData(), static_cast<int>(b.size()), SQLITE_STATIC);
-    }
-    // Runs a query: `row` for its first row, if any. False when it could not run.
-    template <typename Row>
-    bool query(Row row)
-    {
-        if (!m_stmt)
-            return false;
-        const int rc = sqlite3_step(m_stmt);
-        if (rc == SQLITE_ROW)
-            row(m_stmt);
-        sqlite3_reset(m_stmt);
-        sqlite3_clear_bindings(m_stmt);
-        return rc == SQLITE_ROW || rc == SQLITE_DONE;
-    }
-    // Runs the statement once; false with the extended error code in `code`.
-    bool step(int *code)
-    {
-        const int rc = sqlite3_step(m_stmt);
-        *code = rc == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(m_db);
-        sqlite3_reset(m_stmt);
-        sqlite3_clear_bindings(m_stmt);
-        return rc == SQLITE_DONE;
-    }
-
-private:
-    QByteArray m_sql;
-    sqlite3 *m_db = nullptr;
-    sqlite3_stmt *m_stmt = nullptr;
-};
 
 sqlite3 *sqliteHandle(const QSqlDatabase &db)
 {
@@ -230,8 +63,6 @@ sqlite3 *sqliteHandle(const QSqlDatabase &db)
     return *static_cast<sqlite3 *const *>(v.constData());
 }
 
-// pingscope_payload(body, payload, payload_from): the decoded payload, as the store keeps it
-// (schema version 5): the stored copy, the body's bytes, or the body gunzipped. A blob.
 void payloadFunction(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     if (argc != 3) {
@@ -263,7 +94,6 @@ void registerFunctions(const QSqlDatabase &db)
                                    payloadFunction, nullptr, nullptr, nullptr);
 }
 
-// The summary row in kSummaryColumns order. Text goes in as UTF-8, held in `held` until step.
 void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, kSummaryColumnCount> &held)
 {
     int i = 0;
@@ -327,7 +157,6 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
     Q_ASSERT(i == kSummaryColumnCount);
 }
 
-// Reads the summary columns (kSummaryColumns order) of the current row.
 PingRecord readSummary(const QSqlQuery &q)
 {
     PingRecord r;
@@ -372,7 +201,6 @@ PingRecord readSummary(const QSqlQuery &q)
     return r;
 }
 
-// The device and inode `path` names now; nullopt when nothing is there.
 std::optional<std::pair<quint64, quint64>> fileIdentity(const QString &path)
 {
     struct stat st{};
@@ -381,7 +209,11 @@ std::optional<std::pair<quint64, quint64>> fileIdentity(const QString &path)
     return std::pair{quint64(st.st_dev), quint64(st.st_ino)};
 }
 
-} // namespace
+} // namespace pingscope::storedetail
+
+namespace pingscope {
+
+using namespace pingscope::storedetail;
 
 QByteArray encodeHeaders(const QList<HttpHeader> &headers)
 {
@@ -549,99 +381,6 @@ bool Store::initialise(QString *error)
         return false;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     return prepareSchema(db, error);
-}
-
-bool Store::prepareSchema(QSqlDatabase &db, QString *error)
-{
-    QSqlQuery q(db);
-    // What the file is, before anything is written to it: a file that will be refused (not
-    // SQLite, somebody else's database) must be left exactly as it was, not switched to WAL.
-    if (!q.exec(u"PRAGMA user_version"_s) || !q.next()) {
-        if (error)
-            *error = u"not a SQLite database: "_s + sqlError(q);
-        return false;
-    }
-    int version = q.value(0).toInt();
-    q.finish();
-    if (version == 0) {
-        // A fresh file must be empty: refuse to take over somebody else's database.
-        if (!q.exec(u"SELECT count(*) FROM sqlite_master"_s) || !q.next()) {
-            if (error)
-                *error = u"not a SQLite database: "_s + sqlError(q);
-            return false;
-        }
-        if (q.value(0).toInt() != 0) {
-            if (error)
-                *error = u"the file is a SQLite database but not a Pingscope store"_s;
-            return false;
-        }
-        q.finish();
-    } else if (version > SchemaVersion) {
-        if (error)
-            *error = u"the store has schema version %1; this Pingscope reads up to %2"_s.arg(version).arg(
-                SchemaVersion);
-        return false;
-    } else if (!q.exec(u"SELECT 1 FROM sqlite_master WHERE type='table' AND name='pings'"_s) || !q.next()) {
-        if (error)
-            *error = u"the file is a SQLite database but not a Pingscope store (it has no pings table)"_s;
-        return false;
-    }
-    q.finish();
-    // WAL with synchronous=NORMAL: a commit is in the OS before the answer is sent, so it
-    // survives the process being killed; only a power loss can take the last commits.
-    for (const auto &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
-                               u"PRAGMA temp_store=MEMORY"_s, u"PRAGMA cache_size=-16000"_s,
-                               u"PRAGMA wal_autocheckpoint=0"_s,
-                               u"PRAGMA journal_size_limit=67108864"_s}) {
-        if (!q.exec(pragma)) {
-            if (error)
-                *error = sqlError(q);
-            return false;
-        }
-    }
-    if (!q.exec(u"PRAGMA journal_mode"_s) || !q.next() ||
-        q.value(0).toString().compare(u"wal"_s, Qt::CaseInsensitive) != 0) {
-        if (error)
-            *error = u"the store cannot use WAL mode (is it on a network file system?)"_s;
-        return false;
-    }
-    q.finish();
-    while (version < SchemaVersion) {
-        if (!db.transaction() || !execAll(db, kMigrations[version], error)) {
-            db.rollback();
-            return false;
-        }
-        ++version;
-        if (!q.exec(u"PRAGMA user_version=%1"_s.arg(version)) || !db.commit()) {
-            if (error)
-                *error = sqlError(q);
-            db.rollback();
-            return false;
-        }
-    }
-    if (!q.exec(u"SELECT coalesce(max(id), 0) FROM pings"_s) || !q.next()) {
-        if (error)
-            *error = sqlError(q);
-        return false;
-    }
-    m_nextId = q.value(0).toLongLong() + 1;
-    q.finish();
-    if (q.exec(u"PRAGMA page_size"_s) && q.next())
-        m_pageSize = qMax<qint64>(512, q.value(0).toLongLong());
-    q.finish();
-    if (m_options.maxBytes > 0) {
-        // SQLite itself refuses to grow past it (SQLITE_FULL, like a full disk). A store already
-        // larger keeps its size: SQLite never sets the limit below the current page count.
-        const qint64 pages = qMax<qint64>(1, m_options.maxBytes / m_pageSize);
-        if (!q.exec(u"PRAGMA max_page_count=%1"_s.arg(pages))) {
-            if (error)
-                *error = sqlError(q);
-            return false;
-        }
-        q.finish();
-    }
-    refreshUsedBytes(db);
-    return true;
 }
 
 namespace {
@@ -1346,274 +1085,6 @@ void Store::run()
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);
-}
-
-StoreReader::StoreReader(const QString &path) : m_connectionName(nextConnectionName("reader")), m_path(path)
-{
-    if (const auto id = fileIdentity(path))
-        m_identity = *id;
-    m_open = openConnection(m_connectionName, path, true, &m_error);
-    if (m_open)
-        prepareConnection();
-}
-
-void StoreReader::prepareConnection()
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    registerFunctions(db);
-    // A store of an older schema (read by a tool without migrating it) keeps every payload.
-    QSqlQuery q(db);
-    const bool derived = q.exec(u"PRAGMA user_version"_s) && q.next() && q.value(0).toInt() >= 5;
-    m_payloadDerived = derived;
-}
-
-QString StoreReader::payloadSql(const QString &table) const
-{
-    return m_payloadDerived ? u"pingscope_payload(%1body, %1payload, %1payload_from)"_s.arg(table) : table + u"payload"_s;
-}
-
-QSqlDatabase StoreReader::connection()
-{
-    // A clear puts a new, empty file in the old one's place: read that one from now on.
-    if (const auto id = fileIdentity(m_path); id && *id != m_identity) {
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        db.close();
-        if (db.open()) {
-            m_identity = *id;
-            prepareConnection();
-        }
-    }
-    return QSqlDatabase::database(m_connectionName, false);
-}
-
-StoreReader::~StoreReader()
-{
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connectionName);
-}
-
-std::vector<PingRecord> StoreReader::list(const PingQuery &query)
-{
-    std::vector<PingRecord> out;
-    QSqlDatabase db = connection();
-    QStringList where;
-    QVariantList args;
-    auto filter = [&](const QString &value, const char *column) {
-        if (!value.isEmpty()) {
-            where << u"%1 = ?"_s.arg(QLatin1StringView(column));
-            args << value;
-        }
-    };
-    filter(query.ns, "namespace");
-    filter(query.docType, "doctype");
-    filter(query.verdict, "verdict");
-    filter(query.debugId, "debug_id");
-    filter(query.docId, "doc_id");
-    filter(query.clientId, "client_id");
-    auto bound = [&](qint64 value, const char *clause) { // 0: no bound
-        if (value > 0) {
-            where << QString::fromLatin1(clause);
-            args << value;
-        }
-    };
-    bound(query.afterId, "id > ?");
-    bound(query.beforeId, "id < ?");
-    bound(query.receivedFromUs, "received_at_us >= ?");
-    bound(query.receivedToUs, "received_at_us < ?");
-    const QString &columns = query.listColumnsOnly ? kListColumns : kSummaryColumns;
-    QString sql = u"SELECT %1 FROM pings"_s.arg(columns);
-    if (query.withPayload)
-        sql = u"SELECT %1, (SELECT %2 FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(columns,
-                                                                                                   payloadSql());
-    if (!where.isEmpty())
-        sql += u" WHERE "_s + where.join(u" AND "_s);
-    sql += query.oldestFirst ? u" ORDER BY id LIMIT ? OFFSET ?"_s : u" ORDER BY id DESC LIMIT ? OFFSET ?"_s;
-    args << (query.limit < 0 ? -1 : query.limit) << qMax(0, query.offset);
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(sql);
-    for (int i = 0; i < args.size(); ++i)
-        q.bindValue(i, args[i]);
-    if (!q.exec()) {
-        m_error = sqlError(q);
-        return out;
-    }
-    while (q.next()) {
-        out.push_back(readSummary(q));
-        if (query.withPayload)
-            out.back().payload = q.value(q.record().count() - 1).toByteArray();
-    }
-    return out;
-}
-
-std::optional<PingRecord> StoreReader::get(qint64 id)
-{
-    QSqlDatabase db = connection();
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(u"SELECT %1 FROM pings WHERE id = ?"_s.arg(kSummaryColumns));
-    q.bindValue(0, id);
-    if (!q.exec() || !q.next()) {
-        m_error = sqlError(q);
-        return std::nullopt;
-    }
-    PingRecord r = readSummary(q);
-    q.finish();
-    q.prepare(u"SELECT headers, body, %1 FROM ping_data WHERE id = ?"_s.arg(payloadSql()));
-    q.bindValue(0, id);
-    if (q.exec() && q.next()) {
-        r.headers = decodeHeaders(unpackText(q.value(0).toByteArray()));
-        r.body = q.value(1).toByteArray();
-        r.payload = q.value(2).toByteArray();
-    }
-    return r;
-}
-
-std::vector<PingRecord> StoreReader::staleRecords(const QString &checkedWith, qint64 afterId, int limit)
-{
-    std::vector<PingRecord> out;
-    QSqlDatabase db = connection();
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    QString columns;
-    for (const QString &c : kSummaryColumns.split(u", "_s))
-        columns += u"p."_s + c + u", "_s;
-    q.prepare(u"SELECT %1d.headers, d.body, %2 FROM pings p JOIN ping_data d ON d.id = p.id "
-              u"WHERE p.id > ? AND p.checked_with <> ? AND p.verdict <> 'refused' ORDER BY p.id LIMIT ?"_s.arg(
-                  columns, payloadSql(u"d."_s)));
-    q.bindValue(0, afterId);
-    q.bindValue(1, checkedWith);
-    q.bindValue(2, limit);
-    if (!q.exec()) {
-        m_error = sqlError(q);
-        return out;
-    }
-    while (q.next()) {
-        PingRecord r = readSummary(q);
-        r.headers = decodeHeaders(unpackText(q.value(kSummaryColumnCount).toByteArray()));
-        r.body = q.value(kSummaryColumnCount + 1).toByteArray();
-        r.payload = q.value(kSummaryColumnCount + 2).toByteArray();
-        out.push_back(std::move(r));
-    }
-    return out;
-}
-
-std::vector<PingRecord> StoreReader::verdictsBetween(qint64 firstId, qint64 lastId, int limit)
-{
-    std::vector<PingRecord> out;
-    QSqlQuery q(connection());
-    q.setForwardOnly(true);
-    q.prepare(u"SELECT id, verdict, error_count, warnings, warning_count, received_at_us FROM pings "
-              u"WHERE id BETWEEN ? AND ? ORDER BY id LIMIT ?"_s);
-    q.bindValue(0, firstId);
-    q.bindValue(1, lastId);
-    q.bindValue(2, limit);
-    if (!q.exec()) {
-        m_error = sqlError(q);
-        return out;
-    }
-    while (q.next()) {
-        PingRecord r;
-        r.id = q.value(0).toLongLong();
-        r.verdict = q.value(1).toString();
-        r.errorCount = q.value(2).toInt();
-        r.warningsJson = unpackText(q.value(3).toByteArray());
-        r.warningCount = q.value(4).toInt();
-        r.receivedAtUs = q.value(5).toLongLong();
-        out.push_back(std::move(r));
-    }
-    return out;
-}
-
-qint64 StoreReader::staleCount(const QString &checkedWith)
-{
-    QSqlQuery q(connection());
-    q.prepare(u"SELECT count(*) FROM pings WHERE checked_with <> ? AND verdict <> 'refused'"_s);
-    q.bindValue(0, checkedWith);
-    if (q.exec() && q.next())
-        return q.value(0).toLongLong();
-    return 0;
-}
-
-qint64 StoreReader::count()
-{
-    QSqlDatabase db = connection();
-    QSqlQuery q(db);
-    if (q.exec(u"SELECT count(*) FROM pings"_s) && q.next())
-        return q.value(0).toLongLong();
-    return 0;
-}
-
-qint64 StoreReader::oldestId()
-{
-    QSqlQuery q(connection());
-    if (q.exec(u"SELECT min(id) FROM pings"_s) && q.next())
-        return q.value(0).toLongLong();
-    return 0;
-}
-
-qint64 StoreReader::newestId()
-{
-    QSqlQuery q(connection());
-    if (q.exec(u"SELECT max(id) FROM pings"_s) && q.next())
-        return q.value(0).toLongLong();
-    return 0;
-}
-
-std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text, qint64 fromId, qint64 toId)
-{
-    std::vector<qint64> out;
-    if (text.isEmpty())
-        return out;
-    QString pattern = text;
-    pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
-    QSqlQuery q(connection());
-    q.setForwardOnly(true);
-    const bool sliced = toId > 0;
-    q.prepare(sliced ? u"SELECT id FROM ping_data WHERE id >= ? AND id < ? AND CAST(%1 AS TEXT) LIKE ? "
-                       u"ESCAPE '\\' ORDER BY id"_s.arg(payloadSql())
-                     : u"SELECT id FROM ping_data WHERE CAST(%1 AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s.arg(payloadSql()));
-    int arg = 0;
-    if (sliced) {
-        q.bindValue(arg++, fromId);
-        q.bindValue(arg++, toId);
-    }
-    q.bindValue(arg, QString(u'%' + pattern + u'%'));
-    if (!q.exec()) {
-        m_error = sqlError(q);
-        return out;
-    }
-    while (q.next())
-        out.push_back(q.value(0).toLongLong());
-    return out;
-}
-
-StoreStats StoreReader::stats()
-{
-    // The counts the writer keeps with every commit: a read of a few rows, whatever the size of
-    // the store.
-    StoreStats s;
-    QSqlDatabase db = connection();
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    if (!q.exec(u"SELECT kind, key, n FROM counts WHERE n != 0"_s))
-        return s;
-    while (q.next()) {
-        const int kind = q.value(0).toInt();
-        const qint64 n = q.value(2).toLongLong();
-        if (kind == 0)
-            s.total = n;
-        else if (kind == 1)
-            s.byVerdict[q.value(1).toString()] = n;
-        else if (kind == 2)
-            s.byNamespace[q.value(1).toString()] = n;
-        else if (kind == 3)
-            s.byDocType[q.value(1).toString()] = n;
-    }
-    return s;
 }
 
 } // namespace pingscope
