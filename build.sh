@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
+# SPDX-FileCopyrightText: 2026 The Pingscope authors
 # Pingscope's one entry point on a Debian 12 machine:
 #   ./build.sh run [pingscope options]   install dependencies, build, start Pingscope
 #   ./build.sh test                      install dependencies, build, run the whole test suite

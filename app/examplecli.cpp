@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "examplecli.h"
 #include "console.h"
 
@@ -25,9 +28,11 @@ int runExportExampleCommand(const QStringList &arguments)
     p.addVersionOption();
     p.addPositionalArgument(u"export-example"_s, u"The command."_s);
     const QCommandLineOption db(u"db"_s, u"The store file."_s, u"FILE"_s);
-    const QCommandLineOption id(u"id"_s, u"The ping's id (the query API's \"id\", X-Pingscope-Id)."_s, u"N"_s);
+    const QCommandLineOption id(u"id"_s, u"The ping's id (the query API's \"id\", X-Pingscope-Id)."_s,
+                                u"N"_s);
     const QCommandLineOption to(u"to"_s, u"The mozilla-pipeline-schemas checkout."_s, u"DIR"_s);
-    const QCommandLineOption name(u"name"_s, u"The example's name: letters, digits, '_' and '-'."_s, u"NAME"_s);
+    const QCommandLineOption name(u"name"_s, u"The example's name: letters, digits, '_' and '-'."_s,
+                                  u"NAME"_s);
     const QCommandLineOption pass(u"pass"_s, u"Save as an example that must validate."_s);
     const QCommandLineOption fail(u"fail"_s, u"Save as an example that must not validate."_s);
     const QCommandLineOption force(u"force"_s, u"Overwrite an existing example."_s);
@@ -40,8 +45,9 @@ int runExportExampleCommand(const QStringList &arguments)
         return 0;
     for (const auto *o : {&db, &id, &to, &name}) {
         if (!p.isSet(*o)) {
-            printErr(u"pingscope export-example: --%1 is required\nTry 'pingscope export-example --help'."_s.arg(
-                o->names().constFirst()));
+            printErr(
+                u"pingscope export-example: --%1 is required\nTry 'pingscope export-example --help'."_s.arg(
+                    o->names().constFirst()));
             return 2;
         }
     }
@@ -79,7 +85,8 @@ int runExportExampleCommand(const QStringList &arguments)
             rec->errorCount));
     const ExampleResult r = saveExample(*rec, req);
     if (!r.ok) {
-        printErr(u"pingscope export-example: %1%2"_s.arg(r.error, r.exists ? u" (use --force to overwrite)"_s : QString()));
+        printErr(u"pingscope export-example: %1%2"_s.arg(r.error, r.exists ? u" (use --force to overwrite)"_s
+                                                                           : QString()));
         return 1;
     }
     std::printf("%s\n", qPrintable(r.path));

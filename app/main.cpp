@@ -1,10 +1,17 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "engine.h"
 #include "examplecli.h"
+#if PINGSCOPE_WITH_GUI
 #include "mainwindow.h"
+#endif
 #include "options.h"
 #include "validatecli.h"
 
+#if PINGSCOPE_WITH_GUI
 #include <QApplication>
+#endif
 #include <QCoreApplication>
 #include <QSettings>
 #include <QSocketNotifier>
@@ -84,8 +91,7 @@ int runHeadless(QCoreApplication &app, const AppOptions &opts)
     std::printf("query API: %s/pingscope/v1/pings\n", qPrintable(engine.endpointUrl()));
     if (const auto schemas = engine.schemas())
         std::printf("schemas: %lld loaded%s%s\n", static_cast<long long>(schemas->size()),
-                    schemas->roots().isEmpty() ? "" : " from ",
-                    qPrintable(schemas->roots().join(u", "_s)));
+                    schemas->roots().isEmpty() ? "" : " from ", qPrintable(schemas->roots().join(u", "_s)));
     else
         std::printf("schemas: validation off\n");
     for (const auto &e : engine.schemaLoadErrors())
@@ -98,8 +104,9 @@ int runHeadless(QCoreApplication &app, const AppOptions &opts)
         std::fprintf(stderr, "pingscope: restart pingscope to make a new store file and capture again\n");
     });
     QObject::connect(&engine, &Engine::storeSpaceLow, &app, [](qint64 used, qint64 max) {
-        std::fprintf(stderr, "pingscope: warning: the store holds %s of its %s limit (--max-store-size); at the "
-                             "limit pings are answered 507 and not kept\n",
+        std::fprintf(stderr,
+                     "pingscope: warning: the store holds %s of its %s limit (--max-store-size); at the "
+                     "limit pings are answered 507 and not kept\n",
                      qPrintable(formatBytes(used)), qPrintable(formatBytes(max)));
     });
     installQuitOnSignals(app);
@@ -136,6 +143,7 @@ int main(int argc, char **argv)
         return runHeadless(app, opts);
     }
 
+#if PINGSCOPE_WITH_GUI
     // The window: read the command line before Qt connects to a display, so that a usage error
     // is an error message and exit code 2, not an abort in the platform plugin.
     QStringList arguments;
@@ -147,8 +155,9 @@ int main(int argc, char **argv)
         return exitCode;
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
         qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) {
-        std::fprintf(stderr, "pingscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): run with --headless "
-                             "for the endpoint, store and query API without a window, or set QT_QPA_PLATFORM\n");
+        std::fprintf(stderr,
+                     "pingscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): run with --headless "
+                     "for the endpoint, store and query API without a window, or set QT_QPA_PLATFORM\n");
         return 2;
     }
     QApplication app(argc, argv);
@@ -164,4 +173,16 @@ int main(int argc, char **argv)
     MainWindow window(opts.engine);
     window.show();
     return app.exec();
+#else
+    // A build without the window (PINGSCOPE_GUI=OFF): headless is the only mode.
+    std::fprintf(stderr,
+                 "pingscope: this build has no window (built with PINGSCOPE_GUI=OFF); running headless\n");
+    qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    AppOptions opts;
+    int exitCode = 0;
+    if (!parseCommandLine(app.arguments(), opts, exitCode))
+        return exitCode;
+    return runHeadless(app, opts);
+#endif
 }

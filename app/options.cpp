@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "options.h"
 #include "console.h"
 #include "validation/validation.h"
@@ -50,7 +53,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         u"Schema examples: pingscope export-example --db FILE --id N --to DIR --name NAME "
         u"(see pingscope export-example --help).\n\n"
         u"Verdicts follow the production registry built into Pingscope: mozilla-pipeline-schemas "
-        u"generated-schemas snapshot "_s + bundledRegistrySnapshot() +
+        u"generated-schemas snapshot "_s +
+        bundledRegistrySnapshot() +
         u" (84 namespaces). --schemas with a checkout of that branch replaces it."_s);
     p.addHelpOption();
     p.addVersionOption();
@@ -72,18 +76,18 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
                                       u"non-loopback --listen address one is generated and printed at start "
                                       u"unless given here; on loopback the API needs none unless given."_s,
                                       u"TOKEN"_s);
-    const QCommandLineOption db(u"db"_s,
-                                u"Store file (SQLite). Default: %1"_s.arg(Store::defaultPath()),
+    const QCommandLineOption db(u"db"_s, u"Store file (SQLite). Default: %1"_s.arg(Store::defaultPath()),
                                 u"FILE"_s);
     const QCommandLineOption maxBody(u"max-body"_s,
                                      u"Largest request body accepted, in bytes (default 10485760, as "
                                      u"production). Larger bodies are answered 413 and kept as refused."_s,
                                      u"BYTES"_s, u"10485760"_s);
-    const QCommandLineOption maxDecoded(u"max-decoded"_s,
-                                        u"Largest size a gzip body may inflate to, in bytes (default "
-                                        u"67108864, or an eighth of --memory-budget). Past it the body is kept compressed: "
-                                        u"rejected when that is over production's 8 MiB, else too-large."_s,
-                                        u"BYTES"_s, u"67108864"_s);
+    const QCommandLineOption maxDecoded(
+        u"max-decoded"_s,
+        u"Largest size a gzip body may inflate to, in bytes (default "
+        u"67108864, or an eighth of --memory-budget). Past it the body is kept compressed: "
+        u"rejected when that is over production's 8 MiB, else too-large."_s,
+        u"BYTES"_s, u"67108864"_s);
     const QCommandLineOption requestTimeout(u"request-timeout"_s,
                                             u"Seconds a client has to send a whole request before the "
                                             u"connection is dropped (default 10)."_s,
@@ -107,19 +111,21 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
                                      u"generated-schemas branch (with .bq files) replaces the built-in "
                                      u"production registry."_s,
                                      u"DIR"_s);
-    const QCommandLineOption noBundled(u"no-bundled-schemas"_s,
-                                       u"Use only the --schemas trees, not the schemas built into Pingscope."_s);
+    const QCommandLineOption noBundled(
+        u"no-bundled-schemas"_s, u"Use only the --schemas trees, not the schemas built into Pingscope."_s);
     const QCommandLineOption noValidation(u"no-validation"_s,
                                           u"Do not check pings against schemas (verdict \"parsed\")."_s);
-    const QCommandLineOption maxStore(u"max-store-size"_s,
-                                      u"Largest size of the store file (e.g. 500M, 8G; 0: no limit; default 8G). "
-                                      u"At the limit pings are answered 507 and not kept; the window warns at 90 %."_s,
-                                      u"SIZE"_s, u"8G"_s);
-    const QCommandLineOption memoryBudget(u"memory-budget"_s,
-                                          u"Memory for request bodies, inflating and parsing, all requests "
-                                          u"together (e.g. 256M, 1G; default 512M). A body that would need more is "
-                                          u"kept unparsed with a verdict that says so."_s,
-                                          u"SIZE"_s, u"512M"_s);
+    const QCommandLineOption maxStore(
+        u"max-store-size"_s,
+        u"Largest size of the store file (e.g. 500M, 8G; 0: no limit; default 8G). "
+        u"At the limit pings are answered 507 and not kept; the window warns at 90 %."_s,
+        u"SIZE"_s, u"8G"_s);
+    const QCommandLineOption memoryBudget(
+        u"memory-budget"_s,
+        u"Memory for request bodies, inflating and parsing, all requests "
+        u"together (e.g. 256M, 1G; default 512M). A body that would need more is "
+        u"kept unparsed with a verdict that says so."_s,
+        u"SIZE"_s, u"512M"_s);
     p.addOptions({headless, port, listen, apiToken, db, maxBody, maxDecoded, requestTimeout, idleTimeout,
                   faultStatus, threads, schemas, noBundled, noValidation, maxStore, memoryBudget});
 
@@ -133,8 +139,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         return false;
     }
     if (!p.positionalArguments().isEmpty() && isSubcommand(p.positionalArguments().first())) {
-        printErr(u"pingscope: options go after the command: pingscope %1 [OPTIONS] (see pingscope %1 --help)"_s.arg(
-            p.positionalArguments().first()));
+        printErr(
+            u"pingscope: options go after the command: pingscope %1 [OPTIONS] (see pingscope %1 --help)"_s
+                .arg(p.positionalArguments().first()));
         exitCode = 2;
         return false;
     }
@@ -197,7 +204,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     e.capture.idleTimeoutMs = static_cast<int>(v * 1000);
     if (p.isSet(faultStatus)) {
         if (!number(faultStatus, 200, 599, v))
-        return false;
+            return false;
         e.capture.faultStatus = static_cast<int>(v);
     }
     if (!number(threads, 0, 64, v))

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "engine.h"
@@ -13,8 +16,8 @@ struct AppOptions
 {
     bool headless = false;
     EngineOptions engine;
-    bool listenWarning = false; // listening beyond loopback
-    bool dbGiven = false;       // --db was on the command line
+    bool listenWarning = false;  // listening beyond loopback
+    bool dbGiven = false;        // --db was on the command line
     bool tokenGenerated = false; // the API token was made at start (printed by the caller)
 };
 

@@ -1,13 +1,16 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "validatecli.h"
 #include "console.h"
 
-#include "ping/decode.h"
 #include "ingest.h"
+#include "ping/decode.h"
+#include "ping/ping.h"
+#include "revalidator.h"
+#include "store/store.h"
 #include "validation/registry.h"
 #include "validation/validation.h"
-#include "ping/ping.h"
-#include "store/store.h"
-#include "revalidator.h"
 
 #include <QCommandLineParser>
 #include <QDirIterator>
@@ -25,8 +28,6 @@ using nlohmann::json;
 namespace pingscope {
 
 namespace {
-
-
 
 // validation/<namespace>/<docType>.<docVersion>.<name>.<pass|fail>.json
 struct ExampleName
@@ -55,10 +56,14 @@ ExampleName parseExampleName(const QString &path)
 QString verdictName(ValidationOutcome::Kind k)
 {
     switch (k) {
-    case ValidationOutcome::Kind::Valid: return u"valid"_s;
-    case ValidationOutcome::Kind::Invalid: return u"invalid"_s;
-    case ValidationOutcome::Kind::NoSchema: return u"no-schema"_s;
-    case ValidationOutcome::Kind::Unregistered: return u"unregistered"_s;
+    case ValidationOutcome::Kind::Valid:
+        return u"valid"_s;
+    case ValidationOutcome::Kind::Invalid:
+        return u"invalid"_s;
+    case ValidationOutcome::Kind::NoSchema:
+        return u"no-schema"_s;
+    case ValidationOutcome::Kind::Unregistered:
+        return u"unregistered"_s;
     }
     return {};
 }
@@ -101,14 +106,14 @@ int revalidateDb(const QString &path, const QStringList &roots, bool bundled, bo
             byVerdict[v.toStdString()] = c;
         for (const auto &[v, c] : was.byVerdict)
             wasByVerdict[v.toStdString()] = c;
-        printOut(QString::fromStdString(json{{"store", path.toStdString()},
-                                             {"checked", st.checked},
-                                             {"changed", st.changed},
-                                             {"elapsed_ms", st.elapsedMs},
-                                             {"checked_with", options.schemas->fingerprint().toStdString()},
-                                             {"by_verdict_before", wasByVerdict},
-                                             {"by_verdict", byVerdict}}
-                                            .dump()));
+        printOut(QString::fromStdString(json{
+            {"store", path.toStdString()},
+            {"checked", st.checked},
+            {"changed", st.changed},
+            {"elapsed_ms", st.elapsedMs},
+            {"checked_with", options.schemas->fingerprint().toStdString()},
+            {"by_verdict_before", wasByVerdict},
+            {"by_verdict", byVerdict}}.dump()));
     } else {
         printOut(u"%1: re-checked %2 of %3 pings with %4 in %5 ms; %6 changed"_s.arg(path)
                      .arg(st.checked)
@@ -181,11 +186,12 @@ int runValidateCommand(const QStringList &arguments)
     const QCommandLineOption expect(u"expect-from-name"_s,
                                     u"Compare each verdict with the file's .pass/.fail suffix and print "
                                     u"'N passed, N failed'."_s);
-    const QCommandLineOption db(u"db"_s,
-                                u"Re-check every ping of this store with the current schemas (as the window "
-                                u"does after a schema change), print what changed, and exit 0 when every ping "
-                                u"is now valid, 1 otherwise."_s,
-                                u"FILE"_s);
+    const QCommandLineOption db(
+        u"db"_s,
+        u"Re-check every ping of this store with the current schemas (as the window "
+        u"does after a schema change), print what changed, and exit 0 when every ping "
+        u"is now valid, 1 otherwise."_s,
+        u"FILE"_s);
     p.addOptions({schemas, noBundled, schemaFile, draft, ns, docType, version, asJson, expect, db});
     if (!p.parse(arguments)) {
         printErr(p.errorText() + u"\nTry 'pingscope validate --help'."_s);
@@ -253,8 +259,10 @@ int runValidateCommand(const QStringList &arguments)
             JsonParseError pe;
             if (!parseJson(bytes, doc, pe)) {
                 verdict = u"not-json"_s;
-                note = u"line %1, column %2 (byte %3): %4"_s.arg(pe.line).arg(pe.column).arg(pe.byteOffset).arg(
-                    pe.message);
+                note = u"line %1, column %2 (byte %3): %4"_s.arg(pe.line)
+                           .arg(pe.column)
+                           .arg(pe.byteOffset)
+                           .arg(pe.message);
             } else {
                 ValidationOutcome o;
                 if (single) {
@@ -268,12 +276,13 @@ int runValidateCommand(const QStringList &arguments)
                     // A legacy telemetry ping names its own type and version.
                     const auto &t = doc["type"];
                     const auto &v = doc["version"];
-                    o = validator.validate(u"telemetry"_s,
-                                           t.is_string() ? QString::fromStdString(t.get<std::string>()) : QString(),
-                                           v.is_number() ? QString::number(v.get<qint64>())
-                                                         : (v.is_string() ? QString::fromStdString(v.get<std::string>())
-                                                                          : QString()),
-                                           doc);
+                    o = validator.validate(
+                        u"telemetry"_s,
+                        t.is_string() ? QString::fromStdString(t.get<std::string>()) : QString(),
+                        v.is_number()
+                            ? QString::number(v.get<qint64>())
+                            : (v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString()),
+                        doc);
                 } else {
                     o = validator.validate(QString(), QString(), QString(), doc);
                 }
@@ -291,7 +300,8 @@ int runValidateCommand(const QStringList &arguments)
         if (p.isSet(expect)) {
             if (example.matched) {
                 expected = example.expect;
-                ok = (expected == u"pass") == (verdict == u"valid") && (verdict == u"valid" || verdict == u"invalid");
+                ok = (expected == u"pass") == (verdict == u"valid") &&
+                     (verdict == u"valid" || verdict == u"invalid");
             } else {
                 expected = u"unknown"_s;
                 ok = false;

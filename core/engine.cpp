@@ -1,11 +1,14 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "engine.h"
 
-#include <malloc.h>
-#include <pthread.h>
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDirIterator>
 #include <QFileInfo>
+#include <malloc.h>
+#include <pthread.h>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +19,7 @@ using namespace Qt::StringLiterals;
 namespace pingscope {
 
 Ingestor::Ingestor(Store *store, IngestOptions options, int threads)
-    : m_store(store), m_options(options), m_workerCount(qMax(1, threads))
+    : m_store(store), m_options(std::move(options)), m_workerCount(qMax(1, threads))
 {
     for (int i = 0; i < m_workerCount; ++i)
         m_threads.emplace_back([this] {
@@ -174,21 +177,25 @@ bool Engine::start(const EngineOptions &options, QString *error)
     m_schemaErrors.clear();
     // The watcher compares the trees with what they were before loading: an edit made while
     // the engine starts (or before its watcher thread first runs) is not missed.
-    const QByteArray treeSignature = options.schemaRoots.isEmpty() ? QByteArray() : schemaTreeSignature(options.schemaRoots);
+    const QByteArray treeSignature =
+        options.schemaRoots.isEmpty() ? QByteArray() : schemaTreeSignature(options.schemaRoots);
     if (options.validate && !options.ingest.schemas)
-        m_options.ingest.schemas = SchemaRegistry::load(options.schemaRoots, options.bundledSchemas, &m_schemaErrors);
+        m_options.ingest.schemas =
+            SchemaRegistry::load(options.schemaRoots, options.bundledSchemas, &m_schemaErrors);
     Store::Options storeOptions;
     storeOptions.maxBytes = options.maxStoreBytes;
     m_store = Store::open(options.dbPath, storeOptions, error);
     if (!m_store)
         return false;
-    connect(m_store.get(), &Store::spaceWarning, this,
-            [this](qint64 used, qint64 max) { Q_EMIT storeSpaceLow(used, max); }, Qt::QueuedConnection);
+    connect(
+        m_store.get(), &Store::spaceWarning, this,
+        [this](qint64 used, qint64 max) { Q_EMIT storeSpaceLow(used, max); }, Qt::QueuedConnection);
     int threads = options.ingestThreads;
     if (threads <= 0)
         threads = qMax(1, QThread::idealThreadCount()); // the capture and store threads are light
     if (options.memoryBudget > 0) {
-        const MemoryShares shares = memoryShares(options.memoryBudget, options.ingest.maxDecodedBytes, threads);
+        const MemoryShares shares =
+            memoryShares(options.memoryBudget, options.ingest.maxDecodedBytes, threads);
         m_options.capture.maxBodyBytesInFlight = shares.bodiesInFlight;
         m_options.ingest.maxDecodedBytes = shares.inflate;
         m_options.ingest.parseBudget = shares.parse;
@@ -203,7 +210,8 @@ bool Engine::start(const EngineOptions &options, QString *error)
         Revalidator *revalidator = m_revalidator.get();
         revalidateHandler = [this, revalidator](bool startNow) {
             if (startNow)
-                QMetaObject::invokeMethod(this, [this] { revalidate(); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this, [this] { revalidate(); }, Qt::QueuedConnection);
             const Revalidator::Status st = revalidator->status();
             return nlohmann::json{{"running", st.running || startNow},
                                   {"done", st.done},
@@ -221,7 +229,8 @@ bool Engine::start(const EngineOptions &options, QString *error)
     m_store->setWriteHandler([this](std::vector<WriteResult> &&results) {
         // Failed writes are said where the user looks (the window's status bar, headless stderr),
         // once per failing stretch rather than once per ping.
-        const auto failed = std::find_if(results.begin(), results.end(), [](const WriteResult &r) { return !r.ok; });
+        const auto failed =
+            std::find_if(results.begin(), results.end(), [](const WriteResult &r) { return !r.ok; });
         const bool failing = failed != results.end();
         if (failing != m_storeFailing.exchange(failing)) {
             QString message;
@@ -230,17 +239,21 @@ bool Engine::start(const EngineOptions &options, QString *error)
             else if (failed->storeFull)
                 message = u"the store is full: pings are answered 507 and not kept (%1)"_s.arg(failed->error);
             else if (failed->storeGone)
-                message = u"the store file is gone: pings are answered 503 and not kept (%1)"_s.arg(failed->error);
+                message =
+                    u"the store file is gone: pings are answered 503 and not kept (%1)"_s.arg(failed->error);
             else if (failed->diskFull)
                 message = u"the disk is full: pings are answered 507 and not kept (%1)"_s.arg(failed->error);
             else
-                message = u"the store cannot write: pings are answered 503 and not kept (%1)"_s.arg(failed->error);
+                message =
+                    u"the store cannot write: pings are answered 503 and not kept (%1)"_s.arg(failed->error);
             if (failing && failed->storeGone) {
                 const QString why = failed->error;
-                QMetaObject::invokeMethod(this, [this, why] { Q_EMIT storeFileGone(why); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this, [this, why] { Q_EMIT storeFileGone(why); }, Qt::QueuedConnection);
             }
-            QMetaObject::invokeMethod(this, [this, message, failing] { Q_EMIT storeProblem(message, failing); },
-                                      Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, message, failing] { Q_EMIT storeProblem(message, failing); },
+                Qt::QueuedConnection);
         }
         std::lock_guard lock(m_serverMutex);
         if (!m_server)
@@ -256,7 +269,8 @@ bool Engine::start(const EngineOptions &options, QString *error)
     QMetaObject::invokeMethod(
         server, [&] { ok = server->listen(&listenError); }, Qt::BlockingQueuedConnection);
     if (!ok) {
-        QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server, [server] { delete server; }, Qt::BlockingQueuedConnection);
         m_serverThread.quit();
         m_serverThread.wait();
         m_ingestor.reset();
@@ -305,7 +319,8 @@ void Engine::watchSchemas(QByteArray signature)
             for (int settle = 0; settle < 20; ++settle) {
                 {
                     std::unique_lock settleLock(m_watchMutex);
-                    if (m_watchWake.wait_for(settleLock, std::chrono::milliseconds(300), [this] { return m_watchStop; }))
+                    if (m_watchWake.wait_for(settleLock, std::chrono::milliseconds(300),
+                                             [this] { return m_watchStop; }))
                         return;
                 }
                 const QByteArray again = schemaTreeSignature(roots);
@@ -334,13 +349,15 @@ void Engine::applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<S
         std::lock_guard lock(m_serverMutex);
         if (ApiWorker *api = m_api)
             QMetaObject::invokeMethod(
-                api, [api, schemas, errors, handler = m_revalidateHandler] { api->configure(schemas, errors, handler); },
+                api,
+                [api, schemas, errors, handler = m_revalidateHandler] {
+                    api->configure(schemas, errors, handler);
+                },
                 Qt::QueuedConnection);
     }
     m_revalidator->start(m_options.ingest);
     Q_EMIT schemasChanged();
 }
-
 
 void Engine::stop()
 {
@@ -361,7 +378,8 @@ void Engine::stop()
     }
     if (server) {
         // The server and its sockets belong to the capture thread: delete them there.
-        QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server, [server] { delete server; }, Qt::BlockingQueuedConnection);
         m_serverThread.quit();
         m_serverThread.wait();
     }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "http/captureserver.h"
@@ -73,10 +76,10 @@ struct EngineOptions
     qint64 memoryBudget = 512LL << 20;
     CaptureConfig capture;
     IngestOptions ingest;
-    int ingestThreads = 0; // 0: one per core
-    bool validate = true;        // check pings against schemas
-    QStringList schemaRoots;     // user schema trees (mozilla-pipeline-schemas layout)
-    bool bundledSchemas = true;  // the schemas compiled into Pingscope
+    int ingestThreads = 0;      // 0: one per core
+    bool validate = true;       // check pings against schemas
+    QStringList schemaRoots;    // user schema trees (mozilla-pipeline-schemas layout)
+    bool bundledSchemas = true; // the schemas compiled into Pingscope
 };
 
 // The whole GUI-free capture pipeline: CaptureServer (own thread) -> Ingestor (workers) ->

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "exampleexport.h"
 
 #include "ping/decode.h"
@@ -31,20 +34,23 @@ QByteArray prettyExampleBytes(const QByteArray &payload)
     const auto doc = nlohmann::ordered_json::parse(payload.begin(), payload.end(), nullptr, false);
     if (doc.is_discarded())
         return {};
-    return QByteArray::fromStdString(doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) + '\n';
+    return QByteArray::fromStdString(
+               doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) +
+           '\n';
 }
 
 ExampleResult examplePath(const PingRecord &r, const ExampleRequest &req)
 {
     ExampleResult out;
     if (r.payload.isEmpty()) {
-        out.error = u"ping #%1 has no JSON payload (verdict %2): only decoded JSON can be an example"_s.arg(r.id).arg(
-            r.verdict);
+        out.error =
+            u"ping #%1 has no JSON payload (verdict %2): only decoded JSON can be an example"_s.arg(r.id).arg(
+                r.verdict);
         return out;
     }
     if (r.ns.isEmpty() || r.docType.isEmpty() || r.docVersion.isEmpty()) {
-        out.error = u"ping #%1 has no namespace, document type and version (%2/%3/%4)"_s.arg(r.id)
-                        .arg(r.ns, r.docType, r.docVersion.isEmpty() ? u"?"_s : r.docVersion);
+        out.error = u"ping #%1 has no namespace, document type and version (%2/%3/%4)"_s.arg(r.id).arg(
+            r.ns, r.docType, r.docVersion.isEmpty() ? u"?"_s : r.docVersion);
         return out;
     }
     for (const QString &part : {r.ns, r.docType, r.docVersion})
@@ -62,7 +68,7 @@ ExampleResult examplePath(const PingRecord &r, const ExampleRequest &req)
     }
     out.path = QDir(req.checkoutDir)
                    .filePath(u"validation/%1/%2.%3.%4.%5.json"_s.arg(r.ns, r.docType, r.docVersion, req.name,
-                                                                    req.pass ? u"pass"_s : u"fail"_s));
+                                                                     req.pass ? u"pass"_s : u"fail"_s));
     out.ok = true;
     return out;
 }
@@ -100,7 +106,8 @@ ExampleResult saveExample(const PingRecord &record, const ExampleRequest &req)
         return out;
     }
     QSaveFile f(out.path);
-    if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+    if (!f.open(QIODevice::WriteOnly) ||
+        !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
         f.write(bytes) != bytes.size() || !f.commit()) {
         out.error = u"cannot write %1: %2"_s.arg(out.path, f.errorString());
         return out;

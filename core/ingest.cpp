@@ -1,11 +1,14 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "ingest.h"
 
 #include "store/store.h"
 
 #include "ping/decode.h"
+#include "ping/submitpath.h"
 #include "validation/decoderrules.h"
 #include "validation/registry.h"
-#include "ping/submitpath.h"
 #include "validation/validation.h"
 
 #include <QDateTime>
@@ -130,7 +133,6 @@ void perPingWarnings(const PingRecord &rec, bool gleanPing, json &warnings)
     }
 }
 
-
 // What production's parser does differently from a strict one, for this body (parseJson's notes).
 void addReadNoteWarnings(const JsonReadNotes &notes, qsizetype size, json &warnings)
 {
@@ -155,13 +157,13 @@ void addReadNoteWarnings(const JsonReadNotes &notes, qsizetype size, json &warni
             {{"kind", "number-overflow"},
              {"offset", o.offset},
              {"message",
-              toStd(o.integer ? u"the integer at byte %1 (%2 digits) is past a double's range: production "
-                                u"keeps it exactly (BigInteger); it is checked here as 1.797e308"_s
-                                    .arg(o.offset)
-                                    .arg(o.token.size())
-                              : u"%1 at byte %2 is past a double's range: production reads it as Infinity"_s
-                                    .arg(QString::fromLatin1(o.token.left(40)))
-                                    .arg(o.offset))}});
+              toStd(o.integer
+                        ? u"the integer at byte %1 (%2 digits) is past a double's range: production "
+                          u"keeps it exactly (BigInteger); it is checked here as 1.797e308"_s.arg(o.offset)
+                              .arg(o.token.size())
+                        : u"%1 at byte %2 is past a double's range: production reads it as Infinity"_s
+                              .arg(QString::fromLatin1(o.token.left(40)))
+                              .arg(o.offset))}});
 }
 
 QString escapePointerToken(QString token)
@@ -201,8 +203,6 @@ const char *errorTableOf(const QString &ns)
                               : "moz-fx-data-shared-prod.payload_bytes_error.structured";
 }
 
-
-
 // Schema routing, scrubber, registry and deprecation, in ParsePayload's order; the verdict and
 // what production derives. `doc` is the parsed body; it is stripped of client-sent metadata here.
 QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &errors, json &warnings,
@@ -213,11 +213,13 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
         warnings.push_back(
             {{"kind", "stripped-metadata"},
              {"fields", toStd(stripped.join(u','))},
-             {"message", toStd(u"the decoder removes the client-sent top-level %1 before validation (they are "
-                               u"pipeline fields; NestedMetadata.stripPayloadMetadataToAttributes), so they were "
-                               u"not checked and will not reach the table as sent"_s.arg(stripped.join(u", "_s)))}});
-    const ScrubInput scrubIn{rec.ns,         rec.docType,  rec.appName,   rec.appVersion, rec.appUpdateChannel,
-                             rec.appBuildId, rec.userAgent, rec.telemetryAgent};
+             {"message",
+              toStd(u"the decoder removes the client-sent top-level %1 before validation (they are "
+                    u"pipeline fields; NestedMetadata.stripPayloadMetadataToAttributes), so they were "
+                    u"not checked and will not reach the table as sent"_s.arg(stripped.join(u", "_s)))}});
+    const ScrubInput scrubIn{rec.ns,         rec.docType,          rec.appName,
+                             rec.appVersion, rec.appUpdateChannel, rec.appBuildId,
+                             rec.userAgent,  rec.telemetryAgent};
     const std::optional<DecoderFailure> scrubbed = scrubMessage(scrubIn, doc);
     const ValidationOutcome v = validator.validate(rec.ns, rec.docType, rec.docVersion, doc,
                                                    rec.telemetryAgent.startsWith(u"Glean/"_s));
@@ -239,20 +241,22 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
         f.kind = DecoderFailure::Kind::Dropped;
         f.errorType = u"ParsePayload"_s;
         f.exceptionClass = u"java.lang.NumberFormatException"_s;
-        f.bug = u"Character I is neither a decimal digit number, decimal point, nor \"e\" notation exponential "
-                u"mark."_s;
-        f.explanation = u"%1 at byte %2 is past a double's range: production's parser reads it as Infinity, and "
-                        u"converting the document for schema validation then throws NumberFormatException, which "
-                        u"the decoder does not catch; the ping is retried and never reaches a table, not even the "
-                        u"error table"_s.arg(QString::fromLatin1(floatOverflow->token.left(40)))
-                            .arg(floatOverflow->offset);
+        f.bug =
+            u"Character I is neither a decimal digit number, decimal point, nor \"e\" notation exponential "
+            u"mark."_s;
+        f.explanation =
+            u"%1 at byte %2 is past a double's range: production's parser reads it as Infinity, and "
+            u"converting the document for schema validation then throws NumberFormatException, which "
+            u"the decoder does not catch; the ping is retried and never reaches a table, not even the "
+            u"error table"_s.arg(QString::fromLatin1(floatOverflow->token.left(40)))
+                .arg(floatOverflow->offset);
         crashed = f;
     }
 
     QString verdictName;
     if (scrubbed) {
         verdictName = QString::fromUtf16(scrubbed->kind == DecoderFailure::Kind::Dropped ? verdict::Dropped
-                                                                                          : verdict::Rejected);
+                                                                                         : verdict::Rejected);
         errors.push_back(decoderError(*scrubbed));
     } else if (v.kind == ValidationOutcome::Kind::Unregistered) {
         verdictName = QString::fromUtf16(verdict::Unregistered);
@@ -291,7 +295,8 @@ QString decideVerdict(PingRecord &rec, json &doc, Validator &validator, json &er
         errors.push_back(std::move(err));
     }
 
-    json pipeline = derivedFields(doc, rec.docId, rec.appUpdateChannel, rec.receivedAtUs, rec.sourceTags, v.entry);
+    json pipeline =
+        derivedFields(doc, rec.docId, rec.appUpdateChannel, rec.receivedAtUs, rec.sourceTags, v.entry);
     const PipelineRegistry *registry = validator.registry() ? validator.registry()->pipeline() : nullptr;
     if (registry) {
         pipeline["registry"] = toStd(registry->describe());
@@ -382,7 +387,8 @@ void addBigQueryColumnWarnings(const json &doc, const PipelineRegistry &registry
     }
     if (reported > 200)
         warn(warnings, "bq-column",
-             u"%1 more metrics are not columns of %2 (only the first 200 are listed)"_s.arg(reported - 200).arg(table));
+             u"%1 more metrics are not columns of %2 (only the first 200 are listed)"_s.arg(reported - 200)
+                 .arg(table));
 }
 
 namespace {
@@ -398,7 +404,7 @@ qint64 daysFromCivil(int y, int m, int d)
     return qint64(era) * 146097 + doe - 719468;
 }
 
-constexpr char16_t kWeekdays[7][10] = {u"Thursday", u"Friday", u"Saturday", u"Sunday",
+constexpr char16_t kWeekdays[7][10] = {u"Thursday", u"Friday",  u"Saturday", u"Sunday",
                                        u"Monday",   u"Tuesday", u"Wednesday"}; // from 1970-01-01
 constexpr char16_t kMonths[12][4] = {u"Jan", u"Feb", u"Mar", u"Apr", u"May", u"Jun",
                                      u"Jul", u"Aug", u"Sep", u"Oct", u"Nov", u"Dec"};
@@ -408,8 +414,8 @@ constexpr char16_t kMonths[12][4] = {u"Jan", u"Feb", u"Mar", u"Apr", u"May", u"J
 qint64 parseHttpDateTail(QStringView weekday, QStringView v, QChar sep, int yearDigits)
 {
     const int n = 2 + 1 + 3 + 1 + yearDigits;
-    if (v.size() != n + 13 || v[2] != sep || v[6] != sep || v[n] != u' ' || v[n + 3] != u':' || v[n + 6] != u':' ||
-        v.sliced(n + 9) != u" GMT")
+    if (v.size() != n + 13 || v[2] != sep || v[6] != sep || v[n] != u' ' || v[n + 3] != u':' ||
+        v[n + 6] != u':' || v.sliced(n + 9) != u" GMT")
         return -1;
     auto num = [&](int pos, int len) {
         int x = 0;
@@ -490,7 +496,8 @@ qint64 parseDateHeader(const QString &value)
 qint64 parseGleanDateTime(const QString &value)
 {
     QDateTime dt = QDateTime::fromString(value, Qt::ISODateWithMs);
-    if (!dt.isValid() && value.size() >= 16 && value[13] == u':' && (value.size() == 16 || value[16] != u':')) {
+    if (!dt.isValid() && value.size() >= 16 && value[13] == u':' &&
+        (value.size() == 16 || value[16] != u':')) {
         QString withSeconds = value;
         withSeconds.insert(16, u":00"_s);
         dt = QDateTime::fromString(withSeconds, Qt::ISODateWithMs);
@@ -505,7 +512,8 @@ PingRecord ingestSubmission(RawSubmission raw, const IngestOptions &options, Val
     return *tryIngestSubmission(raw, all, validator);
 }
 
-std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOptions &options, Validator *validator)
+std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOptions &options,
+                                              Validator *validator)
 {
     PingRecord rec;
     rec.receivedAtUs = raw.receivedAtUs;
@@ -539,9 +547,8 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
 
     if (!raw.refusedReason.isEmpty()) {
         rec.verdict = QString::fromUtf16(verdict::Refused);
-        errors.push_back({{"kind", "refused"},
-                          {"status", raw.answerStatus},
-                          {"message", toStd(raw.refusedReason)}});
+        errors.push_back(
+            {{"kind", "refused"}, {"status", raw.answerStatus}, {"message", toStd(raw.refusedReason)}});
         rec.errorCount = 1;
         rec.errorsJson = QByteArray::fromStdString(errors.dump());
         rec.headers = std::move(raw.headers);
@@ -599,8 +606,9 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
                              .arg(qint64(1) << 30)
                              .arg(kDecoderPayloadLimit);
             if (f) {
-                f->explanation += u"; Pingscope inflates at most %1 bytes (--max-decoded), so the body is kept "
-                                  u"compressed and not parsed"_s.arg(options.maxDecodedBytes);
+                f->explanation +=
+                    u"; Pingscope inflates at most %1 bytes (--max-decoded), so the body is kept "
+                    u"compressed and not parsed"_s.arg(options.maxDecodedBytes);
                 if (verdictName.isEmpty())
                     verdictName = QString::fromUtf16(verdict::Rejected);
                 errors.push_back(decoderError(*f));
@@ -634,7 +642,8 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
             errors.push_back({{"kind", "encoding"},
                               {"offset", bad},
                               {"message", toStd(u"body is not valid UTF-8 (first bad byte 0x%1 at "
-                                                u"offset %2)"_s.arg(QString::number(static_cast<uchar>(decoded[bad]), 16)
+                                                u"offset %2)"_s
+                                                    .arg(QString::number(static_cast<uchar>(decoded[bad]), 16)
                                                              .rightJustified(2, u'0'))
                                                     .arg(bad))}});
         } else {
@@ -654,14 +663,15 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
                 errors.push_back(
                     {{"kind", "budget"},
                      {"values", shape.values},
-                     {"message",
-                      toStd(u"too large to inspect here: %1 JSON values in %2 bytes, nested %3 deep; parsing it "
-                            u"would take about %4 MiB, more than the %5 MiB that --memory-budget leaves for one "
-                            u"body: kept as received, not parsed or checked"_s.arg(shape.values)
-                                .arg(decoded.size())
-                                .arg(shape.depth)
-                                .arg(shape.estimatedBytes >> 20)
-                                .arg(options.parseBudget >> 20))}});
+                     {"message", toStd(u"too large to inspect here: %1 JSON values in %2 bytes, nested %3 "
+                                       u"deep; parsing it "
+                                       u"would take about %4 MiB, more than the %5 MiB that --memory-budget "
+                                       u"leaves for one "
+                                       u"body: kept as received, not parsed or checked"_s.arg(shape.values)
+                                           .arg(decoded.size())
+                                           .arg(shape.depth)
+                                           .arg(shape.estimatedBytes >> 20)
+                                           .arg(options.parseBudget >> 20))}});
                 rec.payload = std::move(decoded);
                 rec.payloadSource = decodedFrom;
             } else if (parseJson(decoded, doc, pe, &notes)) {
@@ -681,12 +691,12 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
                      {"offset", pe.byteOffset},
                      {"line", pe.line},
                      {"column", pe.column},
-                     {"message", toStd(decoded.isEmpty()
-                                           ? u"body is empty"_s
-                                           : u"not JSON at line %1, column %2 (byte %3): %4"_s.arg(pe.line)
-                                                 .arg(pe.column)
-                                                 .arg(pe.byteOffset)
-                                                 .arg(pe.message))}});
+                     {"message",
+                      toStd(decoded.isEmpty() ? u"body is empty"_s
+                                              : u"not JSON at line %1, column %2 (byte %3): %4"_s.arg(pe.line)
+                                                    .arg(pe.column)
+                                                    .arg(pe.byteOffset)
+                                                    .arg(pe.message))}});
             }
         }
     }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ping/ping.h"
@@ -39,8 +42,8 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
 
 // Appends a "bq-column" warning for every metric of a Glean document that is not a column of
 // the entry's production table (it would land in additional_properties).
-void addBigQueryColumnWarnings(const nlohmann::json &doc, const PipelineRegistry &registry, const RegistryEntry &entry,
-                               nlohmann::json &warnings);
+void addBigQueryColumnWarnings(const nlohmann::json &doc, const PipelineRegistry &registry,
+                               const RegistryEntry &entry, nlohmann::json &warnings);
 
 // Parses an HTTP-date (RFC 7231, also RFC 850 and asctime forms) or an ISO-8601 date-time
 // into ms since the epoch; 0 when it is neither.

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "queryapi.h"
 
 #include "validation/registry.h"
@@ -23,7 +26,7 @@ std::string s(const QString &v)
     return v.toStdString();
 }
 
-json parsedOrEmpty(const QByteArray &text, json fallback)
+json parsedOrEmpty(const QByteArray &text, const json &fallback)
 {
     json j = json::parse(text.begin(), text.end(), nullptr, false);
     return j.is_discarded() ? fallback : j;
@@ -31,9 +34,9 @@ json parsedOrEmpty(const QByteArray &text, json fallback)
 
 QByteArray jsonResponse(int status, const json &body, bool close)
 {
-    return httpResponse(status, "application/json", QByteArray::fromStdString(body.dump(-1, ' ', false,
-                                                                                    json::error_handler_t::replace)) + '\n',
-                        close);
+    return httpResponse(
+        status, "application/json",
+        QByteArray::fromStdString(body.dump(-1, ' ', false, json::error_handler_t::replace)) + '\n', close);
 }
 
 QByteArray errorResponse(int status, const QString &message, bool close)
@@ -73,8 +76,9 @@ bool parseTimeParam(const QByteArray &query, QByteArrayView key, qint64 &outUs, 
     if (t.isValid() && t.timeSpec() == Qt::LocalTime) // no Z and no offset given: UTC
         t.setTimeZone(QTimeZone::utc());
     if (!t.isValid()) {
-        *error = u"%1 must be an ISO 8601 date-time (2026-11-23T02:19:25Z) or milliseconds since the epoch"_s.arg(
-            QString::fromLatin1(key.toByteArray()));
+        *error =
+            u"%1 must be an ISO 8601 date-time (2026-11-23T02:19:25Z) or milliseconds since the epoch"_s.arg(
+                QString::fromLatin1(key.toByteArray()));
         return false;
     }
     outUs = t.toMSecsSinceEpoch() * 1000;
@@ -141,7 +145,8 @@ json detailJson(const PingRecord &r)
     } else if (const int depth = jsonNestingDepth(r.payload); depth > kMaxPrintableDepth) {
         j["payload"] = nullptr;
         j["payload_text"] = r.payload.toStdString();
-        j["payload_note"] = u"the payload is nested %1 levels deep; it is given as text"_s.arg(depth).toStdString();
+        j["payload_note"] =
+            u"the payload is nested %1 levels deep; it is given as text"_s.arg(depth).toStdString();
     } else {
         j["payload"] = parsedOrEmpty(r.payload, nullptr);
     }
@@ -168,8 +173,8 @@ nlohmann::json QueryApi::registryJson() const
                 {"checked_with", s(m_schemas->fingerprint())}};
 }
 
-QueryApi::QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> schemaErrors,
-                   std::function<nlohmann::json(bool start)> revalidate)
+QueryApi::QueryApi(Store *store, std::shared_ptr<const SchemaRegistry> schemas,
+                   QList<SchemaLoadError> schemaErrors, std::function<nlohmann::json(bool start)> revalidate)
     : m_store(store), m_schemas(std::move(schemas)), m_schemaErrors(std::move(schemaErrors)),
       m_revalidate(std::move(revalidate))
 {
@@ -199,7 +204,8 @@ public:
                 if (m_produced > 0)
                     out += ',';
                 ++m_produced;
-                out += QByteArray::fromStdString(summaryJson(r).dump(-1, ' ', false, json::error_handler_t::replace));
+                out += QByteArray::fromStdString(
+                    summaryJson(r).dump(-1, ' ', false, json::error_handler_t::replace));
             }
             if (int(rows.size()) == m_page.limit && m_produced < m_limit) {
                 m_page.beforeId = rows.back().id; // newest first: the next page is older

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "http/apihandler.h"
@@ -27,7 +30,7 @@ struct ApiAnswer
 {
     ApiAnswer() = default;
     ApiAnswer(QByteArray whole) : bytes(std::move(whole)) {} // NOLINT: a whole response converts
-    QByteArray bytes;                  // a whole response, when there is no stream
+    QByteArray bytes;                                        // a whole response, when there is no stream
     std::shared_ptr<ApiStream> stream; // set: the body comes in parts, with this status and type
     int status = 200;
     QByteArray contentType;

@@ -1,9 +1,12 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "revalidator.h"
 
 #include "validation/validation.h"
 
-#include <pthread.h>
 #include <QElapsedTimer>
+#include <pthread.h>
 
 #include <nlohmann/json.hpp>
 
@@ -89,8 +92,9 @@ RevalidationStats revalidateStore(Store &store, const IngestOptions &options, co
         updates.reserve(batch.size());
         for (const PingRecord &r : batch) {
             PingRecord fresh = recheckRecord(r, options, validator);
-            if (fresh.verdict != r.verdict || fresh.errorsJson != r.errorsJson || fresh.warningsJson != r.warningsJson ||
-                fresh.schemaKey != r.schemaKey || fresh.pipelineJson != r.pipelineJson)
+            if (fresh.verdict != r.verdict || fresh.errorsJson != r.errorsJson ||
+                fresh.warningsJson != r.warningsJson || fresh.schemaKey != r.schemaKey ||
+                fresh.pipelineJson != r.pipelineJson)
                 ++stats.changed;
             fresh.headers.clear();
             fresh.body.clear();
@@ -133,11 +137,12 @@ void Revalidator::start(const IngestOptions &options)
     m_changed = 0;
     m_thread = std::thread([this, options] {
         pthread_setname_np(pthread_self(), "revalidate");
-        const RevalidationStats stats = revalidateStore(*m_store, options, &m_cancel, [this](qint64 done, qint64 total) {
-            m_done = done;
-            m_total = total;
-            Q_EMIT progress(done, total);
-        });
+        const RevalidationStats stats =
+            revalidateStore(*m_store, options, &m_cancel, [this](qint64 done, qint64 total) {
+                m_done = done;
+                m_total = total;
+                Q_EMIT progress(done, total);
+            });
         m_done = stats.checked;
         m_total = stats.total;
         m_changed = stats.changed;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ingest.h"
@@ -29,7 +32,8 @@ PingRecord recheckRecord(const PingRecord &stored, const IngestOptions &options,
 // Re-checks every record of `store` that options.schemas did not check (its fingerprint
 // differs from the record's checked_with), in id order and in batches, writing the new verdicts
 // through the store's writer (Store::update). Runs on the calling thread, with its own reader.
-RevalidationStats revalidateStore(Store &store, const IngestOptions &options, const std::atomic<bool> *cancel = nullptr,
+RevalidationStats revalidateStore(Store &store, const IngestOptions &options,
+                                  const std::atomic<bool> *cancel = nullptr,
                                   const std::function<void(qint64 done, qint64 total)> &progress = {});
 
 // Runs revalidateStore on a background thread (never the GUI or capture thread). start() cancels

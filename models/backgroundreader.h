@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "pingtablemodel.h"
@@ -47,13 +49,14 @@ public:
     quint64 searchPayloads(const QString &text);
     void cancelSearch();
 
-    static constexpr int PageSize = 20000;        // pings per page of the older load
-    static constexpr qint64 SearchSlice = 20000;  // ids per slice of a payload search
+    static constexpr int PageSize = 20000;       // pings per page of the older load
+    static constexpr qint64 SearchSlice = 20000; // ids per slice of a payload search
 
 Q_SIGNALS:
     void loadProgress(qint64 loaded, qint64 total);
     void olderLoaded(qint64 count, qint64 milliseconds, const QString &error);
-    void payloadMatches(quint64 search, const std::vector<qint64> &idsAscending, qint64 searchedToId, bool done);
+    void payloadMatches(quint64 search, const std::vector<qint64> &idsAscending, qint64 searchedToId,
+                        bool done);
 
 private:
     struct Worker;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "eventsmodel.h"
 
 #include "ingest.h"
@@ -56,7 +59,8 @@ void readSession(const ojson &s, TelemetryEvent &e)
 }
 
 // [timestamp, category, method, object, value, extra]
-void readLegacy(const ojson &list, const QString &process, qint64 processStartMs, std::vector<TelemetryEvent> &out)
+void readLegacy(const ojson &list, const QString &process, qint64 processStartMs,
+                std::vector<TelemetryEvent> &out)
 {
     if (!list.is_array())
         return;
@@ -222,7 +226,8 @@ void EventListModel::rebuild(std::vector<TelemetryEvent> *replacement)
     QHash<QString, int> laneIndex;
     for (int i : rows) {
         TelemetryEvent &e = all[size_t(i)];
-        QString lane = perCategory.value(e.process + u'\n' + e.category) <= kFewEvents ? e.fullName() : e.category;
+        QString lane =
+            perCategory.value(e.process + u'\n' + e.category) <= kFewEvents ? e.fullName() : e.category;
         if (!e.process.isEmpty())
             lane = e.process + u": "_s + lane;
         auto it = laneIndex.find(lane);
@@ -265,9 +270,10 @@ QString EventListModel::detailText(const TelemetryEvent &e, bool absolute)
     if (!e.process.isEmpty())
         lines << tr("Process: %1").arg(e.process);
     if (absolute || e.absoluteMs > 0) {
-        const QString when = e.absoluteMs > 0
-                                 ? QDateTime::fromMSecsSinceEpoch(e.absoluteMs).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s)
-                                 : tr("unknown");
+        const QString when =
+            e.absoluteMs > 0
+                ? QDateTime::fromMSecsSinceEpoch(e.absoluteMs).toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s)
+                : tr("unknown");
         lines << tr("Time: %1 ms (%2)").arg(e.timestamp).arg(when);
     } else {
         lines << tr("Time: %1 ms").arg(e.timestamp);
@@ -288,7 +294,8 @@ QString EventListModel::detailText(const TelemetryEvent &e, bool absolute)
             parts << tr("sample rate %1").arg(e.sessionSampleRate);
         if (!e.sessionStartTime.isEmpty())
             parts << tr("started %1").arg(e.sessionStartTime);
-        lines << tr("Session %1").arg(e.sessionId) + (parts.isEmpty() ? QString() : u" ("_s + parts.join(u", "_s) + u')');
+        lines << tr("Session %1").arg(e.sessionId) +
+                     (parts.isEmpty() ? QString() : u" ("_s + parts.join(u", "_s) + u')');
     }
     if (e.pingId > 0)
         lines << tr("Ping #%1 %2").arg(e.pingId).arg(e.pingDocType);
@@ -329,15 +336,21 @@ QVariant EventListModel::data(const QModelIndex &index, int role) const
             if (m_absolute)
                 return QDateTime::fromMSecsSinceEpoch(e.absoluteMs).toString(u"HH:mm:ss.zzz"_s);
             return e.timestamp;
-        case Process: return e.process;
-        case Category: return e.category;
-        case Name: return e.name;
-        case Object: return e.object;
-        case Value: return e.value;
+        case Process:
+            return e.process;
+        case Category:
+            return e.category;
+        case Name:
+            return e.name;
+        case Object:
+            return e.object;
+        case Value:
+            return e.value;
         case Session:
             if (e.sessionId.isEmpty())
                 return QString();
-            return e.eventSeq >= 0 ? u"%1 #%2"_s.arg(e.sessionId.left(8)).arg(e.eventSeq) : e.sessionId.left(8);
+            return e.eventSeq >= 0 ? u"%1 #%2"_s.arg(e.sessionId.left(8)).arg(e.eventSeq)
+                                   : e.sessionId.left(8);
         case Extras: {
             QStringList parts;
             for (const auto &[k, v] : e.extras)
@@ -358,15 +371,24 @@ QVariant EventListModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Timestamp: return m_absolute ? tr("Time") : tr("Time (ms)");
-    case Process: return tr("Process");
-    case Category: return tr("Category");
-    case Name: return tr("Name / method");
-    case Object: return tr("Object");
-    case Value: return tr("Value");
-    case Session: return tr("Session");
-    case Extras: return tr("Extras");
-    case Ping: return tr("Ping");
+    case Timestamp:
+        return m_absolute ? tr("Time") : tr("Time (ms)");
+    case Process:
+        return tr("Process");
+    case Category:
+        return tr("Category");
+    case Name:
+        return tr("Name / method");
+    case Object:
+        return tr("Object");
+    case Value:
+        return tr("Value");
+    case Session:
+        return tr("Session");
+    case Extras:
+        return tr("Extras");
+    case Ping:
+        return tr("Ping");
     }
     return {};
 }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ping/ping.h"
@@ -15,7 +18,8 @@ namespace pingscope {
 // payload.events.<process> (event pings) or payload.processes.<process>.events (main pings).
 struct TelemetryEvent
 {
-    qint64 timestamp = 0;   // as in the ping: ms (Glean: since the ping's start; legacy: since the process's start)
+    qint64 timestamp =
+        0; // as in the ping: ms (Glean: since the ping's start; legacy: since the process's start)
     qint64 absoluteMs = 0;  // ms since the epoch; 0 when unknown
     QString process;        // legacy only
     QString category, name; // name: Glean name or legacy method
@@ -57,7 +61,19 @@ class EventListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Timestamp, Process, Category, Name, Object, Value, Session, Extras, Ping, ColumnCount };
+    enum Column
+    {
+        Timestamp,
+        Process,
+        Category,
+        Name,
+        Object,
+        Value,
+        Session,
+        Extras,
+        Ping,
+        ColumnCount
+    };
     enum Role
     {
         TimestampRole = Qt::UserRole + 1, // qint64, the ping's own timestamp
@@ -107,8 +123,17 @@ public:
             size_t i = 0;
             reference operator*() const { return (*rows)[i]; }
             pointer operator->() const { return &(*rows)[i]; }
-            Iterator &operator++() { ++i; return *this; }
-            Iterator operator++(int) { Iterator old = *this; ++i; return old; }
+            Iterator &operator++()
+            {
+                ++i;
+                return *this;
+            }
+            Iterator operator++(int)
+            {
+                Iterator old = *this;
+                ++i;
+                return old;
+            }
             friend bool operator==(const Iterator &a, const Iterator &b) { return a.i == b.i; }
         };
         const TelemetryEvent &operator[](size_t i) const { return (*m_all)[size_t((*m_index)[i])]; }

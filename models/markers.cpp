@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "markers.h"
 
 #include <QGuiApplication>
@@ -42,8 +45,7 @@ QPixmap paintWarningMarker(int size)
         triangle.lineTo(15 * s, 14.2 * s);
         triangle.lineTo(1 * s, 14.2 * s);
         triangle.closeSubpath();
-        p.setPen(
-            QPen(QColor(0x9c, 0x6a, 0x00), 0.8 * s, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.setPen(QPen(QColor(0x9c, 0x6a, 0x00), 0.8 * s, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
         p.setBrush(QColor(0xf5, 0xc2, 0x11));
         p.drawPath(triangle);
         p.setPen(Qt::NoPen);

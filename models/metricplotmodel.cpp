@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "metricplotmodel.h"
 
 #include "metricsmodel.h"
@@ -30,13 +33,11 @@ class FunctionalGrid
 public:
     explicit FunctionalGrid(double bucketsPerMagnitude)
         : m_perMagnitude(bucketsPerMagnitude), m_exponent(std::pow(2.0, 1.0 / bucketsPerMagnitude))
-    {}
+    {
+    }
 
     // Index -1 is the bucket of 0.
-    qint64 minimum(int index) const
-    {
-        return index < 0 ? 0 : qint64(std::pow(m_exponent, double(index)));
-    }
+    qint64 minimum(int index) const { return index < 0 ? 0 : qint64(std::pow(m_exponent, double(index))); }
 
     // The first index whose bucket starts at `bound`; Glean.js computes the powers in a way
     // that may land one below (1048575 for 2^20), so large bounds may differ by one.
@@ -225,8 +226,11 @@ bool MetricPlotModel::setDistribution(const QString &type, const QString &name,
     }
     if (m_bars.isEmpty()) {
         for (qsizetype k = 0; k < merged.size(); ++k)
-            m_bars.append({{}, double(merged[k].first),
-                           k + 1 < merged.size() ? double(merged[k + 1].first) : kNaN, merged[k].second, true});
+            m_bars.append({{},
+                           double(merged[k].first),
+                           k + 1 < merged.size() ? double(merged[k + 1].first) : kNaN,
+                           merged[k].second,
+                           true});
         m_logSpaced = logSpaced(m_bars);
     }
     for (BarData &b : m_bars)
@@ -283,7 +287,9 @@ bool MetricPlotModel::setMetric(const QModelIndex &metricsIndex)
         clear();
         return false;
     }
-    const auto typeOf = [](const QModelIndex &i) { return i.siblingAtColumn(MetricsModel::Type).data().toString(); };
+    const auto typeOf = [](const QModelIndex &i) {
+        return i.siblingAtColumn(MetricsModel::Type).data().toString();
+    };
     const QString type = typeOf(index);
     const bool isLabel = parentIndex.parent().isValid(); // type → metric → label
     if (type == u"labeled_counter" || (isLabel && typeOf(parentIndex) == u"labeled_counter")) {
@@ -292,9 +298,11 @@ bool MetricPlotModel::setMetric(const QModelIndex &metricsIndex)
         const QAbstractItemModel *model = metric.model();
         for (int r = 0; r < model->rowCount(metric); ++r) {
             const QModelIndex label = model->index(r, MetricsModel::Name, metric);
-            labels.append({label.data().toString(), label.data(MetricsModel::RawJsonRole).toString().toLongLong()});
+            labels.append(
+                {label.data().toString(), label.data(MetricsModel::RawJsonRole).toString().toLongLong()});
         }
-        return setLabeledCounter(metric.data().toString(), labels, isLabel ? index.data().toString() : QString());
+        return setLabeledCounter(metric.data().toString(), labels,
+                                 isLabel ? index.data().toString() : QString());
     }
     if (type.endsWith(u"_distribution")) {
         QList<QPair<qint64, qint64>> buckets;
@@ -367,7 +375,10 @@ QString MetricPlotModel::formatValue(double value, const QString &unit)
     if (unit == u"ns")
         return scaled({{1, u"ns"}, {1e3, u"µs"}, {1e6, u"ms"}, {1e9, u"s"}});
     if (unit == u"bytes")
-        return scaled({{1, u"B"}, {1024.0, u"KiB"}, {1048576.0, u"MiB"}, {1073741824.0, u"GiB"},
+        return scaled({{1, u"B"},
+                       {1024.0, u"KiB"},
+                       {1048576.0, u"MiB"},
+                       {1073741824.0, u"GiB"},
                        {1099511627776.0, u"TiB"}});
     QString number;
     if (value == std::floor(value) && std::abs(value) < 1e15)
@@ -392,9 +403,9 @@ QString MetricPlotModel::toolTip(int row) const
     const BarData &b = m_bars[row];
     if (m_kind == Kind::LabeledCounter)
         return tr("%1: %2").arg(b.label).arg(b.count);
-    const QString range = std::isnan(b.upper) ? tr("≥ %1").arg(formatValue(b.lower, m_unit))
-                                              : tr("%1 to %2").arg(formatValue(b.lower, m_unit),
-                                                                   formatValue(b.upper, m_unit));
+    const QString range =
+        std::isnan(b.upper) ? tr("≥ %1").arg(formatValue(b.lower, m_unit))
+                            : tr("%1 to %2").arg(formatValue(b.lower, m_unit), formatValue(b.upper, m_unit));
     QString tip = tr("%1\ncount %2").arg(range).arg(b.count);
     if (!b.sent)
         tip += u'\n' + tr("(empty bucket, not sent)");
@@ -410,18 +421,26 @@ QVariant MetricPlotModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Bar: return b.label;
-        case From: return distribution ? formatValue(b.lower, m_unit) : QString();
-        case To: return distribution && !std::isnan(b.upper) ? formatValue(b.upper, m_unit) : QString();
-        case Count: return QLocale().toString(b.count);
+        case Bar:
+            return b.label;
+        case From:
+            return distribution ? formatValue(b.lower, m_unit) : QString();
+        case To:
+            return distribution && !std::isnan(b.upper) ? formatValue(b.upper, m_unit) : QString();
+        case Count:
+            return QLocale().toString(b.count);
         }
         return {};
     case ValueRole:
         switch (index.column()) {
-        case Bar: return distribution ? QVariant(b.lower) : QVariant(double(b.count));
-        case From: return distribution ? QVariant(b.lower) : QVariant();
-        case To: return distribution && !std::isnan(b.upper) ? QVariant(b.upper) : QVariant();
-        case Count: return double(b.count);
+        case Bar:
+            return distribution ? QVariant(b.lower) : QVariant(double(b.count));
+        case From:
+            return distribution ? QVariant(b.lower) : QVariant();
+        case To:
+            return distribution && !std::isnan(b.upper) ? QVariant(b.upper) : QVariant();
+        case Count:
+            return double(b.count);
         }
         return {};
     case SentRole:
@@ -440,10 +459,14 @@ QVariant MetricPlotModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Bar: return m_kind == Kind::LabeledCounter ? tr("Label") : tr("Bucket");
-    case From: return tr("From");
-    case To: return tr("To");
-    case Count: return m_kind == Kind::LabeledCounter ? tr("Value") : tr("Count");
+    case Bar:
+        return m_kind == Kind::LabeledCounter ? tr("Label") : tr("Bucket");
+    case From:
+        return tr("From");
+    case To:
+        return tr("To");
+    case Count:
+        return m_kind == Kind::LabeledCounter ? tr("Value") : tr("Count");
     }
     return {};
 }

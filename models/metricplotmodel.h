@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QAbstractTableModel>
@@ -36,12 +39,25 @@ class MetricPlotModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Bar, From, To, Count, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        Bar,
+        From,
+        To,
+        Count,
+        ColumnCount
+    };
+    enum Role
+    {
         ValueRole = Qt::UserRole + 1, // double: From/To bound, Count count (Bar: lower bound or count)
         SentRole,                     // bool: the client sent this bucket (false: an inserted empty one)
     };
-    enum class Kind { None, Distribution, LabeledCounter };
+    enum class Kind
+    {
+        None,
+        Distribution,
+        LabeledCounter
+    };
 
     struct BarData
     {
@@ -78,12 +94,12 @@ public:
 
     // Summary. count: samples (distribution) or the total of the labels.
     qint64 count() const { return m_count; }
-    double sum() const { return m_sum; }                // distributions
-    QString unit() const { return m_unit; }             // "ns", "bytes" or "" (custom, labels)
-    double mean() const;                                // sum / count; NaN without samples
-    bool bucketsFilled() const { return m_filled; }     // empty buckets inserted (see above)
+    double sum() const { return m_sum; }                  // distributions
+    QString unit() const { return m_unit; }               // "ns", "bytes" or "" (custom, labels)
+    double mean() const;                                  // sum / count; NaN without samples
+    bool bucketsFilled() const { return m_filled; }       // empty buckets inserted (see above)
     bool bucketsLogSpaced() const { return m_logSpaced; } // bounds grow exponentially
-    bool logCountFits() const;                          // non-zero counts span >= 2 decades
+    bool logCountFits() const;                            // non-zero counts span >= 2 decades
     // "count 9, sum 229 ms, mean 25.4 ms" and the like.
     QString summary() const;
 

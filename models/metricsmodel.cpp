@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "metricsmodel.h"
 
 #include "markers.h"
@@ -19,8 +22,9 @@ namespace {
 
 QString compact(const ojson &v, int maxChars = 300)
 {
-    QString s = v.is_string() ? QString::fromStdString(v.get<std::string>())
-                              : QString::fromStdString(v.dump(-1, ' ', false, ojson::error_handler_t::replace));
+    QString s = v.is_string()
+                    ? QString::fromStdString(v.get<std::string>())
+                    : QString::fromStdString(v.dump(-1, ' ', false, ojson::error_handler_t::replace));
     if (s.size() > maxChars)
         s = s.left(maxChars) + u'…';
     return s;
@@ -45,7 +49,8 @@ Readable readable(const std::string &type, const ojson &v)
     Readable r;
     if (type == "timespan" && v.is_object()) {
         r.unit = QString::fromStdString(v.value("time_unit", std::string("nanosecond")));
-        r.text = number(v.value("value", 0.0)) + u' ' + r.unit + (v.value("value", 0.0) == 1.0 ? QString() : u"s"_s);
+        r.text = number(v.value("value", 0.0)) + u' ' + r.unit +
+                 (v.value("value", 0.0) == 1.0 ? QString() : u"s"_s);
         return r;
     }
     if (type == "rate" && v.is_object()) {
@@ -63,8 +68,11 @@ Readable readable(const std::string &type, const ojson &v)
         }
         std::sort(r.buckets.begin(), r.buckets.end());
         r.count = count >= 0 ? count : counted;
-        r.unit = type == "timing_distribution" ? u"ns"_s : type == "memory_distribution" ? u"bytes"_s : QString();
-        const int nonEmpty = int(std::count_if(r.buckets.begin(), r.buckets.end(), [](const auto &b) { return b.second > 0; }));
+        r.unit = type == "timing_distribution"   ? u"ns"_s
+                 : type == "memory_distribution" ? u"bytes"_s
+                                                 : QString();
+        const int nonEmpty = int(
+            std::count_if(r.buckets.begin(), r.buckets.end(), [](const auto &b) { return b.second > 0; }));
         r.text = u"count %1, sum %2%3, %4 bucket(s) used"_s.arg(r.count)
                      .arg(number(r.sum))
                      .arg(r.unit.isEmpty() ? QString() : u' ' + r.unit)
@@ -153,9 +161,18 @@ void MetricsModel::setPayload(const QByteArray &payload, const QByteArray &warni
         for (auto t = metrics.begin(); t != metrics.end(); ++t) {
             if (!t->is_object())
                 continue;
-            const std::string type = t.key();
-            const int group = addNode({QString::fromStdString(type), u"%1 metric(s)"_s.arg(t->size()),
-                                       QString::fromStdString(type), {}, {}, -1, 0, {}, -1, {}, {}});
+            const std::string &type = t.key();
+            const int group = addNode({QString::fromStdString(type),
+                                       u"%1 metric(s)"_s.arg(t->size()),
+                                       QString::fromStdString(type),
+                                       {},
+                                       {},
+                                       -1,
+                                       0,
+                                       {},
+                                       -1,
+                                       {},
+                                       {}});
             for (auto m = t->begin(); m != t->end(); ++m) {
                 ++m_metricCount;
                 Node n;
@@ -173,8 +190,17 @@ void MetricsModel::setPayload(const QByteArray &payload, const QByteArray &warni
                     const int metric = addNode(n);
                     for (auto l = m->begin(); l != m->end(); ++l) {
                         const Readable r = readable(inner, *l);
-                        addNode({QString::fromStdString(l.key()), r.text, QString::fromStdString(inner),
-                                 compact(*l, 100000), r.buckets, r.count, r.sum, r.unit, metric, {}, {}});
+                        addNode({QString::fromStdString(l.key()),
+                                 r.text,
+                                 QString::fromStdString(inner),
+                                 compact(*l, 100000),
+                                 r.buckets,
+                                 r.count,
+                                 r.sum,
+                                 r.unit,
+                                 metric,
+                                 {},
+                                 {}});
                     }
                     continue;
                 }
@@ -279,9 +305,12 @@ QVariant MetricsModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Name: return tr("Metric");
-    case Value: return tr("Value");
-    case Type: return tr("Type");
+    case Name:
+        return tr("Metric");
+    case Value:
+        return tr("Value");
+    case Type:
+        return tr("Type");
     }
     return {};
 }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QAbstractItemModel>
@@ -16,8 +19,15 @@ class MetricsModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Value, Type, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        Name,
+        Value,
+        Type,
+        ColumnCount
+    };
+    enum Role
+    {
         RawJsonRole = Qt::UserRole + 1,
         BucketsRole,
         CountRole,
@@ -57,7 +67,7 @@ public:
         qint64 count = -1;
         double sum = 0;
         QString unit;
-        int parent = -1;              // index into m_nodes; -1 for type groups
+        int parent = -1; // index into m_nodes; -1 for type groups
         std::vector<int> children;
         QString warning; // warnings about this metric, one a line
     };

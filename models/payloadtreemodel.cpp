@@ -1,7 +1,10 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "payloadtreemodel.h"
 
-#include "ping/decode.h"
 #include "markers.h"
+#include "ping/decode.h"
 
 #include <QColor>
 #include <QGuiApplication>
@@ -20,7 +23,13 @@ namespace pingscope {
 
 struct PayloadTreeModel::Node
 {
-    enum class Kind : quint8 { Document, Member, Item, Problem };
+    enum class Kind : quint8
+    {
+        Document,
+        Member,
+        Item,
+        Problem
+    };
 
     Node *parent = nullptr;
     const Json *value = nullptr; // into m_doc; null for the invisible root and the problem row
@@ -199,8 +208,7 @@ QString cappedText(const std::string &s, qsizetype maxBytes)
 } // namespace
 
 PayloadTreeModel::PayloadTreeModel(QObject *parent)
-    : QAbstractItemModel(parent)
-    , m_root(std::make_unique<Node>())
+    : QAbstractItemModel(parent), m_root(std::make_unique<Node>())
 {
     m_root->built = true;
 }
@@ -246,8 +254,8 @@ void PayloadTreeModel::setPayload(const QByteArray &json, const QByteArray &erro
     m_warnings.clear();
 
     try {
-        const nlohmann::json warnings = nlohmann::json::parse(warningsJson.begin(),
-                                                              warningsJson.end(), nullptr, false);
+        const nlohmann::json warnings =
+            nlohmann::json::parse(warningsJson.begin(), warningsJson.end(), nullptr, false);
         if (warnings.is_array()) {
             for (const auto &w : warnings) {
                 if (!w.is_object())
@@ -336,7 +344,8 @@ void PayloadTreeModel::markErrors(const QByteArray &errorsJson)
 
 void PayloadTreeModel::markWarnings(const QByteArray &warningsJson)
 {
-    const nlohmann::json warnings = nlohmann::json::parse(warningsJson.begin(), warningsJson.end(), nullptr, false);
+    const nlohmann::json warnings =
+        nlohmann::json::parse(warningsJson.begin(), warningsJson.end(), nullptr, false);
     if (!warnings.is_array())
         return;
     QStringList tokens;
@@ -354,8 +363,9 @@ void PayloadTreeModel::markWarnings(const QByteArray &warningsJson)
             m_warningPointers.append(QString::fromStdString(pointer->get<std::string>()));
         const auto message = w.find("message");
         m_warningMessages[walked.chain.back()].append(
-            message != w.end() && message->is_string() ? QString::fromStdString(message->get<std::string>())
-                                                       : QString::fromStdString(w.value("kind", std::string())));
+            message != w.end() && message->is_string()
+                ? QString::fromStdString(message->get<std::string>())
+                : QString::fromStdString(w.value("kind", std::string())));
     }
 }
 
@@ -403,8 +413,7 @@ QString PayloadTreeModel::pointerOf(const Node *node) const
 {
     QStringList parts;
     for (; node && node->kind != Node::Kind::Document; node = node->parent)
-        parts.append(node->kind == Node::Kind::Item ? QString::number(node->row)
-                                                    : escapeToken(node->key));
+        parts.append(node->kind == Node::Kind::Item ? QString::number(node->row) : escapeToken(node->key));
     QString out;
     for (auto it = parts.crbegin(); it != parts.crend(); ++it)
         out += QChar(u'/') + *it;
@@ -499,8 +508,7 @@ bool PayloadTreeModel::hasChildren(const QModelIndex &parent) const
     const Node *node = nodeOf(parent);
     if (node->built)
         return !node->children.empty();
-    return node->value && (node->value->is_object() || node->value->is_array()) &&
-           !node->value->empty();
+    return node->value && (node->value->is_object() || node->value->is_array()) && !node->value->empty();
 }
 
 QVariant PayloadTreeModel::data(const QModelIndex &index, int role) const
@@ -566,8 +574,7 @@ QVariant PayloadTreeModel::data(const QModelIndex &index, int role) const
     case PathRole:
         return pathOf(node);
     case ValueTextRole:
-        return cappedText(v.dump(-1, ' ', false, Json::error_handler_t::replace),
-                          kMaxValueTextBytes);
+        return cappedText(v.dump(-1, ' ', false, Json::error_handler_t::replace), kMaxValueTextBytes);
     case ErrorRole:
         return node->error;
     case HasErrorBelowRole:

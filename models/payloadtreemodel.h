@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QAbstractItemModel>
@@ -65,7 +68,7 @@ public:
         NearestAncestor, // else its nearest existing ancestor (how errors are placed)
     };
 
-    static constexpr int kMaxDisplayChars = 200;          // Value column strings
+    static constexpr int kMaxDisplayChars = 200;             // Value column strings
     static constexpr qsizetype kMaxValueTextBytes = 1 << 20; // ValueTextRole
 
     explicit PayloadTreeModel(QObject *parent = nullptr);
@@ -86,8 +89,7 @@ public:
 
     // Builds the nodes along the way. Invalid for a malformed pointer, or (Exact) one that
     // names nothing.
-    QModelIndex indexForPointer(const QString &pointer,
-                                PointerMatch match = PointerMatch::Exact) const;
+    QModelIndex indexForPointer(const QString &pointer, PointerMatch match = PointerMatch::Exact) const;
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -114,8 +116,8 @@ private:
     std::unique_ptr<Node> m_root; // invisible; its one child is the document or the problem
     QString m_problem;
     QStringList m_warnings;
-    QHash<const Json *, QStringList> m_errorMessages; // error node -> messages
-    QSet<const Json *> m_errorBelow;                   // ancestors of error nodes
+    QHash<const Json *, QStringList> m_errorMessages;   // error node -> messages
+    QSet<const Json *> m_errorBelow;                    // ancestors of error nodes
     QHash<const Json *, QStringList> m_warningMessages; // warned node -> messages
     QStringList m_warningPointers;
     mutable QIcon m_errorIcon;

@@ -1,7 +1,10 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "pingoverviewmodel.h"
 
-#include "payloadjson.h"
 #include "ingest.h"
+#include "payloadjson.h"
 #include "productionverdict.h"
 
 #include <QColor>
@@ -62,7 +65,8 @@ PingOverviewModel::Section PingOverviewModel::pipelineSection(const PingRecord &
         const auto it = p.find(key);
         if (it == p.end())
             return QString();
-        return it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString::fromStdString(it->dump());
+        return it->is_string() ? QString::fromStdString(it->get<std::string>())
+                               : QString::fromStdString(it->dump());
     };
     const auto has = [&](const char *key) { return p.contains(key); };
     const bool problem = verdict::isProblem(r.verdict);
@@ -78,26 +82,29 @@ PingOverviewModel::Section PingOverviewModel::pipelineSection(const PingRecord &
         outcomeRow.details = e.message; // the error_message has its own row
     sec.rows.push_back(outcomeRow);
     if (e.found && !e.errorType.isEmpty())
-        sec.rows.push_back({u"error_type"_s, e.errorType, shortExceptionName(e.exceptionClass), false, problem});
+        sec.rows.push_back(
+            {u"error_type"_s, e.errorType, shortExceptionName(e.exceptionClass), false, problem});
     if (e.found && !e.errorMessage.isEmpty())
-        sec.rows.push_back({u"error_message"_s, e.errorMessage,
-                            r.verdict == QStringView(verdict::Dropped) ? tr("not written: no error row") : QString(),
-                            false, problem});
+        sec.rows.push_back(
+            {u"error_message"_s, e.errorMessage,
+             r.verdict == QStringView(verdict::Dropped) ? tr("not written: no error row") : QString(), false,
+             problem});
     if (has("error_table") && problem && r.verdict != QStringView(verdict::Dropped))
         sec.rows.push_back({tr("Error table"), str("error_table"), {}, false, true});
     if (has("tables"))
         sec.rows.push_back({tr("Tables"), str("tables"), tr("split by the doc type's split_config")});
     else if (has("table"))
         sec.rows.push_back({tr("Table"), str("table"),
-                            !valid                             ? tr("if it were accepted")
+                            !valid                           ? tr("if it were accepted")
                             : p.value("stable_tables", true) ? tr("live and stable tables")
-                                                               : tr("live table only")});
+                                                             : tr("live table only")});
     else if (r.verdict == QStringView(verdict::Unregistered))
         sec.rows.push_back({tr("Table"), tr("(none: not in the registry)"), {}, true});
     if (has("generic_schema"))
         sec.rows.push_back({tr("Generic schema"), str("generic_schema"),
-                            p.value("generic_valid", false) ? tr("the body passes it: accepted once registered")
-                                                            : tr("the body fails it too (errors for information)"),
+                            p.value("generic_valid", false)
+                                ? tr("the body passes it: accepted once registered")
+                                : tr("the body fails it too (errors for information)"),
                             false, !p.value("generic_valid", false)});
     // The derived fields, when the ping got as far as ParsePayload (not for refused requests,
     // bodies that are not JSON, bad paths).
@@ -113,18 +120,22 @@ PingOverviewModel::Section PingOverviewModel::pipelineSection(const PingRecord &
         }
     }
     if (has("sample_id"))
-        sec.rows.push_back({u"sample_id"_s, str("sample_id"),
-                            has("client_id") ? tr("CRC32 of client_id %1, mod 100").arg(str("client_id")) : QString()});
+        sec.rows.push_back(
+            {u"sample_id"_s, str("sample_id"),
+             has("client_id") ? tr("CRC32 of client_id %1, mod 100").arg(str("client_id")) : QString()});
     else if (derived)
         sec.rows.push_back({u"sample_id"_s, tr("(no client id)"), {}, true});
     if (has("submission_timestamp"))
-        sec.rows.push_back({u"submission_timestamp"_s, str("submission_timestamp"), tr("as the edge writes it (UTC)")});
+        sec.rows.push_back(
+            {u"submission_timestamp"_s, str("submission_timestamp"), tr("as the edge writes it (UTC)")});
     if (has("stripped"))
         sec.rows.push_back({tr("Stripped"), str("stripped").replace(u',', u", "_s),
-                            tr("client-sent pipeline fields the decoder removes before validation"), false, true});
+                            tr("client-sent pipeline fields the decoder removes before validation"), false,
+                            true});
     if (has("registry") || !r.checkedWith.isEmpty())
-        sec.rows.push_back({tr("Registry"), has("registry") ? str("registry") : r.checkedWith,
-                            r.checkedWith.isEmpty() ? QString() : tr("verdict checked with %1").arg(r.checkedWith)});
+        sec.rows.push_back(
+            {tr("Registry"), has("registry") ? str("registry") : r.checkedWith,
+             r.checkedWith.isEmpty() ? QString() : tr("verdict checked with %1").arg(r.checkedWith)});
     return sec;
 }
 
@@ -141,7 +152,8 @@ void PingOverviewModel::setPing(const PingRecord &r)
     const qint64 receivedMs = r.receivedAtUs / 1000;
 
     Section req{tr("Request"), {}};
-    req.rows.push_back({tr("URL"), r.method + u' ' + r.path + (r.query.isEmpty() ? QString() : u'?' + r.query), {}});
+    req.rows.push_back(
+        {tr("URL"), r.method + u' ' + r.path + (r.query.isEmpty() ? QString() : u'?' + r.query), {}});
     req.rows.push_back({tr("Namespace"), r.ns, {}});
     req.rows.push_back({tr("Document type"), r.docType, {}});
     req.rows.push_back({tr("Document version"), r.docVersion,
@@ -170,8 +182,9 @@ void PingOverviewModel::setPing(const PingRecord &r)
     req.rows.push_back({tr("Source tags"), r.sourceTags, {}, r.sourceTags.isEmpty()});
     req.rows.push_back({tr("Agent"), r.telemetryAgent.isEmpty() ? r.userAgent : r.telemetryAgent, {}});
     req.rows.push_back({tr("Size"),
-                        r.decodedBytes >= 0 ? tr("%1 bytes on the wire, %2 decoded").arg(r.bodyBytes).arg(r.decodedBytes)
-                                            : tr("%1 bytes on the wire").arg(r.bodyBytes),
+                        r.decodedBytes >= 0
+                            ? tr("%1 bytes on the wire, %2 decoded").arg(r.bodyBytes).arg(r.decodedBytes)
+                            : tr("%1 bytes on the wire").arg(r.bodyBytes),
                         r.contentEncoding});
     s.push_back(std::move(req));
 
@@ -179,8 +192,9 @@ void PingOverviewModel::setPing(const PingRecord &r)
     times.rows.push_back({tr("Received"), utc(receivedMs),
                           QDateTime::fromMSecsSinceEpoch(receivedMs).toString(u"HH:mm:ss.zzz 'local'"_s)});
     if (r.dateMs > 0)
-        times.rows.push_back({tr("Date header"), r.dateHeader, formatSkew(r.dateMs, receivedMs) + tr(" from received"),
-                              false, qAbs(r.dateMs - receivedMs) > 5 * 60 * 1000});
+        times.rows.push_back({tr("Date header"), r.dateHeader,
+                              formatSkew(r.dateMs, receivedMs) + tr(" from received"), false,
+                              qAbs(r.dateMs - receivedMs) > 5 * 60 * 1000});
     else
         times.rows.push_back({tr("Date header"), r.dateHeader.isEmpty() ? tr("(not sent)") : r.dateHeader,
                               r.dateHeader.isEmpty() ? QString() : tr("not a date"), r.dateHeader.isEmpty()});
@@ -194,7 +208,8 @@ void PingOverviewModel::setPing(const PingRecord &r)
             for (const char *key : {"seq", "start_time", "end_time", "reason"}) {
                 const ojson *v = member(*pi, key);
                 Row row{QString::fromLatin1(key), v ? text(*v) : tr("(not sent)"), {}, v == nullptr};
-                if (v && v->is_string() && (qstrcmp(key, "start_time") == 0 || qstrcmp(key, "end_time") == 0)) {
+                if (v && v->is_string() &&
+                    (qstrcmp(key, "start_time") == 0 || qstrcmp(key, "end_time") == 0)) {
                     const qint64 t = parseGleanDateTime(text(*v));
                     if (t > 0)
                         row.details = formatSkew(t, receivedMs) + tr(" from received");
@@ -230,19 +245,35 @@ void PingOverviewModel::setPing(const PingRecord &r)
         if (const ojson *ci = member(doc, "client_info")) {
             Section client{u"client_info"_s, {}};
             // Glean's client_info fields; the optional ones are listed when absent.
-            static const char *const known[] = {
-                "client_id", "telemetry_sdk_build", "first_run_date", "app_build", "app_display_version",
-                "app_channel", "architecture", "os", "os_version", "locale", "build_date", "device_manufacturer",
-                "device_model", "android_sdk_version", "windows_build_number", "session_id", "session_count",
-                "attribution", "distribution"};
+            static const char *const known[] = {"client_id",
+                                                "telemetry_sdk_build",
+                                                "first_run_date",
+                                                "app_build",
+                                                "app_display_version",
+                                                "app_channel",
+                                                "architecture",
+                                                "os",
+                                                "os_version",
+                                                "locale",
+                                                "build_date",
+                                                "device_manufacturer",
+                                                "device_model",
+                                                "android_sdk_version",
+                                                "windows_build_number",
+                                                "session_id",
+                                                "session_count",
+                                                "attribution",
+                                                "distribution"};
             for (const char *key : known) {
                 const ojson *v = member(*ci, key);
-                client.rows.push_back({QString::fromLatin1(key), v ? text(*v) : tr("(not sent)"), {}, v == nullptr});
+                client.rows.push_back(
+                    {QString::fromLatin1(key), v ? text(*v) : tr("(not sent)"), {}, v == nullptr});
             }
             for (auto it = ci->begin(); it != ci->end(); ++it) {
-                if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return it.key() == k; }) ==
-                    std::end(known))
-                    client.rows.push_back({QString::fromStdString(it.key()), text(*it), tr("not a standard field")});
+                if (std::find_if(std::begin(known), std::end(known),
+                                 [&](const char *k) { return it.key() == k; }) == std::end(known))
+                    client.rows.push_back(
+                        {QString::fromStdString(it.key()), text(*it), tr("not a standard field")});
             }
             s.push_back(std::move(client));
         }
@@ -253,13 +284,16 @@ void PingOverviewModel::setPing(const PingRecord &r)
             app.rows.push_back({u"clientId"_s, r.clientId, {}, r.clientId.isEmpty()});
             if (const ojson *c = member(doc, "creationDate"); c && c->is_string()) {
                 const qint64 t = parseGleanDateTime(text(*c));
-                app.rows.push_back({u"creationDate"_s, text(*c), t > 0 ? formatSkew(t, receivedMs) + tr(" from received") : QString()});
-                times.rows.push_back({u"creationDate"_s, text(*c), t > 0 ? formatSkew(t, receivedMs) + tr(" from received") : QString()});
+                app.rows.push_back({u"creationDate"_s, text(*c),
+                                    t > 0 ? formatSkew(t, receivedMs) + tr(" from received") : QString()});
+                times.rows.push_back({u"creationDate"_s, text(*c),
+                                      t > 0 ? formatSkew(t, receivedMs) + tr(" from received") : QString()});
             }
             if (const ojson *a = member(doc, "application"); a && a->is_object())
                 for (auto it = a->begin(); it != a->end(); ++it)
                     if (!it->is_structured())
-                        app.rows.push_back({u"application."_s + QString::fromStdString(it.key()), text(*it), {}});
+                        app.rows.push_back(
+                            {u"application."_s + QString::fromStdString(it.key()), text(*it), {}});
             s.push_back(std::move(app));
             if (const ojson *env = member(doc, "environment"); env && env->is_object()) {
                 Section e{tr("Environment"), {}};
@@ -380,9 +414,12 @@ QVariant PingOverviewModel::headerData(int section, Qt::Orientation orientation,
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Field: return tr("Field");
-    case Value: return tr("Value");
-    case Details: return tr("Details");
+    case Field:
+        return tr("Field");
+    case Value:
+        return tr("Value");
+    case Details:
+        return tr("Details");
     }
     return {};
 }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ping/ping.h"
@@ -18,8 +21,19 @@ class PingOverviewModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { Field, Value, Details, ColumnCount };
-    enum Role { AbsentRole = Qt::UserRole + 1, WarnRole, SectionRole };
+    enum Column
+    {
+        Field,
+        Value,
+        Details,
+        ColumnCount
+    };
+    enum Role
+    {
+        AbsentRole = Qt::UserRole + 1,
+        WarnRole,
+        SectionRole
+    };
 
     explicit PingOverviewModel(QObject *parent = nullptr);
 

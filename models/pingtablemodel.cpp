@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "pingtablemodel.h"
 #include "productionverdict.h"
 
@@ -223,9 +226,8 @@ public:
     {
         // QHash node and span overhead, estimated; strings by their allocations.
         constexpr size_t header = 16; // QArrayData
-        size_t total = m_text.capacity() * sizeof(QString) * 2 +
-                       m_count.capacity() * sizeof(qint64) + m_flag.capacity() +
-                       m_rank.capacity() * sizeof(quint32) +
+        size_t total = m_text.capacity() * sizeof(QString) * 2 + m_count.capacity() * sizeof(qint64) +
+                       m_flag.capacity() + m_rank.capacity() * sizeof(quint32) +
                        m_index.capacity() * (sizeof(QString) + sizeof(quint32) + 8);
         for (size_t i = 0; i < m_text.size(); ++i) {
             total += header + size_t(m_text[i].capacity() + 1) * 2;
@@ -278,8 +280,7 @@ void radixSort(std::vector<quint64> &keys, int bits)
 
 // Inserts items[j] before old element pos[j] (pos ascending, items in their final order),
 // moving every element once.
-void insertAt(std::vector<quint32> &v, const std::vector<quint32> &items,
-              const std::vector<size_t> &pos)
+void insertAt(std::vector<quint32> &v, const std::vector<quint32> &items, const std::vector<size_t> &pos)
 {
     size_t src = v.size();
     v.resize(v.size() + items.size());
@@ -296,7 +297,8 @@ void insertAt(std::vector<quint32> &v, const std::vector<quint32> &items,
 struct Key
 {
     quint64 major = 0, minor = 0;
-    friend auto operator<=>(const Key &, const Key &) = default;
+    friend auto operator<=>(const Key &, const Key &) =
+        default; // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads a defaulted <=>
 };
 
 // The rank of a row among rows with equal keys, in [0, n): n-1-row (newest first) when flipped.
@@ -339,10 +341,10 @@ struct PingTableModel::Data
     std::vector<quint8> flags;
     std::vector<quint8> match; // passes the current filter
 
-    StringPool nsPool{PoolOrder::Text}, docTypePool{PoolOrder::Text},
-        versionPool{PoolOrder::Natural}, verdictPool{PoolOrder::Verdict, isProblemVerdict},
-        debugTagPool{PoolOrder::Text}, sourceTagsPool{PoolOrder::Text, hasAutomationTag},
-        clientIdPool{PoolOrder::Text}, docIdPool{PoolOrder::Exact};
+    StringPool nsPool{PoolOrder::Text}, docTypePool{PoolOrder::Text}, versionPool{PoolOrder::Natural},
+        verdictPool{PoolOrder::Verdict, isProblemVerdict}, debugTagPool{PoolOrder::Text},
+        sourceTagsPool{PoolOrder::Text, hasAutomationTag}, clientIdPool{PoolOrder::Text},
+        docIdPool{PoolOrder::Exact};
     qint64 problems = 0;
 
     int sortColumn = -1;
@@ -506,8 +508,8 @@ struct PingTableModel::Data
     {
         for (auto *v : {&id, &receivedUs, &seq, &bodyBytes, &decodedBytes})
             std::vector<qint64>().swap(*v);
-        for (auto *v : {&ns, &docType, &version, &verdict, &debugTag, &sourceTags, &clientId,
-                        &order, &visible})
+        for (auto *v :
+             {&ns, &docType, &version, &verdict, &debugTag, &sourceTags, &clientId, &order, &visible})
             std::vector<quint32>().swap(*v);
         std::vector<qint32>().swap(errorCount);
         std::vector<quint64>().swap(docHi);
@@ -538,9 +540,8 @@ struct PingTableModel::Data
         c = CompiledFilter();
         c.needle = filter.text.trimmed().toLower();
         c.uuidCanMatch = !c.needle.isEmpty() && c.needle.size() <= 36 &&
-                         std::all_of(c.needle.cbegin(), c.needle.cend(), [](QChar ch) {
-                             return ch == u'-' || hexValue(ch.unicode()) >= 0;
-                         });
+                         std::all_of(c.needle.cbegin(), c.needle.cend(),
+                                     [](QChar ch) { return ch == u'-' || hexValue(ch.unicode()) >= 0; });
         if (c.uuidCanMatch)
             c.hexNeedle = c.needle.toStdString();
         if (!c.needle.isEmpty() && !filter.payloadIds.empty())
@@ -585,8 +586,7 @@ struct PingTableModel::Data
         extend(c.clientIdText, clientIdPool);
         // Doc ids are not lowered: they are matched case-insensitively as they are.
         for (size_t v = c.docIdText.size(); v < docIdPool.size(); ++v)
-            c.docIdText.push_back(
-                docIdPool.text(quint32(v)).contains(c.needle, Qt::CaseInsensitive));
+            c.docIdText.push_back(docIdPool.text(quint32(v)).contains(c.needle, Qt::CaseInsensitive));
     }
 
     bool matches(size_t i) const
@@ -600,11 +600,10 @@ struct PingTableModel::Data
             return false;
         if (c.verdictSet && !c.verdictOk[verdict[i]])
             return false;
-        if (c.timeRange && ((c.fromUs != 0 && receivedUs[i] < c.fromUs) ||
-                            (c.toUs != 0 && receivedUs[i] >= c.toUs)))
+        if (c.timeRange &&
+            ((c.fromUs != 0 && receivedUs[i] < c.fromUs) || (c.toUs != 0 && receivedUs[i] >= c.toUs)))
             return false;
-        if ((c.ns != kAnyValue && ns[i] != c.ns) ||
-            (c.docType != kAnyValue && docType[i] != c.docType) ||
+        if ((c.ns != kAnyValue && ns[i] != c.ns) || (c.docType != kAnyValue && docType[i] != c.docType) ||
             (c.debugTag != kAnyValue && debugTag[i] != c.debugTag))
             return false;
         if (c.needle.isEmpty())
@@ -719,8 +718,7 @@ struct PingTableModel::Data
     // Sorts `rows` by (key(row), tie) ascending. Keys are packed into 64 bits with the tie in
     // the low bits and radix sorted; when a key does not fit, its leading bits are sorted on and
     // runs that share them are sorted again on the whole key.
-    template <typename KeyFn>
-    void packedSort(std::vector<quint32> &rows, KeyFn key, const Tie &tie) const
+    template <typename KeyFn> void packedSort(std::vector<quint32> &rows, KeyFn key, const Tie &tie) const
     {
         if (rows.size() < 2)
             return;
@@ -834,8 +832,7 @@ struct PingTableModel::Data
         std::vector<quint32> empty, uuids, others;
         for (quint32 r : rows)
             (flags[r] & kDocUuid ? uuids : flags[r] & kDocOther ? others : empty).push_back(r);
-        std::sort(empty.begin(), empty.end(),
-                  [&](quint32 a, quint32 b) { return tie.of(a) < tie.of(b); });
+        std::sort(empty.begin(), empty.end(), [&](quint32 a, quint32 b) { return tie.of(a) < tie.of(b); });
         packedSort(
             uuids,
             [this](quint32 r) {
@@ -852,10 +849,10 @@ struct PingTableModel::Data
         // Few doc ids are not UUIDs: place each by binary search rather than merging.
         std::vector<size_t> pos(others.size());
         for (size_t j = 0; j < others.size(); ++j)
-            pos[j] = size_t(
-                std::lower_bound(uuids.begin(), uuids.end(), others[j],
-                                 [this](quint32 u, quint32 o) { return compareDocIds(u, o) < 0; }) -
-                uuids.begin());
+            pos[j] =
+                size_t(std::lower_bound(uuids.begin(), uuids.end(), others[j],
+                                        [this](quint32 u, quint32 o) { return compareDocIds(u, o) < 0; }) -
+                       uuids.begin());
         insertAt(uuids, others, pos);
         rows = std::move(empty);
         rows.insert(rows.end(), uuids.begin(), uuids.end());
@@ -899,8 +896,8 @@ QPixmap paintBadge(int kind, int size)
     QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
     const qreal s = size / 16.0;
-    const QColor colors[] = {QColor(0x26, 0x7d, 0x3a), QColor(0x6b, 0x72, 0x80),
-                             QColor(0xa0, 0x5a, 0x00), QColor(0xc0, 0x1c, 0x28)};
+    const QColor colors[] = {QColor(0x26, 0x7d, 0x3a), QColor(0x6b, 0x72, 0x80), QColor(0xa0, 0x5a, 0x00),
+                             QColor(0xc0, 0x1c, 0x28)};
     const QColor c = kind == 4 ? QColor(0x6b, 0x72, 0x80) : colors[kind];
     const QRectF disc(1.5 * s, 1.5 * s, 13 * s, 13 * s);
     if (kind == 2) {
@@ -954,8 +951,7 @@ QIcon PingTableModel::Data::verdictIcon(quint32 v) const
 
 // ---------------------------------------------------------------------------------------------
 
-PingTableModel::PingTableModel(QObject *parent)
-    : QAbstractTableModel(parent), m_d(std::make_unique<Data>())
+PingTableModel::PingTableModel(QObject *parent) : QAbstractTableModel(parent), m_d(std::make_unique<Data>())
 {
     m_d->compile();
 }
@@ -1023,16 +1019,14 @@ QVariant PingTableModel::data(const QModelIndex &index, int role) const
         switch (column) {
         case Received: {
             const qint64 us = d.receivedUs[i];
-            const QDateTime t =
-                QDateTime::fromMSecsSinceEpoch(us >= 0 ? us / 1000 : (us - 999) / 1000);
+            const QDateTime t = QDateTime::fromMSecsSinceEpoch(us >= 0 ? us / 1000 : (us - 999) / 1000);
             const QString micros = u"%1"_s.arg((us % 1000 + 1000) % 1000, 3, 10, QChar(u'0'));
             return tr("%1 local time\n%2 UTC")
                 .arg(t.toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) + micros,
                      t.toUTC().toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) + micros);
         }
         case Verdict:
-            return tr("%1, %n error(s)", nullptr, d.errorCount[i])
-                .arg(d.verdictPool.text(d.verdict[i]));
+            return tr("%1, %n error(s)", nullptr, d.errorCount[i]).arg(d.verdictPool.text(d.verdict[i]));
         case DocId:
             return d.docIdText(i);
         case ClientId:
@@ -1059,8 +1053,8 @@ QVariant PingTableModel::data(const QModelIndex &index, int role) const
             return d.verdictIcon(d.verdict[i]);
         return verdictColor(d.verdictPool.text(d.verdict[i]));
     case Qt::ForegroundRole:
-        if (column == Verdict && (d.flags[i] & kProblem || d.verdictPool.text(d.verdict[i]) ==
-                                                               QStringView(verdict::NoSchema)))
+        if (column == Verdict &&
+            (d.flags[i] & kProblem || d.verdictPool.text(d.verdict[i]) == QStringView(verdict::NoSchema)))
             return verdictColor(d.verdictPool.text(d.verdict[i]));
         return {};
     case Qt::TextAlignmentRole:
@@ -1187,17 +1181,16 @@ void PingTableModel::addPings(const std::vector<PingRecord> &newestFirst)
     Data &d = *m_d;
     const size_t first = d.size();
     const size_t valuesBefore = d.nsPool.size() + d.docTypePool.size() + d.versionPool.size() +
-                                d.verdictPool.size() + d.debugTagPool.size() +
-                                d.sourceTagsPool.size() + d.clientIdPool.size();
+                                d.verdictPool.size() + d.debugTagPool.size() + d.sourceTagsPool.size() +
+                                d.clientIdPool.size();
     for (auto it = newestFirst.rbegin(); it != newestFirst.rend(); ++it)
         if (d.id.empty() || it->id > d.id.back())
             d.append(*it);
     if (d.size() == first)
         return;
-    const bool newValues = valuesBefore != d.nsPool.size() + d.docTypePool.size() +
-                                               d.versionPool.size() + d.verdictPool.size() +
-                                               d.debugTagPool.size() + d.sourceTagsPool.size() +
-                                               d.clientIdPool.size();
+    const bool newValues = valuesBefore != d.nsPool.size() + d.docTypePool.size() + d.versionPool.size() +
+                                               d.verdictPool.size() + d.debugTagPool.size() +
+                                               d.sourceTagsPool.size() + d.clientIdPool.size();
     d.refreshCompiled();
     d.computeMatch(first);
 
@@ -1304,8 +1297,7 @@ void PingTableModel::insertSorted(size_t first)
     // Every row, in order (binary search among the rows held before the batch).
     std::vector<size_t> pos(fresh.size());
     for (size_t j = 0; j < fresh.size(); ++j)
-        pos[j] = size_t(std::lower_bound(d.order.begin(), d.order.end(), fresh[j], before) -
-                        d.order.begin());
+        pos[j] = size_t(std::lower_bound(d.order.begin(), d.order.end(), fresh[j], before) - d.order.begin());
     insertAt(d.order, fresh, pos);
 
     // The visible ones.
@@ -1338,8 +1330,8 @@ void PingTableModel::insertSorted(size_t first)
             continue;
         }
         const size_t r = size_t(p.row());
-        to.append(index(int(r + size_t(std::upper_bound(pos.begin(), pos.end(), r) - pos.begin())),
-                        p.column()));
+        to.append(
+            index(int(r + size_t(std::upper_bound(pos.begin(), pos.end(), r) - pos.begin())), p.column()));
     }
     changePersistentIndexList(from, to);
     Q_EMIT layoutChanged({}, QAbstractItemModel::NoLayoutChangeHint);
@@ -1466,13 +1458,6 @@ void PingTableModel::setFilterText(const QString &text)
     setFilter(f);
 }
 
-void PingTableModel::setVerdictFilter(const QStringList &verdicts)
-{
-    PingFilter f = m_d->filter;
-    f.verdicts = verdicts;
-    setFilter(f);
-}
-
 void PingTableModel::setProblemsOnly(bool on)
 {
     PingFilter f = m_d->filter;
@@ -1484,20 +1469,6 @@ void PingTableModel::setNamespaceFilter(const QString &ns)
 {
     PingFilter f = m_d->filter;
     f.ns = ns;
-    setFilter(f);
-}
-
-void PingTableModel::setDocTypeFilter(const QString &docType)
-{
-    PingFilter f = m_d->filter;
-    f.docType = docType;
-    setFilter(f);
-}
-
-void PingTableModel::setDebugTagFilter(const QString &debugTag)
-{
-    PingFilter f = m_d->filter;
-    f.debugTag = debugTag;
     setFilter(f);
 }
 
@@ -1600,13 +1571,12 @@ size_t PingTableModel::storageBytes() const
     size_t total = 0;
     for (const auto *v : {&d.id, &d.receivedUs, &d.seq, &d.bodyBytes, &d.decodedBytes})
         total += bytes(*v);
-    for (const auto *v : {&d.ns, &d.docType, &d.version, &d.verdict, &d.debugTag, &d.sourceTags,
-                          &d.clientId, &d.order, &d.visible})
+    for (const auto *v : {&d.ns, &d.docType, &d.version, &d.verdict, &d.debugTag, &d.sourceTags, &d.clientId,
+                          &d.order, &d.visible})
         total += bytes(*v);
-    total +=
-        bytes(d.errorCount) + bytes(d.docHi) + bytes(d.docLo) + bytes(d.flags) + bytes(d.match);
-    for (const StringPool *p : {&d.nsPool, &d.docTypePool, &d.versionPool, &d.verdictPool,
-                                &d.debugTagPool, &d.sourceTagsPool, &d.clientIdPool, &d.docIdPool})
+    total += bytes(d.errorCount) + bytes(d.docHi) + bytes(d.docLo) + bytes(d.flags) + bytes(d.match);
+    for (const StringPool *p : {&d.nsPool, &d.docTypePool, &d.versionPool, &d.verdictPool, &d.debugTagPool,
+                                &d.sourceTagsPool, &d.clientIdPool, &d.docIdPool})
         total += p->bytes();
     return total;
 }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ping/ping.h"
@@ -68,7 +71,7 @@ public:
         ProblemRole,               // bool: verdict::isProblem(verdict)
         DocIdRole,                 // QString: the whole doc id
         ClientIdRole,              // QString: the whole client id
-        SortRole, // this column's raw value: qint64 (times, seq, wire bytes) or QString
+        SortRole,                  // this column's raw value: qint64 (times, seq, wire bytes) or QString
     };
     Q_ENUM(Role)
 
@@ -132,11 +135,8 @@ public:
     const PingFilter &filter() const;
     // Convenience: change one part of filter().
     void setFilterText(const QString &text);
-    void setVerdictFilter(const QStringList &verdicts);
     void setProblemsOnly(bool on);
     void setNamespaceFilter(const QString &ns);
-    void setDocTypeFilter(const QString &docType);
-    void setDebugTagFilter(const QString &debugTag);
     void setHideAutomation(bool on);
     // Received time in [fromUs, toUs) (UTC microseconds); 0 leaves that end open.
     void setReceivedRange(qint64 fromUs, qint64 toUs);

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "productionverdict.h"
 
 #include <QCoreApplication>
@@ -57,7 +60,7 @@ QString firstMessage(const QByteArray &errorsJson)
     const json errors = parseArray(errorsJson);
     for (const auto &e : errors)
         if (e.is_object())
-            if (const QString m = str(e, "message"); !m.isEmpty())
+            if (QString m = str(e, "message"); !m.isEmpty())
                 return m;
     return {};
 }
@@ -196,7 +199,8 @@ ProductionOutcome productionOutcome(const PingRecord &r)
     // invalid, rejected, not-json, bad-encoding, bad-path: a row in the error table.
     QString table = shortTableName(str(p, "error_table"));
     if (table.isEmpty())
-        table = r.ns == u"telemetry" ? u"payload_bytes_error.telemetry"_s : u"payload_bytes_error.structured"_s;
+        table =
+            r.ns == u"telemetry" ? u"payload_bytes_error.telemetry"_s : u"payload_bytes_error.structured"_s;
     o.summary = tr("Error table %1").arg(table);
     o.detail = e.errorMessage.isEmpty() ? firstMessage(r.errorsJson) : e.errorMessage;
     return joined();
@@ -212,7 +216,8 @@ QString productionHeadline(const PingRecord &r)
         const QString tables = tablesOf(p);
         if (flag(p, "stable_tables", true))
             return tr("Valid: production keeps it in %1 (live and stable tables)").arg(tables);
-        return tr("Valid: production keeps it in %1, live table only: the %2 keeps it out of the stable tables")
+        return tr("Valid: production keeps it in %1, live table only: the %2 keeps it out of the stable "
+                  "tables")
             .arg(tables, stableReason(p));
     }
     if (v == QStringView(verdict::Refused))
@@ -220,8 +225,9 @@ QString productionHeadline(const PingRecord &r)
             .arg(r.statusCode)
             .arg(firstMessage(r.errorsJson));
     if (v == QStringView(verdict::NoSchema))
-        return tr("No schema: not checked; without a production registry Pingscope cannot say what the pipeline "
-                  "would do");
+        return tr(
+            "No schema: not checked; without a production registry Pingscope cannot say what the pipeline "
+            "would do");
     if (v == QStringView(verdict::Parsed))
         return tr("Parsed: JSON, not checked against a schema (validation is off)");
     if (v == QStringView(verdict::TooLarge))
@@ -251,16 +257,19 @@ QString productionHeadline(const PingRecord &r)
 QString verdictDescription(QStringView v)
 {
     if (v == QStringView(verdict::Valid))
-        return tr("valid: passes its schema and every decoder rule; kept in the live table, and the stable table "
-                  "unless tagged automation");
+        return tr(
+            "valid: passes its schema and every decoder rule; kept in the live table, and the stable table "
+            "unless tagged automation");
     if (v == QStringView(verdict::Invalid))
         return tr("invalid: fails its schema; the error table (ParsePayload) gets the first error");
     if (v == QStringView(verdict::Unregistered))
-        return tr("unregistered: the production registry has no such namespace/docType (\"No such docType\"); "
-                  "error table");
+        return tr(
+            "unregistered: the production registry has no such namespace/docType (\"No such docType\"); "
+            "error table");
     if (v == QStringView(verdict::Rejected))
-        return tr("rejected: sent to the error table for a reason other than its schema (scrubber rule, 8 MiB "
-                  "limit, deprecation)");
+        return tr(
+            "rejected: sent to the error table for a reason other than its schema (scrubber rule, 8 MiB "
+            "limit, deprecation)");
     if (v == QStringView(verdict::Dropped))
         return tr("dropped: removed by the decoder without an error row; gone without trace");
     if (v == QStringView(verdict::NoSchema))

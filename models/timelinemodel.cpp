@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "timelinemodel.h"
 
 #include "eventsmodel.h"
@@ -101,10 +104,14 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         return {};
     const Marker &m = m_markers[size_t(index.row())];
     switch (index.column()) {
-    case X: return m.x;
-    case Lane: return m.lane;
-    case Count: return m.count;
-    case FirstRow: return m.firstRow;
+    case X:
+        return m.x;
+    case Lane:
+        return m.lane;
+    case Count:
+        return m.count;
+    case FirstRow:
+        return m.firstRow;
     }
     return {};
 }
@@ -114,10 +121,14 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case X: return tr("X");
-    case Lane: return tr("Lane");
-    case Count: return tr("Events");
-    case FirstRow: return tr("First event");
+    case X:
+        return tr("X");
+    case Lane:
+        return tr("Lane");
+    case Count:
+        return tr("Events");
+    case FirstRow:
+        return tr("First event");
     }
     return {};
 }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QAbstractTableModel>
@@ -23,7 +26,14 @@ class TimelineModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { X, Lane, Count, FirstRow, ColumnCount };
+    enum Column
+    {
+        X,
+        Lane,
+        Count,
+        FirstRow,
+        ColumnCount
+    };
 
     struct Marker
     {

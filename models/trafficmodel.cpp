@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "trafficmodel.h"
 
 #include <QDateTime>
@@ -29,10 +32,9 @@ constexpr qint64 kMinute = 60 * kSecond;
 constexpr qint64 kHour = 60 * kMinute;
 constexpr qint64 kDay = 24 * kHour;
 constexpr qint64 kNiceWidths[] = {
-    kSecond,     2 * kSecond, 5 * kSecond,  10 * kSecond, 15 * kSecond, 30 * kSecond,
-    kMinute,     2 * kMinute, 5 * kMinute,  10 * kMinute, 15 * kMinute, 30 * kMinute,
-    kHour,       2 * kHour,   3 * kHour,    6 * kHour,    12 * kHour,   kDay,
-    2 * kDay,    4 * kDay,    7 * kDay,    14 * kDay,    28 * kDay,
+    kSecond,     2 * kSecond,  5 * kSecond,  10 * kSecond, 15 * kSecond, 30 * kSecond, kMinute,   2 * kMinute,
+    5 * kMinute, 10 * kMinute, 15 * kMinute, 30 * kMinute, kHour,        2 * kHour,    3 * kHour, 6 * kHour,
+    12 * kHour,  kDay,         2 * kDay,     4 * kDay,     7 * kDay,     14 * kDay,    28 * kDay,
 };
 
 qint64 floorDiv(qint64 a, qint64 b)
@@ -40,7 +42,6 @@ qint64 floorDiv(qint64 a, qint64 b)
     const qint64 q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
-
 
 } // namespace
 
@@ -120,9 +121,10 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
             return QLocale().toString(value.toDouble(), 'f', std::fmod(value.toDouble(), 1.0) == 0 ? 0 : 1);
         return QLocale().toString(value.toLongLong());
     case Qt::ToolTipRole: {
-        const QString range = tr("%1 to %2")
-                                  .arg(QDateTime::fromMSecsSinceEpoch(start / 1000).toString(u"yyyy-MM-dd HH:mm:ss"_s),
-                                       QDateTime::fromMSecsSinceEpoch((start + m_width) / 1000).toString(u"HH:mm:ss"_s));
+        const QString range =
+            tr("%1 to %2")
+                .arg(QDateTime::fromMSecsSinceEpoch(start / 1000).toString(u"yyyy-MM-dd HH:mm:ss"_s),
+                     QDateTime::fromMSecsSinceEpoch((start + m_width) / 1000).toString(u"HH:mm:ss"_s));
         if (column == BucketStart)
             return range;
         return QString(range + u": "_s + headerData(column, Qt::Horizontal, Qt::DisplayRole).toString());
@@ -173,7 +175,8 @@ bool TrafficModel::byTime(const Entry &a, const Entry &b)
     return a.timeUs < b.timeUs;
 }
 
-quint16 TrafficModel::internInto(QStringList &docTypes, QHash<QString, quint16> &index, const QString &docType)
+quint16 TrafficModel::internInto(QStringList &docTypes, QHash<QString, quint16> &index,
+                                 const QString &docType)
 {
     if (const auto it = index.constFind(docType); it != index.cend())
         return *it;
@@ -259,7 +262,8 @@ void TrafficModel::adoptOlder(Older &&older)
     older.sortByTime(); // a check only, when the reader's thread did it
     // One pass: older entries first among equal times.
     std::deque<Entry> merged;
-    std::merge(taken.begin(), taken.end(), m_entries.begin(), m_entries.end(), std::back_inserter(merged), byTime);
+    std::merge(taken.begin(), taken.end(), m_entries.begin(), m_entries.end(), std::back_inserter(merged),
+               byTime);
     m_entries.swap(merged);
     m_newestId = std::max(m_newestId, older.m_newestId);
     m_oldestId = 0; // unknown now; only the first adopt is checked

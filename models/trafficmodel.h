@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ping/ping.h"
@@ -181,12 +184,11 @@ Q_SIGNALS:
     void bucketsChanged();
 
 private:
-
     quint16 internDocType(const QString &docType);
     static quint16 internInto(QStringList &docTypes, QHash<QString, quint16> &index, const QString &docType);
-    static Entry entryOf(const PingRecord &r); // docType left to the caller
+    static Entry entryOf(const PingRecord &r);          // docType left to the caller
     static bool byTime(const Entry &a, const Entry &b); // the entries' order
-    qint64 m_oldestId = 0; // the oldest id held (0: none)
+    qint64 m_oldestId = 0;                              // the oldest id held (0: none)
     void update(bool force);
     void computeBuckets(int firstRow, int lastRow); // [first, last)
     void resizeBuckets(int rows, int docTypes);
@@ -208,9 +210,9 @@ private:
     int m_rows = 0;
     int m_bucketDocTypes = 0;
     std::vector<int> m_requests, m_invalid, m_duplicates, m_refused;
-    std::vector<int> m_count;     // [row * m_bucketDocTypes + docType]
-    std::vector<double> m_median; // idem
-    std::vector<qint64> m_max;    // idem
+    std::vector<int> m_count;                    // [row * m_bucketDocTypes + docType]
+    std::vector<double> m_median;                // idem
+    std::vector<qint64> m_max;                   // idem
     std::vector<std::vector<quint32>> m_scratch; // sizes per doc type of one bucket
 };
 

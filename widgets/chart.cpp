@@ -1,11 +1,14 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "chart.h"
 
 #include <QApplication>
+#include <QBarSeries>
 #include <QBarSet>
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QBarSeries>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QGraphicsLayout>
@@ -21,8 +24,8 @@
 #include <QWheelEvent>
 
 #include <algorithm>
-#include <map>
 #include <cmath>
+#include <map>
 
 using namespace Qt::StringLiterals;
 
@@ -92,8 +95,8 @@ struct Chart::Private
         if (auto *dt = qobject_cast<QDateTimeAxis *>(a)) {
             // Labels as precise as the range needs.
             const double span = max - min;
-            dt->setFormat(span < 10'000 ? u"HH:mm:ss.zzz"_s
-                          : span < 2 * 86'400'000.0 ? u"HH:mm:ss"_s
+            dt->setFormat(span < 10'000               ? u"HH:mm:ss.zzz"_s
+                          : span < 2 * 86'400'000.0   ? u"HH:mm:ss"_s
                           : span < 300 * 86'400'000.0 ? u"MM-dd HH:mm"_s
                                                       : u"yyyy-MM-dd"_s);
         }
@@ -382,11 +385,12 @@ int Chart::addSeries(SeriesKind kind, const QString &name, const QColor &color, 
                     if (d->series[i].set == set)
                         Q_EMIT pointClicked(int(i), slot);
             });
-            connect(d->bars, &QAbstractBarSeries::hovered, this, [this](bool entered, int slot, QBarSet *set) {
-                for (size_t i = 0; i < d->series.size(); ++i)
-                    if (d->series[i].set == set)
-                        Q_EMIT pointHovered(int(i), slot, entered);
-            });
+            connect(d->bars, &QAbstractBarSeries::hovered, this,
+                    [this](bool entered, int slot, QBarSet *set) {
+                        for (size_t i = 0; i < d->series.size(); ++i)
+                            if (d->series[i].set == set)
+                                Q_EMIT pointHovered(int(i), slot, entered);
+                    });
             Q_UNUSED(index);
         }
         s.set = new QBarSet(name);
@@ -521,10 +525,22 @@ void Chart::setYRange(double min, double max)
     Private::setRange(d->y, d->yKind, min, max, d->yFormat);
 }
 
-double Chart::xMin() const { return d->xMin; }
-double Chart::xMax() const { return d->xMax; }
-double Chart::yMin() const { return d->yMin; }
-double Chart::yMax() const { return d->yMax; }
+double Chart::xMin() const
+{
+    return d->xMin;
+}
+double Chart::xMax() const
+{
+    return d->xMax;
+}
+double Chart::yMin() const
+{
+    return d->yMin;
+}
+double Chart::yMax() const
+{
+    return d->yMax;
+}
 
 void Chart::setZoomPanX(bool on)
 {
@@ -550,7 +566,7 @@ void Chart::resetZoom()
 
 QPointF Chart::mapToPosition(const QPointF &value) const
 {
-    QAbstractSeries *s = d->series.empty() ? nullptr
+    QAbstractSeries *s = d->series.empty()      ? nullptr
                          : d->series.front().xy ? static_cast<QAbstractSeries *>(d->series.front().xy)
                                                 : d->bars;
     const QPointF scene = d->chart->mapToScene(d->chart->mapToPosition(value, s));
@@ -559,7 +575,7 @@ QPointF Chart::mapToPosition(const QPointF &value) const
 
 QPointF Chart::mapToValue(const QPointF &position) const
 {
-    QAbstractSeries *s = d->series.empty() ? nullptr
+    QAbstractSeries *s = d->series.empty()      ? nullptr
                          : d->series.front().xy ? static_cast<QAbstractSeries *>(d->series.front().xy)
                                                 : d->bars;
     const QPointF scene = d->view->mapToScene(d->view->mapFrom(this, position.toPoint()));

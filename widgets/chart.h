@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QColor>
@@ -34,8 +37,20 @@ class Chart : public QWidget
 {
     Q_OBJECT
 public:
-    enum class SeriesKind { Scatter, Line, Bars, StackedBars };
-    enum class AxisKind { Value, Log, DateTime, Lanes };
+    enum class SeriesKind
+    {
+        Scatter,
+        Line,
+        Bars,
+        StackedBars
+    };
+    enum class AxisKind
+    {
+        Value,
+        Log,
+        DateTime,
+        Lanes
+    };
 
     explicit Chart(QWidget *parent = nullptr);
     ~Chart() override;

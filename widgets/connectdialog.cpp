@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "connectdialog.h"
 
 #include <QApplication>
@@ -19,16 +22,15 @@ QList<ConnectDialog::Snippet> ConnectDialog::snippets(const QString &url, quint1
 {
     const QString p = QString::number(port);
     return {
-        {tr("Kotlin (Android)"),
-         u"// Glean.initialize(...) in your Application class\n"
-         u"Glean.initialize(\n"
-         u"    applicationContext = applicationContext,\n"
-         u"    uploadEnabled = true,\n"
-         u"    configuration = Configuration(serverEndpoint = \"%1\"),\n"
-         u"    buildInfo = GleanBuildInfo.buildInfo,\n"
-         u")\n\n"
-         u"// The emulator or device reaches this machine's 127.0.0.1 through adb:\n"
-         u"//   adb reverse tcp:%2 tcp:%2\n"_s.arg(url, p)},
+        {tr("Kotlin (Android)"), u"// Glean.initialize(...) in your Application class\n"
+                                 u"Glean.initialize(\n"
+                                 u"    applicationContext = applicationContext,\n"
+                                 u"    uploadEnabled = true,\n"
+                                 u"    configuration = Configuration(serverEndpoint = \"%1\"),\n"
+                                 u"    buildInfo = GleanBuildInfo.buildInfo,\n"
+                                 u")\n\n"
+                                 u"// The emulator or device reaches this machine's 127.0.0.1 through adb:\n"
+                                 u"//   adb reverse tcp:%2 tcp:%2\n"_s.arg(url, p)},
         {tr("Swift (iOS)"),
          u"Glean.shared.initialize(\n"
          u"    uploadEnabled: true,\n"
@@ -36,20 +38,18 @@ QList<ConnectDialog::Snippet> ConnectDialog::snippets(const QString &url, quint1
          u"    buildInfo: GleanMetrics.GleanBuild.info\n"
          u")\n\n"
          u"// The iOS simulator shares this machine's network: 127.0.0.1 works as is.\n"_s.arg(url)},
-        {tr("Rust"),
-         u"let cfg = glean::ConfigurationBuilder::new(true, data_path, \"org.example.app\")\n"
-         u"    .with_server_endpoint(\"%1\")\n"
-         u"    .build();\n"
-         u"glean::initialize(cfg, client_info);\n"_s.arg(url)},
-        {tr("Python"),
-         u"from glean import Glean, Configuration\n\n"
-         u"Glean.initialize(\n"
-         u"    application_id=\"org.example.app\",\n"
-         u"    application_version=\"1.0\",\n"
-         u"    upload_enabled=True,\n"
-         u"    data_dir=data_dir,\n"
-         u"    configuration=Configuration(server_endpoint=\"%1\"),\n"
-         u")\n"_s.arg(url)},
+        {tr("Rust"), u"let cfg = glean::ConfigurationBuilder::new(true, data_path, \"org.example.app\")\n"
+                     u"    .with_server_endpoint(\"%1\")\n"
+                     u"    .build();\n"
+                     u"glean::initialize(cfg, client_info);\n"_s.arg(url)},
+        {tr("Python"), u"from glean import Glean, Configuration\n\n"
+                       u"Glean.initialize(\n"
+                       u"    application_id=\"org.example.app\",\n"
+                       u"    application_version=\"1.0\",\n"
+                       u"    upload_enabled=True,\n"
+                       u"    data_dir=data_dir,\n"
+                       u"    configuration=Configuration(server_endpoint=\"%1\"),\n"
+                       u")\n"_s.arg(url)},
         {tr("Firefox"),
          u"// about:config (or user.js in the profile folder)\n"
          u"// Glean (FOG) pings:\n"
@@ -62,15 +62,14 @@ QList<ConnectDialog::Snippet> ConnectDialog::snippets(const QString &url, quint1
          u"user_pref(\"datareporting.policy.dataSubmissionEnabled\", true);\n\n"
          u"// Tag the pings: start Firefox with\n"
          u"//   GLEAN_DEBUG_VIEW_TAG=my-tag GLEAN_SOURCE_TAGS=automation firefox\n"_s.arg(url, p)},
-        {tr("Glean.js"),
-         u"Glean.initialize(\"org.example.app\", true, {\n"
-         u"  serverEndpoint: \"%1\",\n"
-         u"});\n\n"
-         u"// Glean.js refuses http:// endpoints outside its test mode. In a web page, put\n"
-         u"// Pingscope behind an HTTPS reverse proxy, or use the SDK's testing mode while\n"
-         u"// developing. Pages on any origin may post: Pingscope answers CORS preflights.\n"
-         u"// Without a debug tag, browsers upload with navigator.sendBeacon (text/plain,\n"
-         u"// no Glean headers); Pingscope accepts those too.\n"_s.arg(url)},
+        {tr("Glean.js"), u"Glean.initialize(\"org.example.app\", true, {\n"
+                         u"  serverEndpoint: \"%1\",\n"
+                         u"});\n\n"
+                         u"// Glean.js refuses http:// endpoints outside its test mode. In a web page, put\n"
+                         u"// Pingscope behind an HTTPS reverse proxy, or use the SDK's testing mode while\n"
+                         u"// developing. Pages on any origin may post: Pingscope answers CORS preflights.\n"
+                         u"// Without a debug tag, browsers upload with navigator.sendBeacon (text/plain,\n"
+                         u"// no Glean headers); Pingscope accepts those too.\n"_s.arg(url)},
         {tr("Tags"),
          u"// Group your pings with a debug view tag (X-Debug-ID, [a-zA-Z0-9-]{1,20})\n"
          u"// and mark test traffic with source tags (X-Source-Tags, at most 5):\n\n"

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "eventspanel.h"
 
 #include "eventsmodel.h"
@@ -137,7 +140,8 @@ void EventsPanel::reloadStream(bool incremental)
     } else {
         const auto pings = m_source(scope(), *m_current, 0, kMaxStreamPings + 1);
         m_truncated = int(pings.size()) > kMaxStreamPings;
-        m_stream->setPings(m_truncated ? std::vector<PingRecord>(pings.begin(), pings.begin() + kMaxStreamPings) : pings);
+        m_stream->setPings(
+            m_truncated ? std::vector<PingRecord>(pings.begin(), pings.begin() + kMaxStreamPings) : pings);
     }
     QApplication::restoreOverrideCursor();
     refreshSessions();
@@ -179,7 +183,8 @@ void EventsPanel::refreshSessions()
     const int i = m_session->findData(current);
     m_session->setCurrentIndex(i < 0 ? 0 : i);
     m_session->setEnabled(!ids.isEmpty());
-    m_session->setToolTip(ids.isEmpty() ? tr("These events carry no Glean session") : tr("Show one session's events"));
+    m_session->setToolTip(ids.isEmpty() ? tr("These events carry no Glean session")
+                                        : tr("Show one session's events"));
     if (i < 0 && !current.isEmpty())
         applyFilter();
 }
@@ -191,11 +196,13 @@ QString EventsPanel::summaryText() const
         return {};
     if (const QString problem = scopeProblem(); !problem.isEmpty())
         return problem;
-    QString text = model->rowCount() == model->totalCount() - model->undatedCount()
-                       ? (model->rowCount() == 1 ? tr("1 event") : tr("%1 events").arg(model->rowCount()))
-                       : tr("%1 of %2 events").arg(model->rowCount()).arg(model->totalCount() - model->undatedCount());
+    QString text =
+        model->rowCount() == model->totalCount() - model->undatedCount()
+            ? (model->rowCount() == 1 ? tr("1 event") : tr("%1 events").arg(model->rowCount()))
+            : tr("%1 of %2 events").arg(model->rowCount()).arg(model->totalCount() - model->undatedCount());
     if (model == m_stream) {
-        text += (m_stream->pingCount() == 1 ? tr(" from 1 ping") : tr(" from %1 pings").arg(m_stream->pingCount()));
+        text += (m_stream->pingCount() == 1 ? tr(" from 1 ping")
+                                            : tr(" from %1 pings").arg(m_stream->pingCount()));
         if (m_truncated)
             text += tr(" (the newest %1)").arg(kMaxStreamPings);
         if (m_stream->undatedCount() > 0)

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ping/ping.h"
@@ -28,14 +31,21 @@ class EventsPanel : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Scope { ThisPing, DebugTag, Client, CurrentFilter };
+    enum class Scope
+    {
+        ThisPing,
+        DebugTag,
+        Client,
+        CurrentFilter
+    };
     Q_ENUM(Scope)
     // At most this many pings (the newest) feed an event stream.
     static constexpr int kMaxStreamPings = 5000;
 
     // Gives the pings (with payloads, newest first, at most `limit`) of a scope for the
     // current ping; only pings with an id greater than `afterId` when it is not 0.
-    using PingSource = std::function<std::vector<PingRecord>(Scope scope, const PingRecord &current, qint64 afterId, int limit)>;
+    using PingSource = std::function<std::vector<PingRecord>(Scope scope, const PingRecord &current,
+                                                             qint64 afterId, int limit)>;
 
     explicit EventsPanel(QWidget *parent = nullptr);
     ~EventsPanel() override;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "eventtimeline.h"
 
 #include "chart.h"
@@ -107,7 +110,8 @@ void EventTimeline::setModel(EventListModel *model)
         connect(model, &QAbstractItemModel::modelReset, this, &EventTimeline::reload);
         connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
                 &EventTimeline::drawHighlight);
-        m_empty->setText(model->absoluteTime() ? tr("No events in these pings.") : tr("This ping has no events."));
+        m_empty->setText(model->absoluteTime() ? tr("No events in these pings.")
+                                               : tr("This ping has no events."));
     }
     reload();
 }
@@ -270,8 +274,9 @@ QString EventTimeline::markerText(int marker) const
     QStringList lines;
     const auto time = [this](int row) {
         const auto &e = m_model->events()[size_t(row)];
-        return m_model->absoluteTime() ? QDateTime::fromMSecsSinceEpoch(e.absoluteMs).toString(u"HH:mm:ss.zzz"_s)
-                                       : QString::number(e.timestamp) + u" ms"_s;
+        return m_model->absoluteTime()
+                   ? QDateTime::fromMSecsSinceEpoch(e.absoluteMs).toString(u"HH:mm:ss.zzz"_s)
+                   : QString::number(e.timestamp) + u" ms"_s;
     };
     lines << tr("%1 events, %2 – %3 (zoom in to separate them)")
                  .arg(rows.size())

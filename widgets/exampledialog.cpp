@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "exampledialog.h"
 
 #include <QDialogButtonBox>
@@ -31,7 +34,8 @@ ExampleDialog::ExampleDialog(std::vector<PingRecord> pings, const QString &check
     auto *browse = new QPushButton(tr("Browse…"), this);
     dirRow->addWidget(browse);
     form->addRow(tr("mozilla-pipeline-schemas checkout:"), dirRow);
-    m_name->setValidator(new QRegularExpressionValidator(QRegularExpression(u"[0-9a-zA-Z_-]{1,100}"_s), m_name));
+    m_name->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(u"[0-9a-zA-Z_-]{1,100}"_s), m_name));
     m_name->setPlaceholderText(tr("letters, digits, _ and -"));
     form->addRow(tr("Example name:"), m_name);
     auto *kind = new QVBoxLayout;
@@ -56,7 +60,8 @@ ExampleDialog::ExampleDialog(std::vector<PingRecord> pings, const QString &check
     m_name->setText(allInvalid ? u"captured-invalid"_s : u"captured"_s);
 
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("mozilla-pipeline-schemas checkout"), m_dir->text());
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("mozilla-pipeline-schemas checkout"), m_dir->text());
         if (!dir.isEmpty())
             m_dir->setText(dir);
     });

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "mainwindow.h"
 
 #include "backgroundreader.h"
@@ -7,15 +10,15 @@
 #include "validation/registry.h"
 
 #include "connectdialog.h"
-#include "ping/decode.h"
-#include "exampledialog.h"
 #include "eventspanel.h"
+#include "exampledialog.h"
+#include "markers.h"
 #include "metricchart.h"
 #include "metricsmodel.h"
 #include "payloadtreemodel.h"
+#include "ping/decode.h"
 #include "pingoverviewmodel.h"
 #include "pingtablemodel.h"
-#include "markers.h"
 #include "productionverdict.h"
 #include "rawview.h"
 #include "schemadialog.h"
@@ -24,41 +27,41 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QCloseEvent>
-#include <QDesktopServices>
-#include <QFile>
-#include <QUrl>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDesktopServices>
+#include <QDir>
 #include <QDockWidget>
-#include <QLineEdit>
-#include <QShortcut>
+#include <QFile>
 #include <QFileDialog>
-#include <QKeyEvent>
-#include <QMenu>
-#include <QMenuBar>
-#include <QScrollBar>
-#include <QClipboard>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QLabel>
-#include <QDir>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
+#include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTableView>
+#include <QStyle>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 #include <QToolBar>
-#include <QStyle>
 #include <QToolButton>
 #include <QTreeView>
 #include <QTreeWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
@@ -70,7 +73,13 @@ namespace pingscope {
 namespace {
 
 // The Problems tab's columns, and what its items keep.
-enum ProblemColumn { ProblemKind, ProblemWhere, ProblemProduction, ProblemMessage };
+enum ProblemColumn
+{
+    ProblemKind,
+    ProblemWhere,
+    ProblemProduction,
+    ProblemMessage
+};
 constexpr int ProductionMessageRole = Qt::UserRole + 2; // error_message of the reported error
 
 const QColor kErrorText(0xc0, 0x1c, 0x28);
@@ -149,7 +158,8 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     statusBar()->addPermanentWidget(m_counts);
     bar->addSeparator();
     auto *saveExampleAction = bar->addAction(tr("Save as example…"));
-    saveExampleAction->setToolTip(tr("Save the selected pings as mozilla-pipeline-schemas validation examples"));
+    saveExampleAction->setToolTip(
+        tr("Save the selected pings as mozilla-pipeline-schemas validation examples"));
     connect(saveExampleAction, &QAction::triggered, this, &MainWindow::saveAsExample);
     auto *schemas = bar->addAction(tr("Schemas…"));
     connect(schemas, &QAction::triggered, this, &MainWindow::chooseSchemas);
@@ -166,16 +176,17 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_table->horizontalHeader()->setSortIndicatorClearable(true);
     // Columns can be hidden from the header's context menu, and dragged to reorder.
     m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
-        QMenu menu(this);
-        for (int c = 0; c < PingTableModel::ColumnCount; ++c) {
-            auto *a = menu.addAction(m_model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString());
-            a->setCheckable(true);
-            a->setChecked(!m_table->isColumnHidden(c));
-            connect(a, &QAction::toggled, this, [this, c](bool on) { m_table->setColumnHidden(c, !on); });
-        }
-        menu.exec(m_table->horizontalHeader()->mapToGlobal(pos));
-    });
+    connect(
+        m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+            QMenu menu(this);
+            for (int c = 0; c < PingTableModel::ColumnCount; ++c) {
+                auto *a = menu.addAction(m_model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString());
+                a->setCheckable(true);
+                a->setChecked(!m_table->isColumnHidden(c));
+                connect(a, &QAction::toggled, this, [this, c](bool on) { m_table->setColumnHidden(c, !on); });
+            }
+            menu.exec(m_table->horizontalHeader()->mapToGlobal(pos));
+        });
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
@@ -185,10 +196,17 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     // Widths from typical contents, so that nothing common is clipped.
-    const QString samples[] = {u"00:00:00.000"_s,     u"org-mozilla-firefox-beta"_s, u"nimbus-targeting-context"_s,
-                               u"Ver."_s,             u"bad-encoding (22)"_s,        u"peers-firefox-1"_s,
-                               u"automation"_s,       u"Seq."_s,                     u"e8067695"_s,
-                               u"298 bytes / 1,485 bytes"_s, u"a670d57c"_s};
+    const QString samples[] = {u"00:00:00.000"_s,
+                               u"org-mozilla-firefox-beta"_s,
+                               u"nimbus-targeting-context"_s,
+                               u"Ver."_s,
+                               u"bad-encoding (22)"_s,
+                               u"peers-firefox-1"_s,
+                               u"automation"_s,
+                               u"Seq."_s,
+                               u"e8067695"_s,
+                               u"298 bytes / 1,485 bytes"_s,
+                               u"a670d57c"_s};
     static_assert(std::size(samples) == PingTableModel::ColumnCount);
     for (int c = 0; c < PingTableModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, fontMetrics().horizontalAdvance(samples[c]) + 28);
@@ -209,7 +227,8 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_treeView->setModel(m_tree);
     m_treeView->setUniformRowHeights(true);
     m_treeView->setAlternatingRowColors(true);
-    m_treeView->setColumnWidth(PayloadTreeModel::Key, fontMetrics().horizontalAdvance(u"nimbus_targeting_environment"_s) + 60);
+    m_treeView->setColumnWidth(PayloadTreeModel::Key,
+                               fontMetrics().horizontalAdvance(u"nimbus_targeting_environment"_s) + 60);
     m_treeView->setColumnWidth(PayloadTreeModel::Value, fontMetrics().horizontalAdvance(u"M"_s) * 48);
     m_treeView->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_treeView, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
@@ -248,21 +267,24 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_problemsSummary->setWordWrap(true);
     m_problemsSummary->setTextFormat(Qt::RichText);
     m_problemsSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_problemsSummary->setToolTip(tr("What production would do with the ping. Verdicts:\n") + verdictLegend());
+    m_problemsSummary->setToolTip(tr("What production would do with the ping. Verdicts:\n") +
+                                  verdictLegend());
     problemsLayout->addWidget(m_problemsSummary);
     m_problems = new QTreeWidget(problemsPane);
     m_problems->setObjectName(u"problems"_s);
     m_problems->setRootIsDecorated(false);
     m_problems->setUniformRowHeights(true);
     m_problems->setHeaderLabels({tr("Kind"), tr("Where"), tr("Production"), tr("Message")});
-    m_problems->headerItem()->setToolTip(ProblemProduction,
-                                         tr("\"reported\": the error production's error table gets (its error_message "
-                                            "is in the tooltip; Ctrl+C copies it)"));
+    m_problems->headerItem()->setToolTip(
+        ProblemProduction, tr("\"reported\": the error production's error table gets (its error_message "
+                              "is in the tooltip; Ctrl+C copies it)"));
     m_problems->setColumnWidth(ProblemKind, fontMetrics().horizontalAdvance(u"stripped-metadata"_s) + 40);
-    m_problems->setColumnWidth(ProblemWhere, fontMetrics().horizontalAdvance(u"/metrics/labeled_counter/x.y"_s) + 24);
+    m_problems->setColumnWidth(ProblemWhere,
+                               fontMetrics().horizontalAdvance(u"/metrics/labeled_counter/x.y"_s) + 24);
     m_problems->setColumnWidth(ProblemProduction,
                                fontMetrics().horizontalAdvance(u"for information (generic schema)"_s) + 40);
-    m_problems->setToolTip(tr("Select an error to reveal it in the Tree and Raw tabs; double-click to go there"));
+    m_problems->setToolTip(
+        tr("Select an error to reveal it in the Tree and Raw tabs; double-click to go there"));
     m_problems->setContextMenuPolicy(Qt::CustomContextMenu);
     m_problems->installEventFilter(this);
     connect(m_problems, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
@@ -298,10 +320,12 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_overviewView->setModel(m_overview);
     m_overviewView->setUniformRowHeights(true);
     m_overviewView->setAlternatingRowColors(true);
-    m_overviewView->setColumnWidth(PingOverviewModel::Field, fontMetrics().horizontalAdvance(u"normalized_os_version"_s) + 60);
+    m_overviewView->setColumnWidth(PingOverviewModel::Field,
+                                   fontMetrics().horizontalAdvance(u"normalized_os_version"_s) + 60);
     // Wide enough for the error table's name; longer values (error_message, URLs) keep both ends.
-    m_overviewView->setColumnWidth(PingOverviewModel::Value,
-                                   fontMetrics().horizontalAdvance(u"moz-fx-data-shared-prod.payload_bytes_error.structured"_s) + 24);
+    m_overviewView->setColumnWidth(
+        PingOverviewModel::Value,
+        fontMetrics().horizontalAdvance(u"moz-fx-data-shared-prod.payload_bytes_error.structured"_s) + 24);
     m_overviewView->setTextElideMode(Qt::ElideMiddle);
     connect(m_overview, &QAbstractItemModel::modelReset, m_overviewView, &QTreeView::expandAll);
     // Every value can be copied: Ctrl+C (the value, or a whole section), or the context menu.
@@ -318,14 +342,13 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
                 QApplication::clipboard()->setText(m_overview->copyText(index));
             });
             value->setShortcut(QKeySequence::Copy);
-            menu.addAction(tr("Copy row"), this, [this, index] {
-                QApplication::clipboard()->setText(m_overview->rowText(index));
-            });
+            menu.addAction(tr("Copy row"), this,
+                           [this, index] { QApplication::clipboard()->setText(m_overview->rowText(index)); });
         }
         const QModelIndex sectionIndex = section ? index.siblingAtColumn(0) : index.parent();
-        menu.addAction(tr("Copy section \"%1\"").arg(sectionIndex.data().toString()), this, [this, sectionIndex] {
-            QApplication::clipboard()->setText(m_overview->copyText(sectionIndex));
-        });
+        menu.addAction(
+            tr("Copy section \"%1\"").arg(sectionIndex.data().toString()), this,
+            [this, sectionIndex] { QApplication::clipboard()->setText(m_overview->copyText(sectionIndex)); });
         menu.exec(m_overviewView->viewport()->mapToGlobal(pos));
     });
     m_tabs->addTab(m_overviewView, tr("Overview"));
@@ -337,8 +360,11 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_metricsView->setModel(m_metrics);
     m_metricsView->setUniformRowHeights(true);
     m_metricsView->setAlternatingRowColors(true);
-    m_metricsView->setColumnWidth(MetricsModel::Name, fontMetrics().horizontalAdvance(u"peer.basic.errors_by_kind_long"_s) + 60);
-    m_metricsView->setColumnWidth(MetricsModel::Value, fontMetrics().horizontalAdvance(u"count 12, sum 87,167,006 ns, 7 bucket(s) used"_s) + 24);
+    m_metricsView->setColumnWidth(MetricsModel::Name,
+                                  fontMetrics().horizontalAdvance(u"peer.basic.errors_by_kind_long"_s) + 60);
+    m_metricsView->setColumnWidth(
+        MetricsModel::Value,
+        fontMetrics().horizontalAdvance(u"count 12, sum 87,167,006 ns, 7 bucket(s) used"_s) + 24);
     connect(m_metrics, &QAbstractItemModel::modelReset, m_metricsView, &QTreeView::expandAll);
     // The plot of the selected distribution or labeled counter, beside the table.
     m_metricChart = new MetricChart(this);
@@ -356,9 +382,8 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_tabs->addTab(m_metricsSplit, tr("Metrics"));
     m_eventsPanel = new EventsPanel(this);
     m_eventsPanel->setObjectName(u"events"_s);
-    m_eventsPanel->setPingSource([this](EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit) {
-        return streamPings(scope, current, afterId, limit);
-    });
+    m_eventsPanel->setPingSource([this](EventsPanel::Scope scope, const PingRecord &current, qint64 afterId,
+                                        int limit) { return streamPings(scope, current, afterId, limit); });
     connect(m_eventsPanel, &EventsPanel::pingActivated, this, [this](qint64 id) {
         const int row = m_model->rowOfId(id);
         if (row >= 0) {
@@ -394,7 +419,8 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     QAction *trafficAction = m_trafficDock->toggleViewAction();
     trafficAction->setText(tr("&Traffic charts"));
     trafficAction->setShortcut(Qt::CTRL | Qt::Key_T);
-    trafficAction->setToolTip(tr("Pings per doc type, problems and sizes over the session; click a bar to filter the list"));
+    trafficAction->setToolTip(
+        tr("Pings per doc type, problems and sizes over the session; click a bar to filter the list"));
     viewMenu->addAction(trafficAction);
     bar->addSeparator();
     bar->addAction(trafficAction);
@@ -407,7 +433,8 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_table->horizontalHeader()->restoreState(settings.value(u"window/tableHeader"_s).toByteArray());
     m_split->restoreState(settings.value(u"window/splitter"_s).toByteArray());
     if (!m_metricsSplit->restoreState(settings.value(u"window/metricsSplitter"_s).toByteArray()))
-        m_metricsSplit->setSizes({600, 400}); // the metrics' names and values need the room more than the plot
+        m_metricsSplit->setSizes(
+            {600, 400}); // the metrics' names and values need the room more than the plot
     m_followAction->setChecked(settings.value(u"window/follow"_s, true).toBool());
     rebuildRecentMenu();
 
@@ -426,18 +453,21 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
         // Stays until writing works again (then shown for a while). The short form fits beside
         // the counters; the whole message, with SQLite's reason, is the tooltip.
         const QString shortForm = message.section(u" ("_s, 0, 0);
-        statusBar()->showMessage(failing ? tr("Store error: %1").arg(shortForm) : message, failing ? 0 : 10000);
+        statusBar()->showMessage(failing ? tr("Store error: %1").arg(shortForm) : message,
+                                 failing ? 0 : 10000);
         statusBar()->setToolTip(failing ? message : QString());
     });
     connect(m_engine.get(), &Engine::storeFileGone, this, &MainWindow::offerStoreRecreation);
     connect(m_engine.get(), &Engine::storeSpaceLow, this, [this](qint64 used, qint64 max) {
-        statusBar()->showMessage(tr("Store nearly full: %1 of its %2 limit; at the limit pings are answered 507 "
-                                    "and not kept (clear the store, or start with a larger --max-store-size)")
-                                     .arg(formatBytes(used), formatBytes(max)));
+        statusBar()->showMessage(
+            tr("Store nearly full: %1 of its %2 limit; at the limit pings are answered 507 "
+               "and not kept (clear the store, or start with a larger --max-store-size)")
+                .arg(formatBytes(used), formatBytes(max)));
     });
     connect(m_engine.get(), &Engine::schemasChanged, this, [this] {
         updateSchemaStatus();
-        statusBar()->showMessage(tr("Schemas changed on disk: reloaded; re-checking the stored pings"), 10000);
+        statusBar()->showMessage(tr("Schemas changed on disk: reloaded; re-checking the stored pings"),
+                                 10000);
     });
 
     startEngine(options);
@@ -455,14 +485,16 @@ void MainWindow::offerStoreRecreation(const QString &why)
     if (m_storeGoneBox)
         return;
     const QString path = QDir::toNativeSeparators(m_options.dbPath);
-    m_storeGoneBox = new QMessageBox(QMessageBox::Warning, tr("The store file is gone"),
-                                     tr("The store file %1 was deleted or replaced while Pingscope was running: "
-                                        "pings are answered 503 and not kept.")
-                                         .arg(path),
-                                     QMessageBox::NoButton, this);
-    m_storeGoneBox->setInformativeText(tr("The pings listed here were in that file. Make a new, empty store at %1 "
-                                          "and capture again?")
-                                           .arg(path));
+    m_storeGoneBox =
+        new QMessageBox(QMessageBox::Warning, tr("The store file is gone"),
+                        tr("The store file %1 was deleted or replaced while Pingscope was running: "
+                           "pings are answered 503 and not kept.")
+                            .arg(path),
+                        QMessageBox::NoButton, this);
+    m_storeGoneBox->setInformativeText(
+        tr("The pings listed here were in that file. Make a new, empty store at %1 "
+           "and capture again?")
+            .arg(path));
     m_storeGoneBox->setDetailedText(why);
     QPushButton *recreate = m_storeGoneBox->addButton(tr("Make a new store"), QMessageBox::AcceptRole);
     m_storeGoneBox->addButton(tr("Not now"), QMessageBox::RejectRole);
@@ -512,32 +544,47 @@ void MainWindow::startEngine(const EngineOptions &options)
     rememberStore(m_engine->store()->path());
     connect(m_engine->store(), &Store::recordsCommitted, this, &MainWindow::scheduleRefresh,
             Qt::QueuedConnection);
-    connect(m_engine->store(), &Store::cleared, this, [this] {
-        clearLists();
-        updateStatus();
-    }, Qt::QueuedConnection);
+    connect(
+        m_engine->store(), &Store::cleared, this,
+        [this] {
+            clearLists();
+            updateStatus();
+        },
+        Qt::QueuedConnection);
     // Re-validation (schemas changed, or pings checked with another registry): the verdicts of
     // rows already listed change; batched, off the writer thread.
-    connect(m_engine->store(), &Store::recordsUpdated, this, [this](qint64 first, qint64 last) {
-        if (m_background && m_background->isLoading()) // the load may have read them before: again once adopted
-            widenRange(m_loadUpdatedFirst, m_loadUpdatedLast, first, last);
-        noteUpdated(first, last);
-    }, Qt::QueuedConnection);
+    connect(
+        m_engine->store(), &Store::recordsUpdated, this,
+        [this](qint64 first, qint64 last) {
+            if (m_background &&
+                m_background->isLoading()) // the load may have read them before: again once adopted
+                widenRange(m_loadUpdatedFirst, m_loadUpdatedLast, first, last);
+            noteUpdated(first, last);
+        },
+        Qt::QueuedConnection);
     if (Revalidator *rv = m_engine->revalidator()) {
-        connect(rv, &Revalidator::progress, this, [this](qint64 done, qint64 total) {
-            m_revalidationText = tr("re-checking %1 of %2 pings with the new schemas").arg(done).arg(total);
-            updateStatus();
-        }, Qt::QueuedConnection);
-        connect(rv, &Revalidator::finished, this, [this](qint64 checked, qint64 changed, qint64 ms) {
-            m_revalidationText.clear();
-            if (checked > 0)
-                statusBar()->showMessage(tr("Re-checked %1 pings with the current schemas in %2 s: %3 changed")
-                                             .arg(checked)
-                                             .arg(double(ms) / 1000.0, 0, 'f', 1)
-                                             .arg(changed),
-                                         10000);
-            updateStatus();
-        }, Qt::QueuedConnection);
+        connect(
+            rv, &Revalidator::progress, this,
+            [this](qint64 done, qint64 total) {
+                m_revalidationText =
+                    tr("re-checking %1 of %2 pings with the new schemas").arg(done).arg(total);
+                updateStatus();
+            },
+            Qt::QueuedConnection);
+        connect(
+            rv, &Revalidator::finished, this,
+            [this](qint64 checked, qint64 changed, qint64 ms) {
+                m_revalidationText.clear();
+                if (checked > 0)
+                    statusBar()->showMessage(
+                        tr("Re-checked %1 pings with the current schemas in %2 s: %3 changed")
+                            .arg(checked)
+                            .arg(double(ms) / 1000.0, 0, 'f', 1)
+                            .arg(changed),
+                        10000);
+                updateStatus();
+            },
+            Qt::QueuedConnection);
     }
     refreshNow();
 }
@@ -546,16 +593,18 @@ void MainWindow::updateSchemaStatus()
 {
     if (const auto registry = m_engine->schemas()) {
         const auto &errors = m_engine->schemaLoadErrors();
-        m_schemaStatus->setText(errors.isEmpty()
-                                    ? tr("%n schema(s)", nullptr, int(registry->size()))
-                                    : tr("%n schema(s), %1 failed to load", nullptr, int(registry->size()))
-                                          .arg(errors.size()));
-        QString tip = registry->roots().isEmpty() ? tr("Built-in schemas only") : registry->roots().join(u'\n');
+        m_schemaStatus->setText(
+            errors.isEmpty()
+                ? tr("%n schema(s)", nullptr, int(registry->size()))
+                : tr("%n schema(s), %1 failed to load", nullptr, int(registry->size())).arg(errors.size()));
+        QString tip =
+            registry->roots().isEmpty() ? tr("Built-in schemas only") : registry->roots().join(u'\n');
         if (const PipelineRegistry *pipeline = registry->pipeline()) {
             m_schemaStatus->setText(m_schemaStatus->text() + tr(" · registry %1").arg(pipeline->describe()));
             tip = tr("Production registry: generated-schemas %1 (%2, %3 namespaces)\n")
-                      .arg(pipeline->describe(),
-                           registry->pipelineSource() == u"bundled" ? tr("built in") : registry->pipelineSource())
+                      .arg(pipeline->describe(), registry->pipelineSource() == u"bundled"
+                                                     ? tr("built in")
+                                                     : registry->pipelineSource())
                       .arg(pipeline->namespaceCount()) +
                   tip;
         }
@@ -626,13 +675,14 @@ void MainWindow::refreshNow()
     if (m_followAction->isChecked() || !m_table->currentIndex().isValid()) {
         selectNewest();
     } else if (before > 0 && m_model->sortColumn() < 0) {
-        scroll->setValue(before + (m_model->rowCount() - rowsBefore) * m_table->verticalHeader()->defaultSectionSize());
+        scroll->setValue(before + (m_model->rowCount() - rowsBefore) *
+                                      m_table->verticalHeader()->defaultSectionSize());
     }
     updateStatus();
 }
 
-std::vector<PingRecord> MainWindow::streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId,
-                                               int limit)
+std::vector<PingRecord> MainWindow::streamPings(EventsPanel::Scope scope, const PingRecord &current,
+                                                qint64 afterId, int limit)
 {
     std::vector<PingRecord> out;
     if (!m_reader)
@@ -687,7 +737,8 @@ QWidget *MainWindow::makeFilterBar()
     row->setContentsMargins(4, 2, 4, 2);
     m_filterText = new QLineEdit(bar);
     m_filterText->setObjectName(u"filterText"_s);
-    m_filterText->setPlaceholderText(tr("Filter (Ctrl+F): doc id, client id, namespace, doc type, debug tag, payload"));
+    m_filterText->setPlaceholderText(
+        tr("Filter (Ctrl+F): doc id, client id, namespace, doc type, debug tag, payload"));
     m_filterText->setClearButtonEnabled(true);
     row->addWidget(m_filterText, 3);
     auto combo = [&](const QString &all) {
@@ -702,16 +753,16 @@ QWidget *MainWindow::makeFilterBar()
     m_verdictFilter->addItem(tr("Problems only"), u"@problems"_s);
     m_verdictFilter->addItem(tr("Duplicates only"), u"@duplicates"_s);
     for (const char16_t *v : {verdict::Valid, verdict::Invalid, verdict::Unregistered, verdict::Rejected,
-                              verdict::Dropped, verdict::NoSchema, verdict::NotJson,
-                              verdict::BadEncoding, verdict::BadPath, verdict::TooLarge, verdict::Refused,
-                              verdict::Parsed})
-    {
+                              verdict::Dropped, verdict::NoSchema, verdict::NotJson, verdict::BadEncoding,
+                              verdict::BadPath, verdict::TooLarge, verdict::Refused, verdict::Parsed}) {
         m_verdictFilter->addItem(QString::fromUtf16(v), QString::fromUtf16(v));
         m_verdictFilter->setItemData(m_verdictFilter->count() - 1, verdictDescription(v), Qt::ToolTipRole);
     }
-    m_verdictFilter->setItemData(1, tr("Every verdict production rejects or drops: invalid, unregistered, rejected, "
-                                       "dropped, not-json, bad-encoding, bad-path, refused"),
-                                 Qt::ToolTipRole);
+    m_verdictFilter->setItemData(
+        1,
+        tr("Every verdict production rejects or drops: invalid, unregistered, rejected, "
+           "dropped, not-json, bad-encoding, bad-path, refused"),
+        Qt::ToolTipRole);
     m_verdictFilter->setToolTip(tr("Show pings with this verdict:\n") + verdictLegend());
     m_nsFilter = combo(tr("All namespaces"));
     m_docTypeFilter = combo(tr("All doc types"));
@@ -722,7 +773,8 @@ QWidget *MainWindow::makeFilterBar()
     m_debugFilter->setObjectName(u"debugTagFilter"_s);
     m_searchPayloads = new QCheckBox(tr("Payloads"), bar);
     m_searchPayloads->setObjectName(u"searchPayloads"_s);
-    m_searchPayloads->setToolTip(tr("Also search the text of every payload in the store (slower on large stores)"));
+    m_searchPayloads->setToolTip(
+        tr("Also search the text of every payload in the store (slower on large stores)"));
     row->insertWidget(1, m_searchPayloads);
     m_payloadApplyTimer = new QTimer(this);
     m_payloadApplyTimer->setSingleShot(true);
@@ -741,7 +793,8 @@ QWidget *MainWindow::makeFilterBar()
     m_timeRange->setObjectName(u"timeRangeFilter"_s);
     m_timeRange->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_timeRange->setIcon(style()->standardIcon(QStyle::SP_DialogCloseButton));
-    m_timeRange->setToolTip(tr("Only pings received in this time range (from the traffic charts); click to show all times"));
+    m_timeRange->setToolTip(
+        tr("Only pings received in this time range (from the traffic charts); click to show all times"));
     m_timeRange->hide();
     row->addWidget(m_timeRange);
     connect(m_timeRange, &QToolButton::clicked, this, [this] { setTimeRangeFilter(0, 0); });
@@ -800,7 +853,8 @@ void MainWindow::dropPayloadMatches()
         m_background->cancelSearch();
 }
 
-void MainWindow::takePayloadMatches(quint64 search, const std::vector<qint64> &ids, qint64 searchedToId, bool done)
+void MainWindow::takePayloadMatches(quint64 search, const std::vector<qint64> &ids, qint64 searchedToId,
+                                    bool done)
 {
     if (search != m_payloadSearch)
         return;
@@ -815,9 +869,10 @@ void MainWindow::takePayloadMatches(quint64 search, const std::vector<qint64> &i
         return;
     }
     const qint64 newest = m_model->newestId();
-    m_payloadSearchText = tr("searching payloads: %L1 found, %2 % searched")
-                              .arg(m_payloadIds.size())
-                              .arg(newest > 0 ? int(100 * (newest - std::min(newest, searchedToId)) / newest) : 100);
+    m_payloadSearchText =
+        tr("searching payloads: %L1 found, %2 % searched")
+            .arg(m_payloadIds.size())
+            .arg(newest > 0 ? int(100 * (newest - std::min(newest, searchedToId)) / newest) : 100);
     // Re-filtering a million rows per slice would keep the GUI busy: at most a few per second.
     if (!ids.empty() && !m_payloadApplyTimer->isActive())
         m_payloadApplyTimer->start();
@@ -887,8 +942,8 @@ void MainWindow::adoptOlderRows(qint64 count, qint64 ms, const QString &error)
         noteUpdated(m_loadUpdatedFirst, m_loadUpdatedLast);
         m_loadUpdatedFirst = m_loadUpdatedLast = 0;
     }
-    statusBar()->showMessage(tr("Listed %L1 older pings in %2 s").arg(count).arg(double(ms) / 1000.0, 0, 'f', 1),
-                             5000);
+    statusBar()->showMessage(
+        tr("Listed %L1 older pings in %2 s").arg(count).arg(double(ms) / 1000.0, 0, 'f', 1), 5000);
     updateStatus();
 }
 
@@ -997,8 +1052,8 @@ void MainWindow::openStore()
 {
     const QString dir = m_engine->store() ? QFileInfo(m_engine->store()->path()).absolutePath() : QString();
     const QString path = QFileDialog::getSaveFileName(this, tr("Open or create a store"), dir,
-                                                      tr("Pingscope stores (*.pingscope);;All files (*)"), nullptr,
-                                                      QFileDialog::DontConfirmOverwrite);
+                                                      tr("Pingscope stores (*.pingscope);;All files (*)"),
+                                                      nullptr, QFileDialog::DontConfirmOverwrite);
     if (!path.isEmpty())
         openStorePath(path);
 }
@@ -1070,8 +1125,8 @@ QString MainWindow::curlCommand(const PingRecord &r, const QString &endpointUrl)
     cmd += quote(url);
     for (const auto &h : r.headers) {
         const QByteArray name = h.name.toLower();
-        if (name == "host" || name == "content-length" || name == "connection" || name == "transfer-encoding" ||
-            name == "expect")
+        if (name == "host" || name == "content-length" || name == "connection" ||
+            name == "transfer-encoding" || name == "expect")
             continue;
         cmd += u" -H "_s;
         cmd += quote(QString::fromLatin1(h.name) + u": "_s + QString::fromLatin1(h.value));
@@ -1099,7 +1154,8 @@ void MainWindow::openInViewer()
             out += (c.isLetterOrNumber() && c.unicode() < 128) || c == u'_' || c == u'-' ? c : u'_';
         return out.isEmpty() ? u"_"_s : out;
     };
-    const QString path = m_viewerDir.filePath(u"ping-%1-%2-%3.json"_s.arg(id).arg(safe(rec->ns), safe(rec->docType)));
+    const QString path =
+        m_viewerDir.filePath(u"ping-%1-%2-%3.json"_s.arg(id).arg(safe(rec->ns), safe(rec->docType)));
     QFile f(path);
     if (!m_viewerDir.isValid() || !f.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
         !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
@@ -1109,7 +1165,8 @@ void MainWindow::openInViewer()
     }
     f.close();
     if (!QDesktopServices::openUrl(QUrl::fromLocalFile(path)))
-        statusBar()->showMessage(tr("No application opens JSON files; the payload is in %1").arg(path), 10000);
+        statusBar()->showMessage(tr("No application opens JSON files; the payload is in %1").arg(path),
+                                 10000);
 }
 
 void MainWindow::copyAsCurl()
@@ -1131,7 +1188,9 @@ void MainWindow::updateStatus()
                       (m_paused ? tr(" — paused (capture goes on)") : QString()) +
                       (m_revalidationText.isEmpty() ? QString() : u" — "_s + m_revalidationText) +
                       (m_loadText.isEmpty() ? QString() : u" — "_s + m_loadText) +
-                      (m_unlisted > 0 ? tr(" — the newest listed; %L1 older in the store only").arg(m_unlisted) : QString()) +
+                      (m_unlisted > 0
+                           ? tr(" — the newest listed; %L1 older in the store only").arg(m_unlisted)
+                           : QString()) +
                       (m_payloadSearchText.isEmpty() ? QString() : u" — "_s + m_payloadSearchText));
 }
 
@@ -1216,8 +1275,8 @@ void MainWindow::showSelected()
     m_tree->setPayload(rec->payload, rec->errorsJson, rec->warningsJson);
     m_raw->setPing(*rec);
     showProblems(*rec);
-    QString headers = u"%1 %2%3\n\n"_s.arg(rec->method, rec->path,
-                                            rec->query.isEmpty() ? QString() : u'?' + rec->query);
+    QString headers =
+        u"%1 %2%3\n\n"_s.arg(rec->method, rec->path, rec->query.isEmpty() ? QString() : u'?' + rec->query);
     for (const auto &h : rec->headers)
         headers += QString::fromLatin1(h.name) + u": "_s + QString::fromLatin1(h.value) + u'\n';
     m_headers->setPlainText(headers);
@@ -1265,7 +1324,8 @@ void MainWindow::showProblems(const PingRecord &r)
             item->setText(ProblemMessage, jsonText(e, "message"));
             item->setToolTip(ProblemMessage, item->text(ProblemMessage));
             item->setData(0, Qt::UserRole, e.contains("pointer") ? QVariant(pointer) : QVariant());
-            item->setData(0, Qt::UserRole + 1, e.contains("offset") ? QVariant(e.value("offset", qint64(0))) : QVariant());
+            item->setData(0, Qt::UserRole + 1,
+                          e.contains("offset") ? QVariant(e.value("offset", qint64(0))) : QVariant());
             QColor colour = warning ? warningTextColor() : kErrorText;
             if (reported) {
                 const QString errorMessage = jsonText(e, "error_message");
@@ -1282,31 +1342,36 @@ void MainWindow::showProblems(const PingRecord &r)
                     u"\n  error_type: "_s + jsonText(e, "error_type") + u"\n  exception_class: "_s +
                     jsonText(e, "exception_class") + u"\n  error_message: "_s + errorMessage + u"\n\n"_s +
                     jsonText(e, "message") + u"\n\n"_s +
-                    tr("Ctrl+C or the context menu: Copy production error message (to search the error tables)");
+                    tr("Ctrl+C or the context menu: Copy production error message (to search the error "
+                       "tables)");
                 for (int c = 0; c <= ProblemMessage; ++c)
                     item->setToolTip(c, tip);
             } else if (generic) {
                 colour = kInfoText;
                 item->setText(ProblemProduction, tr("for information (generic schema)"));
-                const QString tip =
-                    tr("The ping is unregistered: production reports \"No such docType\" and never applies a schema. "
-                       "This error is from the generic Glean schema it would be checked with once registered.");
+                const QString tip = tr(
+                    "The ping is unregistered: production reports \"No such docType\" and never applies a "
+                    "schema. "
+                    "This error is from the generic Glean schema it would be checked with once registered.");
                 item->setToolTip(ProblemProduction, tip);
                 QFont italic = item->font(ProblemProduction);
                 italic.setItalic(true);
                 item->setFont(ProblemProduction, italic);
                 item->setForeground(ProblemProduction, kInfoText);
             } else if (warning) {
-                item->setText(ProblemProduction, kind == u"bq-column" ? tr("additional_properties") : tr("warning"));
+                item->setText(ProblemProduction,
+                              kind == u"bq-column" ? tr("additional_properties") : tr("warning"));
                 item->setIcon(ProblemProduction, warningIcon);
                 if (kind == u"bq-column")
-                    item->setToolTip(ProblemProduction, tr("Not a column of %1: the value lands in the row's "
-                                                           "additional_properties (column %2 does not exist)")
-                                                            .arg(jsonText(e, "table"), jsonText(e, "column")));
+                    item->setToolTip(ProblemProduction,
+                                     tr("Not a column of %1: the value lands in the row's "
+                                        "additional_properties (column %2 does not exist)")
+                                         .arg(jsonText(e, "table"), jsonText(e, "column")));
             } else if (anyReported) {
                 item->setText(ProblemProduction, tr("not reported"));
-                item->setToolTip(ProblemProduction, tr("Production reports one error per ping (the schema check "
-                                                       "stops at the first); this one is also wrong"));
+                item->setToolTip(ProblemProduction,
+                                 tr("Production reports one error per ping (the schema check "
+                                    "stops at the first); this one is also wrong"));
                 item->setForeground(ProblemProduction, kInfoText);
             }
             item->setForeground(ProblemKind, colour);
@@ -1316,7 +1381,7 @@ void MainWindow::showProblems(const PingRecord &r)
     addItems(warnings, true);
 
     const QString headline = productionHeadline(r);
-    const QColor headColour = verdict::isProblem(r.verdict)            ? kErrorText
+    const QColor headColour = verdict::isProblem(r.verdict)              ? kErrorText
                               : r.verdict == QStringView(verdict::Valid) ? QColor(0x26, 0x7d, 0x3a)
                                                                          : warningTextColor();
     QString details = tr("Verdict: %1 — answered %2").arg(r.verdict).arg(r.statusCode);
@@ -1327,10 +1392,11 @@ void MainWindow::showProblems(const PingRecord &r)
     QString html = u"<b style=\"color:%1\">%2</b><br>%3"_s.arg(headColour.name(), headline.toHtmlEscaped(),
                                                                details.toHtmlEscaped());
     if (const ProductionError e = reportedError(r.errorsJson); e.found && !e.errorMessage.isEmpty())
-        html += u"<br>"_s +
-                (r.verdict == QStringView(verdict::Dropped) ? tr("Exception (no error row): %1 %2")
-                                                            : tr("Error table row: error_type %1, error_message %2"))
-                    .arg(e.errorType, u"<code>"_s + e.errorMessage.toHtmlEscaped() + u"</code>"_s);
+        html +=
+            u"<br>"_s + (r.verdict == QStringView(verdict::Dropped)
+                             ? tr("Exception (no error row): %1 %2")
+                             : tr("Error table row: error_type %1, error_message %2"))
+                            .arg(e.errorType, u"<code>"_s + e.errorMessage.toHtmlEscaped() + u"</code>"_s);
     const bool unregistered = r.verdict == QStringView(verdict::Unregistered);
     if (!r.schemaKey.isEmpty())
         html += u"<br>"_s + (unregistered ? tr("Generic schema, for information: %1") : tr("Schema: %1"))
@@ -1381,7 +1447,8 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
 void MainWindow::chooseSchemas()
 {
     const auto registry = m_engine->schemas();
-    SchemaDialog dialog(m_options.schemaRoots, m_engine->schemaLoadErrors(), registry ? registry->size() : 0, this);
+    SchemaDialog dialog(m_options.schemaRoots, m_engine->schemaLoadErrors(), registry ? registry->size() : 0,
+                        this);
     if (dialog.exec() != QDialog::Accepted || dialog.roots() == m_options.schemaRoots)
         return;
     EngineOptions options = m_options;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "engine.h"
@@ -87,7 +90,8 @@ private:
     void runPayloadSearch();
     void refreshFilterChoices();
     void selectNewest();
-    std::vector<PingRecord> streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId, int limit);
+    std::vector<PingRecord> streamPings(EventsPanel::Scope scope, const PingRecord &current, qint64 afterId,
+                                        int limit);
     void clearDetail();
     void revealProblem();
     void showProblems(const PingRecord &record);
@@ -119,8 +123,8 @@ public:
     // The long reads (the rest of a large store at start, payload search), off the GUI thread.
     std::unique_ptr<BackgroundReader> m_background;
     qint64 m_loadUpdatedFirst = 0, m_loadUpdatedLast = 0; // re-checked while loading older rows
-    QString m_loadText;          // the status bar's load progress, "" when idle
-    quint64 m_payloadSearch = 0; // the search whose matches are wanted
+    QString m_loadText;                                   // the status bar's load progress, "" when idle
+    quint64 m_payloadSearch = 0;                          // the search whose matches are wanted
     QString m_payloadSearchText; // the status bar's payload search progress, "" when idle
     QTimer *m_payloadApplyTimer = nullptr;
     qint64 m_listLimit = 1'000'000;
@@ -168,9 +172,9 @@ public:
     QTemporaryDir m_viewerDir; // payloads handed to the system JSON viewer
     EngineOptions m_options;
     QTimer *m_refreshTimer = nullptr;
-    QTimer *m_updateTimer = nullptr;    // re-validated rows, applied a few times a second
+    QTimer *m_updateTimer = nullptr;              // re-validated rows, applied a few times a second
     qint64 m_updatedFirst = 0, m_updatedLast = 0; // the range waiting for it
-    QString m_revalidationText;         // the status bar's re-check progress, "" when idle
+    QString m_revalidationText;                   // the status bar's re-check progress, "" when idle
     TrafficView *m_traffic = nullptr;
     QDockWidget *m_trafficDock = nullptr;
     QToolButton *m_timeRange = nullptr; // shows the time range filter; a click clears it

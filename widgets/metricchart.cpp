@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "metricchart.h"
 
 #include "chart.h"
@@ -71,7 +74,8 @@ MetricChart::MetricChart(QWidget *parent) : QWidget(parent), m_model(new MetricP
     bottom->addWidget(m_note, 1);
     m_logCount = new QCheckBox(tr("Log count axis"), m_plotPage);
     m_logCount->setObjectName(u"logCount"_s);
-    m_logCount->setToolTip(tr("A logarithmic count axis shows small counts beside large ones; empty buckets are not drawn."));
+    m_logCount->setToolTip(
+        tr("A logarithmic count axis shows small counts beside large ones; empty buckets are not drawn."));
     bottom->addWidget(m_logCount);
     plotLayout->addLayout(bottom);
     m_stack->addWidget(m_plotPage);
@@ -157,9 +161,11 @@ void MetricChart::replot()
     const auto &bars = m_model->bars();
     const bool log = m_logCount->isChecked();
 
-    m_title = u"<b>%1</b><br>%2"_s.arg(m_model->metricName().toHtmlEscaped(), m_model->summary().toHtmlEscaped());
+    m_title =
+        u"<b>%1</b><br>%2"_s.arg(m_model->metricName().toHtmlEscaped(), m_model->summary().toHtmlEscaped());
     if (distribution)
-        m_title += tr(" (%1)").arg(m_model->unit().isEmpty() ? tr("no unit") : tr("unit: %1").arg(m_model->unit()));
+        m_title +=
+            tr(" (%1)").arg(m_model->unit().isEmpty() ? tr("no unit") : tr("unit: %1").arg(m_model->unit()));
     m_chart->setTitle(m_title);
 
     QString xTitle;
@@ -171,7 +177,8 @@ void MetricChart::replot()
         xTitle = tr("bucket bounds");
     m_chart->clearSeries();
     m_chart->setXAxis(Chart::AxisKind::Value, xTitle);
-    m_chart->setYAxis(log ? Chart::AxisKind::Log : Chart::AxisKind::Value, distribution ? tr("count") : tr("value"));
+    m_chart->setYAxis(log ? Chart::AxisKind::Log : Chart::AxisKind::Value,
+                      distribution ? tr("count") : tr("value"));
     m_chart->setYLabelFormat(log ? u"%g"_s : u"%.0f"_s);
 
     // On the log axis, empty bars sit at its floor: log 0 cannot be drawn.
@@ -199,7 +206,8 @@ void MetricChart::replot()
     }
     m_chart->setXRange(-0.5, double(bars.size()) - 0.5);
     if (log)
-        m_chart->setYRange(kLogFloor, std::pow(10.0, std::ceil(std::log10(double(std::max<qint64>(max, 1)) * 1.5))));
+        m_chart->setYRange(kLogFloor,
+                           std::pow(10.0, std::ceil(std::log10(double(std::max<qint64>(max, 1)) * 1.5))));
     else
         m_chart->setYRange(0, niceCountMax(double(max)));
 

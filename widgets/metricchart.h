@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QPair>
@@ -34,8 +37,8 @@ public:
 
     MetricPlotModel *model() const { return m_model; }
     Chart *chart() const { return m_chart; }
-    bool isPlotting() const;     // the chart is shown, not the hint
-    QString hint() const;        // the hint's text
+    bool isPlotting() const; // the chart is shown, not the hint
+    QString hint() const;    // the hint's text
     QString title() const { return m_title; }
     bool logCount() const;
     void setLogCount(bool on);

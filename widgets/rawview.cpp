@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "rawview.h"
 
 #include "ping/decode.h"
@@ -30,8 +33,8 @@ namespace pingscope {
 namespace {
 
 constexpr qint64 kMaxDecoded = 64 * 1024 * 1024; // as the ingest default
-constexpr qint64 kHexWindow = 1024 * 1024;        // bytes shown in one hex dump
-constexpr int kMaxMatches = 10000;                // matches highlighted by find
+constexpr qint64 kHexWindow = 1024 * 1024;       // bytes shown in one hex dump
+constexpr int kMaxMatches = 10000;               // matches highlighted by find
 
 bool isDark(const QPalette &palette)
 {
@@ -258,7 +261,8 @@ public:
         while (block.isValid() && top <= event->rect().bottom()) {
             if (block.isVisible() && bottom >= event->rect().top()) {
                 painter.setPen(pal.color(number == current ? QPalette::Text : QPalette::PlaceholderText));
-                painter.drawText(0, top, w, h, Qt::AlignRight | Qt::AlignVCenter, QString::number(number + 1));
+                painter.drawText(0, top, w, h, Qt::AlignRight | Qt::AlignVCenter,
+                                 QString::number(number + 1));
             }
             block = block.next();
             top = bottom;
@@ -310,8 +314,8 @@ RawView::RawView(QWidget *parent) : QWidget(parent)
     connect(m_copyAll, &QToolButton::clicked, this, &RawView::copyAll);
     auto *findButton = new QToolButton(this);
     findButton->setText(tr("Find…"));
-    findButton->setToolTip(tr("Find in the payload (%1)").arg(QKeySequence(QKeySequence::Find).toString(
-        QKeySequence::NativeText)));
+    findButton->setToolTip(tr("Find in the payload (%1)")
+                               .arg(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText)));
     connect(findButton, &QToolButton::clicked, this, &RawView::showFindBar);
 
     auto *top = new QHBoxLayout;
@@ -410,7 +414,8 @@ void RawView::setPing(const PingRecord &record)
         // decoded bytes.
         QString message;
         qint64 offset = -1;
-        const auto errors = nlohmann::json::parse(record.errorsJson.begin(), record.errorsJson.end(), nullptr, false);
+        const auto errors =
+            nlohmann::json::parse(record.errorsJson.begin(), record.errorsJson.end(), nullptr, false);
         if (errors.is_array()) {
             for (const auto &e : errors) {
                 if (!e.is_object())
@@ -435,7 +440,9 @@ void RawView::setPing(const PingRecord &record)
             break;
         case GunzipResult::Status::Ok:
             bytes = gz.data;
-            note = tr("Showing the %1 bytes after gunzip (%2 on the wire).").arg(bytes.size()).arg(record.body.size());
+            note = tr("Showing the %1 bytes after gunzip (%2 on the wire).")
+                       .arg(bytes.size())
+                       .arg(record.body.size());
             break;
         case GunzipResult::Status::Corrupt:
         case GunzipResult::Status::TooLarge:
@@ -478,8 +485,8 @@ void RawView::showJson(const QByteArray &payload)
     m_mode = Mode::JsonText;
     m_jsonText = payload;
     m_view->setPlainText(QString::fromUtf8(payload));
-    m_message->setText(tr("Nested deeper than %1 levels: shown as received, not pretty-printed.")
-                           .arg(kMaxPrintableDepth));
+    m_message->setText(
+        tr("Nested deeper than %1 levels: shown as received, not pretty-printed.").arg(kMaxPrintableDepth));
     m_message->show();
 }
 
@@ -533,7 +540,10 @@ void RawView::showHex(const QByteArray &bytes, qint64 errorOffset, const QString
     m_hexCount = qMin<qint64>(kHexWindow, bytes.size() - m_hexFirst);
     QString label = message;
     if (m_hexCount < bytes.size())
-        label += u' ' + tr("Bytes %1 to %2 of %3 are shown.").arg(m_hexFirst).arg(m_hexFirst + m_hexCount - 1).arg(bytes.size());
+        label += u' ' + tr("Bytes %1 to %2 of %3 are shown.")
+                            .arg(m_hexFirst)
+                            .arg(m_hexFirst + m_hexCount - 1)
+                            .arg(bytes.size());
     m_message->setText(label);
     m_message->show();
     if (bytes.isEmpty()) {
@@ -551,7 +561,8 @@ void RawView::showHex(const QByteArray &bytes, qint64 errorOffset, const QString
         fmt.setBackground(QColor(0xd3, 0x2f, 0x2f));
         fmt.setForeground(QColor(Qt::white));
         fmt.setFontWeight(QFont::Bold);
-        for (const auto &[from, length] : {std::pair{hexColumnOf(col), 2}, std::pair{asciiColumnOf(col), 1}}) {
+        for (const auto &[from, length] :
+             {std::pair{hexColumnOf(col), 2}, std::pair{asciiColumnOf(col), 1}}) {
             QTextEdit::ExtraSelection sel;
             sel.cursor = QTextCursor(block);
             sel.cursor.setPosition(block.position() + from);
@@ -599,7 +610,8 @@ bool RawView::revealPointer(const QString &jsonPointer)
         return false;
     QTextEdit::ExtraSelection sel;
     sel.cursor = QTextCursor(block);
-    sel.format.setBackground(m_view->palette().color(QPalette::Highlight).lighter(isDark(palette()) ? 60 : 170));
+    sel.format.setBackground(
+        m_view->palette().color(QPalette::Highlight).lighter(isDark(palette()) ? 60 : 170));
     sel.format.setProperty(QTextFormat::FullWidthSelection, true);
     m_lineSelections = {sel};
     applySelections();

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QList>
@@ -27,7 +30,13 @@ class RawView : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Mode { Empty, Json, JsonText, Hex };
+    enum class Mode
+    {
+        Empty,
+        Json,
+        JsonText,
+        Hex
+    };
 
     explicit RawView(QWidget *parent = nullptr);
     ~RawView() override;
@@ -36,8 +45,8 @@ public:
     void clear();
 
     Mode mode() const { return m_mode; }
-    QString text() const;            // everything shown
-    QString errorMessage() const;    // what the label above says; empty when nothing is wrong
+    QString text() const;             // everything shown
+    QString errorMessage() const;     // what the label above says; empty when nothing is wrong
     QPlainTextEdit *textView() const; // the text area (for tests and context menus)
 
     // Pretty mode only: the 1-based line where the value at an RFC 6901 pointer starts
@@ -92,10 +101,10 @@ private:
     QLabel *m_findCount = nullptr;
 
     Mode m_mode = Mode::Empty;
-    QByteArray m_shownBytes;   // hex mode: the whole byte array the dump was made from
-    QByteArray m_jsonText;     // text mode: the decoded text as shown
-    qint64 m_hexFirst = 0;     // hex mode: offset of the first byte in the dump
-    qint64 m_hexCount = 0;     // hex mode: number of bytes in the dump
+    QByteArray m_shownBytes; // hex mode: the whole byte array the dump was made from
+    QByteArray m_jsonText;   // text mode: the decoded text as shown
+    qint64 m_hexFirst = 0;   // hex mode: offset of the first byte in the dump
+    qint64 m_hexCount = 0;   // hex mode: number of bytes in the dump
     std::unordered_map<std::string, int> m_pointerLines; // pretty mode: pointer → 1-based line
 
     QList<QTextEdit::ExtraSelection> m_errorSelections;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "schemadialog.h"
 
 #include <QDialogButtonBox>
@@ -13,16 +16,17 @@ using namespace Qt::StringLiterals;
 
 namespace pingscope {
 
-SchemaDialog::SchemaDialog(const QStringList &roots, const QList<SchemaLoadError> &loadErrors, qsizetype loaded,
-                           QWidget *parent)
+SchemaDialog::SchemaDialog(const QStringList &roots, const QList<SchemaLoadError> &loadErrors,
+                           qsizetype loaded, QWidget *parent)
     : QDialog(parent), m_list(new QListWidget(this))
 {
     setWindowTitle(tr("Schema folders"));
     auto *layout = new QVBoxLayout(this);
-    auto *intro = new QLabel(tr("Pings are validated against the schemas built into Pingscope (the generic "
-                                "Glean schemas and the main Firefox Telemetry schemas) and against these "
-                                "mozilla-pipeline-schemas checkouts. A later folder overrides an earlier one."),
-                             this);
+    auto *intro =
+        new QLabel(tr("Pings are validated against the schemas built into Pingscope (the generic "
+                      "Glean schemas and the main Firefox Telemetry schemas) and against these "
+                      "mozilla-pipeline-schemas checkouts. A later folder overrides an earlier one."),
+                   this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
     m_list->addItems(roots);
@@ -52,7 +56,8 @@ SchemaDialog::SchemaDialog(const QStringList &roots, const QList<SchemaLoadError
         for (const auto &e : loadErrors)
             text += e.path + u"\n    "_s + e.reason + u'\n';
         errors->setPlainText(text);
-        layout->addWidget(new QLabel(tr("%n schema(s) could not be loaded:", nullptr, int(loadErrors.size())), this));
+        layout->addWidget(
+            new QLabel(tr("%n schema(s) could not be loaded:", nullptr, int(loadErrors.size())), this));
         layout->addWidget(errors);
     }
     auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "trafficview.h"
 
 #include "chart.h"
@@ -28,15 +31,20 @@ constexpr qint64 kMinuteUs = 60 * kSecondUs;
 constexpr qint64 kHourUs = 60 * kMinuteUs;
 constexpr qint64 kDayUs = 24 * kHourUs;
 
-const QColor kDocTypeColours[] = {QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0x59, 0xa1, 0x4f),
-                                  QColor(0x76, 0xb7, 0xb2), QColor(0xed, 0xc9, 0x48), QColor(0xb0, 0x7a, 0xa1),
-                                  QColor(0xff, 0x9d, 0xa7), QColor(0x9c, 0x75, 0x5f), QColor(0xba, 0xb0, 0xac),
-                                  QColor(0x1f, 0x9e, 0x89)};
+const QColor kDocTypeColours[] = {
+    QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0x59, 0xa1, 0x4f), QColor(0x76, 0xb7, 0xb2),
+    QColor(0xed, 0xc9, 0x48), QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7), QColor(0x9c, 0x75, 0x5f),
+    QColor(0xba, 0xb0, 0xac), QColor(0x1f, 0x9e, 0x89)};
 const QColor kInvalidColour(0xc0, 0x1c, 0x28);
 const QColor kDuplicateColour(0xd9, 0x8e, 0x04);
 const QColor kRefusedColour(0x6a, 0x5a, 0xcd);
 
-enum ProblemSeries { InvalidSeries, DuplicateSeries, RefusedSeries };
+enum ProblemSeries
+{
+    InvalidSeries,
+    DuplicateSeries,
+    RefusedSeries
+};
 
 // A count axis's top: four equal steps of a whole number (1, 2, 3, 4, 5, 6, 8 x 10^k) with
 // room for v, so that the default five labels are whole numbers.
@@ -109,16 +117,20 @@ TrafficView::TrafficView(QWidget *parent) : QWidget(parent), m_model(new Traffic
         c->setZoomPanX(true);
         c->setMinimumHeight(190); // below this, axis labels and titles get elided
         connect(c, &Chart::xRangeChanged, this, &TrafficView::xRangeChanged);
-        connect(c, &Chart::pointClicked, this, [this, c](int series, int index) { clicked(c, series, index, false); });
+        connect(c, &Chart::pointClicked, this,
+                [this, c](int series, int index) { clicked(c, series, index, false); });
         connect(c, &Chart::legendClicked, this, [this, c](int series) { clicked(c, series, -1, true); });
         return c;
     };
-    m_counts = makeChart(u"trafficCounts"_s, tr("Pings per doc type and bucket"), tr("pings"), Chart::AxisKind::Value);
-    m_problems = makeChart(u"trafficProblems"_s, tr("Invalid pings, duplicates and refused requests per bucket"),
-                           tr("requests"), Chart::AxisKind::Value);
-    m_sizes = makeChart(u"trafficSizes"_s,
-                        tr("Size per doc type (decoded, else on the wire): median (line) and max (dots), colours as above"),
-                        tr("bytes"), Chart::AxisKind::Log);
+    m_counts = makeChart(u"trafficCounts"_s, tr("Pings per doc type and bucket"), tr("pings"),
+                         Chart::AxisKind::Value);
+    m_problems =
+        makeChart(u"trafficProblems"_s, tr("Invalid pings, duplicates and refused requests per bucket"),
+                  tr("requests"), Chart::AxisKind::Value);
+    m_sizes = makeChart(
+        u"trafficSizes"_s,
+        tr("Size per doc type (decoded, else on the wire): median (line) and max (dots), colours as above"),
+        tr("bytes"), Chart::AxisKind::Log);
     m_sizes->setYLabelFormat(u"%.0f"_s);
     // Two entries per doc type do not fit: the counts chart's legend names the colours.
     m_sizes->setLegendVisible(false);
@@ -213,7 +225,7 @@ void TrafficView::showEvent(QShowEvent *event)
 void TrafficView::refreshNow(bool evenIfHidden)
 {
     if (!evenIfHidden && !isVisible())
-        return; // caught up when shown
+        return;                    // caught up when shown
     if (m_zoomTimer->isActive()) { // a zoom is being applied: redraw with it
         scheduleRefresh();
         return;
@@ -310,26 +322,31 @@ void TrafficView::redraw()
             to = m_viewToUs;
             viewMin = toX(from);
             viewMax = toX(to);
-            fullMin = std::min(viewMin, m.entryCount() ? toX(floorDiv(m.sessionStartUs(), width) * width) : viewMin);
-            fullMax = std::max(viewMax, m.entryCount() ? toX((floorDiv(m.sessionEndUs(), width) + 1) * width) : viewMax);
+            fullMin = std::min(viewMin,
+                               m.entryCount() ? toX(floorDiv(m.sessionStartUs(), width) * width) : viewMin);
+            fullMax = std::max(viewMax, m.entryCount() ? toX((floorDiv(m.sessionEndUs(), width) + 1) * width)
+                                                       : viewMax);
         }
         // Labels at nice times, spaced so that they never overlap.
-        const double plot = m_counts->plotWidth() > 50 ? m_counts->plotWidth() : std::max(200, QWidget::width() - 80);
+        const double plot =
+            m_counts->plotWidth() > 50 ? m_counts->plotWidth() : std::max(200, QWidget::width() - 80);
         const int labelPx = fontMetrics().horizontalAdvance(u"00-00 00:00"_s) + 24;
         const int maxLabels = std::max(2, int(plot / labelPx));
         const qint64 span = to - from;
         const qint64 interval = TrafficModel::niceWidthAtLeast(std::max(width, span / maxLabels + 1));
         const bool days = floorDiv(from, kDayUs) != floorDiv(to - 1, kDayUs);
-        const QString format = interval >= kDayUs ? u"MM-dd"_s
+        const QString format = interval >= kDayUs              ? u"MM-dd"_s
                                : days && interval >= kMinuteUs ? u"MM-dd HH:mm"_s
-                               : interval >= kMinuteUs ? u"HH:mm"_s
-                                                       : u"HH:mm:ss"_s;
+                               : interval >= kMinuteUs         ? u"HH:mm"_s
+                                                               : u"HH:mm:ss"_s;
         for (qint64 t = (floorDiv(from - 1, interval) + 1) * interval; t <= to; t += interval)
             ticks.append({toX(t), timeText(t, format)});
-        caption = tr("%1 buckets, %2 to %3").arg(widthText(width), timeText(from, u"yyyy-MM-dd HH:mm:ss"_s),
-                                                  timeText(to, u"HH:mm:ss"_s));
-        caption += m.followsSession() ? tr(" (whole session, live)")
-                                      : tr(" (zoomed: wheel to zoom, drag to pan, double click for the whole session)");
+        caption =
+            tr("%1 buckets, %2 to %3")
+                .arg(widthText(width), timeText(from, u"yyyy-MM-dd HH:mm:ss"_s), timeText(to, u"HH:mm:ss"_s));
+        caption += m.followsSession()
+                       ? tr(" (whole session, live)")
+                       : tr(" (zoomed: wheel to zoom, drag to pan, double click for the whole session)");
     }
     m_caption->setText(caption);
     m_ticks = ticks;
@@ -349,7 +366,8 @@ void TrafficView::redraw()
     if (shown != m_countSeriesDocType) {
         m_counts->clearSeries();
         for (const int t : shown)
-            m_counts->addSeries(Chart::SeriesKind::StackedBars, TrafficModel::docTypeLabel(types[t]), docTypeColour(t));
+            m_counts->addSeries(Chart::SeriesKind::StackedBars, TrafficModel::docTypeLabel(types[t]),
+                                docTypeColour(t));
         m_countSeriesDocType = shown;
         m_drawnCounts.assign(shown.size(), {});
         // Tall enough for every legend entry (a legend does not scroll; the dock does).
@@ -378,8 +396,9 @@ void TrafficView::redraw()
         refused[row] = m.refused(row);
         problemMax = std::max({problemMax, invalid[row], duplicates[row], refused[row]});
     }
-    for (const auto &[series, values] : {std::pair{InvalidSeries, &invalid}, std::pair{DuplicateSeries, &duplicates},
-                                         std::pair{RefusedSeries, &refused}})
+    for (const auto &[series, values] :
+         {std::pair{InvalidSeries, &invalid}, std::pair{DuplicateSeries, &duplicates},
+          std::pair{RefusedSeries, &refused}})
         if (*values != m_drawnProblems[series]) {
             m_problems->setBarValues(series, *values);
             m_drawnProblems[series] = *values;
@@ -396,7 +415,8 @@ void TrafficView::redraw()
         for (const int t : shown) {
             const QString name = TrafficModel::docTypeLabel(types[t]);
             m_sizes->addSeries(Chart::SeriesKind::Line, tr("%1 median").arg(name), docTypeColour(t), 5);
-            m_sizes->addSeries(Chart::SeriesKind::Scatter, tr("%1 max").arg(name), docTypeColour(t).darker(125), 6);
+            m_sizes->addSeries(Chart::SeriesKind::Scatter, tr("%1 max").arg(name),
+                               docTypeColour(t).darker(125), 6);
             m_sizeSeriesDocType.push_back(t);
             m_sizeSeriesDocType.push_back(t);
         }
@@ -422,8 +442,9 @@ void TrafficView::redraw()
             m_sizes->setPoints(int(s), points);
     }
     if (sizeMax > 0)
-        m_sizes->setYRange(std::pow(10.0, std::floor(std::log10(sizeMin))),
-                           std::pow(10.0, std::max(std::ceil(std::log10(sizeMax)), std::floor(std::log10(sizeMin)) + 1)));
+        m_sizes->setYRange(
+            std::pow(10.0, std::floor(std::log10(sizeMin))),
+            std::pow(10.0, std::max(std::ceil(std::log10(sizeMax)), std::floor(std::log10(sizeMin)) + 1)));
     else
         m_sizes->setYRange(1, 1000);
 
@@ -431,7 +452,8 @@ void TrafficView::redraw()
     Q_EMIT refreshed();
 }
 
-bool TrafficView::selectionFor(const Chart *chart, int series, int index, bool legend, TrafficSelection *out) const
+bool TrafficView::selectionFor(const Chart *chart, int series, int index, bool legend,
+                               TrafficSelection *out) const
 {
     TrafficSelection s;
     int bucket = legend ? -1 : index;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ping/ping.h"
@@ -22,8 +25,8 @@ struct TrafficSelection
     qint64 fromUs = 0, toUs = 0; // received time in [fromUs, toUs); both 0: any time
     bool hasDocType = false;     // filter to docType ("" = pings without one)
     QString docType;
-    bool problemsOnly = false; // the Invalid series
-    QString verdict;           // e.g. "refused" (the Refused series); empty: any
+    bool problemsOnly = false;   // the Invalid series
+    QString verdict;             // e.g. "refused" (the Refused series); empty: any
     bool duplicatesOnly = false; // the Duplicates series
 
     friend bool operator==(const TrafficSelection &, const TrafficSelection &) = default;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "http/captureserver.h"
 
 #include <QTcpServer>
@@ -7,11 +10,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <utility>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -32,10 +35,18 @@ qint64 wallClockUs()
 }
 
 // Headers the production edge records as metadata; their values are capped like the path.
-constexpr const char *kRecordedHeaders[] = {
-    "content-length", "date", "dnt", "user-agent", "x-forwarded-for", "x-pingsender-version",
-    "x-pipeline-proxy", "x-debug-id", "x-foxsec-ip-reputation", "x-lb-tags", "x-source-tags",
-    "x-telemetry-agent"};
+constexpr const char *kRecordedHeaders[] = {"content-length",
+                                            "date",
+                                            "dnt",
+                                            "user-agent",
+                                            "x-forwarded-for",
+                                            "x-pingsender-version",
+                                            "x-pipeline-proxy",
+                                            "x-debug-id",
+                                            "x-foxsec-ip-reputation",
+                                            "x-lb-tags",
+                                            "x-source-tags",
+                                            "x-telemetry-agent"};
 
 bool isRecordedHeader(const QByteArray &name)
 {
@@ -119,7 +130,8 @@ bool CaptureServer::isOwnAuthority(QByteArrayView authority) const
     if (addr.isLoopback() || addr == listening)
         return true;
     // Listening on every interface: any address literal of this machine may be in use.
-    return listening == QHostAddress::Any || listening == QHostAddress::AnyIPv4 || listening == QHostAddress::AnyIPv6;
+    return listening == QHostAddress::Any || listening == QHostAddress::AnyIPv4 ||
+           listening == QHostAddress::AnyIPv6;
 }
 
 std::optional<QByteArray> CaptureServer::checkApiAccess(const HttpRequest &req, bool close) const
@@ -159,31 +171,56 @@ std::optional<QByteArray> CaptureServer::checkApiAccess(const HttpRequest &req, 
 QByteArray httpReasonPhrase(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 417: return "Expectation Failed";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 499: return "Client Closed Request";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    case 507: return "Insufficient Storage";
-    default: return status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "Status";
+    case 100:
+        return "Continue";
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Payload Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 417:
+        return "Expectation Failed";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 499:
+        return "Client Closed Request";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    case 507:
+        return "Insufficient Storage";
+    default:
+        return status >= 500 ? "Server Error" : status >= 400 ? "Client Error" : "Status";
     }
 }
 
@@ -240,8 +277,9 @@ CaptureServer::CaptureServer(const CaptureConfig &config, ApiHandler *api, QObje
     }
     // Answers to scripts can wait; acks cannot: on a busy machine the API thread yields the CPU
     // to capture, ingest and the store (nice 10: about a tenth of a core when they all want it).
-    connect(m_apiThread, &QThread::started, m_apiThread, [] { ::setpriority(PRIO_PROCESS, ::gettid(), 10); },
-            Qt::DirectConnection);
+    connect(
+        m_apiThread, &QThread::started, m_apiThread, [] { ::setpriority(PRIO_PROCESS, ::gettid(), 10); },
+        Qt::DirectConnection);
     m_apiThread->start();
 }
 
@@ -250,7 +288,8 @@ CaptureServer::~CaptureServer()
     // The API thread first: nothing it answers arrives after this. Its read connection is
     // closed on that thread, where it was opened.
     if (m_apiWorker)
-        QMetaObject::invokeMethod(m_apiWorker, [w = m_apiWorker] { w->shutdown(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_apiWorker, [w = m_apiWorker] { w->shutdown(); }, Qt::BlockingQueuedConnection);
     m_apiThread->quit();
     m_apiThread->wait();
     delete m_apiWorker; // its thread is gone: deleteLater would never run
@@ -336,7 +375,8 @@ void CaptureServer::pauseForDescriptors(const QString &why)
         m_acceptPaused = true;
         if (const qint64 now = nowMs(); now - m_acceptWarnedMs > 10'000) {
             m_acceptWarnedMs = now;
-            qWarning("pingscope: cannot accept connections (%s): waiting for descriptors to free", qPrintable(why));
+            qWarning("pingscope: cannot accept connections (%s): waiting for descriptors to free",
+                     qPrintable(why));
         }
     }
     closeLongestIdle();
@@ -375,7 +415,8 @@ void CaptureServer::onNewConnection()
             });
             QTimer::singleShot(2000, socket, [socket] { socket->abort(); });
             socket->write(httpResponse(503, "text/plain; charset=utf-8",
-                                       "too many connections (" + QByteArray::number(m_config.maxConnections) +
+                                       "too many connections (" +
+                                           QByteArray::number(m_config.maxConnections) +
                                            " open): try again shortly\n",
                                        true, {{"Retry-After", "1"}}));
             continue;
@@ -451,7 +492,8 @@ void CaptureServer::deliver(const std::vector<WriteResult> &results)
 void CaptureServer::submitApi(HttpRequest &&request, bool close, quint64 ticket)
 {
     if (!m_apiWorker) {
-        deliverApi(ticket, httpResponse(503, "text/plain; charset=utf-8", "No query API in this process.\n", close),
+        deliverApi(ticket,
+                   httpResponse(503, "text/plain; charset=utf-8", "No query API in this process.\n", close),
                    false);
         return;
     }
@@ -462,7 +504,9 @@ void CaptureServer::submitApi(HttpRequest &&request, bool close, quint64 ticket)
             QByteArray response = w->handle(req, close, ticket, &more);
             QMetaObject::invokeMethod(
                 server,
-                [server, ticket, response = std::move(response), more] { server->deliverApi(ticket, response, more); },
+                [server, ticket, response = std::move(response), more] {
+                    server->deliverApi(ticket, response, more);
+                },
                 Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
@@ -504,8 +548,8 @@ void CaptureServer::dropApiStream(quint64 ticket)
 {
     if (!m_apiWorker)
         return;
-    QMetaObject::invokeMethod(m_apiWorker, [w = m_apiWorker, ticket] { w->dropStream(ticket); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_apiWorker, [w = m_apiWorker, ticket] { w->dropStream(ticket); }, Qt::QueuedConnection);
 }
 
 // --- HttpConnection ------------------------------------------------------------------------
@@ -600,7 +644,8 @@ void HttpConnection::onDisconnected()
         else if (!m_closing && !m_parser.isIdle())
             storeAborted();
     }
-    const bool owed = std::any_of(m_pending.begin(), m_pending.end(), [](const Pending &p) { return !p.ready; });
+    const bool owed =
+        std::any_of(m_pending.begin(), m_pending.end(), [](const Pending &p) { return !p.ready; });
     if (owed && m_spareFd >= 0) {
         m_peerGone = true;
         m_peerGoneMs = nowMs();
@@ -614,12 +659,15 @@ void HttpConnection::storeAborted()
 {
     const HttpRequest &req = m_parser.request();
     QString reason;
-    if (m_parser.state() == HttpRequestParser::State::RequestLine || m_parser.state() == HttpRequestParser::State::Headers) {
-        reason = u"the client closed the connection in the middle of the request line and headers (%1 bytes): "
-                 u"no answer could be sent"_s.arg(m_in.size());
+    if (m_parser.state() == HttpRequestParser::State::RequestLine ||
+        m_parser.state() == HttpRequestParser::State::Headers) {
+        reason =
+            u"the client closed the connection in the middle of the request line and headers (%1 bytes): "
+            u"no answer could be sent"_s.arg(m_in.size());
     } else if (req.chunked) {
-        reason = u"the client closed the connection after %1 bytes of a chunked body: no answer could be sent"_s.arg(
-            m_parser.bodyReceived());
+        reason =
+            u"the client closed the connection after %1 bytes of a chunked body: no answer could be sent"_s
+                .arg(m_parser.bodyReceived());
     } else {
         reason = u"the client closed the connection after %1 of %2 body bytes: no answer could be sent"_s
                      .arg(m_parser.bodyReceived())
@@ -639,7 +687,8 @@ void HttpConnection::storeAborted()
 bool HttpConnection::isIdleKeepAlive() const
 {
     return m_parser.isIdle() && m_inPos >= m_in.size() && m_pending.empty() && !m_closing && !m_lingering &&
-           !m_peerGone && !m_collectingPrefix && m_socket->bytesToWrite() == 0 && m_socket->bytesAvailable() == 0;
+           !m_peerGone && !m_collectingPrefix && m_socket->bytesToWrite() == 0 &&
+           m_socket->bytesAvailable() == 0;
 }
 
 void HttpConnection::closeIdle()
@@ -749,7 +798,8 @@ void HttpConnection::onHeadersComplete()
             return;
         }
         if (path.size() > cap) {
-            refuse(431, u"URL path is %1 bytes; the edge refuses paths over %2 bytes"_s.arg(path.size()).arg(cap));
+            refuse(431,
+                   u"URL path is %1 bytes; the edge refuses paths over %2 bytes"_s.arg(path.size()).arg(cap));
             return;
         }
         if (req.query.size() > cap) {
@@ -770,9 +820,11 @@ void HttpConnection::onHeadersComplete()
         // Chunked bodies are charged the most they may grow to.
         const qint64 charge = req.chunked ? m_server->config().maxBody : qMax<qint64>(0, req.contentLength);
         if (!m_server->chargeBody(charge)) {
-            refuse(503, u"busy: %1 MiB of request bodies are already in flight (the limit is %2 MiB); send it again "
-                        u"shortly"_s.arg(m_server->bodyBytesInFlight() >> 20)
-                            .arg(m_server->config().maxBodyBytesInFlight >> 20));
+            refuse(
+                503,
+                u"busy: %1 MiB of request bodies are already in flight (the limit is %2 MiB); send it again "
+                u"shortly"_s.arg(m_server->bodyBytesInFlight() >> 20)
+                    .arg(m_server->config().maxBodyBytesInFlight >> 20));
             return;
         }
         m_receivingCharge = charge;
@@ -917,8 +969,7 @@ void HttpConnection::refuse(int status, const QString &reason)
     if (looksLikeSubmission) {
         queueStored(std::move(raw), true);
     } else {
-        queueResponse(httpResponse(status, "text/plain; charset=utf-8", reason.toUtf8() + '\n', true),
-                      true);
+        queueResponse(httpResponse(status, "text/plain; charset=utf-8", reason.toUtf8() + '\n', true), true);
     }
     m_closing = true;
 }
@@ -1021,7 +1072,8 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
             if (result.storeFull || result.storeGone)
                 body = "the ping was not stored: " + result.error.toUtf8() + "\n";
             else
-                body = (result.diskFull ? "the ping was not stored: the disk is full (" : "the ping was not stored (") +
+                body = (result.diskFull ? "the ping was not stored: the disk is full ("
+                                        : "the ping was not stored (") +
                        result.error.toUtf8() + "); send it again later\n";
         } else {
             extra.append({"X-Pingscope-Id", QByteArray::number(result.id)});

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "http/apihandler.h"
@@ -10,10 +13,10 @@
 #include <QPointer>
 
 #include <deque>
-#include <map>
 #include <functional>
-#include <optional>
+#include <map>
 #include <memory>
+#include <optional>
 
 class QThread;
 class QTcpServer;
@@ -26,15 +29,15 @@ struct CaptureConfig
 {
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 9464;
-    qint64 maxBody = 10 * 1024 * 1024;     // larger bodies: 413
-    qsizetype maxFieldBytes = 1024;        // path, query, recorded header value; larger: 431
-    int requestTimeoutMs = 10'000;         // a request must arrive whole within this
-    int idleTimeoutMs = 60'000;            // idle keep-alive connections are closed after this
+    qint64 maxBody = 10 * 1024 * 1024; // larger bodies: 413
+    qsizetype maxFieldBytes = 1024;    // path, query, recorded header value; larger: 431
+    int requestTimeoutMs = 10'000;     // a request must arrive whole within this
+    int idleTimeoutMs = 60'000;        // idle keep-alive connections are closed after this
     int maxConnections = 1000;
-    int faultStatus = 0;                   // non-zero: answer accepted pings with this code
-    qsizetype keptPrefixBytes = 4096;      // bytes of a refused request's body that are kept
-    int maxPendingPerConnection = 64;      // pipelined requests awaiting their answer
-    QByteArray apiToken;                   // non-empty: /pingscope/ needs "Authorization: Bearer <token>"
+    int faultStatus = 0;              // non-zero: answer accepted pings with this code
+    qsizetype keptPrefixBytes = 4096; // bytes of a refused request's body that are kept
+    int maxPendingPerConnection = 64; // pipelined requests awaiting their answer
+    QByteArray apiToken;              // non-empty: /pingscope/ needs "Authorization: Bearer <token>"
     // Bodies being received or waiting for their answer, all connections together; a request
     // that would pass this gets 503 with Retry-After before its body is read.
     qint64 maxBodyBytesInFlight = 128 * 1024 * 1024;
@@ -104,7 +107,7 @@ private:
     quint64 m_nextConnectionId = 1;
     SubmissionHandler m_submit;
     QThread *m_apiThread = nullptr;
-    ApiHandler *m_apiWorker = nullptr; // lives on m_apiThread
+    ApiHandler *m_apiWorker = nullptr;                                // lives on m_apiThread
     HttpConnection *connectionOf(quint64 ticket, quint32 *seq) const; // a request's connection and seq
     void deliverApi(quint64 ticket, const QByteArray &response, bool more);
     qint64 m_bodyBytesInFlight = 0;
@@ -145,7 +148,7 @@ private:
         bool closeAfter = false;
         int status = 0; // answer for a stored request (0: not known yet)
         QByteArray response;
-        qint64 charge = 0; // body bytes charged to the server's budget until answered
+        qint64 charge = 0;    // body bytes charged to the server's budget until answered
         bool streams = false; // an API answer whose body follows in parts (pullApi)
     };
 
@@ -165,7 +168,7 @@ private:
     Pending *unanswered(quint32 seq);    // the request waiting for that answer, if still here
     void resumeInputLater();             // parses on once back-pressure has eased
     void endAfterLastAnswer();           // closes once a Connection: close answer is out
-    void writeLargeSlice(); // the next slice of m_outLarge; what follows it once it is all out
+    void writeLargeSlice();              // the next slice of m_outLarge; what follows it once it is all out
     void startLingeringClose();
     void onDisconnected();
     void finishPrefixCollection();
@@ -184,8 +187,8 @@ private:
     qsizetype m_inPos = 0;
     std::deque<Pending> m_pending;
     quint32 m_nextSeq = 0;
-    bool m_closing = false;   // no more requests are read
-    bool m_lingering = false; // write side shut; discarding input until EOF or timeout
+    bool m_closing = false;       // no more requests are read
+    bool m_lingering = false;     // write side shut; discarding input until EOF or timeout
     bool m_routeAccepted = false; // current request passed route checks
     qint64 m_requestStartMs = 0;
     qint64 m_lastActivityMs = 0;
@@ -195,15 +198,15 @@ private:
     // A second descriptor of the socket: Qt closes its own when the client half-closes (EOF),
     // and this one still carries the answers owed out.
     int m_spareFd = -1;
-    bool m_peerGone = false; // Qt's socket is closed; answers go out through m_spareFd
-    int m_apiInFlight = 0;   // API requests of this connection not answered yet
+    bool m_peerGone = false;           // Qt's socket is closed; answers go out through m_spareFd
+    int m_apiInFlight = 0;             // API requests of this connection not answered yet
     void startLarge(QByteArray bytes); // writes bytes a slice at a time; then finishLarge()
     void finishLarge();
     bool m_streaming = false;      // an API answer streams out: nothing else is written meanwhile
     bool m_streamEnded = false;    // its last part arrived
     bool m_streamAwaiting = false; // a part was asked for
     quint64 m_streamTicket = 0;
-    QByteArray m_outLarge;   // a large answer going out a slice at a time
+    QByteArray m_outLarge; // a large answer going out a slice at a time
     qsizetype m_outLargePos = 0;
     bool m_outLargeClose = false;
     qint64 m_receivingCharge = 0; // budget held by the request being received
@@ -216,8 +219,8 @@ private:
 QByteArray httpHead(int status, const QByteArray &contentType, qint64 contentLength, bool close,
                     const QList<HttpHeader> &extraHeaders = {});
 // HTTP/1.1 response bytes.
-QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body,
-                        bool close, const QList<HttpHeader> &extraHeaders = {});
+QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body, bool close,
+                        const QList<HttpHeader> &extraHeaders = {});
 QByteArray httpReasonPhrase(int status);
 
 } // namespace pingscope

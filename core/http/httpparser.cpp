@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "http/httpparser.h"
 
 #include <cctype>
@@ -147,8 +150,8 @@ bool HttpRequestParser::parseRequestLine()
             return false;
         }
     }
-    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' ||
-        version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9') {
+    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' || version[5] < '0' ||
+        version[5] > '9' || version[7] < '0' || version[7] > '9') {
         fail(400, "malformed HTTP version");
         return false;
     }
@@ -361,8 +364,8 @@ qsizetype HttpRequestParser::feed(const char *data, qsizetype size)
             // does not depend on how the client's bytes were split.
             const qsizetype before = pos - m_line.size();
             if (!takeLine(data, size, pos, cap, complete)) {
-                fail(431, m_state == State::Trailers ? "trailer section too large"
-                                                      : "header section too large");
+                fail(431,
+                     m_state == State::Trailers ? "trailer section too large" : "header section too large");
                 return pos;
             }
             if (!complete)

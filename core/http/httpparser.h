@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QByteArray>
@@ -16,7 +19,7 @@ struct HttpRequest
     QByteArray method;
     QByteArray target; // request-target as received (path + '?' + query)
     QByteArray path;
-    QByteArray query; // without '?'; empty when absent
+    QByteArray query;     // without '?'; empty when absent
     int versionMinor = 1; // HTTP/1.x
     QList<HttpHeader> headers;
     QByteArray body;
@@ -51,7 +54,8 @@ public:
         qsizetype maxChunkLine = 1024;        // chunk-size line incl. extensions; beyond: 400
     };
 
-    enum class State {
+    enum class State
+    {
         RequestLine,
         Headers,
         HeadersComplete, // waiting for the caller to accept or refuse the body

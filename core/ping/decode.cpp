@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "ping/decode.h"
 
 #include <nlohmann/json.hpp>
@@ -79,7 +82,8 @@ GunzipResult gunzipIfGzip(const QByteArray &body, qint64 maxOutput)
             produced = static_cast<qsizetype>(maxOutput);
             r.status = GunzipResult::Status::TooLarge;
             r.message = u"gzip body inflates to more than %1 bytes (%2 bytes on the wire): "
-                        u"inflation stopped"_s.arg(maxOutput).arg(body.size());
+                        u"inflation stopped"_s.arg(maxOutput)
+                            .arg(body.size());
             break;
         }
         if (rc == Z_STREAM_END) {
@@ -100,8 +104,8 @@ GunzipResult gunzipIfGzip(const QByteArray &body, qint64 maxOutput)
         }
         if (rc != Z_OK && rc != Z_BUF_ERROR) {
             r.status = GunzipResult::Status::Corrupt;
-            r.message = u"corrupt gzip data at byte %1: %2"_s.arg(zs.total_in).arg(
-                QString::fromUtf8(zs.msg ? zs.msg : "inflate failed"));
+            r.message = u"corrupt gzip data at byte %1: %2"_s.arg(zs.total_in)
+                            .arg(QString::fromUtf8(zs.msg ? zs.msg : "inflate failed"));
             break;
         }
     }
@@ -203,8 +207,7 @@ qsizetype closingQuote(QByteArrayView text, qsizetype open)
 
 // Calls onOpen(depth, offset) at each [ or { outside strings, with the depth it opens; stops
 // when onOpen returns true.
-template<typename OnOpen>
-void walkOpenings(QByteArrayView text, OnOpen &&onOpen)
+template <typename OnOpen> void walkOpenings(QByteArrayView text, OnOpen &&onOpen)
 {
     int depth = 0;
     for (qsizetype i = 0; i < text.size(); ++i) {
@@ -310,7 +313,8 @@ QString withoutPrefix(const char *what)
     // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: "
     if (const auto colon = w.find(": "); colon != std::string::npos && w.rfind("[json.exception.", 0) == 0)
         w = w.substr(colon + 2);
-    else if (const auto close = w.find("] "); close != std::string::npos && w.rfind("[json.exception.", 0) == 0)
+    else if (const auto close = w.find("] ");
+             close != std::string::npos && w.rfind("[json.exception.", 0) == 0)
         w = w.substr(close + 2);
     return QString::fromStdString(w);
 }
@@ -394,7 +398,8 @@ NumberScan scanNumbers(QByteArrayView text)
         if (std::isinf(v)) {
             scan.overflows.append({i, token.toByteArray(), integer});
             scan.rewritten.append(text.sliced(copied, i - copied));
-            scan.rewritten.append(token.startsWith('-') ? "-1.7976931348623157e308" : "1.7976931348623157e308");
+            scan.rewritten.append(token.startsWith('-') ? "-1.7976931348623157e308"
+                                                        : "1.7976931348623157e308");
             copied = j;
         }
         i = j - 1;
@@ -453,7 +458,9 @@ QByteArray replaceLoneSurrogates(QByteArrayView text, int &count, qint64 &first)
         }
         const int u = hexValue(text, i + 2);
         if (u >= 0xd800 && u <= 0xdbff) {
-            const int next = (i + 7 < text.size() && text[i + 6] == '\\' && text[i + 7] == 'u') ? hexValue(text, i + 8) : -1;
+            const int next = (i + 7 < text.size() && text[i + 6] == '\\' && text[i + 7] == 'u')
+                                 ? hexValue(text, i + 8)
+                                 : -1;
             if (next >= 0xdc00 && next <= 0xdfff) {
                 out.append(text.sliced(i, 12));
                 i += 11;
@@ -490,7 +497,8 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
     } catch (const nlohmann::json::parse_error &e) {
         // nlohmann reports the 1-based count of bytes read when the error was found.
         const qint64 offset = e.byte > 0 ? static_cast<qint64>(e.byte) - 1 : 0;
-        if (notes && e.id == 101 && std::string_view(e.what()).find("surrogate U+") != std::string_view::npos &&
+        if (notes && e.id == 101 &&
+            std::string_view(e.what()).find("surrogate U+") != std::string_view::npos &&
             notes->loneSurrogates == 0) {
             // Jackson takes unpaired surrogate escapes as they are; nlohmann refuses them.
             int count = 0;
@@ -509,7 +517,8 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
                 return fail(offset, withoutPrefix(e.what()));
             }
         }
-        if (notes && e.id == 101 && std::string_view(e.what()).find("expected end of input") != std::string_view::npos) {
+        if (notes && e.id == 101 &&
+            std::string_view(e.what()).find("expected end of input") != std::string_view::npos) {
             // A whole value, then something else: Jackson keeps the value and ignores the rest.
             const qint64 end = firstValueEnd(text);
             if (end > 0 && end < text.size())
@@ -523,10 +532,11 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
         // 406: a number past a double's range. Find it (nlohmann gives no offset).
         const NumberScan scan = scanNumbers(text);
         if (scan.tooLongAt >= 0 && notes)
-            return fail(scan.tooLongAt, u"Number value length (%1) exceeds the maximum allowed (%2, from "
-                                        u"StreamReadConstraints.getMaxNumberLength()), as production's parser "
-                                        u"reports it"_s.arg(scan.tooLongLength)
-                                            .arg(kJacksonMaxNumberLength));
+            return fail(scan.tooLongAt,
+                        u"Number value length (%1) exceeds the maximum allowed (%2, from "
+                        u"StreamReadConstraints.getMaxNumberLength()), as production's parser "
+                        u"reports it"_s.arg(scan.tooLongLength)
+                            .arg(kJacksonMaxNumberLength));
         const qint64 at = scan.overflows.isEmpty() ? 0 : scan.overflows.first().offset;
         if (scan.overflows.isEmpty() || !notes)
             return fail(at, withoutPrefix(e.what()));
@@ -549,9 +559,10 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
     if (notes) {
         // Jackson's nesting limit: a cheap count first, the depth scan only when it could matter.
         // (1,001 levels take at least 2,002 bytes.)
-        const qsizetype opens = text.size() <= 2 * kJacksonMaxNestingDepth
-                                    ? 0
-                                    : std::count(text.begin(), text.end(), '[') + std::count(text.begin(), text.end(), '{');
+        const qsizetype opens =
+            text.size() <= 2 * kJacksonMaxNestingDepth
+                ? 0
+                : std::count(text.begin(), text.end(), '[') + std::count(text.begin(), text.end(), '{');
         qsizetype at = -1;
         if (opens > kJacksonMaxNestingDepth)
             walkOpenings(text, [&at](int depth, qsizetype i) {
@@ -562,10 +573,11 @@ bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, 
             });
         if (at >= 0) {
             out = nullptr;
-            return fail(at, u"Document nesting depth (%1) exceeds the maximum allowed (%2, from "
-                            u"StreamReadConstraints.getMaxNestingDepth()), as production's parser reports it"_s
-                                .arg(kJacksonMaxNestingDepth + 1)
-                                .arg(kJacksonMaxNestingDepth));
+            return fail(at,
+                        u"Document nesting depth (%1) exceeds the maximum allowed (%2, from "
+                        u"StreamReadConstraints.getMaxNestingDepth()), as production's parser reports it"_s
+                            .arg(kJacksonMaxNestingDepth + 1)
+                            .arg(kJacksonMaxNestingDepth));
         }
     }
     return true;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QByteArray>
@@ -10,10 +13,16 @@ namespace pingscope {
 
 struct GunzipResult
 {
-    enum class Status { NotGzip, Ok, Corrupt, TooLarge };
+    enum class Status
+    {
+        NotGzip,
+        Ok,
+        Corrupt,
+        TooLarge
+    };
     Status status = Status::NotGzip;
-    QByteArray data;   // inflated bytes (Ok), or what was inflated before the failure
-    QString message;   // for Corrupt / TooLarge
+    QByteArray data; // inflated bytes (Ok), or what was inflated before the failure
+    QString message; // for Corrupt / TooLarge
 };
 
 // Inflates `body` when it starts with the gzip magic (1f 8b), whatever the headers said.
@@ -85,6 +94,7 @@ inline constexpr int kJacksonMaxNumberLength = 1000;
 // the way production does: trailing bytes after the first value are ignored, overflowing
 // numbers are kept as stand-ins, nesting past 1000 levels and numbers over 1000 characters are
 // errors (Jackson's limits); each is noted. Without, a strict parse of the whole text.
-bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error, JsonReadNotes *notes = nullptr);
+bool parseJson(QByteArrayView text, nlohmann::json &out, JsonParseError &error,
+               JsonReadNotes *notes = nullptr);
 
 } // namespace pingscope

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "http/submission.h"
@@ -47,7 +50,7 @@ inline bool hasDuplicateWarning(const QByteArray &warningsJson)
     if (!warningsJson.contains("duplicate-doc-id")) // the common case, without parsing
         return false;
     const QJsonArray warnings = QJsonDocument::fromJson(warningsJson).array();
-    for (const QJsonValue &w : warnings)
+    for (const auto &w : warnings)
         if (w.toObject().value(QLatin1StringView("kind")).toString() == QLatin1StringView("duplicate-doc-id"))
             return true;
     return false;
@@ -77,8 +80,8 @@ struct PingRecord
     QByteArray errorsJson = "[]";   // [{"kind":..., "message":..., ...}]
     QByteArray warningsJson = "[]"; // [{"kind":..., "message":...}]; not part of the verdict
     int warningCount = 0;
-    QString schemaKey;  // namespace/docType/docVersion of the schema used, when validated
-    QString schemaNote; // how the schema was chosen, when it was not the obvious one
+    QString schemaKey;              // namespace/docType/docVersion of the schema used, when validated
+    QString schemaNote;             // how the schema was chosen, when it was not the obvious one
     QByteArray pipelineJson = "{}"; // what production derives: table, normalized_*, sample_id, ...
     QString checkedWith;            // SchemaRegistry::fingerprint() of the verdict's registry
 

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "ping/submitpath.h"
 
 #include <QByteArrayList>
@@ -17,8 +20,7 @@ bool isUuid(QStringView s)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (c != u'-')
                 return false;
-        } else if (!((c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') ||
-                     (c >= u'A' && c <= u'F'))) {
+        } else if (!((c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F'))) {
             return false;
         }
     }
@@ -73,9 +75,9 @@ SubmitPath parseSubmitPath(const QByteArray &path, const QByteArray &query)
             out.appBuildId = p[6];
         }
         if (n != 6) {
-            out.problem = u"telemetry URL has %1 path parts after /submit/telemetry/; the decoder "
-                          u"expects 6 (docId/docType/appName/appVersion/appUpdateChannel/appBuildID)"_s
-                              .arg(n);
+            out.problem =
+                u"telemetry URL has %1 path parts after /submit/telemetry/; the decoder "
+                u"expects 6 (docId/docType/appName/appVersion/appUpdateChannel/appBuildID)"_s.arg(n);
         } else if (std::any_of(p.cbegin() + 1, p.cend(), [](const QString &s) { return s.isEmpty(); })) {
             out.problem = u"telemetry URL has an empty path part"_s;
         } else if (!isUuid(out.docId)) {

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QByteArray>
@@ -9,10 +12,15 @@ namespace pingscope {
 // when the URL does not have one of the shapes it accepts.
 struct SubmitPath
 {
-    enum class Form { Generic, Telemetry, Invalid };
+    enum class Form
+    {
+        Generic,
+        Telemetry,
+        Invalid
+    };
 
     Form form = Form::Invalid;
-    QString ns;         // namespace ("telemetry" for the legacy form)
+    QString ns; // namespace ("telemetry" for the legacy form)
     QString docType;
     QString docVersion; // empty for telemetry (comes from the body)
     QString docId;

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The store's schema: each version's migration step, and opening a file of any version.
 #include "store/store_p.h"
 
@@ -104,8 +106,7 @@ bool Store::prepareSchema(QSqlDatabase &db, QString *error)
     // survives the process being killed; only a power loss can take the last commits.
     for (const auto &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
                                u"PRAGMA temp_store=MEMORY"_s, u"PRAGMA cache_size=-16000"_s,
-                               u"PRAGMA wal_autocheckpoint=0"_s,
-                               u"PRAGMA journal_size_limit=67108864"_s}) {
+                               u"PRAGMA wal_autocheckpoint=0"_s, u"PRAGMA journal_size_limit=67108864"_s}) {
         if (!q.exec(pragma)) {
             if (error)
                 *error = sqlError(q);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "store/packedtext.h"
 
 #include <zlib.h>
@@ -6,7 +8,6 @@
 namespace pingscope {
 
 namespace {
-
 
 // Dictionary 1: what the headers of Firefox, Glean SDKs and Glean.js requests, Pingscope's
 // warnings and the pipeline's derived fields usually say. Deflate finds its matches here;
@@ -19,47 +20,66 @@ namespace {
 // them: stored rows depend on every byte (a new dictionary needs a new marker).
 constexpr char kHeaderDictionary[] =
     "Glean JavaScript SDK/ (JavaScript on Node.js)User-Agent: node\r\nUser-Agent: Glean/ (Kotlin on Android)"
-    " (Swift on iOS)User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:) (Macintosh; Intel Mac OS X 10.15; rv:"
+    " (Swift on iOS)User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:) (Macintosh; Intel Mac OS X "
+    "10.15; rv:"
     "X-Pingsender-Version: 1.0\r\nX-PingSender-Version: 1.0\r\nTransfer-Encoding: chunked\r\nx-pingscope-"
-    "Accept: application/json\r\nAccept-Encoding: gzip, deflate\r\nAccept: */*\r\nAccept-Language: en-US,en;q=0.5\r\n"
-    "Host: 127.0.0.1:\r\nContent-Length: \r\nContent-Type: application/json; charset=utf-8\r\nContent-Encoding: gzip\r\n"
+    "Accept: application/json\r\nAccept-Encoding: gzip, deflate\r\nAccept: */*\r\nAccept-Language: "
+    "en-US,en;q=0.5\r\n"
+    "Host: 127.0.0.1:\r\nContent-Length: \r\nContent-Type: application/json; "
+    "charset=utf-8\r\nContent-Encoding: gzip\r\n"
     "X-Debug-ID: \r\nX-Source-Tags: automation\r\nX-Telemetry-Agent: Glean/ (Rust on Linux)\r\nDate: "
     "Sun, Sat, Fri, Thu, Wed, Tue, Mon, Jan Feb Mar Apr May Jun Jul Aug Sep Oct Dec Nov 2026 GMT\r\n"
-    "Host: localhost:8787\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0\r\n"
+    "Host: localhost:8787\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 "
+    "Firefox/153.0\r\n"
     "Accept: */*\r\nAccept-Language: en-US,en;q=0.9\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n"
     "content-length: content-type: application/json; charset=utf-8\r\ncontent-encoding: gzip\r\n"
-    "date: , 2026 GMT\r\nx-debug-id: x-source-tags: automation\r\nx-telemetry-agent: Glean/67. (Rust on Linux)\r\n"
+    "date: , 2026 GMT\r\nx-debug-id: x-source-tags: automation\r\nx-telemetry-agent: Glean/67. (Rust on "
+    "Linux)\r\n"
     "Connection: keep-alive\r\nSec-Fetch-Dest: empty\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Site: none\r\n"
     "Priority: u=4\r\n";
 
 constexpr char kJsonDictionary[] =
-    "\"kind\":\"trailing-data\",\"kind\":\"stripped-metadata\",\"kind\":\"number-overflow\",\"kind\":\"lone-surrogate\""
-    "{\"kind\":\"debug-id\",\"message\":\"{\"kind\":\"source-tags\",\"message\":\"{\"kind\":\"ping-name\",\"message\":\""
+    "\"kind\":\"trailing-data\",\"kind\":\"stripped-metadata\",\"kind\":\"number-overflow\",\"kind\":\"lone-"
+    "surrogate\""
+    "{\"kind\":\"debug-id\",\"message\":\"{\"kind\":\"source-tags\",\"message\":\"{\"kind\":\"ping-name\","
+    "\"message\":\""
     "ping_info.seq jumped from  ping(s) from this client have not arrived\"},"
-    "{\"kind\":\"duplicate-doc-id\",\"message\":\"docId  was already accepted today (ping #): this copy reaches the "
+    "{\"kind\":\"duplicate-doc-id\",\"message\":\"docId  was already accepted today (ping #): this copy "
+    "reaches the "
     "live table, but copy_deduplicate keeps only the day's first in the stable table\"},"
-    "{\"kind\":\"duplicate-doc-id\",\"message\":\"docId  was first accepted on  (ping #): each day's stable table "
+    "{\"kind\":\"duplicate-doc-id\",\"message\":\"docId  was first accepted on  (ping #): each day's stable "
+    "table "
     "keeps a copy, so the document is counted twice\"},"
-    "{\"kind\":\"seq\",\"message\":\"ping_info.seq  was already sent by this client for  (ping #): a re-send or a "
+    "{\"kind\":\"seq\",\"message\":\"ping_info.seq  was already sent by this client for  (ping #): a re-send "
+    "or a "
     "cloned profile\"},"
-    "{\"kind\":\"date-skew\",\"message\":\"the Date header (, 2026 GMT) is  minutes behind the time the request was "
+    "{\"kind\":\"date-skew\",\"message\":\"the Date header (, 2026 GMT) is  minutes behind the time the "
+    "request was "
     "received: the client's clock is off\"},"
-    "{\"kind\":\"date-skew\",\"message\":\"the Date header (, 2026 GMT) is  minutes ahead of the time the request was "
+    "{\"kind\":\"date-skew\",\"message\":\"the Date header (, 2026 GMT) is  minutes ahead of the time the "
+    "request was "
     "received: the client's clock is off\"},"
-    "{\"column\":\"metrics.\",\"kind\":\"bq-column\",\"message\":\"`metrics.` is not a column of  (the table has no "
+    "{\"column\":\"metrics.\",\"kind\":\"bq-column\",\"message\":\"`metrics.` is not a column of  (the table "
+    "has no "
     "metric columns): not declared as a  for this ping, or declared with another type): it will land in "
-    "additional_properties, where analysts rarely look\",\"pointer\":\"/metrics/\",\"table\":\"moz-fx-data-shared-prod."
+    "additional_properties, where analysts rarely "
+    "look\",\"pointer\":\"/metrics/\",\"table\":\"moz-fx-data-shared-prod."
     "counter/labeled_counter/string/quantity/boolean/datetime/uuid/url/text/timespan/timing_distribution/"
     "memory_distribution/custom_distribution/string_list/object/event/rate/denominator/"
     "{\"error_table\":\"moz-fx-data-shared-prod.payload_bytes_error.structured\"}"
     "{\"error_table\":\"moz-fx-data-shared-prod.payload_bytes_error.telemetry\"}"
     ",\"normalized_app_name\":\"Firefox\",\"normalized_country_code\":\"\",\"geo\":\"not known locally\""
     "{\"client_id\":\"\",\"normalized_channel\":\"release\",\"normalized_channel\":\"nightly\","
-    "\"normalized_channel\":\"beta\",\"normalized_os\":\"Windows\",\"normalized_os\":\"Mac\",\"normalized_os\":\"Android\","
-    "\"normalized_os\":\"iOS\",\"normalized_channel\":\"esr\",\"normalized_os\":\"Linux\",\"normalized_os_version\":\""
-    "\",\"registry\":\"2026-\",\"sample_id\":,\"stable_note\":\"the automation source tag keeps it out of the "
-    "stable tables (copy_deduplicate)\",\"stable_tables\":false,\"stable_tables\":true,\"submission_timestamp\":\"2026-"
-    "T:Z\",\"table\":\"telemetry.main_v5\",\"table\":\"firefox_desktop.baseline_v1\",\"table\":\"firefox_desktop.";
+    "\"normalized_channel\":\"beta\",\"normalized_os\":\"Windows\",\"normalized_os\":\"Mac\",\"normalized_"
+    "os\":\"Android\","
+    "\"normalized_os\":\"iOS\",\"normalized_channel\":\"esr\",\"normalized_os\":\"Linux\",\"normalized_os_"
+    "version\":\""
+    "\",\"registry\":\"2026-\",\"sample_id\":,\"stable_note\":\"the automation source tag keeps it out of "
+    "the "
+    "stable tables "
+    "(copy_deduplicate)\",\"stable_tables\":false,\"stable_tables\":true,\"submission_timestamp\":\"2026-"
+    "T:Z\",\"table\":\"telemetry.main_v5\",\"table\":\"firefox_desktop.baseline_v1\",\"table\":\"firefox_"
+    "desktop.";
 
 struct Streams
 {
@@ -96,8 +116,7 @@ struct Dictionary
     uInt size;
 };
 
-template <size_t N>
-constexpr Dictionary dictionaryOf(const char (&text)[N])
+template <size_t N> constexpr Dictionary dictionaryOf(const char (&text)[N])
 {
     return {reinterpret_cast<const Bytef *>(text), uInt(N - 1)};
 }
@@ -151,7 +170,8 @@ QByteArray unpackText(const QByteArray &stored)
     Streams &s = streams();
     // Raw deflate carries no dictionary id: the dictionary goes in before any input.
     if (!s.infOk || inflateReset(&s.inf) != Z_OK ||
-        inflateSetDictionary(&s.inf, dictionaryFor(stored.front()).bytes, dictionaryFor(stored.front()).size) != Z_OK)
+        inflateSetDictionary(&s.inf, dictionaryFor(stored.front()).bytes,
+                             dictionaryFor(stored.front()).size) != Z_OK)
         return {};
     s.inf.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(stored.constData() + 1));
     s.inf.avail_in = uInt(stored.size() - 1);

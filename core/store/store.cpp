@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The store's writer thread (group commit), its checkpointer and the SQL helpers.
 #include "store/store_p.h"
 
@@ -135,7 +137,8 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
     textAt(r.verdict);
     intAt(r.errorCount);
     jsonAt(r.errorsJson, "[]");
-    storedAt(packText(r.warningsJson.isEmpty() ? QByteArrayView("[]") : QByteArrayView(r.warningsJson), PackedKind::Json));
+    storedAt(packText(r.warningsJson.isEmpty() ? QByteArrayView("[]") : QByteArrayView(r.warningsJson),
+                      PackedKind::Json));
     textAt(r.debugId);
     textAt(r.sourceTags);
     textAt(r.userAgent);
@@ -203,7 +206,9 @@ PingRecord readSummary(const QSqlQuery &q)
 
 std::optional<std::pair<quint64, quint64>> fileIdentity(const QString &path)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return std::nullopt;
     return std::pair{quint64(st.st_dev), quint64(st.st_ino)};
@@ -229,14 +234,16 @@ QByteArray encodeHeaders(const QList<HttpHeader> &headers)
 
 QByteArray storedHeaders(const PingRecord &r)
 {
-    return r.storedHeaders.isEmpty() ? packText(encodeHeaders(r.headers), PackedKind::Headers) : r.storedHeaders;
+    return r.storedHeaders.isEmpty() ? packText(encodeHeaders(r.headers), PackedKind::Headers)
+                                     : r.storedHeaders;
 }
 
 QByteArray storedPipeline(const PingRecord &r)
 {
     if (!r.storedPipeline.isEmpty())
         return r.storedPipeline;
-    return packText(r.pipelineJson.isEmpty() ? QByteArrayView("{}") : QByteArrayView(r.pipelineJson), PackedKind::Json);
+    return packText(r.pipelineJson.isEmpty() ? QByteArrayView("{}") : QByteArrayView(r.pipelineJson),
+                    PackedKind::Json);
 }
 
 QList<HttpHeader> decodeHeaders(const QByteArray &encoded)
@@ -280,7 +287,8 @@ std::unique_ptr<Store> Store::open(const QString &path, const Options &options, 
     };
     if (path.isEmpty() || path == u":memory:" || path.startsWith(u"file:"))
         return fail(u"%1: the store must be a file on disk (every request is kept, and the query API and "
-                    u"the window read it through their own connections)"_s.arg(path.isEmpty() ? u"(empty path)"_s : path));
+                    u"the window read it through their own connections)"_s.arg(
+                        path.isEmpty() ? u"(empty path)"_s : path));
     const QFileInfo info(path);
     if (info.exists() && !info.isFile())
         return fail(u"%1 is not a regular file (a store is an SQLite file Pingscope creates)"_s.arg(path));
@@ -292,7 +300,8 @@ std::unique_ptr<Store> Store::open(const QString &path, const Options &options, 
             return fail(u"cannot create %1: the folder %2 does not exist"_s.arg(path, folder));
         if (!QDir().mkpath(folder))
             return fail(u"cannot create folder %1"_s.arg(folder));
-        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QFile::setPermissions(folder,
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     }
     std::unique_ptr<Store> store(new Store(info.absoluteFilePath()));
     store->m_options = options;
@@ -300,7 +309,8 @@ std::unique_ptr<Store> Store::open(const QString &path, const Options &options, 
     // SHM files the database file's mode, so creating that 0600 covers them.
     bool created = false;
     if (!info.exists()) {
-        const int fd = ::open(QFile::encodeName(store->m_path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        const int fd = ::open(QFile::encodeName(store->m_path).constData(),
+                              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0)
             return fail(u"cannot create %1: %2"_s.arg(path, QString::fromLocal8Bit(std::strerror(errno))));
         ::close(fd);
@@ -355,8 +365,10 @@ std::unique_ptr<Store> Store::open(const QString &path, const Options &options, 
         // queue meanwhile and are written, and answered, once it is done.
         QString orderError;
         if (!s->loadOrderState(&orderError))
-            qWarning("pingscope: the store's doc ids and seq values could not be read (%s): duplicate and seq "
-                     "warnings only cover new pings", qPrintable(orderError));
+            qWarning(
+                "pingscope: the store's doc ids and seq values could not be read (%s): duplicate and seq "
+                "warnings only cover new pings",
+                qPrintable(orderError));
         s->run();
     });
     const QString err = readyFuture.get();
@@ -444,8 +456,7 @@ size_t textHash(QByteArrayView utf8, size_t h = kFnvBasis)
     return h;
 }
 
-template<typename Text>
-size_t seqKeyOf(const Text &clientId, const Text &ns, const Text &docType)
+template <typename Text> size_t seqKeyOf(const Text &clientId, const Text &ns, const Text &docType)
 {
     size_t h = textHash(clientId);
     h = (h ^ '\n') * kFnvPrime;
@@ -484,9 +495,10 @@ bool Store::loadOrderState(QString *error)
     // million pings take 3.4 s). Doc ids are looked up in the store when needed.
     sqlite3 *handle = sqliteHandle(QSqlDatabase::database(m_connectionName, false));
     sqlite3_stmt *st = nullptr;
-    const char *sql = "SELECT id, client_id, namespace, doctype, seq FROM pings "
-                      "WHERE seq >= 0 AND client_id <> '' AND verdict <> 'refused' AND status_code BETWEEN 200 AND 299 "
-                      "ORDER BY id";
+    const char *sql =
+        "SELECT id, client_id, namespace, doctype, seq FROM pings "
+        "WHERE seq >= 0 AND client_id <> '' AND verdict <> 'refused' AND status_code BETWEEN 200 AND 299 "
+        "ORDER BY id";
     if (!handle || sqlite3_prepare_v2(handle, sql, -1, &st, nullptr) != SQLITE_OK) {
         if (error)
             *error = handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : u"the store has no SQLite handle"_s;
@@ -568,15 +580,17 @@ QString Store::replaceWithEmptyFile(QSqlDatabase &db)
 
 QString Store::sizeLimitMessage() const
 {
-    return u"the store reached its size limit of %1 (--max-store-size; %2 in use): clear it or raise the limit"_s.arg(
-        formatBytes(m_options.maxBytes), formatBytes(m_usedBytes.load()));
+    return u"the store reached its size limit of %1 (--max-store-size; %2 in use): clear it or raise the limit"_s
+        .arg(formatBytes(m_options.maxBytes), formatBytes(m_usedBytes.load()));
 }
 
 QString Store::fileProblem(bool *gone) const
 {
     // One stat per commit batch: deleted, replaced, or made read-only (chmod a-w; the open
     // descriptor could still write, but the user said no).
-    struct stat st{};
+    struct stat st
+    {
+    };
     *gone = true;
     if (::stat(QFile::encodeName(m_path).constData(), &st) != 0)
         return u"the store file %1 was deleted while Pingscope was running: pings are not kept; open or "
@@ -586,7 +600,8 @@ QString Store::fileProblem(bool *gone) const
                u"kept; open it again"_s.arg(m_path);
     *gone = false;
     if (!(st.st_mode & S_IWUSR))
-        return u"the store file %1 was made read-only while Pingscope was running: pings are not kept until it "
+        return u"the store file %1 was made read-only while Pingscope was running: pings are not kept until "
+               u"it "
                u"is writable again (chmod u+w)"_s.arg(m_path);
     return {};
 }
@@ -620,18 +635,21 @@ void Store::addOrderWarnings(PingRecord &rec,
             const qint64 ageUs = rec.receivedAtUs - it->receivedAtUs;
             QString message;
             if (it->path == rec.path && ageUs >= 0 && ageUs <= kDedupWindowUs)
-                message = u"docId %1 was already accepted %2 s earlier at the same URL (ping #%3): the "
-                          u"decoder drops this copy silently (dedup on the URI within 10 minutes)"_s.arg(rec.docId)
-                              .arg(ageUs / 1000000)
-                              .arg(it->id);
+                message =
+                    u"docId %1 was already accepted %2 s earlier at the same URL (ping #%3): the "
+                    u"decoder drops this copy silently (dedup on the URI within 10 minutes)"_s.arg(rec.docId)
+                        .arg(ageUs / 1000000)
+                        .arg(it->id);
             else if (utcDay(rec.receivedAtUs) == utcDay(it->receivedAtUs))
-                message = u"docId %1 was already accepted today (ping #%2): this copy reaches the live table, "
-                          u"but copy_deduplicate keeps only the day's first in the stable table"_s.arg(rec.docId)
-                              .arg(it->id);
+                message =
+                    u"docId %1 was already accepted today (ping #%2): this copy reaches the live table, "
+                    u"but copy_deduplicate keeps only the day's first in the stable table"_s.arg(rec.docId)
+                        .arg(it->id);
             else
-                message = u"docId %1 was first accepted on %2 (ping #%3): each day's stable table keeps a copy, "
-                          u"so the document is counted twice"_s.arg(rec.docId, utcDay(it->receivedAtUs))
-                              .arg(it->id);
+                message =
+                    u"docId %1 was first accepted on %2 (ping #%3): each day's stable table keeps a copy, "
+                    u"so the document is counted twice"_s.arg(rec.docId, utcDay(it->receivedAtUs))
+                        .arg(it->id);
             added.push_back({{"kind", "duplicate-doc-id"}, {"message", message.toStdString()}});
         }
     }
@@ -639,16 +657,18 @@ void Store::addOrderWarnings(PingRecord &rec,
         if (const auto it = m_seqs.constFind(seqKey(rec)); it != m_seqs.cend()) {
             QString message;
             if (const auto first = it->pingBySeq.constFind(rec.seq); first != it->pingBySeq.cend())
-                message = u"ping_info.seq %1 was already sent by this client for %2 (ping #%3): a re-send or a "
-                          u"cloned profile"_s.arg(rec.seq)
-                              .arg(rec.docType)
-                              .arg(*first);
+                message =
+                    u"ping_info.seq %1 was already sent by this client for %2 (ping #%3): a re-send or a "
+                    u"cloned profile"_s.arg(rec.seq)
+                        .arg(rec.docType)
+                        .arg(*first);
             else if (rec.seq > it->max + 1)
-                message = u"ping_info.seq jumped from %1 to %2: %3 %4 ping(s) from this client have not arrived"_s
-                              .arg(it->max)
-                              .arg(rec.seq)
-                              .arg(rec.seq - it->max - 1)
-                              .arg(rec.docType);
+                message =
+                    u"ping_info.seq jumped from %1 to %2: %3 %4 ping(s) from this client have not arrived"_s
+                        .arg(it->max)
+                        .arg(rec.seq)
+                        .arg(rec.seq - it->max - 1)
+                        .arg(rec.docType);
             if (!message.isEmpty())
                 added.push_back({{"kind", "seq"}, {"message", message.toStdString()}});
         }
@@ -811,17 +831,19 @@ void Store::run()
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         sqlite3 *handle = sqliteHandle(db);
-        SqliteStatement insertPing(handle, u"INSERT INTO pings (%1) VALUES (%2)"_s.arg(
-                                               kSummaryColumns, QStringList(kSummaryColumnCount, u"?"_s).join(u',')));
-        SqliteStatement insertData(handle, u"INSERT INTO ping_data (id, headers, body, payload, payload_from) "
-                                            u"VALUES (?,?,?,?,?)"_s);
+        SqliteStatement insertPing(handle,
+                                   u"INSERT INTO pings (%1) VALUES (%2)"_s.arg(
+                                       kSummaryColumns, QStringList(kSummaryColumnCount, u"?"_s).join(u',')));
+        SqliteStatement insertData(handle,
+                                   u"INSERT INTO ping_data (id, headers, body, payload, payload_from) "
+                                   u"VALUES (?,?,?,?,?)"_s);
         SqliteStatement upsertCount(handle, u"INSERT INTO counts (kind, key, n) VALUES (?,?,?) "
-                                             u"ON CONFLICT (kind, key) DO UPDATE SET n = n + excluded.n"_s);
+                                            u"ON CONFLICT (kind, key) DO UPDATE SET n = n + excluded.n"_s);
         // The first accepted copy of a doc id, through the doc_id index; rows of the transaction
         // under way count (same connection).
         SqliteStatement firstCopy(handle, u"SELECT id, received_at_us, path FROM pings WHERE doc_id = ? AND "
-                                           u"verdict <> 'refused' AND status_code BETWEEN 200 AND 299 "
-                                           u"ORDER BY id LIMIT 1"_s);
+                                          u"verdict <> 'refused' AND status_code BETWEEN 200 AND 299 "
+                                          u"ORDER BY id LIMIT 1"_s);
         const auto firstCopyOf = [&firstCopy](const QString &docId) -> std::optional<FirstCopy> {
             const QByteArray utf8 = docId.toUtf8();
             firstCopy.bindText(0, utf8);
@@ -946,7 +968,8 @@ void Store::run()
                     QString err;
                     if (item.kind == Item::Kind::Update) {
                         QSqlQuery q(db);
-                        q.prepare(u"UPDATE pings SET verdict=?, error_count=?, errors=?, warnings=?, warning_count=?, "
+                        q.prepare(u"UPDATE pings SET verdict=?, error_count=?, errors=?, warnings=?, "
+                                  u"warning_count=?, "
                                   u"schema_key=?, schema_note=?, pipeline=?, checked_with=? WHERE id=?"_s);
                         QSqlQuery old(db);
                         old.prepare(u"SELECT verdict FROM pings WHERE id=?"_s);
@@ -969,7 +992,8 @@ void Store::run()
                             q.bindValue(0, text(r.verdict));
                             q.bindValue(1, r.errorCount);
                             q.bindValue(2, QString::fromUtf8(r.errorsJson));
-                            q.bindValue(3, packText(r.warningsJson, PackedKind::Json)); // a QByteArray binds as a blob
+                            q.bindValue(3, packText(r.warningsJson,
+                                                    PackedKind::Json)); // a QByteArray binds as a blob
                             q.bindValue(4, r.warningCount);
                             q.bindValue(5, text(r.schemaKey));
                             q.bindValue(6, text(r.schemaNote));
@@ -1030,7 +1054,8 @@ void Store::run()
                     if (!inTransaction) {
                         wr.error = problem.isEmpty() ? lastError() : problem;
                         wr.storeGone = gone;
-                        wr.diskFull = problem.isEmpty() && handle && (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
+                        wr.diskFull = problem.isEmpty() && handle &&
+                                      (sqlite3_extended_errcode(handle) & 0xff) == SQLITE_FULL;
                         if (handler)
                             handler(std::vector<WriteResult>{std::move(wr)});
                         continue;
@@ -1059,13 +1084,15 @@ void Store::run()
                     wr.ok = true;
                     wr.id = rec.id;
                     ++m_nextId;
-                    m_bytesSinceSizeCheck += rec.body.size() +
-                                             (rec.payloadSource == PingRecord::PayloadSource::Own ? rec.payload.size() : 0);
+                    m_bytesSinceSizeCheck +=
+                        rec.body.size() +
+                        (rec.payloadSource == PingRecord::PayloadSource::Own ? rec.payload.size() : 0);
                     countRecord(rec, 1);
                 } else {
-                    wr.error = insertPing.isValid() && insertData.isValid()
-                                   ? lastError()
-                                   : u"the store's insert statements could not be prepared: %1"_s.arg(lastError());
+                    wr.error =
+                        insertPing.isValid() && insertData.isValid()
+                            ? lastError()
+                            : u"the store's insert statements could not be prepared: %1"_s.arg(lastError());
                     wr.diskFull = (code & 0xff) == SQLITE_FULL;
                 }
                 results.push_back(std::move(wr));

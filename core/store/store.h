@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "ping/ping.h"
@@ -111,7 +114,13 @@ private:
 
     struct Item
     {
-        enum class Kind { Insert, Clear, Flush, Update } kind = Kind::Insert;
+        enum class Kind
+        {
+            Insert,
+            Clear,
+            Flush,
+            Update
+        } kind = Kind::Insert;
         PingRecord record;
         quint64 ticket = 0;
         std::shared_ptr<std::promise<QString>> done; // Clear / Flush
@@ -171,11 +180,11 @@ struct PingQuery
     int limit = 100;
     int offset = 0;
     QString ns, docType, verdict, debugId, docId, clientId;
-    qint64 afterId = 0;       // only ids greater than this (0: no bound)
-    qint64 beforeId = 0;      // only ids less than this (0: no bound): pages of a long list
+    qint64 afterId = 0;  // only ids greater than this (0: no bound)
+    qint64 beforeId = 0; // only ids less than this (0: no bound): pages of a long list
     qint64 receivedFromUs = 0, receivedToUs = 0; // received in [from, to), UTC µs; 0: open
-    bool withPayload = false; // also read each record's decoded payload
-    bool oldestFirst = false; // ascending ids (a background load walks a store this way)
+    bool withPayload = false;                    // also read each record's decoded payload
+    bool oldestFirst = false;                    // ascending ids (a background load walks a store this way)
     // Only what the ping list and the traffic charts read (ids, times, names, verdict, counts,
     // warnings, sizes, client id); the other texts come back empty: a fifth of the bytes.
     bool listColumnsOnly = false;
@@ -222,13 +231,13 @@ public:
     qint64 oldestId(); // 0 when empty
 
 private:
-    void prepareConnection(); // SQL functions, and how payloads are read
+    void prepareConnection();                                   // SQL functions, and how payloads are read
     QString payloadSql(const QString &table = QString()) const; // a row's decoded payload
-    QSqlDatabase connection(); // reopened when a clear replaced the file
+    QSqlDatabase connection();                                  // reopened when a clear replaced the file
     QString m_connectionName;
     QString m_path;
     std::pair<quint64, quint64> m_identity{0, 0}; // device and inode of the file read
-    bool m_payloadDerived = false; // schema 5: payloads through pingscope_payload()
+    bool m_payloadDerived = false;                // schema 5: payloads through pingscope_payload()
     bool m_open = false;
     QString m_error;
 };

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 // Private to core/store: the SQL helpers the writer, the readers and the migrations share.
 // Nothing outside this folder includes it (Qt Sql and SQLite stay private to pingscope_store).
 
-#include "store/store.h"
 #include "ping/decode.h"
 #include "store/packedtext.h"
+#include "store/store.h"
 
 #include <QDateTime>
 #include <QTimeZone>
@@ -26,17 +28,17 @@
 #include <sqlite3.h>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include <array>
-#include <utility>
 #include <chrono>
 #include <limits>
+#include <utility>
 
 namespace pingscope::storedetail {
 
@@ -44,21 +46,23 @@ using namespace Qt::StringLiterals;
 
 inline constexpr qint64 kWalRestartBytes = 64 * 1024 * 1024;
 QString nextConnectionName(const char *role);
-inline const QString kSummaryColumns = u"id, received_at_us, method, path, query, peer, namespace, doctype, "
-                                u"doc_version, doc_id, app_name, app_version, app_channel, "
-                                u"app_build_id, status_code, verdict, error_count, errors, warnings, "
-                                u"debug_id, source_tags, user_agent, telemetry_agent, "
-                                u"content_encoding, content_type, date_header, date_ms, body_bytes, "
-                                u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note, pipeline, checked_with"_s;
+inline const QString kSummaryColumns =
+    u"id, received_at_us, method, path, query, peer, namespace, doctype, "
+    u"doc_version, doc_id, app_name, app_version, app_channel, "
+    u"app_build_id, status_code, verdict, error_count, errors, warnings, "
+    u"debug_id, source_tags, user_agent, telemetry_agent, "
+    u"content_encoding, content_type, date_header, date_ms, body_bytes, "
+    u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note, pipeline, checked_with"_s;
 
 inline constexpr int kSummaryColumnCount = 37;
 // kSummaryColumns with the texts a list does not show read as empty (readSummary reads either).
-inline const QString kListColumns = u"id, received_at_us, '', '', '', '', namespace, doctype, "
-                             u"doc_version, doc_id, '', '', '', "
-                             u"'', status_code, verdict, error_count, '', warnings, "
-                             u"debug_id, source_tags, '', '', "
-                             u"'', '', '', 0, body_bytes, "
-                             u"decoded_bytes, body_truncated, client_id, seq, warning_count, '', '', '', ''"_s;
+inline const QString kListColumns =
+    u"id, received_at_us, '', '', '', '', namespace, doctype, "
+    u"doc_version, doc_id, '', '', '', "
+    u"'', status_code, verdict, error_count, '', warnings, "
+    u"debug_id, source_tags, '', '', "
+    u"'', '', '', 0, body_bytes, "
+    u"decoded_bytes, body_truncated, client_id, seq, warning_count, '', '', '', ''"_s;
 
 QString sqlError(const QSqlQuery &q);
 bool execAll(QSqlDatabase &db, const char *script, QString *error);
@@ -80,8 +84,8 @@ public:
         sqlite3_finalize(m_stmt);
         m_stmt = nullptr;
         m_db = db;
-        if (!db || sqlite3_prepare_v3(db, m_sql.constData(), static_cast<int>(m_sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                      &m_stmt, nullptr) != SQLITE_OK)
+        if (!db || sqlite3_prepare_v3(db, m_sql.constData(), static_cast<int>(m_sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) != SQLITE_OK)
             m_stmt = nullptr;
     }
     SqliteStatement(const SqliteStatement &) = delete;
@@ -97,11 +101,11 @@ public:
     }
     void bindBlob(int i, const QByteArray &b)
     {
-        sqlite3_bind_blob(m_stmt, i + 1, b.isNull() ? "" : b.constData(), static_cast<int>(b.size()), SQLITE_STATIC);
+        sqlite3_bind_blob(m_stmt, i + 1, b.isNull() ? "" : b.constData(), static_cast<int>(b.size()),
+                          SQLITE_STATIC);
     }
     // Runs a query: `row` for its first row, if any. False when it could not run.
-    template <typename Row>
-    bool query(Row row)
+    template <typename Row> bool query(Row row)
     {
         if (!m_stmt)
             return false;

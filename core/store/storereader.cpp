@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // StoreReader: a read connection of its own, for the API, the window and tools.
 #include "store/store_p.h"
 
@@ -29,7 +31,8 @@ void StoreReader::prepareConnection()
 
 QString StoreReader::payloadSql(const QString &table) const
 {
-    return m_payloadDerived ? u"pingscope_payload(%1body, %1payload, %1payload_from)"_s.arg(table) : table + u"payload"_s;
+    return m_payloadDerived ? u"pingscope_payload(%1body, %1payload, %1payload_from)"_s.arg(table)
+                            : table + u"payload"_s;
 }
 
 QSqlDatabase StoreReader::connection()
@@ -86,8 +89,8 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
     const QString &columns = query.listColumnsOnly ? kListColumns : kSummaryColumns;
     QString sql = u"SELECT %1 FROM pings"_s.arg(columns);
     if (query.withPayload)
-        sql = u"SELECT %1, (SELECT %2 FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(columns,
-                                                                                                   payloadSql());
+        sql = u"SELECT %1, (SELECT %2 FROM ping_data WHERE ping_data.id = pings.id) FROM pings"_s.arg(
+            columns, payloadSql());
     if (!where.isEmpty())
         sql += u" WHERE "_s + where.join(u" AND "_s);
     sql += query.oldestFirst ? u" ORDER BY id LIMIT ? OFFSET ?"_s : u" ORDER BY id DESC LIMIT ? OFFSET ?"_s;
@@ -141,9 +144,10 @@ std::vector<PingRecord> StoreReader::staleRecords(const QString &checkedWith, qi
     QString columns;
     for (const QString &c : kSummaryColumns.split(u", "_s))
         columns += u"p."_s + c + u", "_s;
-    q.prepare(u"SELECT %1d.headers, d.body, %2 FROM pings p JOIN ping_data d ON d.id = p.id "
-              u"WHERE p.id > ? AND p.checked_with <> ? AND p.verdict <> 'refused' ORDER BY p.id LIMIT ?"_s.arg(
-                  columns, payloadSql(u"d."_s)));
+    q.prepare(
+        u"SELECT %1d.headers, d.body, %2 FROM pings p JOIN ping_data d ON d.id = p.id "
+        u"WHERE p.id > ? AND p.checked_with <> ? AND p.verdict <> 'refused' ORDER BY p.id LIMIT ?"_s.arg(
+            columns, payloadSql(u"d."_s)));
     q.bindValue(0, afterId);
     q.bindValue(1, checkedWith);
     q.bindValue(2, limit);
@@ -233,9 +237,11 @@ std::vector<qint64> StoreReader::idsWithPayloadContaining(const QString &text, q
     QSqlQuery q(connection());
     q.setForwardOnly(true);
     const bool sliced = toId > 0;
-    q.prepare(sliced ? u"SELECT id FROM ping_data WHERE id >= ? AND id < ? AND CAST(%1 AS TEXT) LIKE ? "
-                       u"ESCAPE '\\' ORDER BY id"_s.arg(payloadSql())
-                     : u"SELECT id FROM ping_data WHERE CAST(%1 AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s.arg(payloadSql()));
+    q.prepare(sliced
+                  ? u"SELECT id FROM ping_data WHERE id >= ? AND id < ? AND CAST(%1 AS TEXT) LIKE ? "
+                    u"ESCAPE '\\' ORDER BY id"_s.arg(payloadSql())
+                  : u"SELECT id FROM ping_data WHERE CAST(%1 AS TEXT) LIKE ? ESCAPE '\\' ORDER BY id"_s.arg(
+                        payloadSql()));
     int arg = 0;
     if (sliced) {
         q.bindValue(arg++, fromId);

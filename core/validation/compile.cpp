@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Compiling a schema document into Nodes: ids, $ref resolution, our keywords.
 #include "validation/validation_p.h"
 
@@ -7,7 +9,6 @@ static void initMetaschemaResource()
 {
     Q_INIT_RESOURCE(metaschemas);
 }
-
 
 namespace pingscope::detail {
 
@@ -45,8 +46,8 @@ struct Uri
     {
         Uri u;
         size_t i = 0;
-        if (const size_t colon = s.find(':'); colon != std::string_view::npos && colon > 0 &&
-                                              std::isalpha(static_cast<unsigned char>(s[0]))) {
+        if (const size_t colon = s.find(':');
+            colon != std::string_view::npos && colon > 0 && std::isalpha(static_cast<unsigned char>(s[0]))) {
             bool scheme = true;
             for (size_t j = 1; j < colon && scheme; ++j) {
                 const auto c = static_cast<unsigned char>(s[j]);
@@ -230,18 +231,16 @@ class Compiler
 {
 public:
     explicit Compiler(SchemaCore &core)
-        : m_core(core), m_parser4(valijson::SchemaParser::kDraft4),
-          m_parser7(valijson::SchemaParser::kDraft7)
+        : m_core(core), m_parser4(valijson::SchemaParser::kDraft4), m_parser7(valijson::SchemaParser::kDraft7)
     {
         for (valijson::SchemaParser *parser : {&m_parser4, &m_parser7}) {
-            for (const auto &[name, which] :
-                 {std::pair{"x-pingscope-type", OwnKeyword::Type},
-                  {"x-pingscope-range", OwnKeyword::Range},
-                  {"x-pingscope-multiple", OwnKeyword::MultipleOf},
-                  {"x-pingscope-length", OwnKeyword::Length},
-                  {"x-pingscope-format", OwnKeyword::Format},
-                  {"x-pingscope-pattern", OwnKeyword::Pattern},
-                  {"x-pingscope-node", OwnKeyword::Structure}})
+            for (const auto &[name, which] : {std::pair{"x-pingscope-type", OwnKeyword::Type},
+                                              {"x-pingscope-range", OwnKeyword::Range},
+                                              {"x-pingscope-multiple", OwnKeyword::MultipleOf},
+                                              {"x-pingscope-length", OwnKeyword::Length},
+                                              {"x-pingscope-format", OwnKeyword::Format},
+                                              {"x-pingscope-pattern", OwnKeyword::Pattern},
+                                              {"x-pingscope-node", OwnKeyword::Structure}})
                 parser->addConstraintBuilder(name, new OwnKeywordBuilder(which, &core.nodes));
         }
     }
@@ -360,14 +359,13 @@ private:
 
     // `parentBase` and `parentDraft` are used only for a subschema the scan did not see (a
     // $ref may point anywhere in a document).
-    const Node *compile(const json &s, const std::string &path, int depth,
-                        const std::string &parentBase, int parentDraft)
+    const Node *compile(const json &s, const std::string &path, int depth, const std::string &parentBase,
+                        int parentDraft)
     {
         if (const auto it = m_compiled.find(&s); it != m_compiled.end())
             return it->second;
         if (depth > kMaxSchemaDepth)
-            fail(path, "the schema is nested more than " + std::to_string(kMaxSchemaDepth) +
-                           " levels deep");
+            fail(path, "the schema is nested more than " + std::to_string(kMaxSchemaDepth) + " levels deep");
         SchemaInfo info{parentBase, parentDraft};
         if (const auto it = m_info.find(&s); it != m_info.end())
             info = it->second;
@@ -387,8 +385,7 @@ private:
                 fail(path + "/$ref", "$ref must be a string");
             if (!m_resolving.insert(&s).second)
                 fail(path + "/$ref", "circular $ref " + quote(ref->get_ref<const std::string &>()));
-            const Node *target =
-                resolveRef(ref->get_ref<const std::string &>(), info, path, depth);
+            const Node *target = resolveRef(ref->get_ref<const std::string &>(), info, path, depth);
             m_resolving.erase(&s);
             m_compiled.emplace(&s, target);
             return target;
@@ -444,8 +441,7 @@ private:
         if (has("pattern")) {
             if (!at("pattern").is_string())
                 fail(sub("pattern"), "pattern must be a string");
-            n->pattern =
-                compilePattern(at("pattern").get_ref<const std::string &>(), sub("pattern"));
+            n->pattern = compilePattern(at("pattern").get_ref<const std::string &>(), sub("pattern"));
             leaf["x-pingscope-pattern"] = n->id;
         }
 
@@ -522,8 +518,8 @@ private:
 
     // Where an absent or trivial subschema means "no constraint". additionalProperties and
     // additionalItems may be true/false in every draft, draft-04 included.
-    const Node *compileOptional(const Node &parent, const json &s, const std::string &path,
-                                int depth, bool booleanAllowed = false)
+    const Node *compileOptional(const Node &parent, const json &s, const std::string &path, int depth,
+                                bool booleanAllowed = false)
     {
         if (booleanAllowed && s.is_boolean()) {
             if (s.get<bool>())
@@ -542,8 +538,8 @@ private:
             if (!it->is_object())
                 fail(path + "/properties", "properties must be an object");
             for (const auto &[name, c] : it->items())
-                n.properties.emplace_back(
-                    name, child(n, c, path + "/properties/" + escapeToken(name), depth + 1));
+                n.properties.emplace_back(name,
+                                          child(n, c, path + "/properties/" + escapeToken(name), depth + 1));
             std::sort(n.properties.begin(), n.properties.end(),
                       [](const auto &a, const auto &b) { return a.first < b.first; });
             n.hasObjectKeywords = true;
@@ -559,8 +555,7 @@ private:
             n.hasObjectKeywords = true;
         }
         if (const auto it = s.find("additionalProperties"); it != s.end()) {
-            n.additionalProperties =
-                compileOptional(n, *it, path + "/additionalProperties", depth + 1, true);
+            n.additionalProperties = compileOptional(n, *it, path + "/additionalProperties", depth + 1, true);
             n.hasObjectKeywords = true;
         }
         if (const auto it = s.find("propertyNames"); it != s.end() && n.draft >= 6) {
@@ -625,8 +620,7 @@ private:
             if (it == s.end())
                 continue;
             if (!it->is_array() || it->empty())
-                fail(path + "/" + keyword,
-                     std::string(keyword) + " must be a non-empty array of schemas");
+                fail(path + "/" + keyword, std::string(keyword) + " must be a non-empty array of schemas");
             for (size_t i = 0; i < it->size(); ++i)
                 list->push_back(
                     child(n, (*it)[i], path + "/" + keyword + "/" + std::to_string(i), depth + 1));
@@ -713,14 +707,15 @@ private:
             fail(path + "/$ref",
                  "$ref " + quote(ref) + " names nothing known (" + quote(resource, 120) +
                      "): only references inside the same file (its pointers and the "
-                     "subschemas it identifies with " + idKeyword(holder.draft) +
+                     "subschemas it identifies with " +
+                     idKeyword(holder.draft) +
                      ") and to the draft-04/06/07 metaschemas are supported; nothing is fetched");
         const Place &place = it->second;
         if (fragment.empty())
             return compile(*place.value, place.path, depth + 1, holder.base, holder.draft);
         if (fragment[0] != '/')
-            fail(path + "/$ref", "$ref " + quote(ref) + ": no subschema has the identifier " +
-                                     quote("#" + fragment));
+            fail(path + "/$ref",
+                 "$ref " + quote(ref) + ": no subschema has the identifier " + quote("#" + fragment));
         // A JSON pointer (RFC 6901) into the resource, percent-decoded first (RFC 3986 fragment).
         const std::string pointer = percentDecoded(fragment);
         const json *target = place.value;
@@ -778,11 +773,11 @@ private:
 
     SchemaCore &m_core;
     valijson::SchemaParser m_parser4, m_parser7;
-    std::unordered_map<const json *, SchemaInfo> m_info;      // from the scan
-    std::map<std::string, Place> m_resources;                 // URI without fragment
-    std::map<std::string, Place> m_anchors;                   // "<uri>#<name>"
+    std::unordered_map<const json *, SchemaInfo> m_info;       // from the scan
+    std::map<std::string, Place> m_resources;                  // URI without fragment
+    std::map<std::string, Place> m_anchors;                    // "<uri>#<name>"
     std::unordered_map<const json *, const Node *> m_compiled; // by place in the document
-    std::set<const json *> m_resolving;                       // $refs being resolved
+    std::set<const json *> m_resolving;                        // $refs being resolved
     std::set<int> m_metaschemasLoaded;
     std::map<std::string, const Pattern *> m_patterns;
 };
@@ -804,8 +799,7 @@ int draftOf(const json &doc, std::string *error)
         return 6;
     if (s.find("draft-07") != std::string::npos)
         return 7;
-    *error =
-        "unsupported \"$schema\" " + quote(s) + " (draft-04, draft-06 and draft-07 are supported)";
+    *error = "unsupported \"$schema\" " + quote(s) + " (draft-04, draft-06 and draft-07 are supported)";
     return 0;
 }
 
@@ -839,7 +833,8 @@ bool readJsonFile(const QString &path, json *out, QString *error)
         return false;
     }
     if (info.size() > kMaxSchemaBytes) {
-        *error = u"%1 bytes: larger than any schema (the limit is %2 MiB): not read"_s.arg(info.size()).arg(kMaxSchemaBytes >> 20);
+        *error = u"%1 bytes: larger than any schema (the limit is %2 MiB): not read"_s.arg(info.size())
+                     .arg(kMaxSchemaBytes >> 20);
         return false;
     }
     QFile f(path);

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "validation/decoderrules.h"
 
 #include "validation/registry.h"
@@ -41,7 +44,8 @@ DecoderFailure unwanted(const QString &bug, const QString &explanation)
 
 DecoderFailure dropped(const QString &bug, const QString &explanation)
 {
-    return scrubberFailure(DecoderFailure::Kind::Dropped, "MessageShouldBeDroppedException", bug, explanation);
+    return scrubberFailure(DecoderFailure::Kind::Dropped, "MessageShouldBeDroppedException", bug,
+                           explanation);
 }
 
 DecoderFailure affected(const QString &bug, const QString &explanation)
@@ -52,77 +56,153 @@ DecoderFailure affected(const QString &bug, const QString &explanation)
 // MessageScrubber.IGNORED_NAMESPACES (gcp-ingestion b0ba062): forks, rebrands and test apps whose
 // pings go to the error table.
 constexpr std::pair<const char *, const char *> kIgnoredNamespaces[] = {
-    {"com-turkcell-yaani", "1612933"}, {"org-mozilla-fenix-beta", "1612934"},
-    {"org-mozilla-vrbrowser-dev", "1614410"}, {"org-mozilla-fenix-performancetest", "1614412"},
-    {"org-mozilla-vrbrowser-wavevr", "1614411"}, {"org-mozilla-fogotype", "1635592"},
-    {"com-pumabrowser-pumabrowser", "1637055"}, {"org-mozilla-fenix-debug", "1614409"},
-    {"com-granitamalta-cloudbrowser", "1644200"}, {"org-mozilla-fenix-tm", "1638902"},
-    {"network-novak-iceweasel", "1662737"}, {"skipity-web-browser-ios", "1662737"},
-    {"com-abaqoo-fenix", "1669281"}, {"ai-laso-ios-insight", "1669280"},
-    {"org-mozilla-fennec-fdroid", "1669279"}, {"io-uc-browser-web", "1671993"},
-    {"org-torproject-torbrowser-alpha", "1671987"}, {"com-nationaledtech-spin", "1675135"},
-    {"org-mozilla-ios-Lockbox-CredentialProvider", "1679830"}, {"com-ucbrowser-indian-browser", "1682425"},
-    {"com-athena-equality-firefox", "1686088"}, {"com-authenticatedreality-fireios", "1686087"},
+    {"com-turkcell-yaani", "1612933"},
+    {"org-mozilla-fenix-beta", "1612934"},
+    {"org-mozilla-vrbrowser-dev", "1614410"},
+    {"org-mozilla-fenix-performancetest", "1614412"},
+    {"org-mozilla-vrbrowser-wavevr", "1614411"},
+    {"org-mozilla-fogotype", "1635592"},
+    {"com-pumabrowser-pumabrowser", "1637055"},
+    {"org-mozilla-fenix-debug", "1614409"},
+    {"com-granitamalta-cloudbrowser", "1644200"},
+    {"org-mozilla-fenix-tm", "1638902"},
+    {"network-novak-iceweasel", "1662737"},
+    {"skipity-web-browser-ios", "1662737"},
+    {"com-abaqoo-fenix", "1669281"},
+    {"ai-laso-ios-insight", "1669280"},
+    {"org-mozilla-fennec-fdroid", "1669279"},
+    {"io-uc-browser-web", "1671993"},
+    {"org-torproject-torbrowser-alpha", "1671987"},
+    {"com-nationaledtech-spin", "1675135"},
+    {"org-mozilla-ios-Lockbox-CredentialProvider", "1679830"},
+    {"com-ucbrowser-indian-browser", "1682425"},
+    {"com-athena-equality-firefox", "1686088"},
+    {"com-authenticatedreality-fireios", "1686087"},
     {"com-netsweeper-clientfilter-lgfl-homeprotect", "1686085"},
-    {"com-netsweeper-clientfilter-homeprotectbylgfl", "1804285"}, {"com-myie9-xf", "1684918"},
-    {"com-netsweeper-clientfilter-lgfl-socialblocked", "1688689"}, {"com-only4free-activate", "1687350"},
-    {"glean-js-tmp", "1689513"}, {"org-privacywall-browser", "1691468"},
-    {"org-mozilla-ios-lockbox-credentialprovider", "1695728"}, {"com-zibb-browser", "1698576"},
-    {"org-mozilla-firefox-betb", "1698579"}, {"org-mozilla-allanchain-firefox", "1698574"},
-    {"com-nationaledtech-spinbrowser", "1708753"}, {"com-netsweeper-clientfilter-netsweeper", "1708754"},
-    {"com-searchscene-ios", "1715101"}, {"org-geocomply-ios-fennec", "1711513"},
-    {"org-mozilla-vrbrowser-internal", "1715099"}, {"com-qwant-mobile", "1717450"},
-    {"io-github-forkmaintainers-iceraven", "1717479"}, {"artistscope-ios-artisbrowser", "1719343"},
-    {"com-luxxle-ios-fennec", "1719341"}, {"com-etiantian-pclass", "1719338"},
-    {"com-apple-dt-xctest-tool", "1732313"}, {"org-mozilla-feniy", "1732313"},
-    {"org-mozilla-felix", "1737633"}, {"browser-oceanhero", "1740091"}, {"com-qebrowser", "1740091"},
-    {"org-mozilla-sorizava-focus", "1740091"}, {"com-pando-pandobrowser", "1745742"},
-    {"com-wqty-browser", "1752883"}, {"com-valvesoftware-android-steam-community", "1754042"},
-    {"net-decentr-browser", "1754007"}, {"mozilla-lockbox", "1759183"}, {"org-you-ios-fennec", "1759182"},
-    {"org-mozilla-focut", "1759181"}, {"org-mozilla-feniz", "1761808"}, {"org-mozilla-firefox-betd", "1761809"},
-    {"org-mozilla-feniw", "1761811"}, {"net-chinaedu-crystal", "1767076"}, {"com-you-browser", "1767077"},
-    {"org-giveasyoulive-donationreminder", "1767078"}, {"org-mozilla-firefrd", "1777636"},
-    {"org-mozilla-firefox-betc", "1786344"}, {"com-max-browser", "1802981"},
-    {"com-differ-xiaoming", "1806484"}, {"org-cloudveil-android-browser", "1816487"},
-    {"com-abaqoo-browser", "1819142"}, {"orn-nomi-noma", "1820615"}, {"com-readboy-firefox", "1833203"},
-    {"website-carbon-ios-browser", "1833204"}, {"viu-politica", "1826535"}, {"com-freespoke-app", "1834366"},
-    {"com-ruiyi-testsystem", "1828562"}, {"org-mozilla-fenix-mod", "1835701"},
-    {"org-immersivel-firefox", "1841614"}, {"com-wheatleygroup-firefox", "1847643"},
-    {"com-work-custchrome", "1859282"}, {"com-mykarma-karmasearch", "1860820"},
-    {"org-mozilla-fennec-mylinux", "1863385"}, {"com-internet-smartphonebrowser", "1864572"},
-    {"com-ecosia-ecosiaapp", "1883854"}, {"com-ecosia-ecosiaapp-firefox", "1883854"},
-    {"org-luxxle-luxxle", "1884755"}, {"net-decentr-ios-browser", "1884754"},
+    {"com-netsweeper-clientfilter-homeprotectbylgfl", "1804285"},
+    {"com-myie9-xf", "1684918"},
+    {"com-netsweeper-clientfilter-lgfl-socialblocked", "1688689"},
+    {"com-only4free-activate", "1687350"},
+    {"glean-js-tmp", "1689513"},
+    {"org-privacywall-browser", "1691468"},
+    {"org-mozilla-ios-lockbox-credentialprovider", "1695728"},
+    {"com-zibb-browser", "1698576"},
+    {"org-mozilla-firefox-betb", "1698579"},
+    {"org-mozilla-allanchain-firefox", "1698574"},
+    {"com-nationaledtech-spinbrowser", "1708753"},
+    {"com-netsweeper-clientfilter-netsweeper", "1708754"},
+    {"com-searchscene-ios", "1715101"},
+    {"org-geocomply-ios-fennec", "1711513"},
+    {"org-mozilla-vrbrowser-internal", "1715099"},
+    {"com-qwant-mobile", "1717450"},
+    {"io-github-forkmaintainers-iceraven", "1717479"},
+    {"artistscope-ios-artisbrowser", "1719343"},
+    {"com-luxxle-ios-fennec", "1719341"},
+    {"com-etiantian-pclass", "1719338"},
+    {"com-apple-dt-xctest-tool", "1732313"},
+    {"org-mozilla-feniy", "1732313"},
+    {"org-mozilla-felix", "1737633"},
+    {"browser-oceanhero", "1740091"},
+    {"com-qebrowser", "1740091"},
+    {"org-mozilla-sorizava-focus", "1740091"},
+    {"com-pando-pandobrowser", "1745742"},
+    {"com-wqty-browser", "1752883"},
+    {"com-valvesoftware-android-steam-community", "1754042"},
+    {"net-decentr-browser", "1754007"},
+    {"mozilla-lockbox", "1759183"},
+    {"org-you-ios-fennec", "1759182"},
+    {"org-mozilla-focut", "1759181"},
+    {"org-mozilla-feniz", "1761808"},
+    {"org-mozilla-firefox-betd", "1761809"},
+    {"org-mozilla-feniw", "1761811"},
+    {"net-chinaedu-crystal", "1767076"},
+    {"com-you-browser", "1767077"},
+    {"org-giveasyoulive-donationreminder", "1767078"},
+    {"org-mozilla-firefrd", "1777636"},
+    {"org-mozilla-firefox-betc", "1786344"},
+    {"com-max-browser", "1802981"},
+    {"com-differ-xiaoming", "1806484"},
+    {"org-cloudveil-android-browser", "1816487"},
+    {"com-abaqoo-browser", "1819142"},
+    {"orn-nomi-noma", "1820615"},
+    {"com-readboy-firefox", "1833203"},
+    {"website-carbon-ios-browser", "1833204"},
+    {"viu-politica", "1826535"},
+    {"com-freespoke-app", "1834366"},
+    {"com-ruiyi-testsystem", "1828562"},
+    {"org-mozilla-fenix-mod", "1835701"},
+    {"org-immersivel-firefox", "1841614"},
+    {"com-wheatleygroup-firefox", "1847643"},
+    {"com-work-custchrome", "1859282"},
+    {"com-mykarma-karmasearch", "1860820"},
+    {"org-mozilla-fennec-mylinux", "1863385"},
+    {"com-internet-smartphonebrowser", "1864572"},
+    {"com-ecosia-ecosiaapp", "1883854"},
+    {"com-ecosia-ecosiaapp-firefox", "1883854"},
+    {"org-luxxle-luxxle", "1884755"},
+    {"net-decentr-ios-browser", "1884754"},
     {"com-immersivetranslate-immersive-translate-browser", "1884752"},
-    {"com-immersivetranslate-browser", "1884751"}, {"com-jio-web-ios", "1887756"},
-    {"com-pekobbrowser-unblocksites", "1896079"}, {"com-eusoft-trans-en", "1902673"},
-    {"com-goodtoolapps-zeus", "1907131"}, {"io-orbitmobile-firefox", "1919089"},
-    {"app-borderfree-borderfree", "1921529"}, {"com-ff2024-01-firefox", "1925612"},
-    {"org-mozilla-firefox-cp", "1925615"}, {"com-feifan-topvan", "1924135"},
-    {"com-feifan-chrome-ios-dev", "1930793"}, {"us-spotco-fennec-dos", "1938660"},
-    {"com-atomic-browser-ios-client", "1941536"}, {"org-lilo-browser-chrome-ios-herebedragons", "1947334"},
-    {"com-xyz-aba", "1952966"}, {"org-codesista-firefox-titan", "1953225"}, {"com-android-vending", "1955662"},
-    {"org-cloudnexus365-flonbrowser", "1955660"}, {"org-mozilla-limit", "1965334"},
-    {"com-edu-assistant", "1967600"}, {"com-log-edcationcloud", "1971192"}, {"djb-pengpenggop-aha", "1971191"},
-    {"com-immersivetranslate-browser-babel", "1971190"}, {"org-hexis-firefox", "1978366"},
-    {"org-global-glaxy", "1981558"}, {"org-mozilla-zxff", "1981560"}, {"com-dykt-main", "1987968"},
-    {"com-agci-acebrowser", "1987968"}, {"regrets-reporter-ucs", "1997452"}, {"regrets-reporter", "1997452"},
-    {"org-mozilla-ios-tiktok-reporter", "1997452"}, {"org-mozilla-tiktokreporter", "1997452"},
-    {"org-mozilla-ios-tiktok-reporter-tiktok-reportershare", "1997452"}, {"com-feifan-browser", "1999796"},
-    {"com-dykt-fenix", "1999797"}, {"com-credinet-app", "2002358"}, {"com-feifan-browserapp", "2002360"},
-    {"org-bspl-fox", "2002867"}, {"com-mohen-edu-firefox", "2007562"}, {"com-feifan-browserclient", "2007561"},
-    {"com-feifanx-abcclient", "2007560"}, {"com-feifanabc-xclient", "2008133"}, {"com-dykt-firefox", "2008135"},
-    {"org-lilo-mobile-android2020", "2013260"}, {"co-searcha-bistre", "2013260"},
-    {"com-buxue-student", "2024382"}, {"com-ziniao-smanager", "2032228"},
+    {"com-immersivetranslate-browser", "1884751"},
+    {"com-jio-web-ios", "1887756"},
+    {"com-pekobbrowser-unblocksites", "1896079"},
+    {"com-eusoft-trans-en", "1902673"},
+    {"com-goodtoolapps-zeus", "1907131"},
+    {"io-orbitmobile-firefox", "1919089"},
+    {"app-borderfree-borderfree", "1921529"},
+    {"com-ff2024-01-firefox", "1925612"},
+    {"org-mozilla-firefox-cp", "1925615"},
+    {"com-feifan-topvan", "1924135"},
+    {"com-feifan-chrome-ios-dev", "1930793"},
+    {"us-spotco-fennec-dos", "1938660"},
+    {"com-atomic-browser-ios-client", "1941536"},
+    {"org-lilo-browser-chrome-ios-herebedragons", "1947334"},
+    {"com-xyz-aba", "1952966"},
+    {"org-codesista-firefox-titan", "1953225"},
+    {"com-android-vending", "1955662"},
+    {"org-cloudnexus365-flonbrowser", "1955660"},
+    {"org-mozilla-limit", "1965334"},
+    {"com-edu-assistant", "1967600"},
+    {"com-log-edcationcloud", "1971192"},
+    {"djb-pengpenggop-aha", "1971191"},
+    {"com-immersivetranslate-browser-babel", "1971190"},
+    {"org-hexis-firefox", "1978366"},
+    {"org-global-glaxy", "1981558"},
+    {"org-mozilla-zxff", "1981560"},
+    {"com-dykt-main", "1987968"},
+    {"com-agci-acebrowser", "1987968"},
+    {"regrets-reporter-ucs", "1997452"},
+    {"regrets-reporter", "1997452"},
+    {"org-mozilla-ios-tiktok-reporter", "1997452"},
+    {"org-mozilla-tiktokreporter", "1997452"},
+    {"org-mozilla-ios-tiktok-reporter-tiktok-reportershare", "1997452"},
+    {"com-feifan-browser", "1999796"},
+    {"com-dykt-fenix", "1999797"},
+    {"com-credinet-app", "2002358"},
+    {"com-feifan-browserapp", "2002360"},
+    {"org-bspl-fox", "2002867"},
+    {"com-mohen-edu-firefox", "2007562"},
+    {"com-feifan-browserclient", "2007561"},
+    {"com-feifanx-abcclient", "2007560"},
+    {"com-feifanabc-xclient", "2008133"},
+    {"com-dykt-firefox", "2008135"},
+    {"org-lilo-mobile-android2020", "2013260"},
+    {"co-searcha-bistre", "2013260"},
+    {"com-buxue-student", "2024382"},
+    {"com-ziniao-smanager", "2032228"},
     {"com-codeedge-childrenfence", "2034078"},
 };
 
 constexpr std::pair<const char *, const char *> kIgnoredNamespacePrefixes[] = {
-    {"com-feifan", "2010623"}, {"org-global-g", "2024379"}, {"org-global-wxc", "2037560"},
+    {"com-feifan", "2010623"},
+    {"org-global-g", "2024379"},
+    {"org-global-wxc", "2037560"},
     {"com-xiaobei-browser", "2039427"},
 };
 
 constexpr std::pair<const char *, const char *> kIgnoredTelemetryDocTypes[] = {
-    {"pioneer-study", "1631849"}, {"frecency-update", "1633525"}, {"saved-session", "1656910"},
+    {"pioneer-study", "1631849"},
+    {"frecency-update", "1633525"},
+    {"saved-session", "1656910"},
     {"modules", "DENG-8496"},
 };
 
@@ -187,10 +267,10 @@ std::optional<DecoderFailure> limitPayloadSize(qint64 decodedBytes)
     f.errorType = u"LimitPayloadSize"_s;
     f.exceptionClass = u"com.mozilla.telemetry.transforms.LimitPayloadSize$PayloadTooLargeException"_s;
     // LimitPayloadSize's message, spacing as it is ("...bytes, larger than the configured limit of N").
-    f.bug = u"Message payload is %1bytes, larger than the configured limit of %2"_s.arg(decodedBytes).arg(
-        kDecoderPayloadLimit);
-    f.explanation = u"the decoded body is %1 bytes; the decoder refuses more than 8 MiB after gunzip"_s.arg(
-        decodedBytes);
+    f.bug = u"Message payload is %1bytes, larger than the configured limit of %2"_s.arg(decodedBytes)
+                .arg(kDecoderPayloadLimit);
+    f.explanation =
+        u"the decoded body is %1 bytes; the decoder refuses more than 8 MiB after gunzip"_s.arg(decodedBytes);
     return f;
 }
 
@@ -199,15 +279,19 @@ std::optional<DecoderFailure> scrubMessage(const ScrubInput &in, const json &doc
     const QString &ns = in.ns, &dt = in.docType;
     const bool telemetry = ns == u"telemetry";
     // Toxic data, dropped with no error row.
-    if (telemetry && dt == u"crash" && in.appUpdateChannel == u"nightly" && in.appBuildId == u"20190719094503" &&
-        text(path(doc, {"payload", "metadata", "MozCrashReason"})).contains(u"do not use eval with system privileges"_s))
+    if (telemetry && dt == u"crash" && in.appUpdateChannel == u"nightly" &&
+        in.appBuildId == u"20190719094503" &&
+        text(path(doc, {"payload", "metadata", "MozCrashReason"}))
+            .contains(u"do not use eval with system privileges"_s))
         return dropped(u"1567596"_s, u"a crash signature the decoder drops (bug 1567596)"_s);
     if (telemetry && dt == u"crash" &&
-        ((in.appUpdateChannel == u"nightly" && (in.appVersion.startsWith(u"68"_s) || in.appVersion.startsWith(u"69"_s))) ||
+        ((in.appUpdateChannel == u"nightly" &&
+          (in.appVersion.startsWith(u"68"_s) || in.appVersion.startsWith(u"69"_s))) ||
          (in.appUpdateChannel == u"beta" && in.appVersion.startsWith(u"68"_s))) &&
         text(path(doc, {"payload", "metadata", "RemoteType"})).startsWith(u"webIsolated="_s))
         return dropped(u"1562011"_s, u"a crash signature the decoder drops (bug 1562011)"_s);
-    if (telemetry && dt == u"bhr" && (in.appVersion.startsWith(u"68"_s) || in.appVersion.startsWith(u"69"_s))) {
+    if (telemetry && dt == u"bhr" &&
+        (in.appVersion.startsWith(u"68"_s) || in.appVersion.startsWith(u"69"_s))) {
         const json &hangs = path(doc, {"payload", "hangs"});
         if (hangs.is_array())
             for (const json &h : hangs)
@@ -225,14 +309,16 @@ std::optional<DecoderFailure> scrubMessage(const ScrubInput &in, const json &doc
     if (ns == u"contextual-services" && dt == u"quicksuggest-impression" && doc.is_object() &&
         ((doc.contains("search_query") && !doc["search_query"].is_null()) ||
          (doc.contains("matched_keywords") && !doc["matched_keywords"].is_null())))
-        return dropped(u"1712850"_s, u"quicksuggest impressions with search terms are dropped (bug 1712850)"_s);
+        return dropped(u"1712850"_s,
+                       u"quicksuggest impressions with search terms are dropped (bug 1712850)"_s);
 
     // Unwanted data: to the error table, ignored by most monitoring.
     for (const auto &[name, bug] : kIgnoredNamespaces)
         if (ns == QLatin1StringView(name))
-            return unwanted(QString::fromLatin1(bug),
-                            u"the namespace %1 is on the decoder's list of unwanted applications (bug %2)"_s.arg(
-                                ns, QString::fromLatin1(bug)));
+            return unwanted(
+                QString::fromLatin1(bug),
+                u"the namespace %1 is on the decoder's list of unwanted applications (bug %2)"_s.arg(
+                    ns, QString::fromLatin1(bug)));
     for (const auto &[prefix, bug] : kIgnoredNamespacePrefixes)
         if (ns.startsWith(QLatin1StringView(prefix)))
             return unwanted(QString::fromLatin1(bug),
@@ -241,27 +327,32 @@ std::optional<DecoderFailure> scrubMessage(const ScrubInput &in, const json &doc
     if (telemetry)
         for (const auto &[type, bug] : kIgnoredTelemetryDocTypes)
             if (dt == QLatin1StringView(type))
-                return unwanted(QString::fromLatin1(bug),
-                                u"telemetry/%1 is no longer wanted (bug %2)"_s.arg(dt, QLatin1StringView(bug)));
+                return unwanted(QString::fromLatin1(bug), u"telemetry/%1 is no longer wanted (bug %2)"_s.arg(
+                                                              dt, QLatin1StringView(bug)));
     if (in.appName == u"FirefoxOS")
         return unwanted(u"1618684"_s, u"FirefoxOS pings are unwanted (bug 1618684)"_s);
     if (telemetry && (dt == u"event" || dt == u"main" || dt == u"modules") && in.appName != u"Firefox")
-        return unwanted(u"1592010"_s,
-                        u"telemetry/%1 is kept only from appName \"Firefox\" (the URL says \"%2\"; bug 1592010)"_s.arg(
-                            dt, in.appName));
-    if (ns == u"firefox-desktop" && !in.userAgent.startsWith(u"Glean"_s) && !in.telemetryAgent.startsWith(u"Glean"_s))
-        return unwanted(u"1684980"_s,
-                        u"firefox-desktop pings need a User-Agent or X-Telemetry-Agent starting with \"Glean\" "
-                        u"(bug 1684980); a replay without X-Telemetry-Agent is rejected"_s);
+        return unwanted(
+            u"1592010"_s,
+            u"telemetry/%1 is kept only from appName \"Firefox\" (the URL says \"%2\"; bug 1592010)"_s.arg(
+                dt, in.appName));
+    if (ns == u"firefox-desktop" && !in.userAgent.startsWith(u"Glean"_s) &&
+        !in.telemetryAgent.startsWith(u"Glean"_s))
+        return unwanted(
+            u"1684980"_s,
+            u"firefox-desktop pings need a User-Agent or X-Telemetry-Agent starting with \"Glean\" "
+            u"(bug 1684980); a replay without X-Telemetry-Agent is rejected"_s);
     if (dt == u"pageload-domain")
-        return dropped(u"DENG-9045"_s, u"pageload-domain pings are dropped by the decoder (DENG-9045), although "
-                                       u"the doc type has a schema"_s);
+        return dropped(u"DENG-9045"_s,
+                       u"pageload-domain pings are dropped by the decoder (DENG-9045), although "
+                       u"the doc type has a schema"_s);
     // Other signatures, to the error table and to monitoring.
     {
         if (clientIdOf(doc) == u"c0ffeec0-ffee-c0ff-eec0-ffeec0ffeec0")
-            return affected(u"1489560"_s,
-                            u"the client id is the canary c0ffeec0-ffee-c0ff-eec0-ffeec0ffeec0, which Glean sends when "
-                            u"upload is disabled (bug 1489560)"_s);
+            return affected(
+                u"1489560"_s,
+                u"the client id is the canary c0ffeec0-ffee-c0ff-eec0-ffeec0ffeec0, which Glean sends when "
+                u"upload is disabled (bug 1489560)"_s);
     }
     if (ns == u"default-browser-agent" && dt == u"1")
         return unwanted(u"1626020"_s, u"default-browser-agent/1 is unwanted (bug 1626020)"_s);
@@ -271,8 +362,10 @@ std::optional<DecoderFailure> scrubMessage(const ScrubInput &in, const json &doc
         const QStringList parts = build.split(u'.');
         bool ok = false;
         const int minor = parts.size() >= 3 && parts[0] == u"0" ? parts[1].toInt(&ok) : -1;
-        if (ok && minor >= 0 && minor <= 16 && parts[1].size() <= 2 && (parts[1].size() == 1 || parts[1][0] == u'1'))
-            return affected(u"1733118"_s, u"mozillavpn/main from Glean.js before 0.17 is unusable (bug 1733118)"_s);
+        if (ok && minor >= 0 && minor <= 16 && parts[1].size() <= 2 &&
+            (parts[1].size() == 1 || parts[1][0] == u'1'))
+            return affected(u"1733118"_s,
+                            u"mozillavpn/main from Glean.js before 0.17 is unusable (bug 1733118)"_s);
     }
     return std::nullopt;
 }
@@ -299,12 +392,13 @@ QStringList stripPayloadMetadata(json &doc)
     if (!doc.is_object())
         return removed;
     static const std::array<const char *, 9> kFields = {
-        "metadata",          "submission_timestamp", "document_id",        "normalized_app_name",
-        "normalized_channel", "normalized_os",       "normalized_os_version", "normalized_country_code",
+        "metadata",           "submission_timestamp", "document_id",           "normalized_app_name",
+        "normalized_channel", "normalized_os",        "normalized_os_version", "normalized_country_code",
         "sample_id"};
     for (auto it = doc.begin(); it != doc.end();) {
         const std::string &k = it.key();
-        if (std::find_if(kFields.begin(), kFields.end(), [&](const char *f) { return k == f; }) != kFields.end()) {
+        if (std::find_if(kFields.begin(), kFields.end(), [&](const char *f) { return k == f; }) !=
+            kFields.end()) {
             removed.append(QString::fromStdString(k));
             it = doc.erase(it);
         } else {
@@ -341,7 +435,8 @@ QString normalizeUuid(const QString &value)
 int sampleIdOf(const QString &normalizedUuid)
 {
     const QByteArray utf8 = normalizedUuid.toUtf8();
-    const uLong crc = crc32(0L, reinterpret_cast<const Bytef *>(utf8.constData()), static_cast<uInt>(utf8.size()));
+    const uLong crc =
+        crc32(0L, reinterpret_cast<const Bytef *>(utf8.constData()), static_cast<uInt>(utf8.size()));
     return static_cast<int>(crc % 100);
 }
 
@@ -363,7 +458,8 @@ QString normalizeOs(const QString &name)
         return u"Windows"_s;
     if (name.startsWith(u"Darwin"_s))
         return u"Mac"_s;
-    if (name.contains(u"Linux"_s) || name.contains(u"BSD"_s) || name.contains(u"SunOS"_s) || name.contains(u"Solaris"_s))
+    if (name.contains(u"Linux"_s) || name.contains(u"BSD"_s) || name.contains(u"SunOS"_s) ||
+        name.contains(u"Solaris"_s))
         return u"Linux"_s;
     if (name.startsWith(u"iOS"_s) || name.contains(u"iPhone"_s))
         return u"iOS"_s;
@@ -416,8 +512,8 @@ QString edgeSubmissionTimestamp(qint64 receivedAtUs, const QString &granularity)
     return out + u'Z';
 }
 
-json derivedFields(const json &doc, const QString &docId, const QString &appUpdateChannel, qint64 receivedAtUs,
-                   const QString &sourceTags, const RegistryEntry *entry)
+json derivedFields(const json &doc, const QString &docId, const QString &appUpdateChannel,
+                   qint64 receivedAtUs, const QString &sourceTags, const RegistryEntry *entry)
 {
     json out = json::object();
     QString channel, os, osVersion;
@@ -459,14 +555,16 @@ json derivedFields(const json &doc, const QString &docId, const QString &appUpda
         const json *node = &doc;
         for (const QString &step : payloadPath)
             node = &path(*node, {step.toStdString().c_str()});
-        sampleSource = normalizeUuid(node->is_string() ? QString::fromStdString(node->get<std::string>()) : QString());
+        sampleSource =
+            normalizeUuid(node->is_string() ? QString::fromStdString(node->get<std::string>()) : QString());
     }
     if (!sampleSource.isEmpty())
         out["sample_id"] = sampleIdOf(sampleSource);
     if (!clientId.isEmpty())
         out["client_id"] = clientId.toStdString();
     out["submission_timestamp"] =
-        edgeSubmissionTimestamp(receivedAtUs, entry ? entry->metadata.submissionTimestampGranularity : QString())
+        edgeSubmissionTimestamp(receivedAtUs,
+                                entry ? entry->metadata.submissionTimestampGranularity : QString())
             .toStdString();
     if (entry && !entry->table().isEmpty())
         out["table"] = entry->table().toStdString();

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QString>
@@ -18,7 +21,11 @@ struct RegistryEntry;
 // What the pipeline does with a ping apart from its schema, as an error-table row would say it.
 struct DecoderFailure
 {
-    enum class Kind { Rejected, Dropped };
+    enum class Kind
+    {
+        Rejected,
+        Dropped
+    };
     Kind kind = Kind::Rejected;
     QString errorType;      // the failing step: "ParsePayload", "ParseUri", "LimitPayloadSize"
     QString exceptionClass; // "com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException"

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The validation context (where an error is) and our own keywords, checked by valijson.
 #include "validation/validation_p.h"
 
@@ -67,9 +69,8 @@ std::string subjectOf(const Location &loc)
     if (loc.steps.empty())
         return "the document";
     if (loc.steps.back().kind == '@') {
-        const std::string parent = loc.steps.size() > 1
-                                       ? "`" + dotted(loc.steps, loc.steps.size() - 1) + "`"
-                                       : "the document";
+        const std::string parent =
+            loc.steps.size() > 1 ? "`" + dotted(loc.steps, loc.steps.size() - 1) + "`" : "the document";
         return "the property name " + quote(loc.steps.back().text) + " in " + parent;
     }
     return "`" + dotted(loc.steps, loc.steps.size()) + "`";
@@ -108,8 +109,8 @@ QString pointerOf(const std::vector<Step> &steps)
 
 // Our own error lines: mark, keyword, message length, message, optional schema-path suffix
 // (replacing "/<keyword>").
-void pushOwn(Results &results, const Context &ctx, std::string_view keyword,
-             const std::string &message, std::string_view schemaSuffix)
+void pushOwn(Results &results, const Context &ctx, std::string_view keyword, const std::string &message,
+             std::string_view schemaSuffix)
 {
     std::string d;
     d.reserve(keyword.size() + message.size() + schemaSuffix.size() + 16);
@@ -280,7 +281,7 @@ int compareIntDouble(int64_t a, double b)
     const double whole = std::trunc(b);
     const auto bi = static_cast<int64_t>(whole);
     if (a != bi)
-        return sign(a < bi, a > bi);
+        return sign(a<bi, a> bi);
     const double frac = b - whole;
     return sign(frac > 0, frac < 0);
 }
@@ -296,7 +297,7 @@ int compareUintDouble(uint64_t a, double b)
     const double whole = std::trunc(b);
     const auto bi = static_cast<uint64_t>(whole);
     if (a != bi)
-        return sign(a < bi, a > bi);
+        return sign(a<bi, a> bi);
     return sign(b - whole > 0, false);
 }
 
@@ -312,13 +313,13 @@ int compare(const Number &a, const json &b)
     if (b.is_number_integer()) {
         const auto bi = b.get<int64_t>();
         if (a.isInteger)
-            return sign(a.i < bi, a.i > bi);
+            return sign(a.i<bi, a.i> bi);
         return -compareIntDouble(bi, a.d);
     }
     const double bd = b.get<double>();
     if (a.isInteger)
         return compareIntDouble(a.i, bd);
-    return sign(a.d < bd, a.d > bd);
+    return sign(a.d<bd, a.d> bd);
 }
 
 // A finite number as mantissa * 10^exponent, with the decimal digits of its shortest
@@ -378,8 +379,7 @@ Decimal decimalOf(const Number &n)
 {
     if (!n.isInteger)
         return decimalOf(n.d);
-    const uint64_t magnitude =
-        n.i < 0 ? static_cast<uint64_t>(-(n.i + 1)) + 1 : static_cast<uint64_t>(n.i);
+    const uint64_t magnitude = n.i < 0 ? static_cast<uint64_t>(-(n.i + 1)) + 1 : static_cast<uint64_t>(n.i);
     return decimalOf(magnitude);
 }
 
@@ -518,14 +518,13 @@ public:
         case Search::NoMatch:
             if (results)
                 pushOwn(*results, ctx, "pattern",
-                        subjectOf(ctx) + " does not match the pattern " + clip(p.source, 160) +
-                            ": " + quote(s));
+                        subjectOf(ctx) + " does not match the pattern " + clip(p.source, 160) + ": " +
+                            quote(s));
             return false;
         case Search::Failed:
             if (results)
                 pushOwn(*results, ctx, "pattern",
-                        subjectOf(ctx) + " could not be checked against the pattern " +
-                            clip(p.source, 160) +
+                        subjectOf(ctx) + " could not be checked against the pattern " + clip(p.source, 160) +
                             ": the regular expression engine gave up on this " +
                             std::to_string(utf8Length(s)) +
                             "-character string (PCRE2 match limit or stack exhausted), so it "
@@ -650,8 +649,7 @@ public:
     }
 
 private:
-    static bool validateObject(const Node &n, const JsonAdapter &t, const Context &ctx,
-                               Results *results)
+    static bool validateObject(const Node &n, const JsonAdapter &t, const Context &ctx, Results *results)
     {
         bool ok = true;
         const auto object = t.asObject();
@@ -681,13 +679,11 @@ private:
                         c.push_back(stepTo(n.id, '@', key).str());
                         pushOwn(*results, c, "patternProperties",
                                 subjectOf(c) + " could not be checked against the pattern " +
-                                    clip(pattern->source, 160) +
-                                    ": the regular expression engine gave up",
+                                    clip(pattern->source, 160) + ": the regular expression engine gave up",
                                 "/patternProperties/" + escapeToken(pattern->source));
                         continue;
                     }
-                    if (!validateNode(*child, member.second, ctx, stepTo(child->id, '.', key),
-                                      results)) {
+                    if (!validateNode(*child, member.second, ctx, stepTo(child->id, '.', key), results)) {
                         ok = false;
                         if (!results)
                             return false;
@@ -703,10 +699,8 @@ private:
                     Context c = ctx;
                     c.push_back(stepTo(n.id, '.', key).str());
                     pushOwn(*results, c, "additionalProperties",
-                            subjectOf(c) +
-                                " is not allowed: the schema lists no such property here");
-                } else if (!validateNode(extra, member.second, ctx, stepTo(extra.id, '.', key),
-                                         results)) {
+                            subjectOf(c) + " is not allowed: the schema lists no such property here");
+                } else if (!validateNode(extra, member.second, ctx, stepTo(extra.id, '.', key), results)) {
                     ok = false;
                     if (!results)
                         return false;
@@ -749,8 +743,7 @@ private:
         return ok;
     }
 
-    static bool validateArray(const Node &n, const JsonAdapter &t, const Context &ctx,
-                              Results *results)
+    static bool validateArray(const Node &n, const JsonAdapter &t, const Context &ctx, Results *results)
     {
         bool ok = true;
         const auto array = t.asArray();
@@ -767,14 +760,12 @@ private:
                     if (!results)
                         return false;
                     pushOwn(*results, ctx, "additionalItems",
-                            subjectOf(ctx) + " has " + std::to_string(count) +
-                                " items, more than the " + std::to_string(n.tupleItems.size()) +
-                                " the schema allows");
+                            subjectOf(ctx) + " has " + std::to_string(count) + " items, more than the " +
+                                std::to_string(n.tupleItems.size()) + " the schema allows");
                     break;
                 }
-                if (child &&
-                    !validateNode(*child, item, ctx, stepTo(child->id, '#', std::to_string(index)),
-                                  results)) {
+                if (child && !validateNode(*child, item, ctx, stepTo(child->id, '#', std::to_string(index)),
+                                           results)) {
                     ok = false;
                     if (!results)
                         return false;
@@ -786,8 +777,8 @@ private:
             bool found = false;
             index = 0;
             for (const auto item : array) {
-                if (validateNode(*n.contains, item, ctx,
-                                 stepTo(n.contains->id, '#', std::to_string(index)), nullptr)) {
+                if (validateNode(*n.contains, item, ctx, stepTo(n.contains->id, '#', std::to_string(index)),
+                                 nullptr)) {
                     found = true;
                     break;
                 }
@@ -824,8 +815,7 @@ private:
         return ok;
     }
 
-    static bool validateCombinators(const Node &n, const JsonAdapter &t, const Context &ctx,
-                                    Results *results)
+    static bool validateCombinators(const Node &n, const JsonAdapter &t, const Context &ctx, Results *results)
     {
         bool ok = true;
         for (const Node *branch : n.allOf) {
@@ -868,17 +858,14 @@ private:
                                 " of oneOf, but must match exactly one");
             }
         }
-        if (n.notSchema &&
-            validateNode(*n.notSchema, t, ctx, stepTo(n.notSchema->id, '='), nullptr)) {
+        if (n.notSchema && validateNode(*n.notSchema, t, ctx, stepTo(n.notSchema->id, '='), nullptr)) {
             ok = false;
             if (!results)
                 return false;
-            pushOwn(*results, ctx, "not",
-                    subjectOf(ctx) + " must not match the schema under \"not\"");
+            pushOwn(*results, ctx, "not", subjectOf(ctx) + " must not match the schema under \"not\"");
         }
         if (n.ifSchema) {
-            const bool cond =
-                validateNode(*n.ifSchema, t, ctx, stepTo(n.ifSchema->id, '='), nullptr);
+            const bool cond = validateNode(*n.ifSchema, t, ctx, stepTo(n.ifSchema->id, '='), nullptr);
             const Node *next = cond ? n.thenSchema : n.elseSchema;
             if (next && !validateNode(*next, t, ctx, stepTo(next->id, '='), results)) {
                 ok = false;
@@ -891,9 +878,8 @@ private:
 
     // No alternative of anyOf/oneOf fits: say the most useful thing rather than every
     // branch's complaints.
-    static void reportNoAlternative(const char *keyword,
-                                    const std::vector<const Node *> &branches, const JsonAdapter &t,
-                                    const Context &ctx, Results &results)
+    static void reportNoAlternative(const char *keyword, const std::vector<const Node *> &branches,
+                                    const JsonAdapter &t, const Context &ctx, Results &results)
     {
         const std::string subject = subjectOf(ctx);
         std::vector<Results> perBranch(branches.size());
@@ -926,8 +912,7 @@ private:
             if (e.context.size() != ctx.size() + 1 || e.description.rfind(prefix, 0) != 0 ||
                 e.description.size() < prefix.size() + 2)
                 break;
-            names.push_back(
-                e.description.substr(prefix.size(), e.description.size() - prefix.size() - 2));
+            names.push_back(e.description.substr(prefix.size(), e.description.size() - prefix.size() - 2));
         }
         if (names.size() == candidates.size()) {
             pushOwn(results, ctx, keyword,
@@ -941,9 +926,8 @@ private:
             if (perBranch[c].numErrors() < perBranch[best].numErrors())
                 best = c;
         pushOwn(results, ctx, keyword,
-                subject + " matches none of the " + std::to_string(branches.size()) +
-                    " alternatives of " + keyword + "; the closest, #" + std::to_string(best) +
-                    ", fails as follows");
+                subject + " matches none of the " + std::to_string(branches.size()) + " alternatives of " +
+                    keyword + "; the closest, #" + std::to_string(best) + ", fails as follows");
         moveErrors(perBranch[best], results);
     }
 };

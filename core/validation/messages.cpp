@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Turning valijson's and our errors into words, and everit's (production's) wording.
 #include "validation/validation_p.h"
 
@@ -7,8 +9,8 @@ namespace pingscope::detail {
 // ---------------------------------------------------------------- turning errors into words
 
 // valijson's own error lines (the keywords left to it), recognised by their fixed wording.
-Described describeValijson(const std::string &d, const json *value, const json *schema,
-                           const Location &loc, int draft)
+Described describeValijson(const std::string &d, const json *value, const json *schema, const Location &loc,
+                           int draft)
 {
     const std::string subject = subjectOf(loc);
     const std::string is = value ? " is " + render(*value) : std::string(" is out of range");
@@ -53,41 +55,35 @@ Described describeValijson(const std::string &d, const json *value, const json *
         return {"minimum", subject + is + ", below the minimum " + schemaValue("minimum")};
     if (starts("Expected number greater than")) {
         if (draft == 4)
-            return {"minimum",
-                    subject + is + ", not above the exclusive minimum " + schemaValue("minimum")};
-        return {"exclusiveMinimum", subject + is + ", not above the exclusive minimum " +
-                                        schemaValue("exclusiveMinimum")};
+            return {"minimum", subject + is + ", not above the exclusive minimum " + schemaValue("minimum")};
+        return {"exclusiveMinimum",
+                subject + is + ", not above the exclusive minimum " + schemaValue("exclusiveMinimum")};
     }
     if (starts("Expected number less than or equal to"))
         return {"maximum", subject + is + ", above the maximum " + schemaValue("maximum")};
     if (starts("Expected number less than")) {
         if (draft == 4)
-            return {"maximum",
-                    subject + is + ", not below the exclusive maximum " + schemaValue("maximum")};
-        return {"exclusiveMaximum", subject + is + ", not below the exclusive maximum " +
-                                        schemaValue("exclusiveMaximum")};
+            return {"maximum", subject + is + ", not below the exclusive maximum " + schemaValue("maximum")};
+        return {"exclusiveMaximum",
+                subject + is + ", not below the exclusive maximum " + schemaValue("exclusiveMaximum")};
     }
     if (starts("String should be no more than"))
-        return {"maxLength", subject + " is " + lengthOf() +
-                                 " characters long, over the maximum length " +
+        return {"maxLength", subject + " is " + lengthOf() + " characters long, over the maximum length " +
                                  schemaValue("maxLength")};
     if (starts("String should be no fewer than"))
-        return {"minLength", subject + " is " + lengthOf() +
-                                 " characters long, under the minimum length " +
+        return {"minLength", subject + " is " + lengthOf() + " characters long, under the minimum length " +
                                  schemaValue("minLength")};
     if (starts("Array should contain no more than"))
-        return {"maxItems", subject + " has " + lengthOf() + " items, more than the maximum " +
-                                schemaValue("maxItems")};
+        return {"maxItems",
+                subject + " has " + lengthOf() + " items, more than the maximum " + schemaValue("maxItems")};
     if (starts("Array should contain no fewer than"))
-        return {"minItems", subject + " has " + lengthOf() + " items, fewer than the minimum " +
-                                schemaValue("minItems")};
+        return {"minItems",
+                subject + " has " + lengthOf() + " items, fewer than the minimum " + schemaValue("minItems")};
     if (starts("Object should have no more than"))
-        return {"maxProperties", subject + " has " + lengthOf() +
-                                     " properties, more than the maximum " +
+        return {"maxProperties", subject + " has " + lengthOf() + " properties, more than the maximum " +
                                      schemaValue("maxProperties")};
     if (starts("Object should have no fewer than"))
-        return {"minProperties", subject + " has " + lengthOf() +
-                                     " properties, fewer than the minimum " +
+        return {"minProperties", subject + " has " + lengthOf() + " properties, fewer than the minimum " +
                                      schemaValue("minProperties")};
     if (starts("Value should be a multiple of") || starts("Value could not be converted"))
         return {"multipleOf", subject + is + ", not a multiple of " + schemaValue("multipleOf")};
@@ -112,8 +108,7 @@ const json *valueAt(const json &doc, const std::vector<Step> &steps, json *holde
             v = &*it;
         } else if (v->is_array()) {
             size_t index = 0;
-            const auto [end, ec] =
-                std::from_chars(s.text.data(), s.text.data() + s.text.size(), index);
+            const auto [end, ec] = std::from_chars(s.text.data(), s.text.data() + s.text.size(), index);
             if (ec != std::errc() || end != s.text.data() + s.text.size() || index >= v->size())
                 return nullptr;
             v = &(*v)[index];
@@ -138,14 +133,21 @@ std::string everitValue(const json &v)
 std::string everitType(const json &v)
 {
     switch (v.type()) {
-    case json::value_t::string: return "String";
-    case json::value_t::object: return "JSONObject";
-    case json::value_t::array: return "JSONArray";
-    case json::value_t::boolean: return "Boolean";
-    case json::value_t::null: return "Null";
+    case json::value_t::string:
+        return "String";
+    case json::value_t::object:
+        return "JSONObject";
+    case json::value_t::array:
+        return "JSONArray";
+    case json::value_t::boolean:
+        return "Boolean";
+    case json::value_t::null:
+        return "Null";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "Integer";
-    default: return "BigDecimal";
+    case json::value_t::number_unsigned:
+        return "Integer";
+    default:
+        return "BigDecimal";
     }
 }
 
@@ -177,40 +179,44 @@ QString everitMessage(const ValidationError &e, const json *value, const json *s
             path = everitPath(e.pointer.left(slash));
             text = "extraneous key [" + key.toStdString() + "] is not permitted";
         }
-    } else if (value && value->is_number() && (kw == "minimum" || kw == "maximum" || kw == "exclusiveMinimum" ||
-                                               kw == "exclusiveMaximum")) {
+    } else if (value && value->is_number() &&
+               (kw == "minimum" || kw == "maximum" || kw == "exclusiveMinimum" || kw == "exclusiveMaximum")) {
         const bool min = kw == "minimum" || kw == "exclusiveMinimum";
         const json *limit = at(min ? "minimum" : "maximum");
         bool exclusive = kw.rfind("exclusive", 0) == 0;
         if (const json *ex = at(kw.c_str()); ex && ex->is_number()) // draft 6+: the limit itself
             limit = ex;
-        else if (const json *flag = at(min ? "exclusiveMinimum" : "exclusiveMaximum"); flag && flag->is_boolean())
+        else if (const json *flag = at(min ? "exclusiveMinimum" : "exclusiveMaximum");
+                 flag && flag->is_boolean())
             exclusive = flag->get<bool>(); // draft 4: a modifier
         if (limit && limit->is_number())
-            text = value->dump() + (min ? (exclusive ? " is not greater than " : " is not greater or equal to ")
-                                        : (exclusive ? " is not less than " : " is not less or equal to ")) +
+            text = value->dump() +
+                   (min ? (exclusive ? " is not greater than " : " is not greater or equal to ")
+                        : (exclusive ? " is not less than " : " is not less or equal to ")) +
                    limit->dump();
     } else if (value && value->is_string() && (kw == "minLength" || kw == "maxLength")) {
         if (const json *limit = at(kw.c_str()); limit && limit->is_number())
-            text = "expected " + kw + ": " + std::to_string(limit->get<long long>()) +
-                   ", actual: " + std::to_string(QString::fromStdString(value->get<std::string>()).toUcs4().size());
+            text = "expected " + kw + ": " + std::to_string(limit->get<long long>()) + ", actual: " +
+                   std::to_string(QString::fromStdString(value->get<std::string>()).toUcs4().size());
     } else if (value && value->is_array() && (kw == "minItems" || kw == "maxItems")) {
         if (const json *limit = at(kw.c_str()); limit && limit->is_number())
-            text = std::string(kw == "minItems" ? "expected minimum item count: " : "expected maximum item count: ") +
+            text = std::string(kw == "minItems" ? "expected minimum item count: "
+                                                : "expected maximum item count: ") +
                    std::to_string(limit->get<long long>()) + ", found: " + std::to_string(value->size());
     } else if (value && value->is_string() && kw == "pattern") {
         if (const json *pattern = at("pattern"); pattern && pattern->is_string())
-            text = "string [" + value->get<std::string>() + "] does not match pattern " + pattern->get<std::string>();
+            text = "string [" + value->get<std::string>() + "] does not match pattern " +
+                   pattern->get<std::string>();
     } else if (value && value->is_number() && kw == "multipleOf") {
         if (const json *m = at("multipleOf"); m && m->is_number())
             text = value->dump() + " is not a multiple of " + m->dump();
     } else if (value && kw == "type") {
         if (const json *t = at("type"); t && t->is_string()) {
             std::string want = t->get<std::string>();
-            const std::map<std::string, std::string> names = {{"string", "String"},   {"object", "JSONObject"},
-                                                              {"array", "JSONArray"}, {"boolean", "Boolean"},
-                                                              {"null", "Null"},       {"integer", "Integer"},
-                                                              {"number", "Number"}};
+            const std::map<std::string, std::string> names = {
+                {"string", "String"},   {"object", "JSONObject"}, {"array", "JSONArray"},
+                {"boolean", "Boolean"}, {"null", "Null"},         {"integer", "Integer"},
+                {"number", "Number"}};
             if (const auto n = names.find(want); n != names.end())
                 text = "expected type: " + n->second + ", found: " + everitType(*value);
         }

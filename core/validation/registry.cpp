@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "validation/registry.h"
 
 #include <QDateTime>
@@ -37,8 +40,7 @@ bool isWord(QChar c) // Java's \w after '_' became a space: ASCII letters and di
 }
 
 // After position p of s, skipping digits, the next character satisfies pred.
-template<typename Pred>
-bool nextAfterDigits(const QString &s, qsizetype p, Pred pred)
+template <typename Pred> bool nextAfterDigits(const QString &s, qsizetype p, Pred pred)
 {
     while (p < s.size() && isDigit(s[p]))
         ++p;
@@ -169,8 +171,8 @@ QString snakeCase(QStringView input)
         const bool after = p < n && isWord(s[p]);
         if (before != after)
             return true; // \b
-        if (p >= 2 && isLower(s[p - 2]) && isUpper(s[p - 1]) && (nextAfterDigits(s, p, isUpper) ||
-                                                                  nextAfterDigits(s, p, isLower)))
+        if (p >= 2 && isLower(s[p - 2]) && isUpper(s[p - 1]) &&
+            (nextAfterDigits(s, p, isUpper) || nextAfterDigits(s, p, isLower)))
             return true; // A7Aa -> A7|Aa, a7Aa -> a7|Aa
         if (p >= 1 && isUpper(s[p - 1]) && nextAfterDigits(s, p, isLower))
             return true; // a7A -> a7|A
@@ -301,9 +303,10 @@ QByteArray buildRegistryIndex(const QString &schemasDir, const RegistrySnapshot 
 
     json index = json::object();
     index["format"] = kIndexFormat;
-    index["snapshot"] = {{"commit", toStd(snapshot.commit)},
-                         {"date", toStd(snapshot.date.isEmpty() ? newestFileTime(schemasDir) : snapshot.date)},
-                         {"source", toStd(snapshot.source)}};
+    index["snapshot"] = {
+        {"commit", toStd(snapshot.commit)},
+        {"date", toStd(snapshot.date.isEmpty() ? newestFileTime(schemasDir) : snapshot.date)},
+        {"source", toStd(snapshot.source)}};
     index["schemas"] = std::move(schemas);
     index["columns"] = std::move(columnSets);
     index["namespaces"] = std::move(namespaces);
@@ -366,7 +369,8 @@ std::shared_ptr<PipelineRegistry> PipelineRegistry::fromIndex(const QByteArray &
             *error = u"not a Pingscope registry index (format %1)"_s.arg(kIndexFormat);
         return nullptr;
     }
-    auto reg = std::shared_ptr<PipelineRegistry>(new PipelineRegistry);
+    auto reg = std::shared_ptr<PipelineRegistry>(
+        new PipelineRegistry); // NOLINT(modernize-make-shared): private constructor
     const json &snap = doc["snapshot"];
     if (snap.is_object()) {
         reg->m_snapshot.commit = fromStd(snap.value("commit", ""));
@@ -399,7 +403,7 @@ std::shared_ptr<PipelineRegistry> PipelineRegistry::fromIndex(const QByteArray &
                 if (entry.columnSet >= reg->m_columnSets.size())
                     entry.columnSet = -1;
                 known.insert(entry.version);
-                reg->m_entries.insert(key(nsName, dtName) + u'/' + entry.version, std::move(entry));
+                reg->m_entries.emplace(key(nsName, dtName) + u'/' + entry.version, std::move(entry));
             }
         }
     }
@@ -480,7 +484,7 @@ void PipelineRegistry::addEntry(RegistryEntry entry)
     const QString k = key(entry.ns, entry.docType);
     m_namespaces.insert(snakeCase(entry.ns));
     m_docTypes[k].insert(entry.version);
-    m_entries.insert(k + u'/' + entry.version, std::move(entry));
+    m_entries.emplace(k + u'/' + entry.version, std::move(entry));
 }
 
 } // namespace pingscope

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QByteArray>
@@ -50,15 +53,15 @@ bool isGeneratedSchemasTree(const QString &dir);
 // mozPipelineMetadata, the parts the decoder acts on.
 struct PipelineMetadata
 {
-    QString bqDatasetFamily; // "firefox_desktop"
-    QString bqTable;         // "newtab_v1"
-    QString collectThroughDate;                 // expiration_policy.collect_through_date, ISO date
-    int deleteAfterDays = 0;                    // expiration_policy.delete_after_days
-    std::optional<bool> includeClientId;        // include_client_id
-    std::optional<bool> includeInfoSections;    // include_info_sections (false: glean-min)
-    QString submissionTimestampGranularity;     // "seconds", ...
-    QString sampleIdSourceUuidAttribute;        // sample_id_source_uuid_attribute
-    QStringList sampleIdSourceUuidPayloadPath;  // sample_id_source_uuid_payload_path
+    QString bqDatasetFamily;                       // "firefox_desktop"
+    QString bqTable;                               // "newtab_v1"
+    QString collectThroughDate;                    // expiration_policy.collect_through_date, ISO date
+    int deleteAfterDays = 0;                       // expiration_policy.delete_after_days
+    std::optional<bool> includeClientId;           // include_client_id
+    std::optional<bool> includeInfoSections;       // include_info_sections (false: glean-min)
+    QString submissionTimestampGranularity;        // "seconds", ...
+    QString sampleIdSourceUuidAttribute;           // sample_id_source_uuid_attribute
+    QStringList sampleIdSourceUuidPayloadPath;     // sample_id_source_uuid_payload_path
     nlohmann::json raw = nlohmann::json::object(); // everything, as in the schema
 
     // Reads a schema's mozPipelineMetadata object (anything else gives empty metadata).
@@ -70,7 +73,7 @@ struct RegistryEntry
     QString ns, docType, version; // as named in the registry
     QString schemaKey;            // "glean/glean/glean.1", "telemetry/main/main.4", ...
     PipelineMetadata metadata;
-    int columnSet = -1;           // index into metric column sets; -1: no metrics columns known
+    int columnSet = -1; // index into metric column sets; -1: no metrics columns known
 
     // "firefox_desktop.newtab_v1", or "" when the metadata names no table.
     QString table() const;
@@ -114,8 +117,8 @@ public:
 private:
     static QString key(const QString &ns, const QString &docType);
     RegistrySnapshot m_snapshot;
-    QHash<QString, QSet<QString>> m_docTypes;        // snake ns/dt -> versions
-    QHash<QString, RegistryEntry> m_entries;         // snake ns/dt + "/" + version
+    QHash<QString, QSet<QString>> m_docTypes; // snake ns/dt -> versions
+    QHash<QString, RegistryEntry> m_entries;  // snake ns/dt + "/" + version
     QList<QHash<QString, QSet<QString>>> m_columnSets;
     QSet<QString> m_namespaces; // snake case
 };

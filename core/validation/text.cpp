@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Text helpers, types, formats (without regex) and patterns (PCRE2) for the validator.
 #include "validation/validation_p.h"
 
@@ -178,8 +180,8 @@ bool digitsAt(std::string_view s, size_t pos, size_t n, int *value)
 bool isRfc3339Date(std::string_view s)
 {
     int y = 0, m = 0, d = 0;
-    if (s.size() != 10 || !digitsAt(s, 0, 4, &y) || s[4] != '-' || !digitsAt(s, 5, 2, &m) ||
-        s[7] != '-' || !digitsAt(s, 8, 2, &d))
+    if (s.size() != 10 || !digitsAt(s, 0, 4, &y) || s[4] != '-' || !digitsAt(s, 5, 2, &m) || s[7] != '-' ||
+        !digitsAt(s, 8, 2, &d))
         return false;
     if (m < 1 || m > 12 || d < 1)
         return false;
@@ -192,8 +194,8 @@ bool isRfc3339Date(std::string_view s)
 bool isRfc3339Time(std::string_view s)
 {
     int h = 0, m = 0, sec = 0;
-    if (s.size() < 9 || !digitsAt(s, 0, 2, &h) || s[2] != ':' || !digitsAt(s, 3, 2, &m) ||
-        s[5] != ':' || !digitsAt(s, 6, 2, &sec))
+    if (s.size() < 9 || !digitsAt(s, 0, 2, &h) || s[2] != ':' || !digitsAt(s, 3, 2, &m) || s[5] != ':' ||
+        !digitsAt(s, 6, 2, &sec))
         return false;
     if (h > 23 || m > 59 || sec > 60)
         return false;

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "validation/validation.h"
 
 #include "validation/registry.h"
@@ -138,8 +140,8 @@ std::unique_ptr<CompiledSchema> compileSchemaFile(const QString &path, int draft
     return compileSchemaJson(doc, draft, error, path);
 }
 
-std::unique_ptr<CompiledSchema> compileSchemaJson(const nlohmann::json &document, int draft,
-                                                  QString *error, const QString &source)
+std::unique_ptr<CompiledSchema> compileSchemaJson(const nlohmann::json &document, int draft, QString *error,
+                                                  const QString &source)
 {
     std::string problem;
     if (draft == 0) {
@@ -203,7 +205,7 @@ struct SchemaRegistry::Private
 {
     QHash<QString, std::shared_ptr<const CompiledSchema>> byKey; // user trees: snake "ns/docType/docVersion"
     QHash<QString, std::shared_ptr<const CompiledSchema>> registrySchemas; // registry entries, as byKey
-    QHash<QString, std::shared_ptr<const CompiledSchema>> genericSchemas; // "glean.1", ... (registry)
+    QHash<QString, std::shared_ptr<const CompiledSchema>> genericSchemas;  // "glean.1", ... (registry)
     std::shared_ptr<PipelineRegistry> pipeline;
     QString pipelineSource;
     QString fingerprint;
@@ -215,8 +217,8 @@ struct SchemaRegistry::Private
         return snakeCase(ns) + u'/' + snakeCase(docType) + u'/' + docVersion;
     }
 
-    void addTree(const QString &schemasDir, CoreCache &cores,
-                 QList<SchemaLoadError> *errors, QCryptographicHash *digest);
+    void addTree(const QString &schemasDir, CoreCache &cores, QList<SchemaLoadError> *errors,
+                 QCryptographicHash *digest);
     void addFile(const SchemaFile &f, CoreCache &cores, QList<SchemaLoadError> *errors,
                  QCryptographicHash *digest);
     // Takes a registry index (bundled or built from a checkout) as the one in use.
@@ -246,8 +248,8 @@ void SchemaRegistry::Private::addTree(const QString &schemasDir, CoreCache &core
         addFile(f, cores, errors, digest);
 }
 
-void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores,
-                                      QList<SchemaLoadError> *errors, QCryptographicHash *digest)
+void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores, QList<SchemaLoadError> *errors,
+                                      QCryptographicHash *digest)
 {
     auto error = [&](const QString &reason) {
         if (errors)
@@ -295,7 +297,8 @@ void SchemaRegistry::Private::addFile(const SchemaFile &f, CoreCache &cores,
         error(QString::fromStdString(problem) + keepNote);
         return;
     }
-    byKey.insert(lookup, makeCompiled(displayKey, QDir::cleanPath(QFileInfo(f.path).absoluteFilePath()), std::move(core)));
+    byKey.insert(lookup, makeCompiled(displayKey, QDir::cleanPath(QFileInfo(f.path).absoluteFilePath()),
+                                      std::move(core)));
     // A schema of a user tree is a registered doc type for Pingscope (a schema author's new
     // ping), with the metadata the file carries.
     if (pipeline && !pipeline->find(f.ns, docType, version)) {
@@ -332,7 +335,8 @@ bool SchemaRegistry::Private::usePipeline(const QByteArray &index, const QString
                 draft != 0 ? compileShared(std::move(doc), draft, cores, &problem) : nullptr;
             if (!core) {
                 if (errors)
-                    errors->append({source + u": "_s + QString::fromStdString(key), QString::fromStdString(problem)});
+                    errors->append(
+                        {source + u": "_s + QString::fromStdString(key), QString::fromStdString(problem)});
                 continue;
             }
             bySchemaKey.emplace(key, std::move(core));
@@ -347,7 +351,8 @@ bool SchemaRegistry::Private::usePipeline(const QByteArray &index, const QString
         const QString key = e.schemaKey.startsWith(u"glean/glean/"_s)
                                 ? e.schemaKey
                                 : e.ns + u'/' + e.docType + u'/' + e.docType + u'.' + e.version;
-        compiled.insert(lookupKey(e.ns, e.docType, e.version), makeCompiled(key, sourcePrefix + key, core->second));
+        compiled.insert(lookupKey(e.ns, e.docType, e.version),
+                        makeCompiled(key, sourcePrefix + key, core->second));
     }
     QHash<QString, std::shared_ptr<const CompiledSchema>> generics;
     for (const auto &[key, core] : bySchemaKey) {
@@ -387,8 +392,7 @@ RegistrySnapshot snapshotOf(const QString &root)
 
 } // namespace
 
-std::shared_ptr<const SchemaRegistry> SchemaRegistry::load(const QStringList &userRoots,
-                                                           bool includeBundled,
+std::shared_ptr<const SchemaRegistry> SchemaRegistry::load(const QStringList &userRoots, bool includeBundled,
                                                            QList<SchemaLoadError> *errors)
 {
     std::shared_ptr<SchemaRegistry> registry(new SchemaRegistry);
@@ -450,14 +454,14 @@ std::shared_ptr<const SchemaRegistry> SchemaRegistry::load(const QStringList &us
 const CompiledSchema *SchemaRegistry::find(const QString &ns, const QString &docType,
                                            const QString &docVersion) const
 {
-    if (const auto it = d->byKey.constFind(Private::lookupKey(ns, docType, docVersion)); it != d->byKey.constEnd())
+    if (const auto it = d->byKey.constFind(Private::lookupKey(ns, docType, docVersion));
+        it != d->byKey.constEnd())
         return it->get();
     const auto it = d->registrySchemas.constFind(Private::lookupKey(ns, docType, docVersion));
     return it == d->registrySchemas.constEnd() ? nullptr : it->get();
 }
 
-QString SchemaRegistry::sourceOf(const QString &ns, const QString &docType,
-                                 const QString &docVersion) const
+QString SchemaRegistry::sourceOf(const QString &ns, const QString &docType, const QString &docVersion) const
 {
     const CompiledSchema *s = find(ns, docType, docVersion);
     return s ? s->source() : QString();
@@ -488,7 +492,8 @@ QString bundledRegistrySnapshot()
     const qsizetype at = index.lastIndexOf("\"snapshot\":");
     const qsizetype open = at < 0 ? -1 : index.indexOf('{', at);
     const qsizetype close = open < 0 ? -1 : index.indexOf('}', open);
-    const json snap = close < 0 ? json() : json::parse(index.mid(open, close - open + 1).toStdString(), nullptr, false);
+    const json snap =
+        close < 0 ? json() : json::parse(index.mid(open, close - open + 1).toStdString(), nullptr, false);
     if (!snap.is_object())
         return u"(unreadable)"_s;
     RegistrySnapshot s;
@@ -550,15 +555,15 @@ QString genericGleanFor(const QString &ns, const json &document, bool fromGleanS
 
 } // namespace
 
-ValidationOutcome Validator::validate(const QString &ns, const QString &docType,
-                                      const QString &docVersion, const nlohmann::json &document,
-                                      bool fromGleanSdk)
+ValidationOutcome Validator::validate(const QString &ns, const QString &docType, const QString &docVersion,
+                                      const nlohmann::json &document, bool fromGleanSdk)
 {
     const SchemaRegistry *reg = m_registry.get();
     const PipelineRegistry *pipeline = reg ? reg->pipeline() : nullptr;
     if (pipeline && !ns.isEmpty() && !docType.isEmpty()) {
         const RegistryEntry *entry = docVersion.isEmpty() ? nullptr : pipeline->find(ns, docType, docVersion);
-        if (const auto user = reg->d->byKey.constFind(SchemaRegistry::Private::lookupKey(ns, docType, docVersion));
+        if (const auto user =
+                reg->d->byKey.constFind(SchemaRegistry::Private::lookupKey(ns, docType, docVersion));
             !docVersion.isEmpty() && user != reg->d->byKey.constEnd()) {
             ValidationOutcome out = validateAgainst(**user, document);
             out.entry = entry;
@@ -582,8 +587,9 @@ ValidationOutcome Validator::validate(const QString &ns, const QString &docType,
             ValidationOutcome out;
             out.kind = ValidationOutcome::Kind::NoSchema;
             out.entry = entry;
-            out.note = u"the registry names %1 for %2/%3/%4, but it did not load (see the schema load errors)"_s.arg(
-                entry->schemaKey, ns, docType, docVersion);
+            out.note =
+                u"the registry names %1 for %2/%3/%4, but it did not load (see the schema load errors)"_s.arg(
+                    entry->schemaKey, ns, docType, docVersion);
             return out;
         }
         // Unregistered: production keeps no row of it. Say what the generic schema thinks.
@@ -603,7 +609,8 @@ ValidationOutcome Validator::validate(const QString &ns, const QString &docType,
         if (genericSchema)
             note += out.errors.isEmpty()
                         ? u"; the body would pass %1 once registered"_s.arg(genericSchema->key())
-                        : u"; the body would also fail %1 (%2 errors)"_s.arg(genericSchema->key()).arg(out.errors.size());
+                        : u"; the body would also fail %1 (%2 errors)"_s.arg(genericSchema->key())
+                              .arg(out.errors.size());
         out.note = note;
         return out;
     }
@@ -654,8 +661,7 @@ ValidationOutcome Validator::validate(const QString &ns, const QString &docType,
     return out;
 }
 
-ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema,
-                                             const nlohmann::json &document)
+ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema, const nlohmann::json &document)
 {
     ValidationOutcome out;
     out.schemaKey = schema.key();
@@ -703,13 +709,13 @@ ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema,
             err.keyword = QString::fromStdString(own.keyword);
             err.message = QString::fromStdString(own.message);
             // A false subschema has no keyword of its own: its location is the subschema's.
-            suffix = !own.schemaSuffix.empty() || own.keyword == "false" ? own.schemaSuffix
-                                                                         : "/" + own.keyword;
+            suffix =
+                !own.schemaSuffix.empty() || own.keyword == "false" ? own.schemaSuffix : "/" + own.keyword;
         } else {
             json holder;
             const json *value = valueAt(document, loc.steps, &holder);
-            const Described dsc = describeValijson(e.description, value,
-                                                   node ? node->source : nullptr, loc, core.draft);
+            const Described dsc =
+                describeValijson(e.description, value, node ? node->source : nullptr, loc, core.draft);
             err.keyword = QString::fromStdString(dsc.keyword);
             err.message = QString::fromStdString(dsc.message);
             suffix = dsc.keyword.empty() ? std::string() : "/" + dsc.keyword;
@@ -725,8 +731,7 @@ ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema,
             err.everit = everitMessage(err, value, schemaNode, index);
         }
 
-        const QString identity =
-            err.pointer + QChar(u'\0') + err.keyword + QChar(u'\0') + err.message;
+        const QString identity = err.pointer + QChar(u'\0') + err.keyword + QChar(u'\0') + err.message;
         if (seen.contains(identity))
             continue;
         if (out.errors.size() >= kMaxErrors) {
@@ -737,16 +742,15 @@ ValidationOutcome Validator::validateAgainst(const CompiledSchema &schema,
         out.errors.append(std::move(err));
     }
     if (dropped > 0)
-        out.errors.append(
-            {QString(), QString(), QString(),
-             u"%1 more errors not listed (at most %2 are kept)"_s.arg(dropped).arg(kMaxErrors), QString()});
+        out.errors.append({QString(), QString(), QString(),
+                           u"%1 more errors not listed (at most %2 are kept)"_s.arg(dropped).arg(kMaxErrors),
+                           QString()});
     if (!stopped.isEmpty())
         out.errors.append({QString(), QString(), QString(), stopped, QString()});
     if (!ok && out.errors.isEmpty())
         out.errors.append(
             {QString(), QString(), QString(), u"the document does not match the schema"_s, QString()});
-    out.kind =
-        out.errors.isEmpty() ? ValidationOutcome::Kind::Valid : ValidationOutcome::Kind::Invalid;
+    out.kind = out.errors.isEmpty() ? ValidationOutcome::Kind::Valid : ValidationOutcome::Kind::Invalid;
     return out;
 }
 

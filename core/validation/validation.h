@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include <QList>
@@ -52,7 +55,7 @@ public:
     // ("glean/glean/glean-min.1"); empty for a standalone file.
     const QString &key() const;
     const QString &source() const; // "bundled:glean/glean/glean.1" or the file path
-    int draft() const; // 4, 6 or 7, from "$schema" (draft-06 runs on valijson's draft-7 rules)
+    int draft() const;             // 4, 6 or 7, from "$schema" (draft-06 runs on valijson's draft-7 rules)
 
     struct Private; // implementation detail (validation.cpp)
     explicit CompiledSchema(std::unique_ptr<Private> d);
@@ -113,18 +116,24 @@ struct ValidationOutcome
     // Unregistered: the registry has no such namespace/docType (or version); production answers
     // "No such docType" (or "No schema with name"). `errors` then holds the result of the
     // generic Glean schema, for information ("would pass glean.1 once registered").
-    enum class Kind { Valid, Invalid, NoSchema, Unregistered };
+    enum class Kind
+    {
+        Valid,
+        Invalid,
+        NoSchema,
+        Unregistered
+    };
     Kind kind = Kind::NoSchema;
-    QString schemaKey;  // the schema used, as its place in the tree (CompiledSchema::key()):
-                        // "telemetry/main/main.4", "glean/glean/glean.1"; empty when none
+    QString schemaKey; // the schema used, as its place in the tree (CompiledSchema::key()):
+                       // "telemetry/main/main.4", "glean/glean/glean.1"; empty when none
     QString schemaSource;
-    QString note;       // e.g. "no schema for org-example-app/custom-ping; checked against the
-                        // generic Glean schema glean/glean/glean.1"; or, for NoSchema, what was
-                        // looked for and where
+    QString note;                  // e.g. "no schema for org-example-app/custom-ping; checked against the
+                                   // generic Glean schema glean/glean/glean.1"; or, for NoSchema, what was
+                                   // looked for and where
     QList<ValidationError> errors; // every error, not only the first
     const RegistryEntry *entry = nullptr; // the registry's entry for this ping, when it has one
-    QString productionError;  // Unregistered: production's message ("No such docType: ns/dt")
-    QString genericKey;       // Unregistered: the generic schema checked instead, if any
+    QString productionError;              // Unregistered: production's message ("No such docType: ns/dt")
+    QString genericKey;                   // Unregistered: the generic schema checked instead, if any
 };
 
 // Checks documents against a registry. With a production registry (SchemaRegistry::pipeline()),
@@ -171,7 +180,7 @@ QString bundledRegistrySnapshot();
 // Compiles one schema file on its own; `draft` 0 = from its "$schema", else 4, 6 or 7.
 std::unique_ptr<CompiledSchema> compileSchemaFile(const QString &path, int draft, QString *error);
 // The same for a schema already in memory; `source` is what CompiledSchema::source() returns.
-std::unique_ptr<CompiledSchema> compileSchemaJson(const nlohmann::json &document, int draft,
-                                                  QString *error, const QString &source = {});
+std::unique_ptr<CompiledSchema> compileSchemaJson(const nlohmann::json &document, int draft, QString *error,
+                                                  const QString &source = {});
 
 } // namespace pingscope

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 // Private to core/validation: the compiled form of a schema and the helpers its parts share.
@@ -55,7 +57,6 @@ namespace pingscope::detail {
 using namespace Qt::StringLiterals;
 using nlohmann::json;
 
-
 using AnyAdapter = valijson::adapters::Adapter;
 using JsonAdapter = valijson::adapters::NlohmannJsonAdapter;
 using Context = std::vector<std::string>;
@@ -68,7 +69,6 @@ constexpr char kOwnMark = '\x02';
 constexpr char kSep = '\x1f';
 constexpr long kRootNode = -1;
 constexpr long kUnknownNode = -2;
-
 
 inline const std::string kEllipsis = "\xE2\x80\xA6"; // U+2026
 
@@ -141,8 +141,8 @@ struct Node
                                   // "<uri>#<pointer>" inside a bundled metaschema
     const json *source = nullptr; // the subschema as written (messages read keyword values)
     const SchemaCore *core = nullptr;
-    int draft = 7;                // the rules of the document it is in (4, 6 or 7)
-    std::string base;             // its base URI (after its own id)
+    int draft = 7;    // the rules of the document it is in (4, 6 or 7)
+    std::string base; // its base URI (after its own id)
     Kind kind = Kind::Normal;
     valijson::Schema leaf;
 
@@ -152,7 +152,7 @@ struct Node
 
     // Numbers (schema values, read exactly) and lengths.
     const json *minimum = nullptr, *maximum = nullptr;
-    bool minimumExclusive = false, maximumExclusive = false; // draft-04 boolean form
+    bool minimumExclusive = false, maximumExclusive = false;             // draft-04 boolean form
     const json *exclusiveMinimum = nullptr, *exclusiveMaximum = nullptr; // draft-06+ form
     const json *multipleOf = nullptr;
     std::optional<uint64_t> minLength, maxLength;
@@ -182,9 +182,8 @@ struct Node
 
     const Node *findProperty(const std::string &name) const
     {
-        const auto it =
-            std::lower_bound(properties.begin(), properties.end(), name,
-                             [](const auto &p, const std::string &n) { return p.first < n; });
+        const auto it = std::lower_bound(properties.begin(), properties.end(), name,
+                                         [](const auto &p, const std::string &n) { return p.first < n; });
         return (it != properties.end() && it->first == name) ? it->second : nullptr;
     }
 };
@@ -239,8 +238,8 @@ std::string subjectOf(const Location &loc);
 std::string subjectOf(const Context &ctx);
 std::string escapeToken(std::string_view s);
 QString pointerOf(const std::vector<Step> &steps);
-void pushOwn(Results &results, const Context &ctx, std::string_view keyword,
-             const std::string &message, std::string_view schemaSuffix = {});
+void pushOwn(Results &results, const Context &ctx, std::string_view keyword, const std::string &message,
+             std::string_view schemaSuffix = {});
 struct OwnError
 {
     std::string keyword, message, schemaSuffix;
@@ -288,8 +287,8 @@ struct Described
     std::string message;
 };
 
-Described describeValijson(const std::string &d, const json *value, const json *schema,
-                           const Location &loc, int draft);
+Described describeValijson(const std::string &d, const json *value, const json *schema, const Location &loc,
+                           int draft);
 // The value at `steps` in `doc` (a missing member: nullptr; holder keeps a made one alive).
 const json *valueAt(const json &doc, const std::vector<Step> &steps, json *holder);
 std::string everitPath(const QString &pointer);

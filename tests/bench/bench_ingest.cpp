@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Ingest cost per request (gunzip, UTF-8, JSON, routing, registry, scrubber, validation, derived
 // fields, BigQuery columns), as one worker thread pays it, for real captured requests; with the
 // production registry and with validation off. Run by hand:
@@ -44,11 +47,14 @@ int main(int argc, char **argv)
     const double loadMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     Validator validator(withRegistry.schemas);
     IngestOptions off;
-    std::printf("registry %s loaded in %.0f ms\n\n%-52s %10s %10s %8s\n", qPrintable(withRegistry.schemas->fingerprint()),
-                loadMs, "request", "full us", "no-valid us", "verdict");
-    for (const QString &name : {u"firefox-esr/005-POST-firefox-desktop_baseline"_s, u"firefox-esr/012-POST-firefox-desktop_events"_s,
-                                u"firefox-esr/003-POST-firefox-desktop_newtab"_s, u"firefox-esr/011-POST-telemetry_a49b6c77-d6ee-4f3f-aae9-0bbee28e75ed"_s,
-                                u"gleanjs/002-POST-peers-gleanjs-node_peer-test"_s}) {
+    std::printf("registry %s loaded in %.0f ms\n\n%-52s %10s %10s %8s\n",
+                qPrintable(withRegistry.schemas->fingerprint()), loadMs, "request", "full us", "no-valid us",
+                "verdict");
+    for (const QString &name :
+         {u"firefox-esr/005-POST-firefox-desktop_baseline"_s,
+          u"firefox-esr/012-POST-firefox-desktop_events"_s, u"firefox-esr/003-POST-firefox-desktop_newtab"_s,
+          u"firefox-esr/011-POST-telemetry_a49b6c77-d6ee-4f3f-aae9-0bbee28e75ed"_s,
+          u"gleanjs/002-POST-peers-gleanjs-node_peer-test"_s}) {
         for (const CapturedRequest &c : loadCapturedRequests()) {
             if (c.name != name || !name.contains(only))
                 continue;

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // PingTableModel at a million rows: filter, sort, live appends, lookups and memory.
 // Not a ctest test: run build/dev/tests/bench/pingscope_bench_pingtable [rows] [repeats].
 //
@@ -8,8 +11,8 @@
 
 #include "pingtablemodel.h"
 
-#include <QElapsedTimer>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QPersistentModelIndex>
 
@@ -174,8 +177,8 @@ private:
         const int client = skewed(int(m_clients.size()));
         r.clientId = m_clients[client];
         r.seq = legacy ? -1 : m_seq[size_t(client)]++;
-        r.bodyBytes = std::clamp(qint64(std::lognormal_distribution<double>(7.5, 1.0)(m_rng)),
-                                 qint64(120), qint64(900000));
+        r.bodyBytes = std::clamp(qint64(std::lognormal_distribution<double>(7.5, 1.0)(m_rng)), qint64(120),
+                                 qint64(900000));
         r.decodedBytes = r.bodyBytes * (2 + percent(m_rng) % 5);
         r.docId = uuid();
 
@@ -254,8 +257,8 @@ void report(const char *what, const Result &r, qint64 rows, double targetMs = 25
 {
     const bool over = targetMs > 0 && r.worst >= targetMs;
     g_over += over;
-    std::printf("%-58s %9lld %9.1f %9.1f  %s\n", what, static_cast<long long>(rows), r.median,
-                r.worst, targetMs > 0 ? (over ? "OVER" : "ok") : "");
+    std::printf("%-58s %9lld %9.1f %9.1f  %s\n", what, static_cast<long long>(rows), r.median, r.worst,
+                targetMs > 0 ? (over ? "OVER" : "ok") : "");
 }
 
 } // namespace
@@ -288,22 +291,20 @@ int main(int argc, char **argv)
     const qint64 rssTrimmed = statusKb("VmRSS");
     const size_t own = model.storageBytes();
 
-    std::printf(
-        "PingTableModel benchmark: %d rows, %lld problems, %lld namespaces, %lld doc types, "
-        "%lld clients; %d repeats\n\n",
-        rows, static_cast<long long>(model.problemCount()),
-        static_cast<long long>(model.distinctValues(PingTableModel::Namespace).size()),
-        static_cast<long long>(model.distinctValues(PingTableModel::DocType).size()),
-        static_cast<long long>(model.distinctValues(PingTableModel::ClientId).size()), repeats);
+    std::printf("PingTableModel benchmark: %d rows, %lld problems, %lld namespaces, %lld doc types, "
+                "%lld clients; %d repeats\n\n",
+                rows, static_cast<long long>(model.problemCount()),
+                static_cast<long long>(model.distinctValues(PingTableModel::Namespace).size()),
+                static_cast<long long>(model.distinctValues(PingTableModel::DocType).size()),
+                static_cast<long long>(model.distinctValues(PingTableModel::ClientId).size()), repeats);
     std::printf("fill: %.0f ms for %d batches of %d (%.2f us per row, addPings only)\n", fillMs,
                 (rows + batchSize - 1) / batchSize, batchSize, fillMs * 1000 / rows);
     std::printf("memory: storageBytes %.1f MB = %.1f bytes/row\n", own / 1e6, double(own) / rows);
-    std::printf(
-        "memory: RSS %lld kB before, %lld kB filled (+%.1f bytes/row), %lld kB after malloc_trim "
-        "(+%.1f bytes/row)\n\n",
-        static_cast<long long>(rssBefore), static_cast<long long>(rssFilled),
-        (rssFilled - rssBefore) * 1024.0 / rows, static_cast<long long>(rssTrimmed),
-        (rssTrimmed - rssBefore) * 1024.0 / rows);
+    std::printf("memory: RSS %lld kB before, %lld kB filled (+%.1f bytes/row), %lld kB after malloc_trim "
+                "(+%.1f bytes/row)\n\n",
+                static_cast<long long>(rssBefore), static_cast<long long>(rssFilled),
+                (rssFilled - rssBefore) * 1024.0 / rows, static_cast<long long>(rssTrimmed),
+                (rssTrimmed - rssBefore) * 1024.0 / rows);
 
     // A view's current index and selection anchor: persistent indexes that every layout change
     // moves. A filter may hide their rows; they are put back on visible rows before each run.
@@ -316,8 +317,7 @@ int main(int argc, char **argv)
     };
     g_pin = pin;
 
-    std::printf("%-58s %9s %9s %9s\n", "operation (1M rows unless said)", "visible", "median ms",
-                "worst ms");
+    std::printf("%-58s %9s %9s %9s\n", "operation (1M rows unless said)", "visible", "median ms", "worst ms");
     auto none = [] {};
     auto filterOp = [&](const char *what, const PingFilter &f) {
         const Result r = timeIt(
@@ -379,10 +379,8 @@ int main(int argc, char **argv)
     sortOp("sort: namespace descending (string)", PingTableModel::Namespace, Qt::DescendingOrder);
     sortOp("sort: doc type ascending (string)", PingTableModel::DocType, Qt::AscendingOrder);
     sortOp("sort: debug tag ascending (string)", PingTableModel::DebugTag, Qt::AscendingOrder);
-    sortOp("sort: client id ascending (string, 300 values)", PingTableModel::ClientId,
-           Qt::AscendingOrder);
-    sortOp("sort: doc id ascending (string, 128-bit + odd ids)", PingTableModel::DocId,
-           Qt::AscendingOrder);
+    sortOp("sort: client id ascending (string, 300 values)", PingTableModel::ClientId, Qt::AscendingOrder);
+    sortOp("sort: doc id ascending (string, 128-bit + odd ids)", PingTableModel::DocId, Qt::AscendingOrder);
     sortOp("sort: verdict descending (rank, errors)", PingTableModel::Verdict, Qt::DescendingOrder);
     sortOp("sort: size ascending (number pair)", PingTableModel::Size, Qt::AscendingOrder);
     sortOp("sort: seq descending (number)", PingTableModel::Seq, Qt::DescendingOrder);
@@ -394,10 +392,8 @@ int main(int argc, char **argv)
         report("sort: back to arrival order", r, model.visibleCount());
     }
     model.setFilter(quick);
-    sortOp("sort while filtered (problems): size descending", PingTableModel::Size,
-           Qt::DescendingOrder);
-    sortOp("sort while filtered (problems): doc type ascending", PingTableModel::DocType,
-           Qt::AscendingOrder);
+    sortOp("sort while filtered (problems): size descending", PingTableModel::Size, Qt::DescendingOrder);
+    sortOp("sort while filtered (problems): doc type ascending", PingTableModel::DocType, Qt::AscendingOrder);
     model.sort(PingTableModel::Namespace, Qt::AscendingOrder);
     {
         PingFilter text;
@@ -465,8 +461,7 @@ int main(int argc, char **argv)
                     (void)model.data(model.index(row, c), Qt::ToolTipRole);
                 }
         });
-        report("data(): a screen, 50 rows x 11 columns x 3 roles [10]", r, model.visibleCount(),
-               10);
+        report("data(): a screen, 50 rows x 11 columns x 3 roles [10]", r, model.visibleCount(), 10);
     }
     {
         const Result r = timeIt(repeats, none, [&] {
@@ -474,8 +469,7 @@ int main(int argc, char **argv)
             (void)model.distinctValues(PingTableModel::DocType);
             (void)model.distinctValues(PingTableModel::DebugTag);
         });
-        report("distinctValues: namespaces + doc types + debug tags [10]", r, model.visibleCount(),
-               10);
+        report("distinctValues: namespaces + doc types + debug tags [10]", r, model.visibleCount(), 10);
     }
     {
         // The window's list limit: past it a twentieth of the rows leaves in one step. Timed once

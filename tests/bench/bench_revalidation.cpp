@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Re-validation at scale: a store of N pings (the Firefox ESR and Glean.js capture mix, default
 // 100,000) checked with the bundled registry, then opened in the real main window with a
 // --schemas tree added (another fingerprint), so the engine re-checks every stored ping in the
@@ -81,14 +84,18 @@ int main(int argc, char **argv)
     });
     probe.start();
     Revalidator *rv = window.engine()->revalidator();
-    QObject::connect(rv, &Revalidator::progress, &app, [&] { checking = true; }, Qt::QueuedConnection);
+    QObject::connect(
+        rv, &Revalidator::progress, &app, [&] { checking = true; }, Qt::QueuedConnection);
     qint64 checked = 0, changed = 0, ms = 0;
-    QObject::connect(rv, &Revalidator::finished, &app, [&](qint64 c, qint64 ch, qint64 t) {
-        checked = c;
-        changed = ch;
-        ms = t;
-        QTimer::singleShot(600, &app, &QCoreApplication::quit); // let the last table update land
-    }, Qt::QueuedConnection);
+    QObject::connect(
+        rv, &Revalidator::finished, &app,
+        [&](qint64 c, qint64 ch, qint64 t) {
+            checked = c;
+            changed = ch;
+            ms = t;
+            QTimer::singleShot(600, &app, &QCoreApplication::quit); // let the last table update land
+        },
+        Qt::QueuedConnection);
     QTimer::singleShot(600'000, &app, &QCoreApplication::quit);
     app.exec();
     probe.stop();
@@ -96,11 +103,13 @@ int main(int argc, char **argv)
     const double longest = gapsMs.empty() ? 0 : gapsMs.back();
     const auto over50 = std::count_if(gapsMs.begin(), gapsMs.end(), [](double g) { return g > 50; });
     const double p99 = gapsMs.empty() ? 0 : gapsMs[size_t(double(gapsMs.size() - 1) * 0.99)];
-    std::printf("re-check: %lld pings in %.1f s = %.0f pings/s, %lld rows rewritten; window rows %d, problems %lld\n",
-                static_cast<long long>(checked), double(ms) / 1000.0, ms > 0 ? double(checked) * 1000.0 / double(ms) : 0.0,
-                static_cast<long long>(changed), window.pingModel()->rowCount(),
-                static_cast<long long>(window.pingModel()->problemCount()));
-    std::printf("GUI event loop meanwhile: longest gap %.1f ms, p99 %.1f ms, gaps over 50 ms: %lld (of %zu ticks)\n",
-                longest, p99, static_cast<long long>(over50), gapsMs.size());
+    std::printf(
+        "re-check: %lld pings in %.1f s = %.0f pings/s, %lld rows rewritten; window rows %d, problems %lld\n",
+        static_cast<long long>(checked), double(ms) / 1000.0,
+        ms > 0 ? double(checked) * 1000.0 / double(ms) : 0.0, static_cast<long long>(changed),
+        window.pingModel()->rowCount(), static_cast<long long>(window.pingModel()->problemCount()));
+    std::printf(
+        "GUI event loop meanwhile: longest gap %.1f ms, p99 %.1f ms, gaps over 50 ms: %lld (of %zu ticks)\n",
+        longest, p99, static_cast<long long>(over50), gapsMs.size());
     return 0;
 }

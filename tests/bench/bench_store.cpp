@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The store at a million pings (issue 11's targets): builds a store of N pings of the Firefox ESR
 // capture mix (each capture ingested once with the bundled registry, then written N times with
 // new doc ids and times, as the writer would get them), then measures what a user waits for:
@@ -84,8 +86,9 @@ int main(int argc, char **argv)
     const double fillS = double(t.elapsed()) / 1000.0;
     rows.push_back({u"fill %1 pings (%2 captures)"_s.arg(n).arg(templates.size()), fillS, u"s"_s, 300});
     const qint64 bytes = storeBytes(db);
-    rows.push_back({u"store bytes per ping (raw+decoded of the mix: %1)"_s.arg(rawBytes / qint64(templates.size())),
-                    double(bytes) / n, u"B"_s, 2000});
+    rows.push_back(
+        {u"store bytes per ping (raw+decoded of the mix: %1)"_s.arg(rawBytes / qint64(templates.size())),
+         double(bytes) / n, u"B"_s, 2000});
 
     // Reopen, as a headless start does, until the first /stats answer.
     t.restart();
@@ -152,14 +155,17 @@ int main(int argc, char **argv)
             listBytes += part.size();
             rssAt = std::max(rssAt, procStatusKb("VmRSS:"));
         }
-    rows.push_back({u"GET ?limit=100000 (%1 MB of JSON)"_s.arg(listBytes >> 20), double(t.elapsed()), u"ms"_s, 1000});
+    rows.push_back(
+        {u"GET ?limit=100000 (%1 MB of JSON)"_s.arg(listBytes >> 20), double(t.elapsed()), u"ms"_s, 1000});
     streamed = ApiAnswer();
     malloc_trim(0);
-    rows.push_back({u"  RSS while answering it (from %1 MB)"_s.arg(rssBefore / 1024), double(rssAt) / 1024.0, u"MB"_s, 150});
+    rows.push_back({u"  RSS while answering it (from %1 MB)"_s.arg(rssBefore / 1024), double(rssAt) / 1024.0,
+                    u"MB"_s, 150});
 
     // Filtered lists through the indexes: one old ping by doc id, a doc type, a verdict.
     for (const auto &[what, query] :
-         {std::pair{u"GET ?doc_id= (the oldest ping)"_s, QByteArray("doc_id=00000000-0000-4000-8000-000000000000")},
+         {std::pair{u"GET ?doc_id= (the oldest ping)"_s,
+                    QByteArray("doc_id=00000000-0000-4000-8000-000000000000")},
           std::pair{u"GET ?doctype=new-profile&limit=100"_s, QByteArray("doctype=new-profile&limit=100")},
           std::pair{u"GET ?verdict=not-json&limit=100"_s, QByteArray("verdict=not-json&limit=100")}}) {
         HttpRequest filtered;
@@ -178,11 +184,11 @@ int main(int argc, char **argv)
     }
     t.restart();
     const bool cleared = store->clear(&error);
-    rows.push_back({u"clear%1"_s.arg(cleared ? QString() : u" (failed: "_s + error + u')'), double(t.elapsed()),
-                    u"ms"_s, 2000});
+    rows.push_back({u"clear%1"_s.arg(cleared ? QString() : u" (failed: "_s + error + u')'),
+                    double(t.elapsed()), u"ms"_s, 2000});
     store->flush();
-    rows.push_back({u"  store size after the clear (was %1 MB)"_s.arg(bytes >> 20), double(storeBytes(db) >> 20),
-                    u"MB"_s, double(bytes >> 20) / 10});
+    rows.push_back({u"  store size after the clear (was %1 MB)"_s.arg(bytes >> 20),
+                    double(storeBytes(db) >> 20), u"MB"_s, double(bytes >> 20) / 10});
 
     std::printf("| figure | measured | target | met |\n|---|---|---|---|\n");
     for (const Row &r : rows) {

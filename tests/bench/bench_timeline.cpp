@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Event timeline cost: a ping with 10,000 events (target: on screen in < 100 ms) and an event
 // stream over 100,000 events of 1,000 pings. Times, medians of several runs: the model (JSON
 // parse, sort, lanes), the timeline (bins, chart series) and one full paint of the widget.
@@ -32,9 +35,11 @@ QByteArray eventsPing(int count, qint64 spanMs, unsigned seed)
     for (auto &t : times)
         t = when(rng);
     std::sort(times.begin(), times.end());
-    static const char *categories[] = {"navigation", "session_restore", "nimbus_events", "service_request", "jsonfile", "newtab"};
-    QByteArray json = R"({"ping_info":{"seq":1,"start_time":"2026-11-23T10:00+00:00","end_time":"2026-11-23T11:00+00:00"},)"
-                      R"("client_info":{"client_id":"a670d57c-0000-4000-8000-000000000000"},"events":[)";
+    static const char *categories[] = {"navigation",      "session_restore", "nimbus_events",
+                                       "service_request", "jsonfile",        "newtab"};
+    QByteArray json =
+        R"({"ping_info":{"seq":1,"start_time":"2026-11-23T10:00+00:00","end_time":"2026-11-23T11:00+00:00"},)"
+        R"("client_info":{"client_id":"a670d57c-0000-4000-8000-000000000000"},"events":[)";
     for (int i = 0; i < count; ++i) {
         const int k = int(rng() % 24);
         json += (i ? "," : "") + QByteArray(R"({"timestamp":)") + QByteArray::number(times[size_t(i)]) +
@@ -65,9 +70,10 @@ void report(const char *what, const std::vector<Timing> &runs, int markers)
         p.push_back(r.paint);
         total.push_back(r.model + r.timeline + r.paint);
     }
-    std::printf("%-34s model %7.1f ms  timeline %6.1f ms  paint %6.1f ms  total %7.1f ms (worst %7.1f, first run %7.1f)  markers %d\n",
-                what, median(m), median(t), median(p), median(total), *std::max_element(total.begin(), total.end()),
-                total.front(), markers);
+    std::printf("%-34s model %7.1f ms  timeline %6.1f ms  paint %6.1f ms  total %7.1f ms (worst %7.1f, first "
+                "run %7.1f)  markers %d\n",
+                what, median(m), median(t), median(p), median(total),
+                *std::max_element(total.begin(), total.end()), total.front(), markers);
 }
 
 double ms(QElapsedTimer &t)
@@ -126,8 +132,8 @@ int main(int argc, char **argv)
             w.render(&target);
             zoom.push_back(ms(t));
         }
-        std::printf("%-34s median %.1f ms, worst %.1f ms per step (re-bin + paint)\n", "  zoomed to 10 min, panning",
-                    median(zoom), *std::max_element(zoom.begin(), zoom.end()));
+        std::printf("%-34s median %.1f ms, worst %.1f ms per step (re-bin + paint)\n",
+                    "  zoomed to 10 min, panning", median(zoom), *std::max_element(zoom.begin(), zoom.end()));
     }
     {
         std::vector<PingRecord> pings;

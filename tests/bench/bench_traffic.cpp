@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The traffic charts at a million pings: TrafficModel appends, full and live recomputes,
 // zooms, and the TrafficView's recompute + redraw. Not a ctest test: run
 //   QT_QPA_PLATFORM=offscreen build/dev/tests/bench/pingscope_bench_traffic [pings] [repeats]
@@ -33,10 +36,10 @@ public:
     // Pings [first, first + n), newest first, as StoreReader::list returns a batch.
     std::vector<PingRecord> batch(qint64 first, int n)
     {
-        static const QString types[] = {u"baseline"_s, u"metrics"_s, u"events"_s, u"health"_s,
-                                        u"usage-reporting"_s, u"newtab"_s, u"messaging-system"_s,
-                                        u"nimbus-targeting-context"_s, u"addons"_s, u"main"_s,
-                                        u"deletion-request"_s, u"crash"_s};
+        static const QString types[] = {
+            u"baseline"_s,        u"metrics"_s, u"events"_s,           u"health"_s,
+            u"usage-reporting"_s, u"newtab"_s,  u"messaging-system"_s, u"nimbus-targeting-context"_s,
+            u"addons"_s,          u"main"_s,    u"deletion-request"_s, u"crash"_s};
         std::vector<PingRecord> out;
         out.resize(size_t(n));
         for (int i = 0; i < n; ++i) {
@@ -116,19 +119,28 @@ int main(int argc, char **argv)
     std::printf("%-58s mean %8.4f ms, worst %8.2f ms\n", "append a batch of 100 (deferred)",
                 appendMs / double((pings + kBatch - 1) / kBatch), appendWorst);
 
-    report("recompute every bucket (whole session)", time(repeats, [&] { model.setRange(1, 2); },
-                                                          [&] { model.setRange(0, 0); }));
-    std::printf("  -> %d buckets of %lld s\n", model.rowCount(), static_cast<long long>(model.bucketWidthUs() / 1'000'000));
-    report("live: 100 more pings + recompute (following)", time(repeats, [&] {
-        model.addPings(synth.batch(next, kBatch));
-        next += kBatch;
-    }, [&] { model.recompute(); }));
+    report("recompute every bucket (whole session)",
+           time(
+               repeats, [&] { model.setRange(1, 2); }, [&] { model.setRange(0, 0); }));
+    std::printf("  -> %d buckets of %lld s\n", model.rowCount(),
+                static_cast<long long>(model.bucketWidthUs() / 1'000'000));
+    report("live: 100 more pings + recompute (following)", time(
+                                                               repeats,
+                                                               [&] {
+                                                                   model.addPings(synth.batch(next, kBatch));
+                                                                   next += kBatch;
+                                                               },
+                                                               [&] { model.recompute(); }));
     const qint64 from = model.sessionStartUs(), span = model.sessionEndUs() - from;
-    report("zoom to the middle 10% (setRange)", time(repeats, [&] { model.setRange(0, 0); },
-                                                     [&] { model.setRange(from + span * 45 / 100, from + span * 55 / 100); }));
-    std::printf("  -> %d buckets of %lld s\n", model.rowCount(), static_cast<long long>(model.bucketWidthUs() / 1'000'000));
-    report("zoom to 2 minutes", time(repeats, [&] { model.setRange(0, 0); },
-                                     [&] { model.setRange(from + span / 2, from + span / 2 + 120'000'000); }));
+    report("zoom to the middle 10% (setRange)",
+           time(
+               repeats, [&] { model.setRange(0, 0); },
+               [&] { model.setRange(from + span * 45 / 100, from + span * 55 / 100); }));
+    std::printf("  -> %d buckets of %lld s\n", model.rowCount(),
+                static_cast<long long>(model.bucketWidthUs() / 1'000'000));
+    report("zoom to 2 minutes", time(
+                                    repeats, [&] { model.setRange(0, 0); },
+                                    [&] { model.setRange(from + span / 2, from + span / 2 + 120'000'000); }));
 
     // ---- the view: recompute + redraw of the three charts
     TrafficView view; // hidden while fed, as when the dock is closed
@@ -141,29 +153,36 @@ int main(int argc, char **argv)
         next += n;
     }
     view.show();
-    report("view: first refresh (recompute all + build series)", time(1, nullptr, [&] { view.refreshNow(); }));
+    report("view: first refresh (recompute all + build series)",
+           time(1, nullptr, [&] { view.refreshNow(); }));
     std::printf("  -> recompute %.2f ms, redraw %.2f ms\n", view.lastRecomputeMs(), view.lastRedrawMs());
     double recompute = 0, redraw = 0, worstRecompute = 0, worstRedraw = 0;
-    const Timing live = time(repeats * 4, [&] {
-        view.addPings(again.batch(next, 500)); // 250 ms at 2,000/s
-        next += 500;
-    }, [&] {
-        view.refreshNow();
-        recompute += view.lastRecomputeMs();
-        redraw += view.lastRedrawMs();
-        worstRecompute = std::max(worstRecompute, view.lastRecomputeMs());
-        worstRedraw = std::max(worstRedraw, view.lastRedrawMs());
-    });
+    const Timing live = time(
+        repeats * 4,
+        [&] {
+            view.addPings(again.batch(next, 500)); // 250 ms at 2,000/s
+            next += 500;
+        },
+        [&] {
+            view.refreshNow();
+            recompute += view.lastRecomputeMs();
+            redraw += view.lastRedrawMs();
+            worstRecompute = std::max(worstRecompute, view.lastRecomputeMs());
+            worstRedraw = std::max(worstRedraw, view.lastRedrawMs());
+        });
     report("view: live refresh with 500 new pings", live);
     std::printf("  -> recompute mean %.2f ms (worst %.2f), redraw mean %.2f ms (worst %.2f)\n",
                 recompute / (repeats * 4), worstRecompute, redraw / (repeats * 4), worstRedraw);
     report("view: paint (grab) after a refresh", time(repeats, nullptr, [&] { (void)view.grab(); }));
     report("view: zoom to the middle 10% (recompute + redraw)",
-           time(repeats, [&] { view.showWholeSession(); },
-                [&] { view.zoomTo(from + span * 45 / 100, from + span * 55 / 100); }));
-    report("view: zoom + paint", time(repeats, [&] { view.showWholeSession(); }, [&] {
-        view.zoomTo(from + span * 45 / 100, from + span * 55 / 100);
-        (void)view.grab();
-    }));
+           time(
+               repeats, [&] { view.showWholeSession(); },
+               [&] { view.zoomTo(from + span * 45 / 100, from + span * 55 / 100); }));
+    report("view: zoom + paint", time(
+                                     repeats, [&] { view.showWholeSession(); },
+                                     [&] {
+                                         view.zoomTo(from + span * 45 / 100, from + span * 55 / 100);
+                                         (void)view.grab();
+                                     }));
     return 0;
 }

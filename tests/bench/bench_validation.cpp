@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Validation cost per ping, with one reused Validator per case (the way ingest workers run).
 // Not a ctest test: run build/dev/tests/bench/pingscope_bench_validation [seconds-per-case].
 //
@@ -103,31 +106,24 @@ int main(int argc, char **argv)
     const QString gleanSchema = schemas + u"/schemas/glean/glean/glean.1.schema.json"_s;
     const QString mainSchema = schemas + u"/schemas/telemetry/main/main.4.schema.json"_s;
     const std::vector<Case> cases = {
-        {"Firefox Glean baseline",
-         findFile(u"captured-requests/firefox-esr"_s, u"005-"_s, u".body.json"_s),
-         appBaseline ? u"firefox-desktop"_s : u"glean"_s, appBaseline ? u"baseline"_s : u"glean"_s,
-         u"1"_s,
-         appBaseline ? schemas + u"/schemas/firefox-desktop/baseline/baseline.1.schema.json"_s
-                     : gleanSchema,
+        {"Firefox Glean baseline", findFile(u"captured-requests/firefox-esr"_s, u"005-"_s, u".body.json"_s),
+         appBaseline ? u"firefox-desktop"_s : u"glean"_s, appBaseline ? u"baseline"_s : u"glean"_s, u"1"_s,
+         appBaseline ? schemas + u"/schemas/firefox-desktop/baseline/baseline.1.schema.json"_s : gleanSchema,
          "15 us"},
-        {"Firefox Glean events",
-         findFile(u"captured-requests/firefox-esr"_s, u"012-"_s, u".body.json"_s),
+        {"Firefox Glean events", findFile(u"captured-requests/firefox-esr"_s, u"012-"_s, u".body.json"_s),
          u"firefox-desktop"_s, u"events"_s, u"1"_s,
          schemas + u"/schemas/firefox-desktop/events/events.1.schema.json"_s, "106 us"},
-        {"Glean.js peer-test (glean.1)",
-         findFile(u"captured-requests/gleanjs"_s, u"002-"_s, u".body.json"_s), u"glean"_s,
-         u"glean"_s, u"1"_s, gleanSchema, "41 us"},
+        {"Glean.js peer-test (glean.1)", findFile(u"captured-requests/gleanjs"_s, u"002-"_s, u".body.json"_s),
+         u"glean"_s, u"glean"_s, u"1"_s, gleanSchema, "41 us"},
         {"Firefox legacy main (main.4)",
-         findFile(u"captured-requests/firefox-esr"_s, u"011-"_s, u".body.json"_s), u"telemetry"_s,
-         u"main"_s, u"4"_s, mainSchema, "824 us"},
-        {"main.4 sample with events",
-         dataFile(u"sample-pings/telemetry-main-ping-with-events.json"_s), u"telemetry"_s, u"main"_s,
-         u"4"_s, mainSchema, "15.8 ms (182 KB)"},
+         findFile(u"captured-requests/firefox-esr"_s, u"011-"_s, u".body.json"_s), u"telemetry"_s, u"main"_s,
+         u"4"_s, mainSchema, "824 us"},
+        {"main.4 sample with events", dataFile(u"sample-pings/telemetry-main-ping-with-events.json"_s),
+         u"telemetry"_s, u"main"_s, u"4"_s, mainSchema, "15.8 ms (182 KB)"},
     };
 
-    std::printf("%-30s %8s %9s | %10s %10s %8s | %12s %9s | %s\n", "ping", "bytes", "parse us",
-                "median us", "p90 us", "runs", "stock valij.", "speed-up",
-                "ARCHITECTURE.md (stock)");
+    std::printf("%-30s %8s %9s | %10s %10s %8s | %12s %9s | %s\n", "ping", "bytes", "parse us", "median us",
+                "p90 us", "runs", "stock valij.", "speed-up", "ARCHITECTURE.md (stock)");
     for (const Case &c : cases) {
         const QByteArray bytes = readAll(c.file);
         if (bytes.isEmpty()) {
@@ -172,8 +168,8 @@ int main(int argc, char **argv)
         }
 
         std::printf("%-30s %8lld %9.1f | %10.1f %10.1f %8zu | %12.1f %8.1fx | %s\n", c.name,
-                    static_cast<long long>(bytes.size()), parse.median, ours.median, ours.p90,
-                    ours.runs, stock, stock > 0 ? stock / ours.median : 0.0, c.architectureFigure);
+                    static_cast<long long>(bytes.size()), parse.median, ours.median, ours.p90, ours.runs,
+                    stock, stock > 0 ? stock / ours.median : 0.0, c.architectureFigure);
         if (outcome.kind != ValidationOutcome::Kind::Valid)
             std::printf("    (not valid against %s: %lld errors)\n", qPrintable(outcome.schemaKey),
                         static_cast<long long>(outcome.errors.size()));

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The window on a large store (issue 11's window targets): opens the real MainWindow on a
 // store of N pings of the Firefox ESR capture mix and reports, beside each target, the time
 // to the first rows, to the whole list, the RSS with every row listed, the longest GUI
@@ -66,8 +68,7 @@ private:
     double m_max = 0;
 };
 
-template <typename Done>
-bool spinUntil(Done done, int timeoutMs)
+template <typename Done> bool spinUntil(Done done, int timeoutMs)
 {
     QElapsedTimer t;
     t.start();
@@ -123,11 +124,12 @@ int main(int argc, char **argv)
     window.show();
     PingTableModel *model = window.pingModel();
     spinUntil([&] { return model->rowCount() > 0; }, 60000);
-    rows.push_back({u"start to the first rows listed (%L1 pings in the store)"_s.arg(total), double(t.elapsed()),
-                    u"ms"_s, 2000});
+    rows.push_back({u"start to the first rows listed (%L1 pings in the store)"_s.arg(total),
+                    double(t.elapsed()), u"ms"_s, 2000});
     stalls.reset();
     spinUntil([&] { return model->totalCount() >= total; }, 600000);
-    rows.push_back({u"start to every row listed (%L1)"_s.arg(model->totalCount()), double(t.elapsed()), u"ms"_s, 0});
+    rows.push_back(
+        {u"start to every row listed (%L1)"_s.arg(model->totalCount()), double(t.elapsed()), u"ms"_s, 0});
     spinUntil([] { return false; }, 200); // the stall of the last step shows at the next tick
     rows.push_back({u"longest GUI stall while the rest is read"_s, stalls.maxMs(), u"ms"_s, 50});
     for (int i = 0; i < 20; ++i)
@@ -139,13 +141,15 @@ int main(int argc, char **argv)
     // Filter, sort and clear the filter on the model the window shows.
     t.restart();
     model->setFilterText(u"baseline"_s);
-    rows.push_back({u"filter \"baseline\" (%L1 rows shown)"_s.arg(model->rowCount()), double(t.elapsed()), u"ms"_s, 250});
+    rows.push_back({u"filter \"baseline\" (%L1 rows shown)"_s.arg(model->rowCount()), double(t.elapsed()),
+                    u"ms"_s, 250});
     t.restart();
     model->sort(PingTableModel::DocType, Qt::AscendingOrder);
     rows.push_back({u"sort by doc type"_s, double(t.elapsed()), u"ms"_s, 250});
     t.restart();
     model->setFilterText(QString());
-    rows.push_back({u"clear the filter (%L1 rows)"_s.arg(model->rowCount()), double(t.elapsed()), u"ms"_s, 250});
+    rows.push_back(
+        {u"clear the filter (%L1 rows)"_s.arg(model->rowCount()), double(t.elapsed()), u"ms"_s, 250});
     t.restart();
     model->sort(-1);
     rows.push_back({u"back to arrival order"_s, double(t.elapsed()), u"ms"_s, 250});
@@ -165,7 +169,8 @@ int main(int argc, char **argv)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     }
     spinUntil([] { return false; }, 600);
-    rows.push_back({u"longest GUI stall typing \"%1\" into the filter"_s.arg(typed), stalls.maxMs(), u"ms"_s, 50});
+    rows.push_back(
+        {u"longest GUI stall typing \"%1\" into the filter"_s.arg(typed), stalls.maxMs(), u"ms"_s, 50});
     filter->clear();
     spinUntil([] { return false; }, 600);
 
@@ -190,8 +195,8 @@ int main(int argc, char **argv)
             }
         }
         rows.push_back({u"payload search: first matches shown"_s, double(firstMs), u"ms"_s, 0});
-        rows.push_back({u"payload search: all %L1 matches shown"_s.arg(model->rowCount()), double(lastChangeMs),
-                        u"ms"_s, 0});
+        rows.push_back({u"payload search: all %L1 matches shown"_s.arg(model->rowCount()),
+                        double(lastChangeMs), u"ms"_s, 0});
         rows.push_back({u"longest GUI stall during the payload search"_s, stalls.maxMs(), u"ms"_s, 50});
     }
 
@@ -199,8 +204,8 @@ int main(int argc, char **argv)
     for (const Row &r : rows) {
         const QString target = r.target > 0 ? u"< %1 %2"_s.arg(r.target).arg(r.unit) : QString();
         const bool ok = r.target <= 0 || r.value < r.target;
-        std::printf("%-70s %9.1f %-3s  %s%s\n", qPrintable(r.what), r.value, qPrintable(r.unit), qPrintable(target),
-                    r.target > 0 ? (ok ? "  ok" : "  MISSED") : "");
+        std::printf("%-70s %9.1f %-3s  %s%s\n", qPrintable(r.what), r.value, qPrintable(r.unit),
+                    qPrintable(target), r.target > 0 ? (ok ? "  ok" : "  MISSED") : "");
     }
     return 0;
 }

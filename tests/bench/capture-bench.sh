@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
+# SPDX-FileCopyrightText: 2026 The Pingscope authors
 # Capture-endpoint benchmark: Pingscope's throughput and latency for real Glean pings, next to
 # nginx answering a bare "return 200" on the same machine, then a durability check that every
 # ping Pingscope acknowledged with 200 is in its store.

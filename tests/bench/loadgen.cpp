@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // pingscope_loadgen: a small HTTP/1.1 load generator for Pingscope's capture endpoint.
 //
 // Opens C keep-alive connections to a loopback address (127.0.0.0/8 or ::1 only; anything
@@ -410,8 +413,8 @@ struct Shared
     const Target *target = nullptr;
     const RequestTemplate *tmpl = nullptr;
     int64_t startNs = 0;
-    int64_t stopNs = 0;                 // no new requests after this
-    std::atomic<int64_t> budget{-1};    // remaining requests (< 0 at start: unlimited)
+    int64_t stopNs = 0;              // no new requests after this
+    std::atomic<int64_t> budget{-1}; // remaining requests (< 0 at start: unlimited)
     bool limited = false;
 };
 
@@ -704,8 +707,7 @@ private:
         }
         const int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        const int r = ::connect(fd, reinterpret_cast<const sockaddr *>(&m_sh.target->addr),
-                                m_sh.target->len);
+        const int r = ::connect(fd, reinterpret_cast<const sockaddr *>(&m_sh.target->addr), m_sh.target->len);
         if (r < 0 && errno != EINPROGRESS) {
             const int e = errno;
             ::close(fd);
@@ -757,9 +759,9 @@ private:
         const uint64_t lost = c.inflight.size();
         counter += lost == 0 ? 1 : lost;
         if (m_st.errors() <= 5)
-            std::fprintf(stderr, "pingscope_loadgen: connection %zu: %s (%" PRIu64
-                                 " request(s) in flight lost)\n",
-                         i, what, lost);
+            std::fprintf(stderr,
+                         "pingscope_loadgen: connection %zu: %s (%" PRIu64 " request(s) in flight lost)\n", i,
+                         what, lost);
         c.inflight.clear();
         closeConn(i);
         c.failures = std::min(c.failures + 1, 7);
@@ -797,8 +799,7 @@ private:
 
     bool canSend(const Conn &c) const
     {
-        return c.fd >= 0 && !c.connecting && !c.closeAfter &&
-               c.inflight.size() < size_t(m_opts.pipeline);
+        return c.fd >= 0 && !c.connecting && !c.closeAfter && c.inflight.size() < size_t(m_opts.pipeline);
     }
 
     void fillClosedLoop(size_t i, int64_t now)
@@ -882,8 +883,7 @@ private:
         Conn &c = m_conns[i];
         // Bounded: each pass either writes bytes or returns.
         while (c.fd >= 0 && c.outOff < c.out.size()) {
-            const ssize_t w =
-                ::send(c.fd, c.out.data() + c.outOff, c.out.size() - c.outOff, MSG_NOSIGNAL);
+            const ssize_t w = ::send(c.fd, c.out.data() + c.outOff, c.out.size() - c.outOff, MSG_NOSIGNAL);
             if (w > 0) {
                 c.outOff += size_t(w);
                 continue;
@@ -892,8 +892,7 @@ private:
                 continue;
             if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
                 return; // wait for EPOLLOUT
-            failConn(i, now, m_st.errReset,
-                     (std::string("send failed: ") + std::strerror(errno)).c_str());
+            failConn(i, now, m_st.errReset, (std::string("send failed: ") + std::strerror(errno)).c_str());
             return;
         }
         if (c.outOff == c.out.size()) {
@@ -954,8 +953,7 @@ private:
                 onEof(i, now);
                 return;
             }
-            failConn(i, now, m_st.errReset,
-                     (std::string("recv failed: ") + std::strerror(errno)).c_str());
+            failConn(i, now, m_st.errReset, (std::string("recv failed: ") + std::strerror(errno)).c_str());
             return;
         }
     }
@@ -1106,8 +1104,7 @@ private:
                     return false;
                 c.contentLength = n;
             } else if (iequals(name, "Transfer-Encoding")) {
-                if (value.size() >= 7 && iequals(std::string_view(value).substr(value.size() - 7),
-                                                 "chunked"))
+                if (value.size() >= 7 && iequals(std::string_view(value).substr(value.size() - 7), "chunked"))
                     c.chunked = true;
             } else if (iequals(name, "Connection")) {
                 // Comma-separated tokens.
@@ -1179,11 +1176,21 @@ std::string jsonString(const std::string &s)
     std::string o = "\"";
     for (unsigned char ch : s) {
         switch (ch) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\n': o += "\\n"; break;
-        case '\r': o += "\\r"; break;
-        case '\t': o += "\\t"; break;
+        case '"':
+            o += "\\\"";
+            break;
+        case '\\':
+            o += "\\\\";
+            break;
+        case '\n':
+            o += "\\n";
+            break;
+        case '\r':
+            o += "\\r";
+            break;
+        case '\t':
+            o += "\\t";
+            break;
         default:
             if (ch < 0x20) {
                 char b[8];
@@ -1280,8 +1287,8 @@ int main(int argc, char **argv)
     std::sort(total.schedLatNs.begin(), total.schedLatNs.end());
     const uint64_t completed = total.ok + total.non200;
     // Throughput window: from the start to the last completed response (includes draining).
-    const int64_t windowNs = std::max<int64_t>(
-        (total.lastDoneNs > 0 ? total.lastDoneNs : endNs) - sh.startNs, 1);
+    const int64_t windowNs =
+        std::max<int64_t>((total.lastDoneNs > 0 ? total.lastDoneNs : endNs) - sh.startNs, 1);
     const double seconds = double(windowNs) / double(kSec);
     const double rps = double(completed) / seconds;
     double meanMs = 0;
@@ -1341,8 +1348,8 @@ int main(int argc, char **argv)
     std::printf("{\"label\":%s,\"requests\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"non200\":%" PRIu64
                 ",\"errors\":%" PRIu64 ",\"seconds\":%.3f,\"rps\":%.1f,\"p50_ms\":%.3f,\"p90_ms\":%.3f,"
                 "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"concurrency\":%d,\"target_rps\":%.1f",
-                jsonString(opts.label).c_str(), total.sent, total.ok, total.non200, errors, seconds, rps,
-                p50, p90, p99, maxMs, opts.concurrency, opts.rate);
+                jsonString(opts.label).c_str(), total.sent, total.ok, total.non200, errors, seconds, rps, p50,
+                p90, p99, maxMs, opts.concurrency, opts.rate);
     if (opts.rate > 0)
         std::printf(",\"sched_p99_ms\":%.3f,\"unsent\":%" PRIu64, schedP99, total.unsent);
     std::printf("}\n");

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Screenshots for docs/: the real window and engine, fed over loopback with what real clients
 // sent (tests/data/captured-requests) and the sample pings (tests/data/sample-pings), then driven
 // to each view and grabbed from the screen. Run under Xvfb (or any X server):
@@ -15,10 +18,10 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QDockWidget>
 #include <QPalette>
 #include <QProcess>
 #include <QScreen>
@@ -26,9 +29,9 @@
 #include <QStyleFactory>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTreeView>
 #include <QTemporaryDir>
 #include <QThread>
+#include <QTreeView>
 #include <QUuid>
 
 #include <cstdio>
@@ -76,12 +79,12 @@ QByteArray telemetryRequest(const QString &file)
     const QJsonObject o = QJsonDocument::fromJson(body).object();
     const QJsonObject app = o.value(u"application"_s).toObject();
     const QString id = o.value(u"id"_s).toString(QUuid::createUuid().toString(QUuid::WithoutBraces));
-    const QString path = u"/submit/telemetry/%1/%2/%3/%4/%5/%6?v=4"_s.arg(id, o.value(u"type"_s).toString(),
-                                                                      app.value(u"name"_s).toString(),
-                                                                      app.value(u"version"_s).toString(),
-                                                                      app.value(u"channel"_s).toString(),
-                                                                      app.value(u"buildId"_s).toString());
-    return test::buildRequest("POST", path.toUtf8(), {{"Host", "127.0.0.1"}, {"Content-Type", "application/json"}}, body);
+    const QString path = u"/submit/telemetry/%1/%2/%3/%4/%5/%6?v=4"_s.arg(
+        id, o.value(u"type"_s).toString(), app.value(u"name"_s).toString(),
+        app.value(u"version"_s).toString(), app.value(u"channel"_s).toString(),
+        app.value(u"buildId"_s).toString());
+    return test::buildRequest("POST", path.toUtf8(),
+                              {{"Host", "127.0.0.1"}, {"Content-Type", "application/json"}}, body);
 }
 
 } // namespace
@@ -132,8 +135,7 @@ int main(int argc, char **argv)
         window.resizeDocks({window.trafficDock()}, {600}, Qt::Vertical);
         QProcess firefox;
         firefox.setProcessChannelMode(QProcess::ForwardedChannels);
-        firefox.start(u"bash"_s, {args.at(firefoxArg + 1), QString::number(port),
-                                  u"20"_s, u"2"_s});
+        firefox.start(u"bash"_s, {args.at(firefoxArg + 1), QString::number(port), u"20"_s, u"2"_s});
         QElapsedTimer run;
         run.start();
         bool during = false;
@@ -166,7 +168,8 @@ int main(int argc, char **argv)
         window.refreshNow();
         pump(50);
     }
-    std::printf("%d requests sent, %lld rows\n", sent, static_cast<long long>(window.pingModel()->totalCount()));
+    std::printf("%d requests sent, %lld rows\n", sent,
+                static_cast<long long>(window.pingModel()->totalCount()));
 
     auto *tabs = window.findChild<QTabWidget *>();
     auto *events = window.findChild<EventsPanel *>();
@@ -203,13 +206,14 @@ int main(int argc, char **argv)
         tabs->setCurrentWidget(metrics->parentWidget());
         pump(100);
         QAbstractItemModel *m = metrics->model();
-        const QModelIndexList hits = m->match(m->index(0, 0), Qt::DisplayRole, u"glean.upload.send_success"_s, 1,
-                                              Qt::MatchExactly | Qt::MatchRecursive);
+        const QModelIndexList hits = m->match(m->index(0, 0), Qt::DisplayRole, u"glean.upload.send_success"_s,
+                                              1, Qt::MatchExactly | Qt::MatchRecursive);
         if (!hits.isEmpty())
             metrics->setCurrentIndex(hits.front());
         shoot(u"metric-histogram"_s);
-        const QModelIndexList counters = m->match(m->index(0, 0), Qt::DisplayRole, u"glean.validation.pings_submitted"_s,
-                                                  1, Qt::MatchExactly | Qt::MatchRecursive);
+        const QModelIndexList counters =
+            m->match(m->index(0, 0), Qt::DisplayRole, u"glean.validation.pings_submitted"_s, 1,
+                     Qt::MatchExactly | Qt::MatchRecursive);
         if (!counters.isEmpty())
             metrics->setCurrentIndex(counters.front());
         shoot(u"metric-labeled-counter"_s);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // libFuzzer target for the decoder's byte handling: gunzipIfGzip (capped inflation),
 // firstInvalidUtf8 and parseJson, as ingestSubmission chains them.
 //

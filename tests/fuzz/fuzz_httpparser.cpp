@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // libFuzzer target for pingscope::HttpRequestParser.
 //
 // Input layout:
@@ -40,25 +43,35 @@ namespace {
     std::abort();
 }
 
-#define FUZZ_CHECK(cond, detail)                                                                   \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            fail(#cond, (detail), __LINE__);                                                       \
+#define FUZZ_CHECK(cond, detail)                                                                             \
+    do {                                                                                                     \
+        if (!(cond))                                                                                         \
+            fail(#cond, (detail), __LINE__);                                                                 \
     } while (false)
 
 const char *stateName(State s)
 {
     switch (s) {
-    case State::RequestLine: return "RequestLine";
-    case State::Headers: return "Headers";
-    case State::HeadersComplete: return "HeadersComplete";
-    case State::Body: return "Body";
-    case State::ChunkSize: return "ChunkSize";
-    case State::ChunkData: return "ChunkData";
-    case State::ChunkDataEnd: return "ChunkDataEnd";
-    case State::Trailers: return "Trailers";
-    case State::Complete: return "Complete";
-    case State::Error: return "Error";
+    case State::RequestLine:
+        return "RequestLine";
+    case State::Headers:
+        return "Headers";
+    case State::HeadersComplete:
+        return "HeadersComplete";
+    case State::Body:
+        return "Body";
+    case State::ChunkSize:
+        return "ChunkSize";
+    case State::ChunkData:
+        return "ChunkData";
+    case State::ChunkDataEnd:
+        return "ChunkDataEnd";
+    case State::Trailers:
+        return "Trailers";
+    case State::Complete:
+        return "Complete";
+    case State::Error:
+        return "Error";
     }
     return "?";
 }
@@ -134,16 +147,17 @@ HttpRequestParser::Limits limitsFor(unsigned profile)
 class Splitter
 {
 public:
-    enum Mode : unsigned {
+    enum Mode : unsigned
+    {
         ByteByByte = 0,
-        Fixed = 1,         // every piece param%64+1 bytes
-        RandomSmall = 2,   // PRNG sizes in [1, param%32+1]
-        RandomLarge = 3,   // PRNG sizes in [1, 1024]
-        TwoPieces = 4,     // one cut at param/256 of the stream
-        AfterCrLf = 5,     // cut after every CR and after every LF
-        BeforeLf = 6,      // cut before every LF (separates CR from LF)
-        Fibonacci = 7,     // 1,2,3,5,8,...,233 then again, starting at param%13
-        Whole = 100,       // one piece (the reference run)
+        Fixed = 1,       // every piece param%64+1 bytes
+        RandomSmall = 2, // PRNG sizes in [1, param%32+1]
+        RandomLarge = 3, // PRNG sizes in [1, 1024]
+        TwoPieces = 4,   // one cut at param/256 of the stream
+        AfterCrLf = 5,   // cut after every CR and after every LF
+        BeforeLf = 6,    // cut before every LF (separates CR from LF)
+        Fibonacci = 7,   // 1,2,3,5,8,...,233 then again, starting at param%13
+        Whole = 100,     // one piece (the reference run)
     };
 
     Splitter(unsigned mode, uint8_t param, const char *data, size_t size)
@@ -164,10 +178,18 @@ public:
         const size_t left = m_size - offset;
         size_t n = left;
         switch (m_mode) {
-        case ByteByByte: n = 1; break;
-        case Fixed: n = m_param % 64u + 1; break;
-        case RandomSmall: n = rand() % (m_param % 32u + 1) + 1; break;
-        case RandomLarge: n = rand() % 1024u + 1; break;
+        case ByteByByte:
+            n = 1;
+            break;
+        case Fixed:
+            n = m_param % 64u + 1;
+            break;
+        case RandomSmall:
+            n = rand() % (m_param % 32u + 1) + 1;
+            break;
+        case RandomLarge:
+            n = rand() % 1024u + 1;
+            break;
         case TwoPieces: {
             const size_t cut = m_size * m_param / 256;
             n = offset < cut ? cut - offset : left;
@@ -185,8 +207,11 @@ public:
                 ++n;
             break;
         }
-        case Fibonacci: n = nextFib(); break;
-        default: break;
+        case Fibonacci:
+            n = nextFib();
+            break;
+        default:
+            break;
         }
         if (n == 0)
             n = 1;
@@ -248,7 +273,12 @@ const Tolerate &tolerate()
 
 struct Event
 {
-    enum Kind { HeadersComplete, Complete, Error } kind = Error;
+    enum Kind
+    {
+        HeadersComplete,
+        Complete,
+        Error
+    } kind = Error;
     size_t offset = 0;   // stream bytes consumed when it happened (not compared for Error)
     HttpRequest request; // for Error: what had been parsed when it failed
     int status = 0;
@@ -262,16 +292,16 @@ bool sameRequest(const HttpRequest &a, const HttpRequest &b)
     for (qsizetype i = 0; i < a.headers.size(); ++i)
         if (a.headers[i].name != b.headers[i].name || a.headers[i].value != b.headers[i].value)
             return false;
-    return a.method == b.method && a.target == b.target && a.path == b.path &&
-           a.query == b.query && a.versionMinor == b.versionMinor && a.body == b.body &&
-           a.chunked == b.chunked && a.keepAlive == b.keepAlive &&
-           a.expectContinue == b.expectContinue && a.contentLength == b.contentLength;
+    return a.method == b.method && a.target == b.target && a.path == b.path && a.query == b.query &&
+           a.versionMinor == b.versionMinor && a.body == b.body && a.chunked == b.chunked &&
+           a.keepAlive == b.keepAlive && a.expectContinue == b.expectContinue &&
+           a.contentLength == b.contentLength;
 }
 
 bool sameEvent(const Event &a, const Event &b)
 {
-    return a.kind == b.kind && (a.kind == Event::Error || a.offset == b.offset) &&
-           a.status == b.status && a.reason == b.reason && sameRequest(a.request, b.request);
+    return a.kind == b.kind && (a.kind == Event::Error || a.offset == b.offset) && a.status == b.status &&
+           a.reason == b.reason && sameRequest(a.request, b.request);
 }
 
 struct Trace
@@ -285,12 +315,11 @@ struct Trace
 std::string describeRequest(const HttpRequest &r)
 {
     std::string s = "method=" + escaped(r.method) + " target=" + escaped(r.target) +
-                    " path=" + escaped(r.path) + " query=" + escaped(r.query) +
-                    " v=1." + std::to_string(r.versionMinor) +
-                    " chunked=" + std::to_string(r.chunked) +
+                    " path=" + escaped(r.path) + " query=" + escaped(r.query) + " v=1." +
+                    std::to_string(r.versionMinor) + " chunked=" + std::to_string(r.chunked) +
                     " keepAlive=" + std::to_string(r.keepAlive) +
-                    " expect=" + std::to_string(r.expectContinue) +
-                    " cl=" + std::to_string(r.contentLength) + " headers=[";
+                    " expect=" + std::to_string(r.expectContinue) + " cl=" + std::to_string(r.contentLength) +
+                    " headers=[";
     for (const auto &h : r.headers)
         s += escaped(h.name) + ": " + escaped(h.value) + " | ";
     s += "] body=" + escaped(r.body);
@@ -356,9 +385,8 @@ void checkAcceptedHead(const HttpRequest &r, const HttpRequestParser::Limits &li
     // takeLine() allows a line its CRLF on top of the remaining budget: at most +2 overall.
     if (!tolerate().headerBytes)
         CHECK_REQ(headerBytes <= lim.maxHeaderBytes + 2,
-                  "header section larger than maxHeaderBytes (at least " +
-                      std::to_string(headerBytes) + " > " + std::to_string(lim.maxHeaderBytes) +
-                      ")");
+                  "header section larger than maxHeaderBytes (at least " + std::to_string(headerBytes) +
+                      " > " + std::to_string(lim.maxHeaderBytes) + ")");
 
     CHECK_REQ(r.hasHeader("HOST") == !r.header("host").isNull(), "header() and hasHeader() differ");
     if (r.versionMinor >= 1)
@@ -381,8 +409,17 @@ void checkAcceptedHead(const HttpRequest &r, const HttpRequestParser::Limits &li
 bool isAllowedErrorStatus(int s)
 {
     switch (s) {
-    case 400: case 411: case 413: case 414: case 417: case 431: case 501: case 505: return true;
-    default: return false;
+    case 400:
+    case 411:
+    case 413:
+    case 414:
+    case 417:
+    case 431:
+    case 501:
+    case 505:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -425,8 +462,7 @@ std::string checkChunkedFraming(const char *p, size_t n, const QByteArray &body)
         else if (tolerate().chunkCrlf && pos + 1 < n && p[pos + 1] == '\n')
             pos += 2;
         else
-            return "chunk data not followed by CRLF (got " + escaped(p + pos, qsizetype(n - pos), 8) +
-                   ")";
+            return "chunk data not followed by CRLF (got " + escaped(p + pos, qsizetype(n - pos), 8) + ")";
     }
     for (;;) { // trailer section up to the empty line
         const size_t lf = lineEnd(pos);
@@ -450,8 +486,8 @@ Trace drive(const HttpRequestParser::Limits &lim, const char *data, size_t size,
 {
     HttpRequestParser p(lim);
     Trace t;
-    std::string buf;    // received, not yet consumed
-    size_t bufPos = 0;  // first unconsumed byte in buf
+    std::string buf;   // received, not yet consumed
+    size_t bufPos = 0; // first unconsumed byte in buf
     size_t received = 0;
     size_t headEnd = 0; // stream offset of the end of the current request's header section
     const size_t maxIterations = 4 * size + 16;
@@ -459,8 +495,7 @@ Trace drive(const HttpRequestParser::Limits &lim, const char *data, size_t size,
 
     FUZZ_CHECK(p.isIdle(), std::string());
     for (;;) {
-        FUZZ_CHECK(++iterations <= maxIterations,
-                   "no progress; state " + std::string(stateName(p.state())));
+        FUZZ_CHECK(++iterations <= maxIterations, "no progress; state " + std::string(stateName(p.state())));
         const State st = p.state();
         const char *rest = buf.data() + bufPos;
         const auto restSize = static_cast<qsizetype>(buf.size() - bufPos);
@@ -476,10 +511,8 @@ Trace drive(const HttpRequestParser::Limits &lim, const char *data, size_t size,
             headEnd = t.consumed;
             p.continueWithBody();
             const State s2 = p.state();
-            FUZZ_CHECK(s2 == State::Body || s2 == State::ChunkSize || s2 == State::Complete,
-                       stateName(s2));
-            FUZZ_CHECK(s2 != State::Body || (r.contentLength > 0 && !r.chunked),
-                       describeRequest(r));
+            FUZZ_CHECK(s2 == State::Body || s2 == State::ChunkSize || s2 == State::Complete, stateName(s2));
+            FUZZ_CHECK(s2 != State::Body || (r.contentLength > 0 && !r.chunked), describeRequest(r));
             FUZZ_CHECK(s2 != State::ChunkSize || r.chunked, describeRequest(r));
             continue;
         }
@@ -494,9 +527,9 @@ Trace drive(const HttpRequestParser::Limits &lim, const char *data, size_t size,
             if (r.chunked) {
                 FUZZ_CHECK(r.contentLength == -1, describeRequest(r));
                 const std::string why = checkChunkedFraming(data + headEnd, framed, r.body);
-                FUZZ_CHECK(why.empty(), why + "\n  chunked framing: " +
-                                            escaped(data + headEnd, qsizetype(framed), 400) +
-                                            "\n  " + describeRequest(r));
+                FUZZ_CHECK(why.empty(),
+                           why + "\n  chunked framing: " + escaped(data + headEnd, qsizetype(framed), 400) +
+                               "\n  " + describeRequest(r));
             } else {
                 const qint64 expected = r.contentLength > 0 ? r.contentLength : 0;
                 FUZZ_CHECK(r.body.size() == expected && qint64(framed) == expected &&
@@ -517,8 +550,7 @@ Trace drive(const HttpRequestParser::Limits &lim, const char *data, size_t size,
             // How far the stream was consumed before a limit error legitimately depends on the
             // pieces (a partial over-long line is taken before it is known to be too long), so
             // sameEvent() ignores the offset of errors.
-            t.events.push_back(
-                {Event::Error, t.consumed, p.request(), p.errorStatus(), p.errorReason()});
+            t.events.push_back({Event::Error, t.consumed, p.request(), p.errorStatus(), p.errorReason()});
             break;
         }
         FUZZ_CHECK(isWaitingState(st), stateName(st));
@@ -548,8 +580,7 @@ Trace drive(const HttpRequestParser::Limits &lim, const char *data, size_t size,
                                                  std::to_string(restSize));
         FUZZ_CHECK(consumed > 0 || after != st, "no progress in " + std::string(stateName(st)));
         if (after != State::Error)
-            FUZZ_CHECK(p.bodyReceived() <= lim.maxBody,
-                       std::to_string(p.bodyReceived()) + " > maxBody");
+            FUZZ_CHECK(p.bodyReceived() <= lim.maxBody, std::to_string(p.bodyReceived()) + " > maxBody");
         bufPos += static_cast<size_t>(consumed);
         t.consumed += static_cast<size_t>(consumed);
     }
@@ -613,14 +644,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return v && *v && std::strcmp(v, "0") != 0;
     }();
     if (verbose)
-        std::fprintf(stderr, "  split mode %u, param %u, limits profile %u:\n%s\n", mode,
-                     unsigned(param), profile, describeTrace(a).c_str());
+        std::fprintf(stderr, "  split mode %u, param %u, limits profile %u:\n%s\n", mode, unsigned(param),
+                     profile, describeTrace(a).c_str());
     if (!same) {
         fail("whole and split delivery disagree",
              "  split mode " + std::to_string(mode) + ", param " + std::to_string(param) +
                  ", limits profile " + std::to_string(profile) + ", stream " +
-                 escaped(stream, static_cast<qsizetype>(streamSize), 400) +
-                 "\n  whole:\n" + describeTrace(a) + "\n  pieces:\n" + describeTrace(b),
+                 escaped(stream, static_cast<qsizetype>(streamSize), 400) + "\n  whole:\n" +
+                 describeTrace(a) + "\n  pieces:\n" + describeTrace(b),
              __LINE__);
     }
     return 0;

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // libFuzzer target for pingscope::parseSubmitPath (the /submit/ URL router) and queryValue.
 //
 // Input: a request target as a client sends it ("/submit/...?v=4"); split at the first '?'.
@@ -17,7 +19,8 @@ namespace {
 
 [[noreturn]] void fail(const char *what, const QByteArray &input)
 {
-    std::fprintf(stderr, "\n*** fuzz_submitpath: %s\ninput: %s\n", what, input.toPercentEncoding("/?=&").constData());
+    std::fprintf(stderr, "\n*** fuzz_submitpath: %s\ninput: %s\n", what,
+                 input.toPercentEncoding("/?=&").constData());
     std::abort();
 }
 
@@ -50,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail("refused without a reason", target);
     }
     const SubmitPath again = parseSubmitPath(path, query);
-    if (again.problem != sp.problem || again.ns != sp.ns || again.docId != sp.docId || again.docType != sp.docType)
+    if (again.problem != sp.problem || again.ns != sp.ns || again.docId != sp.docId ||
+        again.docType != sp.docType)
         fail("not deterministic", target);
     (void)queryValue(query, "v");
     (void)queryValue(query, QByteArrayView(data, static_cast<qsizetype>(size < 8 ? size : 8)));

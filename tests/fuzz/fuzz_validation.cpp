@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // libFuzzer target for validation: a JSON document checked against the bundled registry's
 // schemas for firefox-desktop/baseline/1 (glean.1) and telemetry/main/4 (main.4), the way
 // ingest checks pings.

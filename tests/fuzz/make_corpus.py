@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MPL-2.0
+# SPDX-FileCopyrightText: 2026 The Pingscope authors
 """Writes the seed corpus of the fuzz_httpparser target into tests/fuzz/corpus/.
 
 Every seed starts with the two configuration bytes fuzz_httpparser.cpp reads:

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // main() for builds without libFuzzer (e.g. g++): runs LLVMFuzzerTestOneInput over every file
 // named on the command line, and over every regular file below each directory named there
 // (recursively, in sorted order). A broken invariant aborts, so a failing input fails the run.
@@ -46,8 +49,7 @@ int main(int argc, char **argv)
         std::error_code ec;
         if (fs::is_directory(arg, ec)) {
             std::vector<fs::path> found;
-            for (fs::recursive_directory_iterator it(arg, ec), end; !ec && it != end;
-                 it.increment(ec)) {
+            for (fs::recursive_directory_iterator it(arg, ec), end; !ec && it != end; it.increment(ec)) {
                 if (it->is_regular_file(ec))
                     found.push_back(it->path());
             }

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MPL-2.0
+# SPDX-FileCopyrightText: 2026 The Pingscope authors
 """Sends the requests in tests/data/captured-requests (what real Firefox ESR and Glean.js sent)
 to a running Pingscope, byte for byte, over one keep-alive connection per request.
 Loopback only. Usage: replay-captured.py PORT [FOLDER...]"""

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "testsupport.h"
 
 #include <nlohmann/json.hpp>
@@ -170,8 +173,8 @@ QByteArray gzip(const QByteArray &data)
     return out;
 }
 
-QByteArray buildRequest(const QByteArray &method, const QByteArray &target,
-                        const QList<HttpHeader> &headers, const QByteArray &body, bool addContentLength)
+QByteArray buildRequest(const QByteArray &method, const QByteArray &target, const QList<HttpHeader> &headers,
+                        const QByteArray &body, bool addContentLength)
 {
     QByteArray r = method + ' ' + target + " HTTP/1.1\r\n";
     bool haveHost = false;
@@ -249,13 +252,14 @@ std::vector<PingRecord> firefoxMixTemplates()
     return ingestedCaptures(u"firefox-esr/"_s, bundled, &validator);
 }
 
-std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOptions &options, Validator *validator)
+std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOptions &options,
+                                         Validator *validator)
 {
     std::vector<PingRecord> out;
     for (const CapturedRequest &c : loadCapturedRequests())
         if (c.name.startsWith(prefix) && c.method == "POST" && !c.body.isEmpty())
-            out.push_back(ingestSubmission(rawSubmission(c.url, c.headers, c.body, 1'795'000'000'000'000), options,
-                                           validator));
+            out.push_back(ingestSubmission(rawSubmission(c.url, c.headers, c.body, 1'795'000'000'000'000),
+                                           options, validator));
     return out;
 }
 
@@ -375,7 +379,8 @@ std::vector<PingRecord> firefoxEsrSession()
         if (!c.name.startsWith(u"firefox-esr/"_s))
             continue;
         const QJsonObject meta =
-            QJsonDocument::fromJson(readDataFile(u"captured-requests/"_s + c.name + u".meta.json"_s)).object();
+            QJsonDocument::fromJson(readDataFile(u"captured-requests/"_s + c.name + u".meta.json"_s))
+                .object();
         raws.append(rawSubmission(c.url, c.headers, c.body, utcUs(meta.value(u"received_at"_s).toString())));
         if (c.name.endsWith(u"005-POST-firefox-desktop_baseline"_s))
             baseline = &c;
@@ -391,7 +396,8 @@ std::vector<PingRecord> firefoxEsrSession()
     };
     insertInOrder(refusedSubmission("/submit/firefox-desktop/crash/1/11111111-1111-4111-8111-111111111111",
                                     utcUs(u"2026-11-23T02:19:30.500Z"_s)));
-    insertInOrder(rawSubmission(baseline->url, baseline->headers, baseline->body, utcUs(u"2026-11-23T02:19:40.000Z"_s)));
+    insertInOrder(rawSubmission(baseline->url, baseline->headers, baseline->body,
+                                utcUs(u"2026-11-23T02:19:40.000Z"_s)));
     insertInOrder(rawSubmission("/submit/firefox-desktop/baseline/1/22222222-2222-4222-8222-222222222222", {},
                                 "not json", utcUs(u"2026-11-23T02:19:40.500Z"_s)));
     return storedSummaries(raws, false);

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #pragma once
 
 #include "engine.h"
@@ -41,9 +44,8 @@ HttpResponse exchange(quint16 port, const QByteArray &bytes, int timeoutMs = 500
 // gzip (RFC 1952) of `data`, as clients send it.
 QByteArray gzip(const QByteArray &data);
 
-QByteArray buildRequest(const QByteArray &method, const QByteArray &target,
-                        const QList<HttpHeader> &headers, const QByteArray &body,
-                        bool addContentLength = true);
+QByteArray buildRequest(const QByteArray &method, const QByteArray &target, const QList<HttpHeader> &headers,
+                        const QByteArray &body, bool addContentLength = true);
 
 // A request recorded from a real client in tests/data/captured-requests.
 struct CapturedRequest
@@ -55,7 +57,7 @@ struct CapturedRequest
     QByteArray body;           // *.body.raw (empty when none)
     QByteArray decodedJson;    // *.body.json (empty when none)
     bool jsonOk = false;
-    QByteArray wire() const;   // the request as bytes on the wire
+    QByteArray wire() const; // the request as bytes on the wire
 };
 QList<CapturedRequest> loadCapturedRequests();
 
@@ -86,7 +88,8 @@ qint64 procStatusKb(const char *field);
 
 // Each captured POST whose name starts with `prefix` ("firefox-esr/"; empty: all), ingested
 // once with `options` and `validator`: the templates benchmarks fill stores with.
-std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOptions &options, Validator *validator);
+std::vector<PingRecord> ingestedCaptures(const QString &prefix, const IngestOptions &options,
+                                         Validator *validator);
 
 // Writes `n` copies of `templates` in turn to `store`, each with its own doc id and a
 // millisecond after the one before, flushing every 20,000 as capture's bounded queue would.

@@ -1,11 +1,14 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "store/store.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
-#include <QTcpSocket>
 #include <QSet>
-#include <QTimer>
+#include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -182,15 +185,18 @@ void TestCaptureServer::malformedRequests_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<bool>("stored");
     QTest::addRow("garbage line") << QByteArray("THIS IS NOT HTTP\r\n\r\n") << 400 << true;
-    QTest::addRow("bad version") << QByteArray("POST " + kPath + " HTTP/9.Z\r\nHost: h\r\n\r\n") << 400 << true;
+    QTest::addRow("bad version") << QByteArray("POST " + kPath + " HTTP/9.Z\r\nHost: h\r\n\r\n") << 400
+                                 << true;
     QTest::addRow("header without colon")
         << QByteArray("POST " + kPath + " HTTP/1.1\r\nHost h\r\nContent-Length: 2\r\n\r\n{}") << 400 << true;
     QTest::addRow("content-length abc")
-        << QByteArray("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n{}") << 400 << true;
-    QTest::addRow("missing content-length") << QByteArray("POST " + kPath + " HTTP/1.1\r\nHost: h\r\n\r\n{}")
-                                            << 411 << true;
+        << QByteArray("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n{}") << 400
+        << true;
+    QTest::addRow("missing content-length")
+        << QByteArray("POST " + kPath + " HTTP/1.1\r\nHost: h\r\n\r\n{}") << 411 << true;
     QTest::addRow("request line too long")
-        << QByteArray("POST /submit/" + QByteArray(17000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n") << 414 << true;
+        << QByteArray("POST /submit/" + QByteArray(17000, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n") << 414
+        << true;
 }
 
 void TestCaptureServer::malformedRequests()
@@ -226,7 +232,8 @@ void TestCaptureServer::oversizedBodyRefusedBeforeBuffering()
     QTcpSocket s;
     s.connectToHost(QHostAddress::LocalHost, m_engine->port());
     QVERIFY(s.waitForConnected(2000));
-    s.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nX-Debug-ID: big\r\nContent-Length: 2097152\r\n\r\n{\"start\"");
+    s.write("POST " + kPath +
+            " HTTP/1.1\r\nHost: h\r\nX-Debug-ID: big\r\nContent-Length: 2097152\r\n\r\n{\"start\"");
     const HttpResponse r = readResponse(s, 3000);
     QCOMPARE(r.status, 413);
     QVERIFY(r.body.contains("payload too large"));
@@ -334,13 +341,13 @@ void TestCaptureServer::gzipBombAndInvalidUtf8()
 
 void TestCaptureServer::corsPreflight()
 {
-    const HttpResponse r = exchange(
-        m_engine->port(),
-        buildRequest("OPTIONS", kPath,
-                     {{"Origin", "http://127.0.0.1:8787"},
-                      {"Access-Control-Request-Method", "POST"},
-                      {"Access-Control-Request-Headers", "content-encoding,content-type,x-debug-id,x-source-tags"}},
-                     {}, false));
+    const HttpResponse r =
+        exchange(m_engine->port(), buildRequest("OPTIONS", kPath,
+                                                {{"Origin", "http://127.0.0.1:8787"},
+                                                 {"Access-Control-Request-Method", "POST"},
+                                                 {"Access-Control-Request-Headers",
+                                                  "content-encoding,content-type,x-debug-id,x-source-tags"}},
+                                                {}, false));
     QCOMPARE(r.status, 204);
     QCOMPARE(r.header("Access-Control-Allow-Origin"), QByteArray("*"));
     QVERIFY(r.header("Access-Control-Allow-Methods").contains("POST"));
@@ -357,7 +364,8 @@ void TestCaptureServer::sendBeaconBody()
 {
     // navigator.sendBeacon: text/plain, no gzip, no Glean headers.
     const QByteArray body = "{\"ping_info\":{\"seq\":0},\"client_info\":{\"client_id\":\"b\"}}";
-    QCOMPARE(exchange(m_engine->port(), post(body, {{"Content-Type", "text/plain;charset=UTF-8"}})).status, 200);
+    QCOMPARE(exchange(m_engine->port(), post(body, {{"Content-Type", "text/plain;charset=UTF-8"}})).status,
+             200);
     const auto rec = newest(*m_engine);
     QCOMPARE(rec->verdict, u"parsed"_s);
     QCOMPARE(rec->contentType, u"text/plain;charset=UTF-8"_s);
@@ -417,7 +425,8 @@ void TestCaptureServer::expectContinue()
 
 void TestCaptureServer::chunkedBody()
 {
-    QByteArray req = "POST " + kPath + " HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+    QByteArray req = "POST " + kPath +
+                     " HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                      "4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n";
     QCOMPARE(exchange(m_engine->port(), req).status, 200);
     const auto rec = newest(*m_engine);
@@ -500,9 +509,10 @@ void TestCaptureServer::faultStatusAnswersButStores()
 void TestCaptureServer::clientAbortsMidRequest()
 {
     const qint64 before = storedCount(*m_engine);
-    QVERIFY(sendThenClose(m_engine->port(), "POST " + kPath +
-                                                " HTTP/1.1\r\nHost: h\r\nX-Debug-ID: gone\r\nContent-Length: 1000\r\n\r\n" +
-                                                QByteArray(100, 'b')));
+    QVERIFY(sendThenClose(m_engine->port(),
+                          "POST " + kPath +
+                              " HTTP/1.1\r\nHost: h\r\nX-Debug-ID: gone\r\nContent-Length: 1000\r\n\r\n" +
+                              QByteArray(100, 'b')));
     QTRY_COMPARE_WITH_TIMEOUT(storedCount(*m_engine), before + 1, 5000);
     auto rec = newest(*m_engine);
     QCOMPARE(rec->verdict, u"refused"_s);
@@ -552,7 +562,8 @@ void TestCaptureServer::halfClosedClientGetsItsAnswer()
         answer.append(buf, n);
     }
     ::close(fd);
-    QVERIFY2(answer.startsWith("HTTP/1.1 200 OK"), qPrintable(u"got %1 bytes: "_s.arg(answer.size()) + QString::fromLatin1(answer.left(300))));
+    QVERIFY2(answer.startsWith("HTTP/1.1 200 OK"),
+             qPrintable(u"got %1 bytes: "_s.arg(answer.size()) + QString::fromLatin1(answer.left(300))));
     const qsizetype at = answer.indexOf("X-Pingscope-Id: ");
     QVERIFY(at > 0);
     const qint64 id = answer.mid(at + 16, answer.indexOf('\r', at) - at - 16).toLongLong();
@@ -584,7 +595,8 @@ void TestCaptureServer::refusedAt413KeepsFirstBytes()
     QVERIFY(e.waitForConnected(2000));
     QElapsedTimer t;
     t.start();
-    e.write("POST " + kPath + " HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2097152\r\n\r\n");
+    e.write("POST " + kPath +
+            " HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2097152\r\n\r\n");
     QCOMPARE(readResponse(e, 5000).status, 413);
     QVERIFY2(t.elapsed() < 290, qPrintable(QString::number(t.elapsed()))); // not the 300 ms wait for a body
 }
@@ -629,7 +641,8 @@ void TestCaptureServer::connectionCapAnswers503()
     QString statuses;
     for (int st : seen)
         statuses += QString::number(st) + u' ';
-    QVERIFY2(!seen.isEmpty() && seen.constLast() == 200, qPrintable(statuses + u"after "_s + QString::number(t.elapsed())));
+    QVERIFY2(!seen.isEmpty() && seen.constLast() == 200,
+             qPrintable(statuses + u"after "_s + QString::number(t.elapsed())));
 }
 
 // At the cap, the keep-alive connection idle longest is closed for a newcomer: idle clients
@@ -747,7 +760,6 @@ void TestCaptureServer::pipelinedInputHasBackPressure()
     QCOMPARE(answered, count);
 }
 
-
 // A gzip JSON bomb (a small body inflating to millions of values) is never parsed past the
 // memory budget: it is kept with the verdict too-large, the process's peak grows by far less
 // than a parse would take, and an ordinary ping sent meanwhile is answered at once (the bomb
@@ -788,7 +800,8 @@ void TestCaptureServer::jsonBombStaysWithinTheBudget()
     const auto rec = reader.get(r.header("X-Pingscope-Id").toLongLong());
     QVERIFY(rec);
     QCOMPARE(rec->verdict, u"too-large"_s);
-    QVERIFY2(rec->errorsJson.contains("too large to inspect here: 2446678 JSON values"), rec->errorsJson.constData());
+    QVERIFY2(rec->errorsJson.contains("too large to inspect here: 2446678 JSON values"),
+             rec->errorsJson.constData());
     QVERIFY2(!rec->pipelineJson.contains("error_table"), rec->pipelineJson.constData()); // not known
     QCOMPARE(rec->body, bomb);
     qInfo("ordinary ping answered in %lld ms during the bomb; peak RSS %lld -> %lld MB (reset: %d)", normalMs,
@@ -804,7 +817,8 @@ void TestCaptureServer::jsonBombStaysWithinTheBudget()
     QCOMPARE(ok.status, 200);
     const auto parsed = reader.get(ok.header("X-Pingscope-Id").toLongLong());
     QVERIFY(parsed);
-    QVERIFY2(parsed->verdict != u"too-large"_s && parsed->verdict != u"not-json"_s, qPrintable(parsed->verdict));
+    QVERIFY2(parsed->verdict != u"too-large"_s && parsed->verdict != u"not-json"_s,
+             qPrintable(parsed->verdict));
 }
 
 // The query API answers on its own thread: a slow query (100,000 summaries of a large store)
@@ -827,7 +841,8 @@ void TestCaptureServer::slowApiQueryNeverDelaysAnAck()
         r.verdict = u"valid"_s;
         r.statusCode = 200;
         r.schemaKey = u"glean/glean/glean.1.schema.json"_s;
-        r.pipelineJson = R"({"table":"moz-fx-data-shared-prod.firefox_desktop_live.baseline_v1","sample_id":42})";
+        r.pipelineJson =
+            R"({"table":"moz-fx-data-shared-prod.firefox_desktop_live.baseline_v1","sample_id":42})";
         records.emplace_back(std::move(r), 0);
     }
     store->enqueue(std::move(records));
@@ -874,7 +889,9 @@ void TestCaptureServer::clearWhileCapturingLosesNothingAcknowledged()
 {
     TestEngine engine;
     QVERIFY(engine.ok());
-    auto docId = [](int n) -> QByteArray { return "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0'); };
+    auto docId = [](int n) -> QByteArray {
+        return "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0');
+    };
     for (int n = 0; n < 200; ++n)
         QCOMPARE(exchange(engine.port(), post("{}", {}, "/submit/app/ping/1/" + docId(n))).status, 200);
     QTcpSocket api;
@@ -967,7 +984,8 @@ void TestCaptureServer::apiIsPrivate()
 {
     const quint16 port = m_engine->port();
     const QByteArray own = "127.0.0.1:" + QByteArray::number(port);
-    QCOMPARE(exchange(port, post("{}")).header("Access-Control-Allow-Origin"), QByteArray("*")); // pings: any origin
+    QCOMPARE(exchange(port, post("{}")).header("Access-Control-Allow-Origin"),
+             QByteArray("*")); // pings: any origin
     const qint64 stored = storedCount(*m_engine);
 
     struct Probe
@@ -980,12 +998,12 @@ void TestCaptureServer::apiIsPrivate()
         {{{"Host", "localhost:" + QByteArray::number(port)}}, 200},
         {{{"Host", "[::1]:" + QByteArray::number(port)}}, 200},
         {{{"Host", "127.0.0.1"}}, 200},
-        {{{"Host", own}, {"Origin", "http://" + own}}, 200},                      // the endpoint itself
+        {{{"Host", own}, {"Origin", "http://" + own}}, 200}, // the endpoint itself
         {{{"Host", own}, {"Origin", "http://localhost:" + QByteArray::number(port)}}, 200},
-        {{{"Host", own}, {"Origin", "https://evil.example"}}, 403},               // any other page
-        {{{"Host", own}, {"Origin", "null"}}, 403},                               // sandboxed iframe, file://
-        {{{"Host", own}, {"Origin", "http://127.0.0.1:1"}}, 403},                 // another local port
-        {{{"Host", "evil.example:" + QByteArray::number(port)}}, 403},            // DNS rebinding
+        {{{"Host", own}, {"Origin", "https://evil.example"}}, 403},    // any other page
+        {{{"Host", own}, {"Origin", "null"}}, 403},                    // sandboxed iframe, file://
+        {{{"Host", own}, {"Origin", "http://127.0.0.1:1"}}, 403},      // another local port
+        {{{"Host", "evil.example:" + QByteArray::number(port)}}, 403}, // DNS rebinding
         {{{"Host", "127.0.0.1.nip.io:" + QByteArray::number(port)}}, 403},
         {{{"Host", "127.0.0.1:1"}}, 403},
         {{{"Host", "[::1"}}, 403},
@@ -994,10 +1012,11 @@ void TestCaptureServer::apiIsPrivate()
         for (const QByteArray &path : {QByteArray("/pingscope/v1/pings"), QByteArray("/pingscope/v1/stats"),
                                        QByteArray("/pingscope/v1/schemas"), QByteArray("/__heartbeat__")}) {
             const HttpResponse r = exchange(port, buildRequest("GET", path, pr.headers, {}));
-            QVERIFY2(r.status == pr.status, qPrintable(u"%1 %2: %3 %4"_s.arg(QString::fromLatin1(path))
-                                                           .arg(QString::fromLatin1(pr.headers.constLast().value))
-                                                           .arg(r.status)
-                                                           .arg(QString::fromUtf8(r.body))));
+            QVERIFY2(r.status == pr.status,
+                     qPrintable(u"%1 %2: %3 %4"_s.arg(QString::fromLatin1(path))
+                                    .arg(QString::fromLatin1(pr.headers.constLast().value))
+                                    .arg(r.status)
+                                    .arg(QString::fromUtf8(r.body))));
             QVERIFY(r.header("Access-Control-Allow-Origin").isEmpty()); // never, on any answer of the API
             if (r.status == 403)
                 QVERIFY(r.body.startsWith("refused: "));
@@ -1013,7 +1032,8 @@ void TestCaptureServer::apiIsPrivate()
     QVERIFY(r.header("Access-Control-Allow-Origin").isEmpty());
     QVERIFY(r.header("Access-Control-Allow-Methods").isEmpty());
     // State changes need a method or content type that a page cannot send without a preflight.
-    r = exchange(port, buildRequest("POST", "/pingscope/v1/revalidate", {{"Host", own}, {"Content-Type", "text/plain"}}, "{}"));
+    r = exchange(port, buildRequest("POST", "/pingscope/v1/revalidate",
+                                    {{"Host", own}, {"Content-Type", "text/plain"}}, "{}"));
     QCOMPARE(r.status, 415);
     r = exchange(port, buildRequest("POST", "/pingscope/v1/revalidate", {{"Host", own}}, {}));
     QCOMPARE(r.status, 415);
@@ -1023,7 +1043,8 @@ void TestCaptureServer::apiIsPrivate()
     // them becomes a ping record.
     r = exchange(port, buildRequest("PATCH", "/pingscope/v1/pings", {{"Host", own}}, "x"));
     QCOMPARE(r.status, 405);
-    r = exchange(port, buildRequest("POST", "/pingscope/v1/pings", {{"Host", own}}, QByteArray(2 * 1024 * 1024, 'x')));
+    r = exchange(
+        port, buildRequest("POST", "/pingscope/v1/pings", {{"Host", own}}, QByteArray(2 * 1024 * 1024, 'x')));
     QCOMPARE(r.status, 413);
     r = exchange(port, buildRequest("DELETE", "/pingscope/v1/pings", {{"Host", "evil.example"}}, {}));
     QCOMPARE(r.status, 403);
@@ -1043,12 +1064,16 @@ void TestCaptureServer::apiTokenWhenConfigured()
     HttpResponse r = exchange(port, buildRequest("GET", "/pingscope/v1/pings", {}, {}));
     QCOMPARE(r.status, 401);
     QVERIFY(r.header("WWW-Authenticate").startsWith("Bearer"));
-    QCOMPARE(exchange(port, buildRequest("GET", "/pingscope/v1/pings", {{"Authorization", "Bearer nope"}}, {})).status, 401);
+    QCOMPARE(
+        exchange(port, buildRequest("GET", "/pingscope/v1/pings", {{"Authorization", "Bearer nope"}}, {}))
+            .status,
+        401);
     QCOMPARE(exchange(port, buildRequest("GET", "/pingscope/v1/pings",
                                          {{"Authorization", "Bearer 0123456789abcdef0123456789abcdeX"}}, {}))
                  .status,
              401);
-    r = exchange(port, buildRequest("GET", "/pingscope/v1/pings", {{"Authorization", "Bearer " + cfg.apiToken}}, {}));
+    r = exchange(
+        port, buildRequest("GET", "/pingscope/v1/pings", {{"Authorization", "Bearer " + cfg.apiToken}}, {}));
     QCOMPARE(r.status, 200);
     QVERIFY(r.body.contains("\"id\""));
 }
@@ -1076,14 +1101,15 @@ void TestCaptureServer::hostilePayloadsThroughTheWholePipeline()
         "os_version": "6", "first_run_date": "2026-11-23+00:00"})";
     const QByteArray longUrl = "{" + info + R"(, "metrics": {"url": {"app.page": "https://example.com/)" +
                                QByteArray(1'000'000, 'a') + "\"}}}";
-    const QByteArray deep = "{" + info + R"(, "metrics": {"object": {"app.deep": )" + QByteArray(100'000, '[') +
-                            QByteArray(100'000, ']') + "}}}";
+    const QByteArray deep = "{" + info + R"(, "metrics": {"object": {"app.deep": )" +
+                            QByteArray(100'000, '[') + QByteArray(100'000, ']') + "}}}";
     const QByteArray bigKey = "{" + info + R"(, "extra": {")" + QByteArray(1024 * 1024, 'k') + "\": 1}}";
     for (const QByteArray &body : {longUrl, deep, bigKey}) {
         const HttpResponse r = exchange(e.port(), post(body), 20000);
         QCOMPARE(r.status, 200);
         const QByteArray id = r.header("X-Pingscope-Id");
-        const HttpResponse d = exchange(e.port(), buildRequest("GET", "/pingscope/v1/pings/" + id, {}, {}, false), 20000);
+        const HttpResponse d =
+            exchange(e.port(), buildRequest("GET", "/pingscope/v1/pings/" + id, {}, {}, false), 20000);
         QCOMPARE(d.status, 200);
         QVERIFY(d.body.contains("\"verdict\""));
     }
@@ -1115,29 +1141,40 @@ void TestCaptureServer::malformedJsonGetsAVerdict_data()
     // bodies are read"), then its decoder.
     const QStringList parses = {u"valid"_s, u"invalid"_s};
     // Infinity: validation's conversion throws NumberFormatException, which the decoder does not catch.
-    QTest::addRow("1e400") << with("1e400") << QStringList{u"dropped"_s} << QByteArray("NumberFormatException");
+    QTest::addRow("1e400") << with("1e400") << QStringList{u"dropped"_s}
+                           << QByteArray("NumberFormatException");
     QTest::addRow("-1e400") << with("-1e400") << QStringList{u"dropped"_s} << QByteArray("at byte 413");
     QTest::addRow("-0") << with("-0") << QStringList{u"valid"_s} << QByteArray();
     QTest::addRow("2^64+1") << with("18446744073709551617") << parses << QByteArray();
     QTest::addRow("-2^63-1") << with("-9223372036854775809") << parses << QByteArray();
-    QTest::addRow("400-digit integer") << with(QByteArray(400, '9')) << parses << QByteArray("number-overflow");
+    QTest::addRow("400-digit integer")
+        << with(QByteArray(400, '9')) << parses << QByteArray("number-overflow");
     QTest::addRow("1001-digit integer") << with(QByteArray(1001, '9')) << QStringList{u"not-json"_s}
                                         << QByteArray("Number value length (1001) exceeds");
     // Jackson, like nlohmann, keeps the last of duplicate keys: the validated value is 2.
-    QTest::addRow("duplicate keys") << QByteArray(ping).replace("\"app.n\": VALUE", "\"app.n\": \"x\", \"app.n\": 2")
+    QTest::addRow("duplicate keys") << QByteArray(ping).replace("\"app.n\": VALUE",
+                                                                "\"app.n\": \"x\", \"app.n\": 2")
                                     << QStringList{u"valid"_s} << QByteArray();
-    QTest::addRow("BOM") << QByteArray("\xEF\xBB\xBF") + with("1") << QStringList{u"valid"_s} << QByteArray(); // skipped, as Jackson does
-    QTest::addRow("escaped NUL") << QByteArray(ping).replace("\"app.n\": VALUE", "\"app.n\": 1}, \"string\": {\"app.s\": \"a\\u0000b\"")
+    QTest::addRow("BOM") << QByteArray("\xEF\xBB\xBF") + with("1") << QStringList{u"valid"_s}
+                         << QByteArray(); // skipped, as Jackson does
+    QTest::addRow("escaped NUL") << QByteArray(ping).replace(
+                                        "\"app.n\": VALUE",
+                                        "\"app.n\": 1}, \"string\": {\"app.s\": \"a\\u0000b\"")
                                  << QStringList{u"valid"_s} << QByteArray();
-    QTest::addRow("raw NUL in string") << QByteArray(ping).replace("\"app.n\": VALUE", QByteArray("\"app.n\": 1}, \"string\": {\"app.s\": \"a\0b\"", 47))
-                                       << QStringList{u"not-json"_s} << QByteArray("control character");
+    QTest::addRow("raw NUL in string")
+        << QByteArray(ping).replace("\"app.n\": VALUE",
+                                    QByteArray("\"app.n\": 1}, \"string\": {\"app.s\": \"a\0b\"", 47))
+        << QStringList{u"not-json"_s} << QByteArray("control character");
     // Jackson stops after the first value: what follows is ignored, NUL or not.
-    QTest::addRow("NUL after the document") << with("1") + QByteArray("\0garbage", 8) << QStringList{u"valid"_s}
-                                            << QByteArray("trailing-data");
-    QTest::addRow("garbage after the document") << with("1") + "garbage" << QStringList{u"valid"_s}
-                                                << QByteArray("7 bytes after the JSON document");
-    QTest::addRow("two documents") << with("1") + "{}" << QStringList{u"valid"_s} << QByteArray("trailing-data");
-    QTest::addRow("lone surrogate") << QByteArray(ping).replace("\"app.n\": VALUE", "\"app.n\": 1}, \"string\": {\"app.s\": \"\\ud800\"")
+    QTest::addRow("NUL after the document")
+        << with("1") + QByteArray("\0garbage", 8) << QStringList{u"valid"_s} << QByteArray("trailing-data");
+    QTest::addRow("garbage after the document")
+        << with("1") + "garbage" << QStringList{u"valid"_s} << QByteArray("7 bytes after the JSON document");
+    QTest::addRow("two documents") << with("1") + "{}" << QStringList{u"valid"_s}
+                                   << QByteArray("trailing-data");
+    QTest::addRow("lone surrogate") << QByteArray(ping).replace(
+                                           "\"app.n\": VALUE",
+                                           "\"app.n\": 1}, \"string\": {\"app.s\": \"\\ud800\"")
                                     << QStringList{u"valid"_s} << QByteArray("lone-surrogate");
     QTest::addRow("10^6-deep arrays") << with(QByteArray(1'000'000, '[') + QByteArray(1'000'000, ']'))
                                       << QStringList{u"not-json"_s} << QByteArray("nesting depth (1001)");
@@ -1145,9 +1182,11 @@ void TestCaptureServer::malformedJsonGetsAVerdict_data()
     for (int i = 0; i < 100'000; ++i)
         keys += "\"k" + QByteArray::number(i) + "\": " + QByteArray::number(i) + ',';
     keys += "\"end\": 0}";
-    QTest::addRow("10^5 keys") << with("1").replace("\"metrics\"", QByteArray("\"extra\": " + keys + ", \"metrics\""))
+    QTest::addRow("10^5 keys") << with("1").replace("\"metrics\"",
+                                                    QByteArray("\"extra\": " + keys + ", \"metrics\""))
                                << QStringList{u"invalid"_s} << QByteArray(); // "extra" is not in the schema
-    QTest::addRow("10 MB string") << with("\"" + QByteArray(10'000'000, 's') + "\"") << QStringList{u"rejected"_s} << QByteArray();
+    QTest::addRow("10 MB string") << with("\"" + QByteArray(10'000'000, 's') + "\"")
+                                  << QStringList{u"rejected"_s} << QByteArray();
 }
 
 // Hostile but well-formed-looking JSON: every body is answered, stored, gets a verdict and can
@@ -1163,21 +1202,26 @@ void TestCaptureServer::malformedJsonGetsAVerdict()
         engine = std::make_unique<TestEngine>(cfg, IngestOptions{}, true);
         QVERIFY(engine->ok());
     }
-    const HttpResponse r = exchange(engine->port(), post(body, {{"X-Telemetry-Agent", "Glean/60.0.0 (Rust on Linux)"}},
-                                                         "/submit/firefox-desktop/baseline/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c"),
-                                    30000);
+    const HttpResponse r =
+        exchange(engine->port(),
+                 post(body, {{"X-Telemetry-Agent", "Glean/60.0.0 (Rust on Linux)"}},
+                      "/submit/firefox-desktop/baseline/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c"),
+                 30000);
     QCOMPARE(r.status, 200);
     const QByteArray id = r.header("X-Pingscope-Id");
-    const HttpResponse d = exchange(engine->port(), buildRequest("GET", "/pingscope/v1/pings/" + id, {}, {}, false), 30000);
+    const HttpResponse d =
+        exchange(engine->port(), buildRequest("GET", "/pingscope/v1/pings/" + id, {}, {}, false), 30000);
     QCOMPARE(d.status, 200);
     StoreReader reader(engine->dbPath());
     const auto rec = reader.get(id.toLongLong());
     QVERIFY(rec);
-    QVERIFY2(verdicts.contains(rec->verdict), qPrintable(rec->verdict + u": "_s + QString::fromUtf8(rec->errorsJson.left(400))));
+    QVERIFY2(verdicts.contains(rec->verdict),
+             qPrintable(rec->verdict + u": "_s + QString::fromUtf8(rec->errorsJson.left(400))));
     QFETCH(QByteArray, payloadHas);
     QVERIFY2(QByteArray(rec->errorsJson + rec->warningsJson).contains(payloadHas),
              qPrintable(QString::fromUtf8(rec->errorsJson.left(400) + rec->warningsJson.left(400))));
-    qInfo("%s -> %s %s", QTest::currentDataTag(), qPrintable(rec->verdict), rec->errorsJson.left(200).constData());
+    qInfo("%s -> %s %s", QTest::currentDataTag(), qPrintable(rec->verdict),
+          rec->errorsJson.left(200).constData());
 }
 
 QTEST_GUILESS_MAIN(TestCaptureServer)

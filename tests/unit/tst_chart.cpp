@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The chart adapter (widgets/chart.h): series, axes, zoom and pan, clicks, offscreen rendering.
 #include "chart.h"
 
@@ -16,14 +19,14 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-
 // Every visible text item of the chart's scene (axis labels and titles).
 QStringList visibleTexts(Chart &c)
 {
     QStringList out;
     const auto items = c.findChild<QChartView *>()->scene()->items();
     for (QGraphicsItem *i : items)
-        if (auto *t = dynamic_cast<QGraphicsTextItem *>(i); t && t->isVisible() && !t->toPlainText().isEmpty())
+        if (auto *t = dynamic_cast<QGraphicsTextItem *>(i);
+            t && t->isVisible() && !t->toPlainText().isEmpty())
             out << t->toPlainText();
     return out;
 }
@@ -91,7 +94,8 @@ private Q_SLOTS:
         QCOMPARE(c.xMax(), 100.0);
         // Wheel zooms in around the pointer; a drag pans; a double click resets.
         const QPoint mid = viewport(c)->mapFrom(&c, c.mapToPosition({50, 0.5}).toPoint());
-        QWheelEvent wheel(mid, viewport(c)->mapToGlobal(mid), {}, {0, 120}, Qt::NoButton, {}, Qt::NoScrollPhase, false);
+        QWheelEvent wheel(mid, viewport(c)->mapToGlobal(mid), {}, {0, 120}, Qt::NoButton, {},
+                          Qt::NoScrollPhase, false);
         QApplication::sendEvent(viewport(c), &wheel);
         QVERIFY(c.xMax() - c.xMin() < 100);
         QVERIFY(c.xMin() > 0 && c.xMax() < 100);

@@ -1,20 +1,22 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include <QDir>
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 
-#include <memory>
-#include <vector>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTcpSocket>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <memory>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -44,10 +46,10 @@ void TestCli::helpDocumentsEveryOption()
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 0);
     const QString help = QString::fromUtf8(p.readAllStandardOutput());
-    for (const auto &opt : {u"--headless"_s, u"--port"_s, u"--listen"_s, u"--db"_s, u"--max-body"_s,
-                            u"--max-decoded"_s, u"--request-timeout"_s, u"--idle-timeout"_s,
-                            u"--respond-status"_s, u"--ingest-threads"_s, u"--version"_s,
-                            u"--max-store-size"_s, u"--memory-budget"_s})
+    for (const auto &opt :
+         {u"--headless"_s, u"--port"_s, u"--listen"_s, u"--db"_s, u"--max-body"_s, u"--max-decoded"_s,
+          u"--request-timeout"_s, u"--idle-timeout"_s, u"--respond-status"_s, u"--ingest-threads"_s,
+          u"--version"_s, u"--max-store-size"_s, u"--memory-budget"_s})
         QVERIFY2(help.contains(opt), qPrintable(opt));
 }
 
@@ -73,7 +75,8 @@ void TestCli::usageErrorsExit2()
 // and never start a capture server.
 void TestCli::helpAllAndVersionEverywhere()
 {
-    for (const QStringList &prefix : {QStringList{}, QStringList{u"validate"_s}, QStringList{u"export-example"_s}}) {
+    for (const QStringList &prefix :
+         {QStringList{}, QStringList{u"validate"_s}, QStringList{u"export-example"_s}}) {
         for (const QString &flag : {u"--help"_s, u"--help-all"_s, u"-h"_s, u"--version"_s}) {
             QProcess p;
             p.start(bin(), prefix + QStringList{flag});
@@ -110,6 +113,9 @@ void TestCli::usageErrorsNeedNoDisplay()
           QStringList{u"--db"_s, dir.filePath(u"x.pingscope"_s), u"validate"_s, u"f.json"_s},
           QStringList{u"validate"_s, u"--no-such-option"_s}, QStringList{u"export-example"_s},
           QStringList{u"--db"_s, dir.filePath(u"x.pingscope"_s)}}) {
+        // A build without the window runs headless there instead (it needs no display).
+        if (!PINGSCOPE_WITH_GUI && args.size() == 2 && args.first() == u"--db"_s)
+            continue;
         QProcess p;
         p.setProcessEnvironment(env);
         p.start(bin(), args);
@@ -130,7 +136,8 @@ void TestCli::headlessPrintsEndpointAndStopsOnSigterm()
     p.start(bin(), {u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s, dir.filePath(u"x.pingscope"_s)});
     QVERIFY(p.waitForStarted());
     QByteArray out;
-    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("capturing on http://127.0.0.1:"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("capturing on http://127.0.0.1:"),
+                             10000);
     QVERIFY(out.contains("/pingscope/v1/pings"));
     p.terminate(); // SIGTERM: a clean stop
     QVERIFY(p.waitForFinished(10000));
@@ -147,11 +154,12 @@ void TestCli::outOfDescriptorsBacksOff()
         QSKIP("prlimit (util-linux) is not installed");
     QTemporaryDir dir;
     QProcess p;
-    p.start(u"prlimit"_s, {u"--nofile=64:64"_s, u"--"_s, bin(), u"--headless"_s, u"--port"_s, u"0"_s, u"--db"_s,
-                           dir.filePath(u"x.pingscope"_s)});
+    p.start(u"prlimit"_s, {u"--nofile=64:64"_s, u"--"_s, bin(), u"--headless"_s, u"--port"_s, u"0"_s,
+                           u"--db"_s, dir.filePath(u"x.pingscope"_s)});
     QVERIFY(p.waitForStarted());
     QByteArray out;
-    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("capturing on http://127.0.0.1:"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT((out += p.readAllStandardOutput()).contains("capturing on http://127.0.0.1:"),
+                             10000);
     const int at = out.indexOf("127.0.0.1:") + 10;
     const quint16 port = out.mid(at, out.indexOf('\n', at) - at).trimmed().toUShort();
     QVERIFY(port > 0);
@@ -174,7 +182,8 @@ void TestCli::outOfDescriptorsBacksOff()
     QTest::qWait(2000);
     const qint64 used = cpuTicks() - before;
     qInfo("%lld ticks of CPU in 2 s at the descriptor limit", used);
-    QVERIFY2(before >= 0 && used < 60, qPrintable(u"%1 ticks of CPU in 2 s at the descriptor limit"_s.arg(used)));
+    QVERIFY2(before >= 0 && used < 60,
+             qPrintable(u"%1 ticks of CPU in 2 s at the descriptor limit"_s.arg(used)));
     held.clear();
     QElapsedTimer t;
     t.start();
@@ -205,7 +214,8 @@ void TestCli::busyPortIsAClearError()
     const auto m = QRegularExpression(u":(\\d+)\n"_s).match(QString::fromUtf8(out));
     QVERIFY(m.hasMatch());
     QProcess second;
-    second.start(bin(), {u"--headless"_s, u"--port"_s, m.captured(1), u"--db"_s, dir.filePath(u"b.pingscope"_s)});
+    second.start(bin(),
+                 {u"--headless"_s, u"--port"_s, m.captured(1), u"--db"_s, dir.filePath(u"b.pingscope"_s)});
     QVERIFY(second.waitForFinished(10000));
     QCOMPARE(second.exitCode(), 1);
     QVERIFY(second.readAllStandardError().contains("cannot listen"));
@@ -303,7 +313,8 @@ void TestCli::validateSchemaFileAndExitCodes()
     QDir(dir.path()).mkpath(u"validation/glean"_s);
     QFile::copy(kData + u"/sample-pings/glean-docs-baseline.json"_s,
                 dir.filePath(u"validation/glean/glean.1.sample.fail.json"_s));
-    const Run e = runPingscope(bin(), {u"validate"_s, u"--expect-from-name"_s, dir.filePath(u"validation"_s)});
+    const Run e =
+        runPingscope(bin(), {u"validate"_s, u"--expect-from-name"_s, dir.filePath(u"validation"_s)});
     QCOMPARE(e.code, 1);
     QVERIFY2(e.out.contains("0 passed, 1 failed"), e.out.constData());
 }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "store/store.h"
 #include "testsupport.h"
 
@@ -7,12 +10,12 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QSqlDatabase>
-#include <QSqlQuery>
-#include <QSignalSpy>
 
 #include "engine.h"
 
@@ -62,7 +65,6 @@ void takeResponses(Client &c, QSet<QString> &acked, int &failures)
     }
 }
 
-
 // A tmpfs of the given size on a temporary folder, unmounted when it goes (lazily: the engine
 // under test may still hold files there).
 class SmallTmpfs
@@ -72,7 +74,8 @@ public:
     {
         QProcess mount;
         mount.start(u"mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size="_s + size, u"tmpfs"_s, m_dir.path()});
-        m_mounted = mount.waitForFinished(5000) && mount.exitStatus() == QProcess::NormalExit && mount.exitCode() == 0;
+        m_mounted = mount.waitForFinished(5000) && mount.exitStatus() == QProcess::NormalExit &&
+                    mount.exitCode() == 0;
     }
     ~SmallTmpfs()
     {
@@ -141,7 +144,8 @@ void killRound(const QString &db, int target, QSet<QString> &acked, int &sent)
     while (port == 0 && t.elapsed() < 10000) {
         child.waitForReadyRead(200);
         out += child.readAllStandardOutput();
-        const auto m = QRegularExpression(u"capturing on http://127\\.0\\.0\\.1:(\\d+)"_s).match(QString::fromUtf8(out));
+        const auto m =
+            QRegularExpression(u"capturing on http://127\\.0\\.0\\.1:(\\d+)"_s).match(QString::fromUtf8(out));
         if (m.hasMatch())
             port = static_cast<quint16>(m.captured(1).toUInt());
     }
@@ -162,7 +166,8 @@ void killRound(const QString &db, int target, QSet<QString> &acked, int &sent)
         for (auto &c : clients) {
             while (c.inFlight.size() < 16) {
                 const QString docId = u"00000000-0000-4000-8000-%1"_s.arg(++sent, 12, 10, QChar(u'0'));
-                c.socket->write(buildRequest("POST", "/submit/durability/test/1/" + docId.toLatin1(), {}, body));
+                c.socket->write(
+                    buildRequest("POST", "/submit/durability/test/1/" + docId.toLatin1(), {}, body));
                 c.inFlight.push_back(docId);
             }
             c.socket->waitForReadyRead(2);
@@ -236,7 +241,8 @@ void TestDurability::killedMidLoadLosesNoAcknowledgedPing()
         for (const QString &id : std::as_const(acked))
             if (!stored.contains(id))
                 ++missing;
-        QVERIFY2(missing == 0, qPrintable(u"round %1: %2 acknowledged pings missing"_s.arg(round).arg(missing)));
+        QVERIFY2(missing == 0,
+                 qPrintable(u"round %1: %2 acknowledged pings missing"_s.arg(round).arg(missing)));
         QVERIFY(stored.size() >= acked.size());
     }
     qInfo("20 kills: sent %d, acknowledged %lld, all present, integrity ok", sent, qint64(acked.size()));
@@ -259,14 +265,17 @@ void TestDurability::diskFullAnswers507AndResumes()
     QString error;
     QVERIFY2(engine.start(opts, &error), qPrintable(error));
     QList<QPair<QString, bool>> problems;
-    connect(&engine, &Engine::storeProblem, this, [&problems](const QString &m, bool failing) { problems.append({m, failing}); });
+    connect(&engine, &Engine::storeProblem, this, [&problems](const QString &m, bool failing) {
+        problems.append({m, failing});
+    });
     auto send = [&](int n) {
         const QByteArray docId = "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0');
         QByteArray body = "{\"pad\":\"";
         for (int i = 0; i < 3000; ++i)
             body += QByteArray::number((n * 7919 + i * 104729) % 1000003, 36);
         body += "\"}";
-        return std::pair{docId, exchange(engine.port(), buildRequest("POST", "/submit/full/test/1/" + docId, {}, body))};
+        return std::pair{
+            docId, exchange(engine.port(), buildRequest("POST", "/submit/full/test/1/" + docId, {}, body))};
     };
     QCOMPARE(send(0).second.status, 200);
     // Fill the file system.
@@ -283,7 +292,8 @@ void TestDurability::diskFullAnswers507AndResumes()
     int full = 0;
     for (int n = 1; n <= 200 && full < 5; ++n) {
         const auto [docId, r] = send(n);
-        QVERIFY2(r.status == 200 || r.status == 507, qPrintable(QString::number(r.status) + u' ' + QString::fromUtf8(r.body)));
+        QVERIFY2(r.status == 200 || r.status == 507,
+                 qPrintable(QString::number(r.status) + u' ' + QString::fromUtf8(r.body)));
         if (r.status == 200) {
             acked.insert(docId);
         } else {
@@ -344,8 +354,12 @@ void TestDurability::diskFullMidBatchLosesNothing()
             b += QByteArray::number((n * 7919 + i * 104729) % 1000003, 36);
         return b + "\"}";
     };
-    auto docId = [](int n) -> QByteArray { return "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0'); };
-    QCOMPARE(exchange(engine.port(), buildRequest("POST", "/submit/full/test/1/" + docId(0), {}, body(0))).status, 200);
+    auto docId = [](int n) -> QByteArray {
+        return "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0');
+    };
+    QCOMPARE(
+        exchange(engine.port(), buildRequest("POST", "/submit/full/test/1/" + docId(0), {}, body(0))).status,
+        200);
     // Fill the file system, then give back 100 KB: room for a few pings, not for the batch.
     const QString filler = mnt.filePath(u"filler"_s);
     {
@@ -379,15 +393,18 @@ void TestDurability::diskFullMidBatchLosesNothing()
     QSet<QByteArray> acked, refused;
     for (int n = 1; n <= kCount; ++n) {
         const HttpResponse r = readResponse(*clients[size_t(n - 1)], 20000);
-        QVERIFY2(r.status == 200 || r.status == 507, qPrintable(QString::number(r.status) + u' ' + QString::fromUtf8(r.body)));
+        QVERIFY2(r.status == 200 || r.status == 507,
+                 qPrintable(QString::number(r.status) + u' ' + QString::fromUtf8(r.body)));
         (r.status == 200 ? acked : refused).insert(docId(n));
     }
-    qInfo("one held-up batch of %d: %lld kept, %lld answered 507", kCount, qint64(acked.size()), qint64(refused.size()));
+    qInfo("one held-up batch of %d: %lld kept, %lld answered 507", kCount, qint64(acked.size()),
+          qint64(refused.size()));
     QVERIFY2(refused.size() >= 10, qPrintable(u"%1 refused of %2"_s.arg(refused.size()).arg(kCount)));
     // Space frees: the next pings are kept, with fresh ids.
     QVERIFY(QFile::remove(filler));
     for (int n = 100; n < 110; ++n) {
-        const HttpResponse r = exchange(engine.port(), buildRequest("POST", "/submit/full/test/1/" + docId(n), {}, body(n)));
+        const HttpResponse r =
+            exchange(engine.port(), buildRequest("POST", "/submit/full/test/1/" + docId(n), {}, body(n)));
         QVERIFY2(r.status == 200, qPrintable(QString::number(r.status) + u' ' + QString::fromUtf8(r.body)));
         acked.insert(docId(n));
     }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "eventsmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -46,14 +49,16 @@ void TestEventsModel::gleanDocsEvents()
     QCOMPARE(e[0].absoluteMs, start);
     QCOMPARE(e[1].absoluteMs, start + 1000);
     QCOMPARE(model.lanes(), QStringList{u"examples.event_example"_s}); // few events: split by name
-    QCOMPARE(model.index(0, EventsModel::Extras).data().toString(), u"metadata1=extra, metadata2=more_extra"_s);
+    QCOMPARE(model.index(0, EventsModel::Extras).data().toString(),
+             u"metadata1=extra, metadata2=more_extra"_s);
 }
 
 void TestEventsModel::firefoxEventsPing()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(readDataFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
+    model.setPayload(
+        readDataFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
     QCOMPARE(model.rowCount(), 37);
     const auto &e = model.events();
     QCOMPARE(e[0].category, u"session_restore"_s);
@@ -124,7 +129,8 @@ void TestEventsModel::gleanSessions()
 {
     EventsModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setPayload(readDataFile(u"pipeline-schemas/validation/glean/glean.1.events_with_session.pass.json"_s));
+    model.setPayload(
+        readDataFile(u"pipeline-schemas/validation/glean/glean.1.events_with_session.pass.json"_s));
     QCOMPARE(model.rowCount(), 4);
     const QString id = u"9f9eae08-00b0-4a91-9b08-2287d86d8353"_s;
     const auto &e = model.events();
@@ -142,8 +148,12 @@ void TestEventsModel::gleanSessions()
     QCOMPARE(e[2].eventSeq, 43);
     QCOMPARE(e[2].sessionSampleRate, 0.5);
     QCOMPARE(model.index(0, EventsModel::Session).data().toString(), u"9f9eae08 #42"_s);
-    QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains(
-        u"Session 9f9eae08-00b0-4a91-9b08-2287d86d8353 (session seq 3, event seq 42, sample rate 1, started 2025-11-10T15:42:00.000Z)"_s));
+    QVERIFY(
+        model.index(0, 0)
+            .data(Qt::ToolTipRole)
+            .toString()
+            .contains(
+                u"Session 9f9eae08-00b0-4a91-9b08-2287d86d8353 (session seq 3, event seq 42, sample rate 1, started 2025-11-10T15:42:00.000Z)"_s));
     QCOMPARE(model.sessionIds(), QStringList{id});
     QCOMPARE(model.lanes(), (QStringList{u"ui.click"_s, u"glean.session_start"_s, u"glean.session_end"_s}));
     // Filters: by name (case-insensitive, category.name), by session, both.
@@ -163,7 +173,8 @@ void TestEventsModel::gleanSessions()
 void TestEventsModel::gleanJsClientSession()
 {
     EventsModel model;
-    model.setPayload(readDataFile(u"captured-requests/gleanjs/001-POST-peers-gleanjs-node_events.body.json"_s));
+    model.setPayload(
+        readDataFile(u"captured-requests/gleanjs/001-POST-peers-gleanjs-node_events.body.json"_s));
     QCOMPARE(model.rowCount(), 2);
     for (const auto &e : model.events()) {
         QCOMPARE(e.sessionId, u"2d73c8ee-419b-43e2-8344-0d6b108749b7"_s);
@@ -215,7 +226,8 @@ void TestEventsModel::streamOverCaptures()
     for (size_t i = 1; i < e.size(); ++i)
         QVERIFY(e[i - 1].absoluteMs <= e[i].absoluteMs);
     QCOMPARE(model.xAt(0), 1795400332499.0);
-    QCOMPARE(model.index(0, EventListModel::Timestamp).data(EventListModel::XRole).toDouble(), 1795400332499.0);
+    QCOMPARE(model.index(0, EventListModel::Timestamp).data(EventListModel::XRole).toDouble(),
+             1795400332499.0);
     QVERIFY(model.index(0, EventListModel::Ping).data().toString().endsWith(u"events"_s));
     QCOMPARE(model.sessionIds().size(), 6); // six Glean.js sessions
     model.setFilter(u"peer.ui"_s, QString());
@@ -234,7 +246,8 @@ void TestEventsModel::streamOverCaptures()
     model.addPings({event, main});
     QCOMPARE(model.rowCount(), 49 + 3 + 3);
     QCOMPARE(model.events()[0].absoluteMs,
-             QDateTime(QDate(2015, 11, 5), QTime(1, 25, 43, 312), Qt::UTC).toMSecsSinceEpoch() - 44180 * 1000 + 12141232);
+             QDateTime(QDate(2015, 11, 5), QTime(1, 25, 43, 312), Qt::UTC).toMSecsSinceEpoch() -
+                 44180 * 1000 + 12141232);
     QCOMPARE(model.events()[3].absoluteMs, 1527179580000 + 3484); // socket event of the event ping
 }
 

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The event timeline and the Events tab's panel, rendered offscreen: markers per lane, clicks
 // selecting table rows, rows highlighting markers, zoom re-binning, tooltips, event streams.
 #include "chart.h"
@@ -96,7 +99,8 @@ private Q_SLOTS:
         int series = -1, point = -1;
         for (int s = 1; s < c->seriesCount() && series < 0; ++s)
             for (int i = 0; i < c->seriesPoints(s).size(); ++i)
-                if (const int m = w.markerAt(s, i); m >= 0 && w.markers()->markers()[size_t(m)].firstRow == 12) {
+                if (const int m = w.markerAt(s, i);
+                    m >= 0 && w.markers()->markers()[size_t(m)].firstRow == 12) {
                     series = s;
                     point = i;
                 }
@@ -189,7 +193,8 @@ private Q_SLOTS:
             asked.push_back(scope);
             std::vector<PingRecord> out;
             for (auto it = pings.rbegin(); it != pings.rend(); ++it)
-                if (it->id > afterId && (scope != EventsPanel::Scope::DebugTag || it->debugId == current.debugId))
+                if (it->id > afterId &&
+                    (scope != EventsPanel::Scope::DebugTag || it->debugId == current.debugId))
                     out.push_back(*it);
             return out;
         });
@@ -246,9 +251,9 @@ private Q_SLOTS:
         pings.push_back(newer);
         panel.pingsArrived();
         QTRY_COMPARE_WITH_TIMEOUT(panel.stream()->rowCount(), 74, 3000);
-        QCOMPARE(panel.stream()->pingCount(), qsizetype(std::count_if(pings.begin(), pings.end(), [](const PingRecord &r) {
-                                                  return r.debugId == u"firefox"_s;
-                                              })));
+        QCOMPARE(panel.stream()->pingCount(),
+                 qsizetype(std::count_if(pings.begin(), pings.end(),
+                                         [](const PingRecord &r) { return r.debugId == u"firefox"_s; })));
     }
 };
 

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "exampleexport.h"
 #include "store/store.h"
 
@@ -52,8 +55,9 @@ void TestExampleExport::writesExactPathAndBytes()
 {
     QTemporaryDir dir;
     // Keys keep the client's order (not sorted); two-space indent; final newline.
-    const PingRecord r = ping(u"org-example-app"_s, u"baseline"_s, u"1"_s,
-                              R"({"ping_info":{"seq":3,"end_time":"x"},"client_info":{"b":1,"a":[1,2]},"metrics":{}})");
+    const PingRecord r =
+        ping(u"org-example-app"_s, u"baseline"_s, u"1"_s,
+             R"({"ping_info":{"seq":3,"end_time":"x"},"client_info":{"b":1,"a":[1,2]},"metrics":{}})");
     ExampleRequest req{dir.path(), u"first-run_2"_s, true, false};
     const ExampleResult res = saveExample(r, req);
     QVERIFY2(res.ok, qPrintable(res.error));
@@ -74,7 +78,8 @@ void TestExampleExport::writesExactPathAndBytes()
                             "}\n";
     QCOMPARE(readAll(res.path), want);
     req.pass = false;
-    QCOMPARE(saveExample(r, req).path, dir.filePath(u"validation/org-example-app/baseline.1.first-run_2.fail.json"_s));
+    QCOMPARE(saveExample(r, req).path,
+             dir.filePath(u"validation/org-example-app/baseline.1.first-run_2.fail.json"_s));
 }
 
 void TestExampleExport::telemetryVersionFromRecord()
@@ -108,11 +113,15 @@ void TestExampleExport::refusals_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("errorContains");
     QTest::addRow("not json") << u"a"_s << u"1"_s << QByteArray() << u"n"_s << u"no JSON payload"_s;
-    QTest::addRow("no version") << u"telemetry"_s << QString() << QByteArray("{}") << u"n"_s << u"no namespace"_s;
-    QTest::addRow("name with dot") << u"a"_s << u"1"_s << QByteArray("{}") << u"a.b"_s << u"may only contain"_s;
-    QTest::addRow("name with slash") << u"a"_s << u"1"_s << QByteArray("{}") << u"../x"_s << u"may only contain"_s;
+    QTest::addRow("no version") << u"telemetry"_s << QString() << QByteArray("{}") << u"n"_s
+                                << u"no namespace"_s;
+    QTest::addRow("name with dot") << u"a"_s << u"1"_s << QByteArray("{}") << u"a.b"_s
+                                   << u"may only contain"_s;
+    QTest::addRow("name with slash") << u"a"_s << u"1"_s << QByteArray("{}") << u"../x"_s
+                                     << u"may only contain"_s;
     QTest::addRow("empty name") << u"a"_s << u"1"_s << QByteArray("{}") << QString() << u"may only contain"_s;
-    QTest::addRow("namespace ..") << u".."_s << u"1"_s << QByteArray("{}") << u"n"_s << u"cannot be a file name"_s;
+    QTest::addRow("namespace ..") << u".."_s << u"1"_s << QByteArray("{}") << u"n"_s
+                                  << u"cannot be a file name"_s;
 }
 
 void TestExampleExport::refusals()
@@ -134,17 +143,23 @@ void TestExampleExport::staysInsideTheCheckout()
 {
     QTemporaryDir checkout, outside;
     const QByteArray payload = "{\"a\": 1}";
-    for (const auto &[ns, dt, ver] : std::vector<std::tuple<QString, QString, QString>>{
-             {u".."_s, u"b"_s, u"1"_s}, {u"a"_s, u".."_s, u"1"_s}, {u"a"_s, u"b"_s, u".."_s},
-             {u"/etc"_s, u"b"_s, u"1"_s}, {u"a"_s, u"../../x"_s, u"1"_s}, {u"a\\..\\x"_s, u"b"_s, u"1"_s},
-             {u"a"_s, u"b"_s, u"1/../../x"_s}}) {
-        const ExampleResult r = saveExample(ping(ns, dt, ver, payload), {checkout.path(), u"n"_s, true, false});
+    for (const auto &[ns, dt, ver] :
+         std::vector<std::tuple<QString, QString, QString>>{{u".."_s, u"b"_s, u"1"_s},
+                                                            {u"a"_s, u".."_s, u"1"_s},
+                                                            {u"a"_s, u"b"_s, u".."_s},
+                                                            {u"/etc"_s, u"b"_s, u"1"_s},
+                                                            {u"a"_s, u"../../x"_s, u"1"_s},
+                                                            {u"a\\..\\x"_s, u"b"_s, u"1"_s},
+                                                            {u"a"_s, u"b"_s, u"1/../../x"_s}}) {
+        const ExampleResult r =
+            saveExample(ping(ns, dt, ver, payload), {checkout.path(), u"n"_s, true, false});
         QVERIFY2(!r.ok, qPrintable(ns + u'/' + dt + u'/' + ver));
     }
     QVERIFY(QDir(outside.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
     // validation/ (or validation/<ns>) a symlink to another folder: refused, nothing written there.
     QVERIFY(QFile::link(outside.path(), checkout.filePath(u"validation"_s)));
-    ExampleResult r = saveExample(ping(u"a"_s, u"b"_s, u"1"_s, payload), {checkout.path(), u"n"_s, true, false});
+    ExampleResult r =
+        saveExample(ping(u"a"_s, u"b"_s, u"1"_s, payload), {checkout.path(), u"n"_s, true, false});
     QVERIFY(!r.ok);
     QVERIFY2(r.error.contains(u"outside the checkout"_s), qPrintable(r.error));
     QVERIFY(QDir(outside.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty() ||
@@ -165,8 +180,8 @@ void TestExampleExport::staysInsideTheCheckout()
     // A normal example is written owner-only.
     r = saveExample(ping(u"a"_s, u"c"_s, u"1"_s, payload), {checkout.path(), u"n"_s, true, false});
     QVERIFY2(r.ok, qPrintable(r.error));
-    QCOMPARE(QFile::permissions(r.path) & (QFileDevice::ReadOther | QFileDevice::ReadGroup | QFileDevice::WriteOther |
-                                           QFileDevice::WriteGroup),
+    QCOMPARE(QFile::permissions(r.path) & (QFileDevice::ReadOther | QFileDevice::ReadGroup |
+                                           QFileDevice::WriteOther | QFileDevice::WriteGroup),
              QFileDevice::Permissions());
 }
 
@@ -187,7 +202,8 @@ void TestExampleExport::commandLine()
         newPing.verdict = u"unregistered"_s;
         newPing.errorsJson = R"([{"kind":"decoder","message":"No such docType"}])";
         PingRecord newBad = newPing;
-        newBad.errorsJson = R"([{"kind":"decoder","message":"No such docType"},{"kind":"schema","generic":true}])";
+        newBad.errorsJson =
+            R"([{"kind":"decoder","message":"No such docType"},{"kind":"schema","generic":true}])";
         store->enqueue(good, 0);
         store->enqueue(bad, 0);
         store->enqueue(newPing, 0);

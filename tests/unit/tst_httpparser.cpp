@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "http/httpparser.h"
 
 #include <QTest>
@@ -64,8 +67,8 @@ void TestHttpParser::headerLimitDoesNotDependOnSplitting()
     // section over the limit passed when sent byte by byte.
     HttpRequestParser::Limits limits;
     limits.maxHeaderBytes = 256;
-    const QByteArray bytes = "GET / HTTP/1.1\r\nHost: h\r\nA: " + QByteArray(200, 'a') + "\r\nB: " +
-                             QByteArray(100, 'b') + "\r\n\r\n";
+    const QByteArray bytes = "GET / HTTP/1.1\r\nHost: h\r\nA: " + QByteArray(200, 'a') +
+                             "\r\nB: " + QByteArray(100, 'b') + "\r\n\r\n";
     for (qsizetype step : {qsizetype(0), qsizetype(1), qsizetype(3), qsizetype(50)}) {
         const Outcome o = run(bytes, step, limits);
         QCOMPARE(o.state, State::Error);
@@ -94,16 +97,18 @@ void TestHttpParser::valid_data()
     QTest::addRow("chunked with extension and trailer")
         << QByteArray("PUT /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                       "5;name=v\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n")
-        << QByteArray("PUT") << QByteArray("/p") << QByteArray() << QByteArray("hello world") << true << false;
-    QTest::addRow("chunked upper-case hex")
-        << QByteArray("POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n")
-        << QByteArray("POST") << QByteArray("/p") << QByteArray() << QByteArray("0123456789") << true << false;
+        << QByteArray("PUT") << QByteArray("/p") << QByteArray() << QByteArray("hello world") << true
+        << false;
+    QTest::addRow("chunked upper-case hex") << QByteArray("POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: "
+                                                          "Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n")
+                                            << QByteArray("POST") << QByteArray("/p") << QByteArray()
+                                            << QByteArray("0123456789") << true << false;
     QTest::addRow("connection close")
         << QByteArray("POST /p HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx")
         << QByteArray("POST") << QByteArray("/p") << QByteArray() << QByteArray("x") << false << false;
     QTest::addRow("http/1.0 default close")
-        << QByteArray("POST /p HTTP/1.0\r\nContent-Length: 1\r\n\r\nx") << QByteArray("POST") << QByteArray("/p")
-        << QByteArray() << QByteArray("x") << false << false;
+        << QByteArray("POST /p HTTP/1.0\r\nContent-Length: 1\r\n\r\nx") << QByteArray("POST")
+        << QByteArray("/p") << QByteArray() << QByteArray("x") << false << false;
     QTest::addRow("http/1.0 keep-alive")
         << QByteArray("POST /p HTTP/1.0\r\nConnection: Keep-Alive\r\nContent-Length: 1\r\n\r\nx")
         << QByteArray("POST") << QByteArray("/p") << QByteArray() << QByteArray("x") << true << false;
@@ -116,16 +121,16 @@ void TestHttpParser::valid_data()
     QTest::addRow("leading blank line")
         << QByteArray("\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n") << QByteArray("GET") << QByteArray("/")
         << QByteArray() << QByteArray() << true << false;
-    QTest::addRow("options star")
-        << QByteArray("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n") << QByteArray("OPTIONS") << QByteArray("*")
-        << QByteArray() << QByteArray() << true << false;
+    QTest::addRow("options star") << QByteArray("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n")
+                                  << QByteArray("OPTIONS") << QByteArray("*") << QByteArray() << QByteArray()
+                                  << true << false;
     QTest::addRow("identical duplicate content-length")
         << QByteArray("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx")
         << QByteArray("POST") << QByteArray("/p") << QByteArray() << QByteArray("x") << true << false;
-    QTest::addRow("binary body")
-        << (QByteArray("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n") + QByteArray("\x1f\x8b\0\r", 4))
-        << QByteArray("POST") << QByteArray("/p") << QByteArray() << QByteArray("\x1f\x8b\0\r", 4) << true
-        << false;
+    QTest::addRow("binary body") << (QByteArray("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\n") +
+                                     QByteArray("\x1f\x8b\0\r", 4))
+                                 << QByteArray("POST") << QByteArray("/p") << QByteArray()
+                                 << QByteArray("\x1f\x8b\0\r", 4) << true << false;
 }
 
 void TestHttpParser::valid()
@@ -181,7 +186,8 @@ void TestHttpParser::errors_data()
     QTest::addRow("content-length overflow")
         << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n") << 400;
     QTest::addRow("conflicting content-length")
-        << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx") << 400;
+        << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx")
+        << 400;
     QTest::addRow("content-length and chunked")
         << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
         << 400;
@@ -189,19 +195,22 @@ void TestHttpParser::errors_data()
         << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n") << 501;
     QTest::addRow("no length on POST") << QByteArray("POST / HTTP/1.1\r\nHost: h\r\n\r\n") << 411;
     QTest::addRow("no length on PUT") << QByteArray("PUT / HTTP/1.1\r\nHost: h\r\n\r\n") << 411;
-    QTest::addRow("body too large")
-        << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10485761\r\n\r\n") << 413;
+    QTest::addRow("body too large") << QByteArray(
+                                           "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10485761\r\n\r\n")
+                                    << 413;
     QTest::addRow("unknown expectation")
         << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nExpect: magic\r\nContent-Length: 0\r\n\r\n") << 417;
     QTest::addRow("bad chunk size")
         << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << 400;
     QTest::addRow("chunk size overflow")
-        << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n")
+        << QByteArray(
+               "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n")
         << 400;
     QTest::addRow("chunk not followed by CRLF")
         << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n0\r\n\r\n")
         << 400;
-    QTest::addRow("request line too long") << QByteArray("GET /" + QByteArray(20000, 'a') + " HTTP/1.1\r\n") << 414;
+    QTest::addRow("request line too long")
+        << QByteArray("GET /" + QByteArray(20000, 'a') + " HTTP/1.1\r\n") << 414;
     QTest::addRow("header section too large")
         << QByteArray("GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + QByteArray(70000, 'a') + "\r\n\r\n") << 431;
     QByteArray many = "GET / HTTP/1.1\r\nHost: h\r\n";
@@ -213,7 +222,8 @@ void TestHttpParser::errors_data()
         << QByteArray("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << 400;
     // Found by the fuzzer: a stray byte before the LF that ends chunk data was dropped.
     QTest::addRow("byte before LF after chunk data")
-        << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\n0\r\n\r\n") << 400;
+        << QByteArray("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\n0\r\n\r\n")
+        << 400;
 }
 
 void TestHttpParser::errors()
@@ -230,7 +240,8 @@ void TestHttpParser::errors()
 void TestHttpParser::pipelinedRequestsStayInBuffer()
 {
     const QByteArray a = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\none";
-    const QByteArray b = "POST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n";
+    const QByteArray b =
+        "POST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n";
     const QByteArray both = a + b;
     HttpRequestParser p;
     qsizetype pos = p.feed(both);
@@ -265,7 +276,8 @@ void TestHttpParser::bodyLimitIsCheckedBeforeBuffering()
     HttpRequestParser::Limits limits;
     limits.maxBody = 100;
     HttpRequestParser p(limits);
-    const QByteArray bytes = "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n" + QByteArray(101, 'x');
+    const QByteArray bytes =
+        "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n" + QByteArray(101, 'x');
     const qsizetype used = p.feed(bytes);
     QCOMPARE(p.state(), State::Error);
     QCOMPARE(p.errorStatus(), 413);
@@ -277,8 +289,8 @@ void TestHttpParser::chunkedBodyOverLimit()
 {
     HttpRequestParser::Limits limits;
     limits.maxBody = 10;
-    const QByteArray bytes =
-        "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nghijkl\r\n0\r\n\r\n";
+    const QByteArray bytes = "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: "
+                             "chunked\r\n\r\n6\r\nabcdef\r\n6\r\nghijkl\r\n0\r\n\r\n";
     const Outcome o = run(bytes, 0, limits);
     QCOMPARE(o.state, State::Error);
     QCOMPARE(o.status, 413);

@@ -1,5 +1,8 @@
-#include "ping/decode.h"
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "ingest.h"
+#include "ping/decode.h"
 #include "testsupport.h"
 
 #include <QTest>
@@ -20,8 +23,11 @@ RawSubmission submission(const QByteArray &path, const QByteArray &body, const Q
     r.query = query;
     r.body = body;
     r.receivedAtUs = 1'700'000'000'000'000;
-    r.headers = {{"Host", "h"}, {"X-Debug-ID", "my-tag"}, {"X-Source-Tags", "automation,perf"},
-                 {"Date", "Mon, 23 Nov 2026 02:19:25 GMT"}, {"X-Telemetry-Agent", "Glean/67.3.2 (Rust on Linux)"}};
+    r.headers = {{"Host", "h"},
+                 {"X-Debug-ID", "my-tag"},
+                 {"X-Source-Tags", "automation,perf"},
+                 {"Date", "Mon, 23 Nov 2026 02:19:25 GMT"},
+                 {"X-Telemetry-Agent", "Glean/67.3.2 (Rust on Linux)"}};
     return r;
 }
 
@@ -66,18 +72,19 @@ void TestIngest::warnings_data()
     QTest::addColumn<QStringList>("kinds");
     const QByteArray glean = "/submit/org-example-app/custom/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c";
     const QByteArray now = QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date).toLatin1();
-    QTest::addRow("clean") << QList<HttpHeader>{{"X-Debug-ID", "ok-tag-1"}, {"X-Source-Tags", "a,b-c"}} << glean
-                           << QStringList();
-    QTest::addRow("debug tag with underscore") << QList<HttpHeader>{{"X-Debug-ID", "my_tag"}} << glean
-                                               << QStringList{u"debug-tag"_s};
-    QTest::addRow("debug tag too long") << QList<HttpHeader>{{"X-Debug-ID", QByteArray(21, 'a')}} << glean
-                                        << QStringList{u"debug-tag"_s};
+    QTest::addRow("clean") << QList<HttpHeader>{{"X-Debug-ID", "ok-tag-1"}, {"X-Source-Tags", "a,b-c"}}
+                           << glean << QStringList();
+    QTest::addRow("debug tag with underscore")
+        << QList<HttpHeader>{{"X-Debug-ID", "my_tag"}} << glean << QStringList{u"debug-tag"_s};
+    QTest::addRow("debug tag too long")
+        << QList<HttpHeader>{{"X-Debug-ID", QByteArray(21, 'a')}} << glean << QStringList{u"debug-tag"_s};
     QTest::addRow("six source tags") << QList<HttpHeader>{{"X-Source-Tags", "a,b,c,d,e,f"}} << glean
                                      << QStringList{u"source-tags"_s};
     QTest::addRow("bad source tag") << QList<HttpHeader>{{"X-Source-Tags", "ok,not ok"}} << glean
                                     << QStringList{u"source-tags"_s};
     QTest::addRow("bad glean ping name")
-        << QList<HttpHeader>{} << QByteArray("/submit/org-example-app/Custom_Ping/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c")
+        << QList<HttpHeader>{}
+        << QByteArray("/submit/org-example-app/Custom_Ping/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c")
         << QStringList{u"ping-name"_s};
     QTest::addRow("date far off") << QList<HttpHeader>{{"Date", "Mon, 23 Nov 2020 02:19:25 GMT"}} << glean
                                   << QStringList{u"date-skew"_s};
@@ -162,7 +169,8 @@ void TestIngest::gunzipBombIsCapped()
     opts.maxDecodedBytes = 16 * 1024 * 1024;
     const PingRecord big = ingestSubmission(submission(kGoodPath, bomb), opts);
     QCOMPARE(big.verdict, u"rejected"_s);
-    QVERIFY2(big.errorsJson.contains("Message payload is 67108864bytes, larger than the configured limit of 8388608"),
+    QVERIFY2(big.errorsJson.contains(
+                 "Message payload is 67108864bytes, larger than the configured limit of 8388608"),
              big.errorsJson.constData());
     QCOMPARE(big.decodedBytes, 64 * 1024 * 1024);
     QVERIFY(big.payload.isEmpty());
@@ -225,10 +233,10 @@ void TestIngest::verdicts_data()
                                   << u"encoding"_s;
     QTest::addRow("invalid utf8") << kGoodPath << QByteArray("{\"a\":\"\xff\"}") << u"bad-encoding"_s << 1
                                   << u"encoding"_s;
-    QTest::addRow("bad path, good body") << QByteArray("/submit/a/b") << json << u"bad-path"_s << 1
-                                         << u"path"_s;
-    QTest::addRow("bad path and not json") << QByteArray("/submit/a/b") << QByteArray("x") << u"bad-path-nojson"_s << 2
-                                           << u"path,json"_s;
+    QTest::addRow("bad path, good body")
+        << QByteArray("/submit/a/b") << json << u"bad-path"_s << 1 << u"path"_s;
+    QTest::addRow("bad path and not json")
+        << QByteArray("/submit/a/b") << QByteArray("x") << u"bad-path-nojson"_s << 2 << u"path,json"_s;
 }
 
 void TestIngest::verdicts()
@@ -315,8 +323,9 @@ void TestIngest::dateHeader_data()
     QTest::addRow("iso with offset") << u"2026-11-23T03:19:25+01:00"_s << t;
     QTest::addRow("garbage") << u"yesterday"_s << qint64(0);
     QTest::addRow("empty") << QString() << qint64(0);
-    QTest::addRow("leap day") << u"Thu, 29 Feb 2024 23:59:59 GMT"_s
-                              << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59), Qt::UTC).toMSecsSinceEpoch();
+    QTest::addRow("leap day")
+        << u"Thu, 29 Feb 2024 23:59:59 GMT"_s
+        << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59), Qt::UTC).toMSecsSinceEpoch();
     QTest::addRow("epoch") << u"Thu, 01 Jan 1970 00:00:00 GMT"_s << qint64(0);
     QTest::addRow("rfc 850") << u"Monday, 23-Nov-26 02:19:25 GMT"_s << t;
     QTest::addRow("asctime") << u"Mon Nov 23 02:19:25 2026"_s << t;
@@ -351,7 +360,7 @@ void TestIngest::dateHeaderAgreesWithQt()
 void TestIngest::gleanDateTime()
 {
     const qint64 t = QDateTime(QDate(2019, 3, 29), QTime(13, 50), Qt::UTC).toMSecsSinceEpoch();
-    QCOMPARE(parseGleanDateTime(u"2019-03-29T09:50-04:00"_s), t);        // no seconds
+    QCOMPARE(parseGleanDateTime(u"2019-03-29T09:50-04:00"_s), t); // no seconds
     QCOMPARE(parseGleanDateTime(u"2019-03-29T09:50:00-04:00"_s), t);
     QCOMPARE(parseGleanDateTime(u"2019-03-29T13:50:00.250+00:00"_s), t + 250);
     QCOMPARE(parseGleanDateTime(u"yesterday"_s), qint64(0));

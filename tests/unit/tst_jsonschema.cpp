@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // JSON Schema conformance, draft-04, draft-06 and draft-07: the cases under
 // tests/data/jsonschema/draft<N>/<keyword>.json, in the JSON-Schema-Test-Suite layout
 // ([{"description", "schema", "tests": [{"description", "data", "valid"}]}]). Every schema is
@@ -87,8 +90,8 @@ void TestJsonSchema::cases_data()
                 for (const json &t : g.at("tests")) {
                     const int dataIndex = static_cast<int>(m_data.size());
                     m_data.push_back(t.at("data"));
-                    const QString row = folder + u'/' + name + u": "_s +
-                                        QString::fromStdString(groupName) + u" / "_s +
+                    const QString row = folder + u'/' + name + u": "_s + QString::fromStdString(groupName) +
+                                        u" / "_s +
                                         QString::fromStdString(t.at("description").get<std::string>());
                     QTest::addRow("%s", qPrintable(row))
                         << groupIndex << dataIndex << t.at("valid").get<bool>();
@@ -123,9 +126,8 @@ void TestJsonSchema::cases()
         errors << e.schemaPath + u": "_s + e.message;
     const bool got = out.kind == ValidationOutcome::Kind::Valid;
     QVERIFY2(got == valid,
-             qPrintable(u"expected %1, got %2 %3"_s.arg(valid ? u"valid"_s : u"invalid"_s,
-                                                        got ? u"valid"_s : u"invalid"_s,
-                                                        errors.join(u"; "_s))));
+             qPrintable(u"expected %1, got %2 %3"_s.arg(
+                 valid ? u"valid"_s : u"invalid"_s, got ? u"valid"_s : u"invalid"_s, errors.join(u"; "_s))));
     if (!valid)
         QVERIFY2(!out.errors.isEmpty(), "invalid, but no error says why");
     ++tally.first;

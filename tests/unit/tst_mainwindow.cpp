@@ -1,4 +1,8 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "backgroundreader.h"
+#include "chart.h"
 #include "connectdialog.h"
 #include "exampledialog.h"
 #include "mainwindow.h"
@@ -6,34 +10,34 @@
 #include "payloadtreemodel.h"
 #include "pingtablemodel.h"
 #include "testsupport.h"
-#include "chart.h"
 #include "trafficmodel.h"
 #include "trafficview.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
-#include <QClipboard>
-#include <QDesktopServices>
-#include <QUrl>
 #include <QCheckBox>
-#include <QDockWidget>
-#include <QToolButton>
+#include <QClipboard>
 #include <QComboBox>
-#include <QLineEdit>
-#include <QProcess>
+#include <QDesktopServices>
+#include <QDockWidget>
 #include <QFile>
-#include <QPlainTextEdit>
-#include <QTabWidget>
-#include <QTableView>
-#include <QAbstractButton>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
 #include <QTreeView>
 #include <QTreeWidget>
-#include <QTemporaryDir>
-#include <QSignalSpy>
-#include <QTest>
+#include <QUrl>
 
 #include <nlohmann/json.hpp>
 
@@ -50,12 +54,17 @@ public Q_SLOTS:
     void open(const QUrl &u) { url = u; }
 };
 
+// The window remembers stores, schema folders and its layout in QSettings: this test's settings
+// go to a file of its own in a temporary folder (main, below), never the user's.
+QString g_settingsDir;
+
 // The window, offscreen: pings sent to its endpoint appear in the list, and selecting one
 // shows its payload and problems.
 class TestMainWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void settingsAreTheTestsOwn();
     void liveListAndDetail();
     void connectSnippetsNameThePort();
     void exampleDialogWritesExactFiles();
@@ -89,7 +98,8 @@ void TestMainWindow::largeStoreListsNewestFirstThenTheRest()
             t.docVersion = u"1"_s;
             t.verdict = i == 2 ? u"invalid"_s : u"valid"_s;
             t.errorCount = i == 2 ? 1 : 0;
-            t.payload = i == 0 ? QByteArray(R"({"metrics":{"counter":{"rare.needle":1}}})") : QByteArray(R"({"x":1})");
+            t.payload = i == 0 ? QByteArray(R"({"metrics":{"counter":{"rare.needle":1}}})")
+                               : QByteArray(R"({"x":1})");
             t.body = t.payload;
             t.bodyBytes = t.decodedBytes = t.body.size();
         }
@@ -155,7 +165,8 @@ void TestMainWindow::listStaysWithinItsLimit()
     window.engine()->store()->enqueue(std::move(records));
     window.engine()->store()->flush();
     QTRY_COMPARE_WITH_TIMEOUT(model->newestId(), qint64(2500), 5000);
-    QVERIFY2(model->totalCount() >= 1000 && model->totalCount() < 1050, qPrintable(QString::number(model->totalCount())));
+    QVERIFY2(model->totalCount() >= 1000 && model->totalCount() < 1050,
+             qPrintable(QString::number(model->totalCount())));
     QCOMPARE(model->idAt(model->rowCount() - 1), 2500 - model->totalCount() + 1);
     QTRY_COMPARE_WITH_TIMEOUT(window.trafficView()->model()->entryCount(), model->totalCount(), 5000);
     auto *counts = window.findChild<QLabel *>(u"counts"_s);
@@ -226,7 +237,8 @@ void TestMainWindow::trafficDockFiltersTheList()
     const quint16 port = window.engine()->port();
     auto send = [&](const QByteArray &docType, int n, const QByteArray &body) {
         const QByteArray id = "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0');
-        return exchange(port, buildRequest("POST", "/submit/app-alpha/" + docType + "/1/" + id, {}, body)).status;
+        return exchange(port, buildRequest("POST", "/submit/app-alpha/" + docType + "/1/" + id, {}, body))
+            .status;
     };
     QCOMPARE(send("baseline", 1, "{}"), 200);
     QCOMPARE(send("metrics", 2, "{\"a\": 1}"), 200);
@@ -248,7 +260,8 @@ void TestMainWindow::trafficDockFiltersTheList()
     QTRY_COMPARE(counts->seriesCount(), 2);
     QVERIFY(!traffic->grab().isNull());
     // The baseline bar of the bucket of ping 1.
-    const qint64 receivedUs = model->index(model->rowOfId(1), 0).data(PingTableModel::ReceivedUsRole).toLongLong();
+    const qint64 receivedUs =
+        model->index(model->rowOfId(1), 0).data(PingTableModel::ReceivedUsRole).toLongLong();
     int bucket = -1;
     for (int row = 0; row < traffic->model()->rowCount(); ++row)
         if (traffic->model()->bucketStartUs(row) <= receivedUs &&
@@ -315,9 +328,11 @@ void TestMainWindow::filterBarPauseAndCurlReplay()
     MainWindow window(opts);
     window.show();
     const quint16 port = window.engine()->port();
-    auto send = [&](const QByteArray &ns, int n, const QByteArray &body, const QList<HttpHeader> &headers = {}) {
+    auto send = [&](const QByteArray &ns, int n, const QByteArray &body,
+                    const QList<HttpHeader> &headers = {}) {
         const QByteArray id = "00000000-0000-4000-8000-" + QByteArray::number(n).rightJustified(12, '0');
-        return exchange(port, buildRequest("POST", "/submit/" + ns + "/custom/1/" + id, headers, gzip(body))).status;
+        return exchange(port, buildRequest("POST", "/submit/" + ns + "/custom/1/" + id, headers, gzip(body)))
+            .status;
     };
     QCOMPARE(send("app-alpha", 1, "{}", {{"X-Source-Tags", "automation"}}), 200);
     QCOMPARE(send("app-beta", 2, "not json"), 200);
@@ -404,7 +419,9 @@ void TestMainWindow::exampleDialogWritesExactFiles()
     // One invalid ping: pre-filled as "fail".
     {
         ExampleDialog d({invalid}, dir.path());
-        QCOMPARE(d.targetPaths(), QStringList{dir.filePath(u"validation/org-example-app/baseline.1.captured-invalid.fail.json"_s)});
+        QCOMPARE(
+            d.targetPaths(),
+            QStringList{dir.filePath(u"validation/org-example-app/baseline.1.captured-invalid.fail.json"_s)});
         QVERIFY(d.warning().isEmpty());
         d.setPass(true); // warned about
         QVERIFY(d.warning().contains(u"invalid"_s));
@@ -414,10 +431,14 @@ void TestMainWindow::exampleDialogWritesExactFiles()
     d.setName(u"first-run"_s);
     d.setPass(true);
     const QStringList paths = d.targetPaths();
-    QCOMPARE(paths, (QStringList{dir.filePath(u"validation/org-example-app/baseline.1.first-run-1.pass.json"_s),
-                                 dir.filePath(u"validation/org-example-app/baseline.1.first-run-2.pass.json"_s)}));
+    QCOMPARE(paths,
+             (QStringList{dir.filePath(u"validation/org-example-app/baseline.1.first-run-1.pass.json"_s),
+                          dir.filePath(u"validation/org-example-app/baseline.1.first-run-2.pass.json"_s)}));
     int asked = 0;
-    d.setConfirmOverwrite([&](const QString &) { ++asked; return false; });
+    d.setConfirmOverwrite([&](const QString &) {
+        ++asked;
+        return false;
+    });
     QStringList errors;
     QCOMPARE(d.save(&errors), paths);
     QVERIFY(errors.isEmpty());
@@ -434,6 +455,13 @@ void TestMainWindow::exampleDialogWritesExactFiles()
     // A bad name is refused.
     d.setName(u"bad name"_s);
     QVERIFY(!d.problems().isEmpty());
+}
+
+void TestMainWindow::settingsAreTheTestsOwn()
+{
+    QVERIFY(!g_settingsDir.isEmpty());
+    const QString file = QSettings().fileName();
+    QVERIFY2(file.startsWith(g_settingsDir + u'/'), qPrintable(file));
 }
 
 void TestMainWindow::liveListAndDetail()
@@ -453,12 +481,16 @@ void TestMainWindow::liveListAndDetail()
         "os_version": "6", "first_run_date": "2026-11-23+00:00"}})";
     QByteArray bad = good;
     bad.replace("\"seq\": 0", "\"seq\": \"zero\"");
-    QCOMPARE(exchange(port, buildRequest("POST", "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-000000000001",
-                                         {{"X-Debug-ID", "w-test"}}, good))
+    QCOMPARE(exchange(port,
+                      buildRequest(
+                          "POST", "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-000000000001",
+                          {{"X-Debug-ID", "w-test"}}, good))
                  .status,
              200);
-    QCOMPARE(exchange(port, buildRequest("POST", "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-000000000002",
-                                         {}, bad))
+    QCOMPARE(exchange(port,
+                      buildRequest(
+                          "POST", "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-000000000002",
+                          {}, bad))
                  .status,
              200);
     PingTableModel *model = window.pingModel();
@@ -531,7 +563,8 @@ void TestMainWindow::connectSnippetsNameThePort()
         if (s.title != u"Tags"_s)
             QVERIFY2(s.text.contains(u"4321"_s), qPrintable(s.title));
     }
-    for (const auto &want : {u"Kotlin (Android)"_s, u"Swift (iOS)"_s, u"Rust"_s, u"Python"_s, u"Firefox"_s, u"Glean.js"_s})
+    for (const auto &want :
+         {u"Kotlin (Android)"_s, u"Swift (iOS)"_s, u"Rust"_s, u"Python"_s, u"Firefox"_s, u"Glean.js"_s})
         QVERIFY(titles.contains(want));
     const QString firefox = snippets[4].text;
     QVERIFY(firefox.contains(u"telemetry.fog.test.localhost_port\", 4321"_s));
@@ -568,7 +601,8 @@ void TestMainWindow::productionVerdicts()
     QVERIFY(!baseline.body.isEmpty() && !gleanjs.body.isEmpty() && !newtab.body.isEmpty());
     // The captured headers, without those buildRequest writes and those named in `drop`.
     const auto headersOf = [](const CapturedRequest &c, QList<QByteArray> drop) {
-        drop << "content-length" << "host";
+        drop << "content-length"
+             << "host";
         QList<HttpHeader> out;
         for (const auto &h : c.headers)
             if (!drop.contains(h.name.toLower()))
@@ -581,21 +615,22 @@ void TestMainWindow::productionVerdicts()
         url.truncate(url.lastIndexOf('/') + 1);
         return exchange(port, buildRequest("POST", url + docId, headers, body)).status;
     };
-    QCOMPARE(exchange(port, baseline.wire()).status, 200);                                      // 1 valid
-    QCOMPARE(send(baseline, "00000000-0000-4000-8000-000000000002", headersOf(baseline, {"x-telemetry-agent"}),
-                  baseline.body),
-             200);                                                                              // 2 rejected
-    QCOMPARE(exchange(port, gleanjs.wire()).status, 200);                                       // 3 unregistered
+    QCOMPARE(exchange(port, baseline.wire()).status, 200); // 1 valid
+    QCOMPARE(send(baseline, "00000000-0000-4000-8000-000000000002",
+                  headersOf(baseline, {"x-telemetry-agent"}), baseline.body),
+             200);                                        // 2 rejected
+    QCOMPARE(exchange(port, gleanjs.wire()).status, 200); // 3 unregistered
     QByteArray badSeq = gleanjs.decodedJson;
     QVERIFY(badSeq.contains("\"seq\":"));
     badSeq.replace("\"seq\":", "\"seq\":\"zero\",\"was\":");
-    QCOMPARE(send(gleanjs, "00000000-0000-4000-8000-000000000004", headersOf(gleanjs, {"content-encoding"}), badSeq),
-             200);                                                                              // 4 unregistered, generic errors
+    QCOMPARE(send(gleanjs, "00000000-0000-4000-8000-000000000004", headersOf(gleanjs, {"content-encoding"}),
+                  badSeq),
+             200); // 4 unregistered, generic errors
     auto doc = nlohmann::json::parse(newtab.decodedJson.begin(), newtab.decodedJson.end());
     doc["metrics"]["counter"]["newtab.undeclared_clicks"] = 3;
     QCOMPARE(send(newtab, "00000000-0000-4000-8000-000000000005", headersOf(newtab, {}),
                   gzip(QByteArray::fromStdString(doc.dump()))),
-             200);                                                                              // 5 valid, bq-column
+             200); // 5 valid, bq-column
     PingTableModel *model = window.pingModel();
     QTRY_COMPARE_WITH_TIMEOUT(model->totalCount(), 5, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 5, 5000);
@@ -625,11 +660,14 @@ void TestMainWindow::productionVerdicts()
 
     // Rejected by the scrubber: the headline, the reported decoder error, Ctrl+C.
     select(2);
-    QCOMPARE(model->data(table->currentIndex().siblingAtColumn(PingTableModel::Verdict), PingTableModel::VerdictRole)
+    QCOMPARE(model
+                 ->data(table->currentIndex().siblingAtColumn(PingTableModel::Verdict),
+                        PingTableModel::VerdictRole)
                  .toString(),
              u"rejected"_s);
-    QVERIFY2(summary->text().contains(u"Rejected: the decoder sends it to the error table (MessageScrubber 1684980): "
-                                      u"firefox-desktop pings need a User-Agent or X-Telemetry-Agent starting with "_s),
+    QVERIFY2(summary->text().contains(
+                 u"Rejected: the decoder sends it to the error table (MessageScrubber 1684980): "
+                 u"firefox-desktop pings need a User-Agent or X-Telemetry-Agent starting with "_s),
              qPrintable(summary->text()));
     QVERIFY2(summary->text().contains(u"error_message <code>com.mozilla.telemetry.decoder.MessageScrubber$"
                                       u"UnwantedDataException: 1684980</code>"_s),
@@ -679,16 +717,18 @@ void TestMainWindow::productionVerdicts()
 
     // Kept, with the automation tag.
     select(1);
-    QVERIFY2(summary->text().contains(u"Valid: production keeps it in firefox_desktop.baseline_v1, live table only: "
-                                      u"the automation source tag keeps it out of the stable tables"_s),
+    QVERIFY2(summary->text().contains(
+                 u"Valid: production keeps it in firefox_desktop.baseline_v1, live table only: "
+                 u"the automation source tag keeps it out of the stable tables"_s),
              qPrintable(summary->text()));
     QCOMPARE(om->index(0, 1, om->index(0, 0)).data().toString(), u"Kept: firefox_desktop.baseline_v1"_s);
 
     // Unregistered: No such docType, and the generic schema's errors for information only.
     select(3);
-    QVERIFY2(summary->text().contains(u"Unregistered: the decoder sends it to the error table "
-                                      u"(SchemaNotFoundException): No such docType: peers-gleanjs-node/events; the "
-                                      u"body would pass glean/glean/glean.1 once registered"_s),
+    QVERIFY2(summary->text().contains(
+                 u"Unregistered: the decoder sends it to the error table "
+                 u"(SchemaNotFoundException): No such docType: peers-gleanjs-node/events; the "
+                 u"body would pass glean/glean/glean.1 once registered"_s),
              qPrintable(summary->text()));
     QVERIFY(itemWhere(2, u"reported"_s));
     QVERIFY(!itemWhere(2, u"for information (generic schema)"_s)); // the body passes the generic schema
@@ -712,8 +752,9 @@ void TestMainWindow::productionVerdicts()
     QVERIFY(metrics);
     const QModelIndex counter = metrics->indexOf(u"counter"_s, u"newtab.undeclared_clicks"_s);
     QVERIFY(counter.isValid());
-    QVERIFY2(counter.data(MetricsModel::WarningRole).toString().contains(
-                 u"is not a column of firefox_desktop.newtab_v1"_s),
+    QVERIFY2(counter.data(MetricsModel::WarningRole)
+                 .toString()
+                 .contains(u"is not a column of firefox_desktop.newtab_v1"_s),
              qPrintable(counter.data(MetricsModel::WarningRole).toString()));
     QCOMPARE(counter.data(Qt::DecorationRole).metaType(), QMetaType::fromType<QIcon>());
     QTreeWidgetItem *bq = itemWhere(0, u"bq-column"_s);
@@ -733,10 +774,24 @@ void TestMainWindow::productionVerdicts()
     auto *verdicts = window.findChild<QComboBox *>(u"verdictFilter"_s);
     QVERIFY(verdicts);
     for (const QString &v : {u"unregistered"_s, u"rejected"_s, u"dropped"_s})
-        QVERIFY2(verdicts->itemData(verdicts->findData(v), Qt::ToolTipRole).toString().startsWith(v + u": "_s),
-                 qPrintable(v));
+        QVERIFY2(
+            verdicts->itemData(verdicts->findData(v), Qt::ToolTipRole).toString().startsWith(v + u": "_s),
+            qPrintable(v));
     QVERIFY(verdicts->toolTip().contains(u"dropped: removed by the decoder without an error row"_s));
 }
 
-QTEST_MAIN(TestMainWindow)
+int main(int argc, char **argv)
+{
+    QTemporaryDir settingsDir;
+    g_settingsDir = settingsDir.path();
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, g_settingsDir);
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(u"Pingscope"_s);
+    QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
+    app.setAttribute(Qt::AA_Use96Dpi, true);
+    TestMainWindow test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_mainwindow.moc"

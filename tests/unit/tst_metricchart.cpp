@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "chart.h"
 #include "mainwindow.h"
 #include "metricchart.h"
@@ -83,7 +86,8 @@ int pixelsOf(QWidget &w, const QColor &colour)
         for (int x = 0; x < image.width(); ++x) {
             const QColor c = image.pixelColor(x, y);
             if (std::abs(c.red() - colour.red()) + std::abs(c.green() - colour.green()) +
-                    std::abs(c.blue() - colour.blue()) < 12)
+                    std::abs(c.blue() - colour.blue()) <
+                12)
                 ++n;
         }
     return n;
@@ -158,7 +162,8 @@ void TestMetricChart::histogramMatchesModel()
     w.showMetric(find(metrics, {u"custom_distribution"_s, u"peer.perf.frame_count"_s}));
     QCOMPARE(w.chart()->seriesCount(), 1);
     QCOMPARE(w.chart()->seriesPoints(0), (QList<QPointF>{{0, 3}, {1, 1}, {2, 1}}));
-    QCOMPARE(w.xTicks(), (QList<QPair<double, QString>>{{-0.5, u"1"_s}, {0.5, u"50"_s}, {1.5, u"87"_s}})); // upper end unknown
+    QCOMPARE(w.xTicks(), (QList<QPair<double, QString>>{
+                             {-0.5, u"1"_s}, {0.5, u"50"_s}, {1.5, u"87"_s}})); // upper end unknown
     QVERIFY(w.title().contains(u"no unit"_s));
 }
 
@@ -193,9 +198,12 @@ void TestMetricChart::ticksDoNotOverlap()
     for (qsizetype i = 0; i + 1 < ticks.size(); ++i) {
         const double a = w.chart()->mapToPosition({ticks[i].first, 0}).x();
         const double b = w.chart()->mapToPosition({ticks[i + 1].first, 0}).x();
-        const double need = (fm.horizontalAdvance(ticks[i].second) + fm.horizontalAdvance(ticks[i + 1].second)) / 2.0;
-        QVERIFY2(b - a > need, qPrintable(u"%1 and %2: %3 px apart, need %4"_s.arg(ticks[i].second, ticks[i + 1].second)
-                                              .arg(b - a).arg(need)));
+        const double need =
+            (fm.horizontalAdvance(ticks[i].second) + fm.horizontalAdvance(ticks[i + 1].second)) / 2.0;
+        QVERIFY2(b - a > need,
+                 qPrintable(u"%1 and %2: %3 px apart, need %4"_s.arg(ticks[i].second, ticks[i + 1].second)
+                                .arg(b - a)
+                                .arg(need)));
     }
     // Every label is a bucket bound at its bar's left edge, or the last bucket's upper bound.
     for (const auto &[x, label] : ticks) {
@@ -208,7 +216,8 @@ void TestMetricChart::ticksDoNotOverlap()
 void TestMetricChart::logCountAxis()
 {
     MetricsModel metrics;
-    metrics.setPayload(R"({"metrics": {"custom_distribution": {"a.b": {"values": {"1": 3, "10": 0, "100": 300}, "sum": 30003}}}})");
+    metrics.setPayload(
+        R"({"metrics": {"custom_distribution": {"a.b": {"values": {"1": 3, "10": 0, "100": 300}, "sum": 30003}}}})");
     MetricChart w;
     w.resize(600, 400);
     w.show();
@@ -238,7 +247,8 @@ void TestMetricChart::labeledCounter()
     QVERIFY(w.isPlotting());
     QCOMPARE(w.chart()->seriesCount(), 1);
     QCOMPARE(w.chart()->seriesPoints(0), (QList<QPointF>{{0, 2}, {1, 1}, {2, 5}}));
-    QCOMPARE(w.xTicks(), (QList<QPair<double, QString>>{{0, u"network"_s}, {1, u"parse"_s}, {2, u"__other__"_s}}));
+    QCOMPARE(w.xTicks(),
+             (QList<QPair<double, QString>>{{0, u"network"_s}, {1, u"parse"_s}, {2, u"__other__"_s}}));
     QVERIFY(w.title().contains(u"3 label(s), total 8"_s));
     QTRY_VERIFY(pixelsOf(w, w.chart()->seriesColor(0)) > 200);
     // One label selected: all labels, that one in its own colour.
@@ -249,7 +259,8 @@ void TestMetricChart::labeledCounter()
     QCOMPARE(w.chart()->seriesName(1), u"parse"_s);
     QTRY_VERIFY(pixelsOf(w, w.chart()->seriesColor(1)) > 100);
     // Long label names are cut short on the axis.
-    metrics.setPayload(R"({"metrics": {"labeled_counter": {"glean.error.invalid_label": {"peer.basic.clicks_by_button": 1}}}})");
+    metrics.setPayload(
+        R"({"metrics": {"labeled_counter": {"glean.error.invalid_label": {"peer.basic.clicks_by_button": 1}}}})");
     w.showMetric(find(metrics, {u"labeled_counter"_s, u"glean.error.invalid_label"_s}));
     QCOMPARE(w.xTicks(), (QList<QPair<double, QString>>{{0, u"peer.basic.clicks…"_s}}));
     QCOMPARE(w.barToolTip(0), u"peer.basic.clicks_by_button: 1"_s);
@@ -287,12 +298,16 @@ void TestMetricChart::mainWindowPlotsSelectedMetric()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const quint16 port = window.engine()->port();
-    QCOMPARE(exchange(port, buildRequest("POST", "/submit/firefox-desktop/health/1/00000000-0000-4000-8000-000000000022",
-                                         {}, healthPing()))
-                 .status,
-             200);
-    QCOMPARE(exchange(port, buildRequest("POST", "/submit/peers-gleanjs-node/peer-test/1/00000000-0000-4000-8000-000000000002",
-                                         {}, peerTest()))
+    QCOMPARE(
+        exchange(port,
+                 buildRequest("POST", "/submit/firefox-desktop/health/1/00000000-0000-4000-8000-000000000022",
+                              {}, healthPing()))
+            .status,
+        200);
+    QCOMPARE(exchange(port, buildRequest(
+                                "POST",
+                                "/submit/peers-gleanjs-node/peer-test/1/00000000-0000-4000-8000-000000000002",
+                                {}, peerTest()))
                  .status,
              200);
     QTRY_COMPARE_WITH_TIMEOUT(window.pingModel()->rowCount(), 2, 5000);
@@ -309,7 +324,8 @@ void TestMetricChart::mainWindowPlotsSelectedMetric()
     table->selectRow(healthRow);
     QVERIFY(!plot->isPlotting()); // nothing selected in the table of metrics
     QVERIFY(!plot->hint().isEmpty());
-    const QModelIndex timing = find(*metricsView->model(), {u"timing_distribution"_s, u"glean.upload.send_success"_s});
+    const QModelIndex timing =
+        find(*metricsView->model(), {u"timing_distribution"_s, u"glean.upload.send_success"_s});
     QVERIFY(timing.isValid());
     metricsView->setCurrentIndex(timing);
     QVERIFY(plot->isPlotting());
@@ -318,17 +334,22 @@ void TestMetricChart::mainWindowPlotsSelectedMetric()
     QVERIFY(plot->isVisible());
     QTRY_VERIFY(pixelsOf(*plot, plot->chart()->seriesColor(0)) > 200);
     // The labeled counter of the same ping.
-    metricsView->setCurrentIndex(find(*metricsView->model(), {u"labeled_counter"_s, u"glean.validation.pings_submitted"_s}));
+    metricsView->setCurrentIndex(
+        find(*metricsView->model(), {u"labeled_counter"_s, u"glean.validation.pings_submitted"_s}));
     QCOMPARE(plot->model()->kind(), MetricPlotModel::Kind::LabeledCounter);
-    QCOMPARE(plot->chart()->seriesPoints(0), (QList<QPointF>{{0, 2}, {1, 1}, {2, 1}})); // baseline, events, health
-    QCOMPARE(plot->xTicks(), (QList<QPair<double, QString>>{{0, u"baseline"_s}, {1, u"events"_s}, {2, u"health"_s}}));
+    QCOMPARE(plot->chart()->seriesPoints(0),
+             (QList<QPointF>{{0, 2}, {1, 1}, {2, 1}})); // baseline, events, health
+    QCOMPARE(plot->xTicks(),
+             (QList<QPair<double, QString>>{{0, u"baseline"_s}, {1, u"events"_s}, {2, u"health"_s}}));
     // The next ping (Glean.js) has no such metric: the hint again, and the same metric name
     // stays plotted across pings that have it.
-    metricsView->setCurrentIndex(find(*metricsView->model(), {u"memory_distribution"_s, u"glean.database.size"_s}));
+    metricsView->setCurrentIndex(
+        find(*metricsView->model(), {u"memory_distribution"_s, u"glean.database.size"_s}));
     QCOMPARE(plot->chart()->seriesPoints(0), (QList<QPointF>{{0, 1}}));
     table->selectRow(1 - healthRow);
     QVERIFY(!plot->isPlotting());
-    metricsView->setCurrentIndex(find(*metricsView->model(), {u"memory_distribution"_s, u"peer.perf.heap_size"_s}));
+    metricsView->setCurrentIndex(
+        find(*metricsView->model(), {u"memory_distribution"_s, u"peer.perf.heap_size"_s}));
     QCOMPARE(plot->model()->rowCount(), 33);
     table->selectRow(healthRow);
     QVERIFY(!plot->isPlotting());

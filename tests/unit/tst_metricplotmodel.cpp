@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "metricplotmodel.h"
 #include "metricsmodel.h"
 
@@ -111,13 +114,14 @@ void TestMetricPlotModel::firefoxTimingDistributionFilled()
     metrics.setPayload(healthPing());
     MetricPlotModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QVERIFY(model.setMetric(find(metrics, u"timing_distribution"_s, u"glean.upload.send_success"_s, MetricsModel::Value)));
+    QVERIFY(model.setMetric(
+        find(metrics, u"timing_distribution"_s, u"glean.upload.send_success"_s, MetricsModel::Value)));
     QCOMPARE(model.kind(), MetricPlotModel::Kind::Distribution);
     QCOMPARE(model.metricName(), u"glean.upload.send_success"_s);
-    const QList<double> expected = {6468501,  7053950,  7692387,  8388608,  9147841,  9975792,  10878678, 11863283,
-                                    12937002, 14107900, 15384774, 16777216, 18295683, 19951584, 21757357, 23726566,
-                                    25874004, 28215801, 30769549, 33554432, 36591367, 39903169, 43514714, 47453132,
-                                    51748008, 56431603, 61539099, 67108864, 73182735, 79806338};
+    const QList<double> expected = {
+        6468501,  7053950,  7692387,  8388608,  9147841,  9975792,  10878678, 11863283, 12937002, 14107900,
+        15384774, 16777216, 18295683, 19951584, 21757357, 23726566, 25874004, 28215801, 30769549, 33554432,
+        36591367, 39903169, 43514714, 47453132, 51748008, 56431603, 61539099, 67108864, 73182735, 79806338};
     QCOMPARE(lowers(model), expected);
     const QList<qint64> expectedCounts = {1, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1,
                                           0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1};
@@ -163,10 +167,12 @@ void TestMetricPlotModel::firefoxHealthPing()
     QVERIFY(!model.bucketsFilled());
 
     const QJsonObject ping =
-        QJsonDocument::fromJson(test::readDataFile(u"captured-requests/firefox-esr/007-POST-firefox-desktop_health.body.json"_s))
+        QJsonDocument::fromJson(
+            test::readDataFile(u"captured-requests/firefox-esr/007-POST-firefox-desktop_health.body.json"_s))
             .object();
-    const QByteArray json = QJsonDocument(ping[u"metrics"_s][u"timing_distribution"_s][u"glean.upload.send_success"_s].toObject())
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray json =
+        QJsonDocument(ping[u"metrics"_s][u"timing_distribution"_s][u"glean.upload.send_success"_s].toObject())
+            .toJson(QJsonDocument::Compact);
     QVERIFY(model.setMetricJson(u"timing_distribution"_s, u"glean.upload.send_success"_s, json));
     QCOMPARE(model.rowCount(), 22); // 15384774 (index 191) … 94906265 (index 212)
     QCOMPARE(model.bars().front(), (MetricPlotModel::BarData{u"15.4 ms"_s, 15384774, 16777216, 1, true}));
@@ -244,10 +250,11 @@ void TestMetricPlotModel::labeledCounter()
     metrics.setPayload(peerTest());
     MetricPlotModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QVERIFY(model.setMetric(find(metrics, u"labeled_counter"_s, u"peer.basic.errors_by_kind"_s, MetricsModel::Type)));
+    QVERIFY(model.setMetric(
+        find(metrics, u"labeled_counter"_s, u"peer.basic.errors_by_kind"_s, MetricsModel::Type)));
     QCOMPARE(model.kind(), MetricPlotModel::Kind::LabeledCounter);
     QCOMPARE(model.metricName(), u"peer.basic.errors_by_kind"_s);
-    QCOMPARE(model.rowCount(), 3); // in the client's order
+    QCOMPARE(model.rowCount(), 3);                 // in the client's order
     QCOMPARE(model.bars()[0].label, u"network"_s); // labels have no bounds
     QVERIFY(std::isnan(model.bars()[0].lower) && std::isnan(model.bars()[0].upper));
     QCOMPARE(model.bars()[0].count, 2);
@@ -266,7 +273,8 @@ void TestMetricPlotModel::labeledCounter()
     QVERIFY(std::isnan(model.mean()));
 
     // Firefox's health ping, from the raw JSON.
-    QVERIFY(model.setMetricJson(u"labeled_counter"_s, u"glean.health.file_read_error"_s, R"({"file-not-found": 1})"));
+    QVERIFY(model.setMetricJson(u"labeled_counter"_s, u"glean.health.file_read_error"_s,
+                                R"({"file-not-found": 1})"));
     QCOMPARE(model.rowCount(), 1);
     QCOMPARE(model.bars()[0].label, u"file-not-found"_s);
     QCOMPARE(model.bars()[0].count, 1);
@@ -279,7 +287,8 @@ void TestMetricPlotModel::labeledCounterFromLabel()
     metrics.setPayload(peerTest());
     MetricPlotModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    const QModelIndex label = find(metrics, u"labeled_counter"_s, u"peer.basic.clicks_by_button[__other__]"_s);
+    const QModelIndex label =
+        find(metrics, u"labeled_counter"_s, u"peer.basic.clicks_by_button[__other__]"_s);
     QVERIFY(label.isValid());
     QVERIFY(model.setMetric(label));
     QCOMPARE(model.metricName(), u"peer.basic.clicks_by_button"_s);
@@ -303,7 +312,8 @@ void TestMetricPlotModel::notPlottable()
     QVERIFY(model.setMetric(find(metrics, u"labeled_counter"_s, u"peer.basic.errors_by_kind"_s)));
     QVERIFY(!model.setMetric(metrics.index(0, 0))); // a type group
     QCOMPARE(model.rowCount(), 0);
-    QVERIFY(!model.setMetric(find(metrics, u"labeled_boolean"_s, u"peer.basic.feature_flags[telemetry_on]"_s)));
+    QVERIFY(
+        !model.setMetric(find(metrics, u"labeled_boolean"_s, u"peer.basic.feature_flags[telemetry_on]"_s)));
     QVERIFY(!model.setMetric(QModelIndex()));
     QVERIFY(!model.setMetricJson(u"timing_distribution"_s, u"x"_s, "not json"));
     QVERIFY(!model.setMetricJson(u"quantity"_s, u"x"_s, "3"));
@@ -336,7 +346,8 @@ void TestMetricPlotModel::zeroBucketAndSmallBounds()
     // The bucket of 0 is [0, 1); small indices share a bound (floor(2^(i/8)) = 1 for i < 8).
     MetricPlotModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QVERIFY(model.setMetricJson(u"timing_distribution"_s, u"x"_s, R"({"values": {"0": 1, "4": 2}, "sum": 9})"));
+    QVERIFY(
+        model.setMetricJson(u"timing_distribution"_s, u"x"_s, R"({"values": {"0": 1, "4": 2}, "sum": 9})"));
     QCOMPARE(lowers(model), (QList<double>{0, 1, 2, 3, 4}));
     QCOMPARE(counts(model), (QList<qint64>{1, 0, 0, 0, 2}));
     QCOMPARE(model.bars().back().upper, 5.0); // floor(2^(19/8)) = 5
@@ -347,7 +358,8 @@ void TestMetricPlotModel::zeroBucketAndSmallBounds()
 void TestMetricPlotModel::logCountAxis()
 {
     MetricPlotModel model;
-    QVERIFY(model.setMetricJson(u"custom_distribution"_s, u"x"_s, R"({"values": {"1": 1, "10": 99}, "sum": 991})"));
+    QVERIFY(model.setMetricJson(u"custom_distribution"_s, u"x"_s,
+                                R"({"values": {"1": 1, "10": 99}, "sum": 991})"));
     QVERIFY(!model.logCountFits()); // 99 / 1: under two decades
     QVERIFY(model.setMetricJson(u"custom_distribution"_s, u"x"_s,
                                 R"({"values": {"1": 3, "10": 0, "100": 300}, "sum": 30003})"));
@@ -393,16 +405,19 @@ void TestMetricPlotModel::everyCapturedDistribution()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     int seen = 0;
     for (const QString &folder : {u"captured-requests/firefox-esr"_s, u"captured-requests/gleanjs"_s}) {
-        const QStringList files = QDir(test::dataDir() + u'/' + folder).entryList({u"*.body.json"_s}, QDir::Files);
+        const QStringList files =
+            QDir(test::dataDir() + u'/' + folder).entryList({u"*.body.json"_s}, QDir::Files);
         for (const QString &file : files) {
             const QByteArray body = test::readDataFile(folder + u'/' + file);
             const QJsonObject metricsJson = QJsonDocument::fromJson(body).object()[u"metrics"_s].toObject();
             MetricsModel metrics;
             metrics.setPayload(body);
-            for (const QString &type : {u"timing_distribution"_s, u"memory_distribution"_s, u"custom_distribution"_s}) {
+            for (const QString &type :
+                 {u"timing_distribution"_s, u"memory_distribution"_s, u"custom_distribution"_s}) {
                 const QJsonObject all = metricsJson[type].toObject();
                 for (auto it = all.begin(); it != all.end(); ++it) {
-                    QVERIFY2(model.setMetric(find(metrics, type, it.key())), qPrintable(file + u' ' + it.key()));
+                    QVERIFY2(model.setMetric(find(metrics, type, it.key())),
+                             qPrintable(file + u' ' + it.key()));
                     const QJsonObject values = it.value().toObject()[u"values"_s].toObject();
                     qint64 total = 0;
                     int sent = 0;

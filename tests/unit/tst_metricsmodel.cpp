@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "metricsmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -32,7 +35,8 @@ namespace {
 
 QByteArray peerTest()
 {
-    return pingscope::test::readDataFile(u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
+    return pingscope::test::readDataFile(
+        u"captured-requests/gleanjs/002-POST-peers-gleanjs-node_peer-test.body.json"_s);
 }
 
 } // namespace
@@ -44,19 +48,23 @@ void TestMetricsModel::peerTestPing_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("value");
     QTest::addRow("counter") << u"counter"_s << u"peer.basic.button_clicks"_s << u"4"_s;
-    QTest::addRow("labeled counter") << u"labeled_counter"_s << u"peer.basic.errors_by_kind[network]"_s << u"2"_s;
-    QTest::addRow("labeled counter group") << u"labeled_counter"_s << u"peer.basic.errors_by_kind"_s << u"3 label(s)"_s;
+    QTest::addRow("labeled counter") << u"labeled_counter"_s << u"peer.basic.errors_by_kind[network]"_s
+                                     << u"2"_s;
+    QTest::addRow("labeled counter group")
+        << u"labeled_counter"_s << u"peer.basic.errors_by_kind"_s << u"3 label(s)"_s;
     QTest::addRow("boolean") << u"boolean"_s << u"peer.basic.dark_mode"_s << u"true"_s;
-    QTest::addRow("labeled boolean") << u"labeled_boolean"_s << u"peer.basic.feature_flags[telemetry_on]"_s << u"true"_s;
+    QTest::addRow("labeled boolean") << u"labeled_boolean"_s << u"peer.basic.feature_flags[telemetry_on]"_s
+                                     << u"true"_s;
     QTest::addRow("quantity") << u"quantity"_s << u"peer.basic.open_tabs"_s << u"42"_s;
-    QTest::addRow("uuid") << u"uuid"_s << u"peer.basic.session_uuid"_s << u"16859b38-cef4-4150-bb11-b81711923712"_s;
+    QTest::addRow("uuid") << u"uuid"_s << u"peer.basic.session_uuid"_s
+                          << u"16859b38-cef4-4150-bb11-b81711923712"_s;
     QTest::addRow("string list") << u"string_list"_s << u"peer.basic.enabled_features"_s << u"beta, alpha"_s;
     QTest::addRow("url") << u"url"_s << u"peer.basic.landing_url"_s << u"https://example.com/landing?x=1"_s;
     QTest::addRow("timespan") << u"timespan"_s << u"peer.perf.startup_time"_s << u"88 milliseconds"_s;
     QTest::addRow("rate") << u"rate"_s << u"peer.perf.cache_hit_rate"_s << u"7 / 10"_s;
     QTest::addRow("labeled string") << u"labeled_string"_s << u"peer.basic.os_names[primary]"_s << u"Linux"_s;
-    QTest::addRow("custom distribution") << u"custom_distribution"_s << u"peer.perf.frame_count"_s
-                                         << u"count 5, sum 160, 3 bucket(s) used"_s;
+    QTest::addRow("custom distribution")
+        << u"custom_distribution"_s << u"peer.perf.frame_count"_s << u"count 5, sum 160, 3 bucket(s) used"_s;
     QTest::addRow("memory distribution") << u"memory_distribution"_s << u"peer.perf.heap_size"_s
                                          << u"count 2, sum 5242880 bytes, 2 bucket(s) used"_s;
 }
@@ -125,13 +133,15 @@ void TestMetricsModel::bigQueryColumnWarning()
     QCOMPARE(model.warnedMetricCount(), 1);
     const QModelIndex warned = model.indexOf(u"counter"_s, u"newtab.undeclared_clicks"_s);
     QVERIFY(warned.isValid());
-    const QString message = u"`metrics.counter.newtab.undeclared_clicks` is not a column of firefox_desktop.newtab_v1 "
-                            u"(the table has no counter metrics at all): it will land in additional_properties, where "
-                            u"analysts rarely look"_s;
+    const QString message =
+        u"`metrics.counter.newtab.undeclared_clicks` is not a column of firefox_desktop.newtab_v1 "
+        u"(the table has no counter metrics at all): it will land in additional_properties, where "
+        u"analysts rarely look"_s;
     QCOMPARE(warned.data(MetricsModel::WarningRole).toString(), message);
     QCOMPARE(warned.data(Qt::ToolTipRole).toString(), message + u"\n\n3"_s);
     for (int column = 0; column < MetricsModel::ColumnCount; ++column)
-        QCOMPARE(warned.siblingAtColumn(column).data(Qt::ForegroundRole).value<QColor>(), QColor(0xa0, 0x5a, 0x00));
+        QCOMPARE(warned.siblingAtColumn(column).data(Qt::ForegroundRole).value<QColor>(),
+                 QColor(0xa0, 0x5a, 0x00));
     QCOMPARE(warned.data(Qt::DecorationRole).value<QColor>(), QColor(0xa0, 0x5a, 0x00)); // no QGuiApplication
     QVERIFY(!warned.siblingAtColumn(MetricsModel::Value).data(Qt::DecorationRole).isValid());
     // Declared metrics of the same ping are not marked.
@@ -143,7 +153,10 @@ void TestMetricsModel::bigQueryColumnWarning()
     // The next ping without warnings: nothing marked.
     model.setPayload(r.payload);
     QCOMPARE(model.warnedMetricCount(), 0);
-    QVERIFY(model.indexOf(u"counter"_s, u"newtab.undeclared_clicks"_s).data(MetricsModel::WarningRole).toString().isEmpty());
+    QVERIFY(model.indexOf(u"counter"_s, u"newtab.undeclared_clicks"_s)
+                .data(MetricsModel::WarningRole)
+                .toString()
+                .isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestMetricsModel)

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The store's packed texts (packedtext.h): every value reads back byte for byte; what must not
 // be packed is not; damaged values read as empty; and the headers real clients sent shrink.
 #include "store/packedtext.h"
@@ -59,7 +61,8 @@ void TestPackedText::realHeadersRoundTripAndShrink()
 void TestPackedText::edgeCases()
 {
     // Short texts and JSON that does not shrink stay as they are (old rows read the same).
-    for (const QByteArray &t : {QByteArray(), QByteArray("[]"), QByteArray("{}"), QByteArray("Host: h\r\n")}) {
+    for (const QByteArray &t :
+         {QByteArray(), QByteArray("[]"), QByteArray("{}"), QByteArray("Host: h\r\n")}) {
         QCOMPARE(packText(t, PackedKind::Json), t);
         QCOMPARE(packText(t, PackedKind::Headers), t);
         QCOMPARE(unpackText(t), t);
@@ -67,7 +70,8 @@ void TestPackedText::edgeCases()
     }
     // A text that itself starts with the marker byte is always packed, so it reads back.
     const QByteArray marked = QByteArray("\x01") + "not packed, but looks so";
-    for (const QByteArray &m : {marked, QByteArray("\x02" "also")}) {
+    for (const QByteArray &m : {marked, QByteArray("\x02"
+                                                   "also")}) {
         QVERIFY(isPackedText(packText(m, PackedKind::Json)));
         QCOMPARE(unpackText(packText(m, PackedKind::Json)), m);
         QCOMPARE(unpackText(packText(m, PackedKind::Headers)), m);

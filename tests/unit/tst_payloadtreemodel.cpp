@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "payloadtreemodel.h"
 
 #include <QAbstractItemModelTester>
@@ -88,10 +91,8 @@ void TestPayloadTreeModel::keyOrderKept()
     QCOMPARE(root.data().toString(), u"(root)"_s);
     QCOMPARE(keysUnder(model, root), (QStringList{u"zeta"_s, u"alpha"_s, u"mid"_s}));
     QCOMPARE(keysUnder(model, model.index(1, 0, root)), (QStringList{u"c"_s, u"b"_s, u"a"_s}));
-    QCOMPARE(keysUnder(model, model.index(2, 0, root)),
-             (QStringList{u"[0]"_s, u"[1]"_s, u"[2]"_s}));
-    QCOMPARE(model.headerData(Model::Value, Qt::Horizontal, Qt::DisplayRole).toString(),
-             u"Value"_s);
+    QCOMPARE(keysUnder(model, model.index(2, 0, root)), (QStringList{u"[0]"_s, u"[1]"_s, u"[2]"_s}));
+    QCOMPARE(model.headerData(Model::Value, Qt::Horizontal, Qt::DisplayRole).toString(), u"Value"_s);
 }
 
 void TestPayloadTreeModel::scalarValues_data()
@@ -102,33 +103,26 @@ void TestPayloadTreeModel::scalarValues_data()
     QTest::addColumn<QString>("valueText");
     QTest::addColumn<bool>("children");
 
-    QTest::addRow("string") << QByteArray(R"("hi \"you\"\n")") << uR"("hi \"you\"\n")"_s
-                            << u"string"_s << uR"("hi \"you\"\n")"_s << false;
-    QTest::addRow("unicode") << QByteArray(R"("h\u00e9 ✓")") << u"\"hé ✓\""_s << u"string"_s
-                             << u"\"hé ✓\""_s << false;
-    QTest::addRow("empty string") << QByteArray(R"("")") << uR"("")"_s << u"string"_s
-                                  << uR"("")"_s << false;
+    QTest::addRow("string") << QByteArray(R"("hi \"you\"\n")") << uR"("hi \"you\"\n")"_s << u"string"_s
+                            << uR"("hi \"you\"\n")"_s << false;
+    QTest::addRow("unicode") << QByteArray(R"("h\u00e9 ✓")") << u"\"hé ✓\""_s << u"string"_s << u"\"hé ✓\""_s
+                             << false;
+    QTest::addRow("empty string") << QByteArray(R"("")") << uR"("")"_s << u"string"_s << uR"("")"_s << false;
     QTest::addRow("integer") << QByteArray("42") << u"42"_s << u"integer"_s << u"42"_s << false;
     QTest::addRow("negative") << QByteArray("-7") << u"-7"_s << u"integer"_s << u"-7"_s << false;
-    QTest::addRow("unsigned 64") << QByteArray("18446744073709551615")
-                                 << u"18446744073709551615"_s << u"integer"_s
-                                 << u"18446744073709551615"_s << false;
+    QTest::addRow("unsigned 64") << QByteArray("18446744073709551615") << u"18446744073709551615"_s
+                                 << u"integer"_s << u"18446744073709551615"_s << false;
     QTest::addRow("number") << QByteArray("1.5") << u"1.5"_s << u"number"_s << u"1.5"_s << false;
-    QTest::addRow("exponent") << QByteArray("1e300") << u"1e+300"_s << u"number"_s
-                              << u"1e+300"_s << false;
-    QTest::addRow("true") << QByteArray("true") << u"true"_s << u"boolean"_s << u"true"_s
-                          << false;
-    QTest::addRow("false") << QByteArray("false") << u"false"_s << u"boolean"_s << u"false"_s
-                           << false;
+    QTest::addRow("exponent") << QByteArray("1e300") << u"1e+300"_s << u"number"_s << u"1e+300"_s << false;
+    QTest::addRow("true") << QByteArray("true") << u"true"_s << u"boolean"_s << u"true"_s << false;
+    QTest::addRow("false") << QByteArray("false") << u"false"_s << u"boolean"_s << u"false"_s << false;
     QTest::addRow("null") << QByteArray("null") << u"null"_s << u"null"_s << u"null"_s << false;
-    QTest::addRow("object") << QByteArray(R"({ "a" : 1, "b" : [ true ] })") << u"{2}"_s
-                            << u"object"_s << uR"({"a":1,"b":[true]})"_s << true;
-    QTest::addRow("empty object") << QByteArray("{}") << u"{0}"_s << u"object"_s << u"{}"_s
-                                  << false;
+    QTest::addRow("object") << QByteArray(R"({ "a" : 1, "b" : [ true ] })") << u"{2}"_s << u"object"_s
+                            << uR"({"a":1,"b":[true]})"_s << true;
+    QTest::addRow("empty object") << QByteArray("{}") << u"{0}"_s << u"object"_s << u"{}"_s << false;
     QTest::addRow("array") << QByteArray(R"([1, "x", null])") << u"[3]"_s << u"array"_s
                            << uR"([1,"x",null])"_s << true;
-    QTest::addRow("empty array") << QByteArray("[ ]") << u"[0]"_s << u"array"_s << u"[]"_s
-                                 << false;
+    QTest::addRow("empty array") << QByteArray("[ ]") << u"[0]"_s << u"array"_s << u"[]"_s << false;
 }
 
 void TestPayloadTreeModel::scalarValues()
@@ -143,8 +137,7 @@ void TestPayloadTreeModel::scalarValues()
     for (const QByteArray &doc :
          {json, QByteArray(R"({"k":)" + json + '}'), QByteArray("[0," + json + ']')}) {
         Model model;
-        QAbstractItemModelTester tester(&model,
-                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setPayload(doc);
         QVERIFY(model.problem().isEmpty());
         QModelIndex index = rootRow(model);
@@ -177,8 +170,7 @@ void TestPayloadTreeModel::longStringTruncated()
     Model model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     // 300 characters, each two bytes in UTF-8, plus one outside the BMP at the cut.
-    QString full = QString(Model::kMaxDisplayChars - 1, QChar(0xe9)) + u"\U0001F600"_s +
-                   QString(100, u'x');
+    QString full = QString(Model::kMaxDisplayChars - 1, QChar(0xe9)) + u"\U0001F600"_s + QString(100, u'x');
     model.setPayload(R"({"s":")" + full.toUtf8() + R"("})");
     const QModelIndex s = model.index(0, Model::Value, rootRow(model));
     const QString shown = s.data().toString();
@@ -199,13 +191,11 @@ void TestPayloadTreeModel::pointersAndPaths_data()
     QTest::addColumn<QString>("key");
 
     QTest::addRow("root") << u""_s << u""_s << u"(root)"_s;
-    QTest::addRow("glean metric") << u"/metrics/counter/app.clicks"_s
-                                  << u"metrics.counter.app.clicks"_s << u"app.clicks"_s;
+    QTest::addRow("glean metric") << u"/metrics/counter/app.clicks"_s << u"metrics.counter.app.clicks"_s
+                                  << u"app.clicks"_s;
     QTest::addRow("array item") << u"/events/0"_s << u"events[0]"_s << u"[0]"_s;
-    QTest::addRow("member of item") << u"/events/0/timestamp"_s << u"events[0].timestamp"_s
-                                    << u"timestamp"_s;
-    QTest::addRow("nested arrays") << u"/events/1/extra/1/0"_s << u"events[1].extra[1][0]"_s
-                                   << u"[0]"_s;
+    QTest::addRow("member of item") << u"/events/0/timestamp"_s << u"events[0].timestamp"_s << u"timestamp"_s;
+    QTest::addRow("nested arrays") << u"/events/1/extra/1/0"_s << u"events[1].extra[1][0]"_s << u"[0]"_s;
     QTest::addRow("slash") << u"/a~1b"_s << u"a/b"_s << u"a/b"_s;
     QTest::addRow("tilde") << u"/a~1b/c~0d"_s << u"a/b.c~d"_s << u"c~d"_s;
     QTest::addRow("tilde then one") << u"/a~1b/~01"_s << u"a/b.~1"_s << u"~1"_s;
@@ -332,8 +322,8 @@ void TestPayloadTreeModel::errorMarks()
     QVERIFY(model.problem().isEmpty());
     QCOMPARE(model.warnings(), QStringList{u"deprecated: old field"_s});
 
-    const QStringList errorNodes{u""_s, u"/ping_info/seq"_s, u"/client_info/os"_s,
-                                 u"/metrics/boolean"_s, u"/metrics/uuid"_s};
+    const QStringList errorNodes{u""_s, u"/ping_info/seq"_s, u"/client_info/os"_s, u"/metrics/boolean"_s,
+                                 u"/metrics/uuid"_s};
     const QStringList belowNodes{u""_s, u"/ping_info"_s, u"/client_info"_s, u"/metrics"_s};
 
     // Every node, built as a view would build them on expanding everything.
@@ -372,12 +362,11 @@ void TestPayloadTreeModel::errorMarks()
     QCOMPARE(tip(u""_s), u"missing required property \"events\""_s);
     QCOMPARE(tip(u"/client_info/locale"_s), u"old field"_s); // a warning with a pointer marks its node
     QCOMPARE(model.warningPointers(), QStringList{u"/client_info/locale"_s});
-    QVERIFY(tip(u"/ping_info"_s).isEmpty());          // only below
+    QVERIFY(tip(u"/ping_info"_s).isEmpty()); // only below
 
     // The string value's tooltip carries the error too (no cut value in front of it).
     const QModelIndex os = model.indexForPointer(u"/client_info/os"_s);
-    QCOMPARE(os.siblingAtColumn(Model::Value).data(Qt::ToolTipRole).toString(),
-             tip(u"/client_info/os"_s));
+    QCOMPARE(os.siblingAtColumn(Model::Value).data(Qt::ToolTipRole).toString(), tip(u"/client_info/os"_s));
 
     // A QGuiApplication exists here, so the marker is an icon with pixels.
     const QVariant marker = os.data(Qt::DecorationRole);
@@ -396,9 +385,8 @@ void TestPayloadTreeModel::explanatoryRow_data()
     QTest::addRow("invalid utf-8") << QByteArray("\"\xff\"") << u"Not JSON: "_s;
     QTest::addRow("100000 deep") << QByteArray(100000, '[') + QByteArray(100000, ']')
                                  << u"Not shown as a tree: nested 100000 levels deep"_s;
-    QTest::addRow("100000 deep objects")
-        << QByteArray(R"({"a":)").repeated(100000) + QByteArray(100000, '}')
-        << u"Not shown as a tree: nested 100000 levels deep"_s;
+    QTest::addRow("100000 deep objects") << QByteArray(R"({"a":)").repeated(100000) + QByteArray(100000, '}')
+                                         << u"Not shown as a tree: nested 100000 levels deep"_s;
     QTest::addRow("deep and broken") << QByteArray(5000, '[') << u"Not shown as a tree"_s;
 }
 
@@ -500,14 +488,13 @@ void TestPayloadTreeModel::mainPing()
     QVERIFY(model.problem().isEmpty());
     const QModelIndex root = rootRow(model);
     QCOMPARE(keysUnder(model, root),
-             (QStringList{u"application"_s, u"clientId"_s, u"creationDate"_s, u"environment"_s,
-                          u"id"_s, u"payload"_s, u"type"_s, u"version"_s}));
+             (QStringList{u"application"_s, u"clientId"_s, u"creationDate"_s, u"environment"_s, u"id"_s,
+                          u"payload"_s, u"type"_s, u"version"_s}));
 
     // A few levels down, the way a user would expand them.
     const QModelIndex payload = model.index(5, 0, root);
     QCOMPARE(text(model, payload, Model::Type), u"object"_s);
-    const QModelIndex processes = model.index(keysUnder(model, payload).indexOf(u"processes"_s),
-                                              0, payload);
+    const QModelIndex processes = model.index(keysUnder(model, payload).indexOf(u"processes"_s), 0, payload);
     QCOMPARE(keysUnder(model, processes), (QStringList{u"parent"_s, u"content"_s, u"gpu"_s}));
     const QModelIndex parent = model.index(0, 0, processes);
     const QModelIndex events = model.index(2, 0, parent);
@@ -519,8 +506,7 @@ void TestPayloadTreeModel::mainPing()
     QCOMPARE(extra.data(Model::PathRole).toString(), u"payload.processes.parent.events[0][5]"_s);
     QCOMPARE(extra.data(Model::PointerRole).toString(), u"/payload/processes/parent/events/0/5"_s);
     QCOMPARE(extra.data(Model::ValueTextRole).toString(), uR"({"engine":"google"})"_s);
-    QCOMPARE(model.indexForPointer(u"/payload/processes/parent/events/0/5/engine"_s).parent(),
-             extra);
+    QCOMPARE(model.indexForPointer(u"/payload/processes/parent/events/0/5/engine"_s).parent(), extra);
     QCOMPARE(text(model, model.index(0, 0, first), Model::Value), u"12141232"_s);
 
     // The whole document copies as JSON, equal to the input.
@@ -545,9 +531,10 @@ void TestPayloadTreeModel::bigQueryColumnWarning()
     QCOMPARE(model.warningPointers(), QStringList{pointer});
     const QModelIndex node = model.indexForPointer(pointer);
     QVERIFY(node.isValid());
-    QCOMPARE(node.data(Model::WarningRole).toString(),
-             u"`metrics.counter.newtab.undeclared_clicks` is not a column of firefox_desktop.newtab_v1 (the table "
-             u"has no counter metrics at all): it will land in additional_properties, where analysts rarely look"_s);
+    QCOMPARE(
+        node.data(Model::WarningRole).toString(),
+        u"`metrics.counter.newtab.undeclared_clicks` is not a column of firefox_desktop.newtab_v1 (the table "
+        u"has no counter metrics at all): it will land in additional_properties, where analysts rarely look"_s);
     QCOMPARE(node.siblingAtColumn(Model::Value).data(Qt::ToolTipRole).toString(),
              node.data(Model::WarningRole).toString());
     QCOMPARE(node.data(Qt::ForegroundRole).value<QColor>(), QColor(0xa0, 0x5a, 0x00));

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "pingoverviewmodel.h"
 
 #include "ingest.h"
@@ -92,7 +95,8 @@ void TestPingOverviewModel::gleanPing()
     r.payload = readDataFile(u"captured-requests/firefox-esr/005-POST-firefox-desktop_baseline.body.json"_s);
     QVERIFY(!r.payload.isEmpty());
     model.setPing(r);
-    QCOMPARE(model.sections(), (QStringList{u"Request"_s, u"Times"_s, u"ping_info"_s, u"Experiments"_s, u"client_info"_s}));
+    QCOMPARE(model.sections(),
+             (QStringList{u"Request"_s, u"Times"_s, u"ping_info"_s, u"Experiments"_s, u"client_info"_s}));
     QCOMPARE(model.value(u"Request"_s, u"Verdict"_s), u"valid"_s);
     QCOMPARE(model.value(u"Request"_s, u"Schema"_s), u"glean/glean/glean.1"_s);
     QVERIFY(model.details(u"Request"_s, u"Schema"_s).contains(u"generic Glean schema"_s));
@@ -102,7 +106,8 @@ void TestPingOverviewModel::gleanPing()
     QCOMPARE(model.value(u"ping_info"_s, u"ping type"_s), u"baseline"_s);
     QCOMPARE(model.details(u"Times"_s, u"Date header"_s), u"-548 ms from received"_s);
     QCOMPARE(model.value(u"Times"_s, u"start_time"_s), u"2026-11-23T02:19:24.990+00:00"_s);
-    QCOMPARE(model.details(u"Times"_s, u"start_time"_s), u"-558 ms from received"_s); // 02:19:24.990 vs 02:19:25.548
+    QCOMPARE(model.details(u"Times"_s, u"start_time"_s),
+             u"-558 ms from received"_s); // 02:19:24.990 vs 02:19:25.548
     QCOMPARE(model.value(u"client_info"_s, u"client_id"_s), u"a670d57c-0bc6-4205-9be7-fc8f50aad72f"_s);
     QCOMPARE(model.value(u"client_info"_s, u"locale"_s), u"en-US"_s);
     // Optional fields the client did not send are listed and marked.
@@ -136,7 +141,8 @@ void TestPingOverviewModel::legacyTelemetry()
     r.docType = u"new-profile"_s;
     r.docVersion = u"4"_s;
     r.appName = u"Firefox"_s;
-    r.payload = readDataFile(u"captured-requests/firefox-esr/002-POST-telemetry_ba5715fa-a3d5-4da2-a8a5-6e27c870d6e7.body.json"_s);
+    r.payload = readDataFile(
+        u"captured-requests/firefox-esr/002-POST-telemetry_ba5715fa-a3d5-4da2-a8a5-6e27c870d6e7.body.json"_s);
     QVERIFY(!r.payload.isEmpty());
     r.clientId = u"from-record"_s;
     r.receivedAtUs = QDateTime::currentMSecsSinceEpoch() * 1000;
@@ -204,9 +210,12 @@ void TestPingOverviewModel::pipelineOfRealCaptures_data()
     QTest::addColumn<QString>("outcome");
     QTest::addColumn<QStringList>("rows");
     const QString baseline = u"firefox-esr/005-POST-firefox-desktop_baseline"_s;
-    const QString registry = u"Registry | 2026-07-02 (19c97f5) | verdict checked with 2026-07-02 (19c97f5) from bundled"_s;
-    const QString timestamp = u"submission_timestamp | 2026-11-23T02:19:25.548000Z | as the edge writes it (UTC)"_s;
-    const QString firefoxSample = u"sample_id | 52 | CRC32 of client_id a670d57c-0bc6-4205-9be7-fc8f50aad72f, mod 100"_s;
+    const QString registry =
+        u"Registry | 2026-07-02 (19c97f5) | verdict checked with 2026-07-02 (19c97f5) from bundled"_s;
+    const QString timestamp =
+        u"submission_timestamp | 2026-11-23T02:19:25.548000Z | as the edge writes it (UTC)"_s;
+    const QString firefoxSample =
+        u"sample_id | 52 | CRC32 of client_id a670d57c-0bc6-4205-9be7-fc8f50aad72f, mod 100"_s;
     QTest::newRow("Firefox ESR baseline: kept, automation")
         << baseline << QByteArray() << u"valid"_s
         << u"Kept: firefox_desktop.baseline_v1, live table only. Not in the stable tables: automation source tag"_s
@@ -224,7 +233,8 @@ void TestPingOverviewModel::pipelineOfRealCaptures_data()
         << u"Error table payload_bytes_error.structured: "
            u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1684980"_s
         << QStringList{
-               u"Outcome | Error table payload_bytes_error.structured | firefox-desktop pings need a User-Agent or "
+               u"Outcome | Error table payload_bytes_error.structured | firefox-desktop pings need a "
+               u"User-Agent or "
                u"X-Telemetry-Agent starting with \"Glean\" (bug 1684980); a replay without X-Telemetry-Agent is rejected"_s,
                u"error_type | ParsePayload | MessageScrubber"_s,
                u"error_message | com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1684980 | "_s,
@@ -238,13 +248,15 @@ void TestPingOverviewModel::pipelineOfRealCaptures_data()
                registry};
     QTest::newRow("Glean.js test app: unregistered")
         << u"gleanjs/001-POST-peers-gleanjs-node_events"_s << QByteArray() << u"unregistered"_s
-        << u"Unregistered: No such docType: peers-gleanjs-node/events; the body would pass glean/glean/glean.1 once "
+        << u"Unregistered: No such docType: peers-gleanjs-node/events; the body would pass "
+           u"glean/glean/glean.1 once "
            u"registered"_s
         << QStringList{
                u"Outcome | Unregistered: No such docType: peers-gleanjs-node/events | the body would pass "
                u"glean/glean/glean.1 once registered"_s,
                u"error_type | ParsePayload | SchemaNotFoundException"_s,
-               u"error_message | com.mozilla.telemetry.ingestion.core.schema.SchemaNotFoundException: No such docType: "
+               u"error_message | com.mozilla.telemetry.ingestion.core.schema.SchemaNotFoundException: No "
+               u"such docType: "
                u"peers-gleanjs-node/events | "_s,
                u"Error table | moz-fx-data-shared-prod.payload_bytes_error.structured | "_s,
                u"Table | (none: not in the registry) | "_s,
@@ -286,8 +298,8 @@ void TestPingOverviewModel::pipelineOfRealCaptures()
 // section as its title and rows.
 void TestPingOverviewModel::pipelineCopyText()
 {
-    const PingRecord r =
-        ingestCapture(u"firefox-esr/005-POST-firefox-desktop_baseline"_s, u"2026-11-23T02:19:25.548Z"_s, "x-telemetry-agent");
+    const PingRecord r = ingestCapture(u"firefox-esr/005-POST-firefox-desktop_baseline"_s,
+                                       u"2026-11-23T02:19:25.548Z"_s, "x-telemetry-agent");
     PingOverviewModel model;
     model.setPing(r);
     const QModelIndex pipeline = model.index(0, 0);
@@ -299,10 +311,13 @@ void TestPingOverviewModel::pipelineCopyText()
     QVERIFY(message.isValid());
     QCOMPARE(model.copyText(message),
              u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1684980"_s);
-    QCOMPARE(model.rowText(message), u"error_message\tcom.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1684980"_s);
+    QCOMPARE(
+        model.rowText(message),
+        u"error_message\tcom.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1684980"_s);
     const QStringList lines = model.copyText(pipeline).split(u'\n');
     QCOMPARE(lines.value(0), u"Pipeline"_s);
     QCOMPARE(lines.size(), model.rowCount(pipeline) + 1);
-    QVERIFY2(lines.contains(u"sample_id\t52\tCRC32 of client_id a670d57c-0bc6-4205-9be7-fc8f50aad72f, mod 100"_s),
-             qPrintable(lines.join(u'\n')));
+    QVERIFY2(
+        lines.contains(u"sample_id\t52\tCRC32 of client_id a670d57c-0bc6-4205-9be7-fc8f50aad72f, mod 100"_s),
+        qPrintable(lines.join(u'\n')));
 }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "pingtablemodel.h"
 
 #include <QAbstractItemModelTester>
@@ -194,17 +197,16 @@ std::vector<PingRecord> randomRecords(std::mt19937 &rng, qint64 firstId, int n)
         r.receivedAtUs = t == 0   ? 0
                          : t == 1 ? (qint64(1) << 60) + qint64(rng() % 100)
                                   : kBaseUs + qint64(rng() % 200);
-        r.ns = pick({u"firefox-desktop"_s, u"org-mozilla-fenix"_s, u"Glean"_s, u"glean"_s,
-                     u"telemetry"_s, QString()});
-        r.docType = pick({u"baseline"_s, u"metrics"_s, u"events"_s, u"Events"_s, u"main"_s,
-                          u"deletion-request"_s});
+        r.ns = pick({u"firefox-desktop"_s, u"org-mozilla-fenix"_s, u"Glean"_s, u"glean"_s, u"telemetry"_s,
+                     QString()});
+        r.docType =
+            pick({u"baseline"_s, u"metrics"_s, u"events"_s, u"Events"_s, u"main"_s, u"deletion-request"_s});
         r.docVersion = pick({u"1"_s, u"2"_s, u"10"_s, u"4"_s, QString(), u"x"_s});
-        r.verdict = pick({u"valid"_s, u"valid"_s, u"parsed"_s, u"no-schema"_s, u"invalid"_s,
-                          u"not-json"_s, u"bad-encoding"_s, u"bad-path"_s, u"refused"_s});
+        r.verdict = pick({u"valid"_s, u"valid"_s, u"parsed"_s, u"no-schema"_s, u"invalid"_s, u"not-json"_s,
+                          u"bad-encoding"_s, u"bad-path"_s, u"refused"_s});
         r.errorCount = verdict::isProblem(r.verdict) ? int(rng() % 4) : 0;
         r.debugId = pick({QString(), QString(), u"peers-1"_s, u"Peers-1"_s, u"alpha"_s});
-        r.sourceTags =
-            pick({QString(), QString(), u"automation"_s, u"perf, Automation"_s, u"perf"_s});
+        r.sourceTags = pick({QString(), QString(), u"automation"_s, u"perf, Automation"_s, u"perf"_s});
         switch (rng() % 10) {
         case 0:
             r.docId = QString();
@@ -227,9 +229,9 @@ std::vector<PingRecord> randomRecords(std::mt19937 &rng, qint64 firstId, int n)
             r.docId = randomUuid(rng);
             docIds.append(r.docId);
         }
-        r.clientId = pick({u"c0ffee00-0000-4000-8000-000000000001"_s,
-                           u"C0FFEE00-0000-4000-8000-000000000002"_s,
-                           u"abcdef00-0000-4000-8000-000000000003"_s, QString()});
+        r.clientId =
+            pick({u"c0ffee00-0000-4000-8000-000000000001"_s, u"C0FFEE00-0000-4000-8000-000000000002"_s,
+                  u"abcdef00-0000-4000-8000-000000000003"_s, QString()});
         r.seq = qint64(rng() % 8) - 1;
         r.bodyBytes = 100 + qint64(rng() % 5);
         if (rng() % 20 == 0) // a refused request's declared length: a long key for the sort
@@ -244,9 +246,8 @@ std::vector<PingRecord> randomRecords(std::mt19937 &rng, qint64 firstId, int n)
 
 const char *columnName(int column)
 {
-    static const char *names[] = {"received", "namespace", "doctype",    "version",
-                                  "verdict",  "debugtag",  "sourcetags", "seq",
-                                  "docid",    "size",      "clientid"};
+    static const char *names[] = {"received",   "namespace", "doctype", "version", "verdict", "debugtag",
+                                  "sourcetags", "seq",       "docid",   "size",    "clientid"};
     return names[column];
 }
 
@@ -296,8 +297,9 @@ void TestPingTableModel::updatesFromRevalidation()
 {
     Model model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.addPings(newestFirst({record(1, u"app"_s, u"a"_s, u"unregistered"_s, 1), record(2, u"app"_s, u"b"_s, u"valid"_s),
-                                record(3, u"app"_s, u"c"_s, u"unregistered"_s, 1), record(4, u"app"_s, u"d"_s, u"valid"_s)}));
+    model.addPings(newestFirst(
+        {record(1, u"app"_s, u"a"_s, u"unregistered"_s, 1), record(2, u"app"_s, u"b"_s, u"valid"_s),
+         record(3, u"app"_s, u"c"_s, u"unregistered"_s, 1), record(4, u"app"_s, u"d"_s, u"valid"_s)}));
     QCOMPARE(model.problemCount(), 2);
     QPersistentModelIndex selected = model.index(model.rowOfId(3), 0);
     QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
@@ -317,7 +319,8 @@ void TestPingTableModel::updatesFromRevalidation()
     model.setProblemsOnly(true);
     QCOMPARE(shownIds(model), QList<qint64>{3});
     layouts.clear();
-    model.updatePings({record(2, u"app"_s, u"b"_s, u"rejected"_s, 1), record(3, u"app"_s, u"c"_s, u"valid"_s)});
+    model.updatePings(
+        {record(2, u"app"_s, u"b"_s, u"rejected"_s, 1), record(3, u"app"_s, u"c"_s, u"valid"_s)});
     QCOMPARE(layouts.size(), 1);
     QCOMPARE(shownIds(model), QList<qint64>{2});
     QCOMPARE(model.problemCount(), 1);
@@ -358,8 +361,7 @@ void TestPingTableModel::receivedRangeWithLiveRows()
         std::vector<PingRecord> rows = randomRecords(rng, qint64(all.size()) + 1, 30);
         all.insert(all.end(), rows.begin(), rows.end());
         model.addPings(newestFirst(rows));
-        QCOMPARE(shownIds(model),
-                 referenceIds(all, model.filter(), model.sortColumn(), model.sortOrder()));
+        QCOMPARE(shownIds(model), referenceIds(all, model.filter(), model.sortColumn(), model.sortOrder()));
     }
     // An open end.
     model.setReceivedRange(0, kBaseUs + 100);
@@ -381,11 +383,9 @@ void TestPingTableModel::batchesInsertOnce()
 
     std::vector<PingRecord> first, second;
     for (qint64 id = 1; id <= 10; ++id)
-        first.push_back(
-            record(id, u"app"_s, u"baseline"_s, id % 4 == 0 ? u"not-json"_s : u"valid"_s));
+        first.push_back(record(id, u"app"_s, u"baseline"_s, id % 4 == 0 ? u"not-json"_s : u"valid"_s));
     for (qint64 id = 11; id <= 15; ++id)
-        second.push_back(
-            record(id, u"app"_s, u"metrics"_s, id % 4 == 0 ? u"invalid"_s : u"valid"_s, 2));
+        second.push_back(record(id, u"app"_s, u"metrics"_s, id % 4 == 0 ? u"invalid"_s : u"valid"_s, 2));
     model.addPings(newestFirst(first));
     model.addPings(newestFirst(second));
     QCOMPARE(inserted.count(), 2);
@@ -441,8 +441,7 @@ void TestPingTableModel::displayAndRoles_data()
     add("docid tooltip", Model::DocId, Qt::ToolTipRole, uuid);
     add("clientid tooltip", Model::ClientId, Qt::ToolTipRole, client);
     add("size tooltip", Model::Size, Qt::ToolTipRole,
-        u"%1 bytes on the wire, %2 bytes decoded"_s.arg(locale.toString(490),
-                                                        locale.toString(839)));
+        u"%1 bytes on the wire, %2 bytes decoded"_s.arg(locale.toString(490), locale.toString(839)));
     add("verdict tooltip", Model::Verdict, Qt::ToolTipRole, u"invalid, 3 error(s)"_s);
     add("received tooltip", Model::Received, Qt::ToolTipRole,
         QString(received.toString(u"yyyy-MM-dd HH:mm:ss.zzz"_s) +
@@ -463,8 +462,7 @@ void TestPingTableModel::displayAndRoles_data()
 
     add("seq tooltip", Model::Seq, Qt::ToolTipRole, u"ping_info.seq 42"_s);
     add("namespace tooltip", Model::Namespace, Qt::ToolTipRole, u"firefox-desktop"_s);
-    add("seq aligned right", Model::Seq, Qt::TextAlignmentRole,
-        int(Qt::AlignRight | Qt::AlignVCenter));
+    add("seq aligned right", Model::Seq, Qt::TextAlignmentRole, int(Qt::AlignRight | Qt::AlignVCenter));
     add("namespace not aligned", Model::Namespace, Qt::TextAlignmentRole, QVariant());
 }
 
@@ -532,8 +530,7 @@ void TestPingTableModel::decorationAndColours()
 {
     Model model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    const QStringList verdicts = {u"valid"_s, u"parsed"_s, u"no-schema"_s, u"invalid"_s,
-                                  u"refused"_s};
+    const QStringList verdicts = {u"valid"_s, u"parsed"_s, u"no-schema"_s, u"invalid"_s, u"refused"_s};
     std::vector<PingRecord> rows;
     for (qsizetype i = 0; i < verdicts.size(); ++i)
         rows.push_back(record(i + 1, u"app"_s, u"baseline"_s, verdicts[i]));
@@ -551,10 +548,8 @@ void TestPingTableModel::decorationAndColours()
             QCOMPARE(foreground.value<QColor>(), QColor(0xc0, 0x1c, 0x28));
     }
     // Same class, same icon (cached): "invalid" and "refused" share the problem badge.
-    const QIcon a =
-        model.index(model.rowOfId(4), Model::Verdict).data(Qt::DecorationRole).value<QIcon>();
-    const QIcon b =
-        model.index(model.rowOfId(5), Model::Verdict).data(Qt::DecorationRole).value<QIcon>();
+    const QIcon a = model.index(model.rowOfId(4), Model::Verdict).data(Qt::DecorationRole).value<QIcon>();
+    const QIcon b = model.index(model.rowOfId(5), Model::Verdict).data(Qt::DecorationRole).value<QIcon>();
     QCOMPARE(a.cacheKey(), b.cacheKey());
 }
 
@@ -574,8 +569,7 @@ void TestPingTableModel::filters_data()
     QTest::addRow("odd doc id") << text(u"NOT-a-U"_s) << QList<qint64>{8};
     QTest::addRow("client id") << text(u"000000000002"_s) << QList<qint64>{8, 5, 2};
     QTest::addRow("namespace, spaces") << text(u"  FENIX "_s) << QList<qint64>{6, 5};
-    QTest::addRow("text doctype, namespace")
-        << text(u"metr"_s) << QList<qint64>{7, 4, 3}; // telemetry
+    QTest::addRow("text doctype, namespace") << text(u"metr"_s) << QList<qint64>{7, 4, 3}; // telemetry
     QTest::addRow("text debug tag") << text(u"PEERS"_s) << QList<qint64>{7};
     QTest::addRow("no match") << text(u"zzz"_s) << QList<qint64>{};
     QTest::addRow("verdict names not searched") << text(u"invalid"_s) << QList<qint64>{};
@@ -670,7 +664,8 @@ void TestPingTableModel::filterCombinationsMatchReference_data()
     QTest::addColumn<PingFilter>("filter");
     PingFilter f;
     for (const QString &t : {u"glean"_s, u"EVENTS"_s, u"000000000002"_s, u"a"_s, u"-4"_s, u"{"_s})
-        QTest::addRow("text %s", qPrintable(t)) << PingFilter{t, {}, false, {}, {}, {}, false, {}, 0, 0, false};
+        QTest::addRow("text %s", qPrintable(t))
+            << PingFilter{t, {}, false, {}, {}, {}, false, {}, 0, 0, false};
     f.problemsOnly = true;
     f.hideAutomation = true;
     QTest::addRow("problems, no automation") << f;
@@ -727,8 +722,7 @@ void TestPingTableModel::sortColumns_data()
     for (int column = 0; column < Model::ColumnCount; ++column)
         for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder})
             for (const bool filtered : {false, true})
-                QTest::addRow("%s %s%s", columnName(column),
-                              order == Qt::AscendingOrder ? "asc" : "desc",
+                QTest::addRow("%s %s%s", columnName(column), order == Qt::AscendingOrder ? "asc" : "desc",
                               filtered ? " filtered" : "")
                     << column << order << filtered;
 }
@@ -771,8 +765,7 @@ void TestPingTableModel::liveRowsWhileFilteredAndSorted_data()
         for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder})
             for (const bool filtered : {false, true})
                 QTest::addRow("%s %s%s", column < 0 ? "arrival" : columnName(column),
-                              order == Qt::AscendingOrder ? "asc" : "desc",
-                              filtered ? " filtered" : "")
+                              order == Qt::AscendingOrder ? "asc" : "desc", filtered ? " filtered" : "")
                     << column << order << filtered;
 }
 
@@ -834,8 +827,7 @@ void TestPingTableModel::newestOnTopIsOneInsertion()
     model.sort(Model::Namespace, Qt::AscendingOrder);
     inserted.clear();
     layouts.clear();
-    rows = {record(54, u"aaa"_s, u"baseline"_s, u"valid"_s),
-            record(55, u"zzz"_s, u"baseline"_s, u"valid"_s)};
+    rows = {record(54, u"aaa"_s, u"baseline"_s, u"valid"_s), record(55, u"zzz"_s, u"baseline"_s, u"valid"_s)};
     model.addPings(newestFirst(rows));
     QCOMPARE(inserted.count(), 0);
     QCOMPARE(layouts.count(), 1);
@@ -868,11 +860,11 @@ void TestPingTableModel::persistentIndexesFollowRows()
         QCOMPARE(a.column(), int(Model::Version));
         QCOMPARE(b.column(), int(Model::DocId));
     };
-#define CHECK(step)                                                                                \
-    do {                                                                                           \
-        check(step);                                                                               \
-        if (QTest::currentTestFailed())                                                            \
-            return;                                                                                \
+#define CHECK(step)                                                                                          \
+    do {                                                                                                     \
+        check(step);                                                                                         \
+        if (QTest::currentTestFailed())                                                                      \
+            return;                                                                                          \
     } while (false)
     CHECK("start");
     for (int column = 0; column < Model::ColumnCount; ++column) {
@@ -938,8 +930,7 @@ void TestPingTableModel::clearKeepsFilterAndSort()
     // Ids may start again after a clear; the filter and sort still apply.
     const std::vector<PingRecord> again = randomRecords(rng, 1, 100);
     model.addPings(newestFirst(again));
-    QCOMPARE(shownIds(model),
-             referenceIds(again, model.filter(), Model::Namespace, Qt::DescendingOrder));
+    QCOMPARE(shownIds(model), referenceIds(again, model.filter(), Model::Namespace, Qt::DescendingOrder));
     QCOMPARE(resets.count(), 1);
 }
 
@@ -964,11 +955,9 @@ void TestPingTableModel::countsAndDistinctValues()
              (QList<VC>{{u"Firefox-desktop"_s, 1}, {u"glean"_s, 2}, {u"telemetry"_s, 1}}));
     QCOMPARE(model.distinctValues(Model::DocType),
              (QList<VC>{{u"baseline"_s, 2}, {u"main"_s, 1}, {u"metrics"_s, 1}}));
-    QCOMPARE(model.distinctValues(Model::DebugTag),
-             (QList<VC>{{u"peers-1"_s, 1}})); // no empty value
-    QCOMPARE(
-        model.distinctValues(Model::Verdict),
-        (QList<VC>{{u"no-schema"_s, 1}, {u"valid"_s, 1}, {u"invalid"_s, 1}, {u"not-json"_s, 1}}));
+    QCOMPARE(model.distinctValues(Model::DebugTag), (QList<VC>{{u"peers-1"_s, 1}})); // no empty value
+    QCOMPARE(model.distinctValues(Model::Verdict),
+             (QList<VC>{{u"no-schema"_s, 1}, {u"valid"_s, 1}, {u"invalid"_s, 1}, {u"not-json"_s, 1}}));
     QVERIFY(model.distinctValues(Model::Size).isEmpty());
 
     // Counts cover every row, filtered or not; only a new value is a distinctValuesChanged.

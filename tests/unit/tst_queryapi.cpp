@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "testsupport.h"
 
 #include <QElapsedTimer>
@@ -53,8 +56,8 @@ void TestQueryApi::initTestCase()
     // 6 good Glean pings (two doctypes, two debug ids), 2 not JSON, 1 bad path, 1 refused.
     for (int i = 1; i <= 6; ++i) {
         const QByteArray dt = i % 2 ? "baseline" : "metrics";
-        const QByteArray body = "{\"ping_info\":{\"seq\":" + QByteArray::number(i) +
-                                "},\"client_info\":{\"client_id\":\"c\"}}";
+        const QByteArray body =
+            "{\"ping_info\":{\"seq\":" + QByteArray::number(i) + "},\"client_info\":{\"client_id\":\"c\"}}";
         QCOMPARE(exchange(port, buildRequest("POST", "/submit/app-one/" + dt + "/1/" + uuid(i),
                                              {{"X-Debug-ID", i <= 3 ? "alpha" : "beta"},
                                               {"X-Source-Tags", "automation, perf"}},
@@ -63,11 +66,13 @@ void TestQueryApi::initTestCase()
                  200);
     }
     for (int i = 7; i <= 8; ++i)
-        QCOMPARE(exchange(port, buildRequest("POST", "/submit/app-two/events/1/" + uuid(i), {}, "nope")).status,
-                 200);
+        QCOMPARE(
+            exchange(port, buildRequest("POST", "/submit/app-two/events/1/" + uuid(i), {}, "nope")).status,
+            200);
     QCOMPARE(exchange(port, buildRequest("POST", "/submit/app-two/events", {}, "{}")).status, 200);
-    QCOMPARE(exchange(port, buildRequest("POST", "/submit/app-two/events/1/" + uuid(10), {}, {}, false)).status,
-             411);
+    QCOMPARE(
+        exchange(port, buildRequest("POST", "/submit/app-two/events/1/" + uuid(10), {}, {}, false)).status,
+        411);
 }
 
 void TestQueryApi::listNewestFirstWithSummaryFields()
@@ -79,9 +84,9 @@ void TestQueryApi::listNewestFirstWithSummaryFields()
     QCOMPARE(list.size(), size_t(10));
     QCOMPARE(list[0].at("id").get<int>(), 10);
     QCOMPARE(list[9].at("id").get<int>(), 1);
-    for (const char *field : {"id", "received_at", "method", "path", "query", "namespace", "doctype", "doc_version",
-                              "doc_id", "status_code", "verdict", "error_count", "debug_id", "source_tags",
-                              "body_bytes", "decoded_bytes"})
+    for (const char *field :
+         {"id", "received_at", "method", "path", "query", "namespace", "doctype", "doc_version", "doc_id",
+          "status_code", "verdict", "error_count", "debug_id", "source_tags", "body_bytes", "decoded_bytes"})
         QVERIFY2(list[0].contains(field), field);
     QCOMPARE(list[0].at("verdict").get<std::string>(), std::string("refused"));
     QCOMPARE(list[0].at("status_code").get<int>(), 411);
@@ -136,12 +141,16 @@ void TestQueryApi::longListsArePagedInOrder()
     QCOMPARE(b.back().at("id").get<int>(), 3);
     // Received in [since, until): an ISO 8601 time or epoch milliseconds (pings i at
     // 1,700,000,000,000,000 + i µs).
-    const json window = getJson(engine.port(), "/pingscope/v1/pings?since=2023-11-14T22:13:20.002Z&until=1700000000003&limit=5000");
+    const json window = getJson(
+        engine.port(), "/pingscope/v1/pings?since=2023-11-14T22:13:20.002Z&until=1700000000003&limit=5000");
     QCOMPARE(window.size(), size_t(1000));
     QCOMPARE(window.front().at("id").get<int>(), 2999);
     QCOMPARE(window.back().at("id").get<int>(), 2000);
     // No zone means UTC; an offset is honoured.
-    QCOMPARE(getJson(engine.port(), "/pingscope/v1/pings?since=2023-11-14T22:13:20.002&until=2023-11-14T17:13:20.003-05:00&limit=5000").size(),
+    QCOMPARE(getJson(engine.port(),
+                     "/pingscope/v1/"
+                     "pings?since=2023-11-14T22:13:20.002&until=2023-11-14T17:13:20.003-05:00&limit=5000")
+                 .size(),
              size_t(1000));
     int status = 0;
     getJson(engine.port(), "/pingscope/v1/pings?since=yesterday", &status);
@@ -170,7 +179,8 @@ void TestQueryApi::longListsArePagedInOrder()
     QTcpSocket old;
     old.connectToHost(QHostAddress::LocalHost, engine.port());
     QVERIFY(old.waitForConnected(5000));
-    old.write("GET /pingscope/v1/pings?limit=3000 HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+    old.write(
+        "GET /pingscope/v1/pings?limit=3000 HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
     const HttpResponse whole = readResponse(old, 10000);
     QCOMPARE(whole.status, 200);
     QVERIFY(whole.header("transfer-encoding").isNull());
@@ -214,7 +224,8 @@ void TestQueryApi::detail()
     for (const auto &h : d.at("headers"))
         sawDebug = sawDebug || (h[0] == "X-Debug-ID" && h[1] == "alpha");
     QVERIFY(sawDebug);
-    const QByteArray body = QByteArray::fromBase64(QByteArray::fromStdString(d.at("body_base64").get<std::string>()));
+    const QByteArray body =
+        QByteArray::fromBase64(QByteArray::fromStdString(d.at("body_base64").get<std::string>()));
     QVERIFY(body.startsWith("{\"ping_info\""));
     QVERIFY(d.at("errors").is_array());
     QCOMPARE(d.at("errors").size(), size_t(0));

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "ping/decode.h"
 #include "ping/ping.h"
 #include "rawview.h"
@@ -63,18 +66,20 @@ PingRecord notJsonPing(const QByteArray &body, qint64 *offset = nullptr)
     if (offset)
         *offset = pe.byteOffset;
     nlohmann::json errors = nlohmann::json::array();
-    errors.push_back({{"kind", "json"},
-                      {"offset", pe.byteOffset},
-                      {"line", pe.line},
-                      {"column", pe.column},
-                      {"message", QString(u"not JSON at byte %1: "_s.arg(pe.byteOffset) + pe.message).toStdString()}});
+    errors.push_back(
+        {{"kind", "json"},
+         {"offset", pe.byteOffset},
+         {"line", pe.line},
+         {"column", pe.column},
+         {"message", QString(u"not JSON at byte %1: "_s.arg(pe.byteOffset) + pe.message).toStdString()}});
     r.errorsJson = QByteArray::fromStdString(errors.dump());
     r.verdict = u"not-json"_s;
     return r;
 }
 
 // "s" holds a non-ASCII character and an escaped quote.
-const QByteArray kSmall = "{\"z\":1,\"a\":[true,null,{\"b\":\"x\"}],\"e\":{},\"f\":[],\"n\":-1.5,\"s\":\"\xc3\xa9\\\"q\"}";
+const QByteArray kSmall =
+    "{\"z\":1,\"a\":[true,null,{\"b\":\"x\"}],\"e\":{},\"f\":[],\"n\":-1.5,\"s\":\"\xc3\xa9\\\"q\"}";
 
 } // namespace
 
@@ -194,7 +199,8 @@ void TestRawView::notJsonShowsHexWithErrorByte()
 
     const QStringList lines = v.text().split(u'\n');
     QCOMPARE(lines.size(), 3);
-    QCOMPARE(lines[0], u"00000000  7b 22 61 6c 70 68 61 22  3a 20 31 2c 20 22 62 65  |{\"alpha\": 1, \"be|"_s);
+    QCOMPARE(lines[0],
+             u"00000000  7b 22 61 6c 70 68 61 22  3a 20 31 2c 20 22 62 65  |{\"alpha\": 1, \"be|"_s);
     QVERIFY(lines[1].startsWith(u"00000010  "_s));
     QVERIFY(lines[2].endsWith(u'|' + QString::fromLatin1(body.mid(32)) + u'|'));
     QCOMPARE(lines[2].indexOf(u'|'), RawView::asciiColumnOf(0) - 1);
@@ -222,7 +228,8 @@ void TestRawView::gzipNotJsonShowsDecodedBytes()
     qint64 offset = -1;
     v.setPing(notJsonPing(gzip(plain), &offset));
     QCOMPARE(v.mode(), RawView::Mode::Hex);
-    QVERIFY(v.text().startsWith(u"00000000  68 65 6c 6c 6f 2c 20 6e  6f 74 20 6a 73 6f 6e 20  |hello, not json |"_s));
+    QVERIFY(v.text().startsWith(
+        u"00000000  68 65 6c 6c 6f 2c 20 6e  6f 74 20 6a 73 6f 6e 20  |hello, not json |"_s));
     QVERIFY(v.text().contains(u"|at all|"_s));
     QVERIFY(v.errorMessage().contains(u"after gunzip"_s));
     const auto sels = v.textView()->extraSelections();
@@ -312,7 +319,8 @@ void TestRawView::findKeyboard()
 
 void TestRawView::largeMainPingLoadsFast()
 {
-    QFile f(QStringLiteral(PINGSCOPE_TEST_DATA_DIR) + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
+    QFile f(QStringLiteral(PINGSCOPE_TEST_DATA_DIR) +
+            u"/sample-pings/telemetry-main-ping-with-events.json"_s);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QByteArray payload = f.readAll();
     QVERIFY(payload.size() > 300 * 1024);
@@ -326,17 +334,18 @@ void TestRawView::largeMainPingLoadsFast()
     const qint64 setMs = t.elapsed();
     QCoreApplication::processEvents(); // pending highlighting and layout
     const qint64 totalMs = t.elapsed();
-    qInfo("telemetry main ping (%lld bytes): setPing %lld ms, shown %lld ms, %d lines", qint64(payload.size()),
-          setMs, totalMs, v.textView()->document()->blockCount());
+    qInfo("telemetry main ping (%lld bytes): setPing %lld ms, shown %lld ms, %d lines",
+          qint64(payload.size()), setMs, totalMs, v.textView()->document()->blockCount());
     QCOMPARE(v.mode(), RawView::Mode::Json);
     QCOMPARE(v.text(), QString::fromStdString(nlohmann::ordered_json::parse(payload.toStdString()).dump(2)));
     QCOMPARE(v.lineForPointer(QString()), 1);
-    for (const QString &pointer : {u"/type"_s, u"/payload/processes/parent/scalars"_s, u"/environment/system"_s}) {
+    for (const QString &pointer :
+         {u"/type"_s, u"/payload/processes/parent/scalars"_s, u"/environment/system"_s}) {
         const int line = v.lineForPointer(pointer);
         QVERIFY2(line > 1, qPrintable(pointer));
         const QString key = pointer.section(u'/', -1);
-        QVERIFY(v.textView()->document()->findBlockByNumber(line - 1).text().trimmed().startsWith(
-            u'"' + key + u"\": "_s));
+        QVERIFY(v.textView()->document()->findBlockByNumber(line - 1).text().trimmed().startsWith(u'"' + key +
+                                                                                                  u"\": "_s));
     }
     QVERIFY(v.revealPointer(u"/environment/system"_s));
     QVERIFY(totalMs < 3000); // the target is < 300 ms; a loose bound keeps slow CI machines green

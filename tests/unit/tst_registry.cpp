@@ -1,10 +1,13 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The production registry and the decoder's rules: the bundled index regenerates byte for byte,
 // names compare in snake_case as gcp-ingestion's do, and real captured bodies get production's
 // verdict and message for every rule (PIPELINE.md 1.4, 3.1-3.7).
-#include "validation/decoderrules.h"
 #include "ingest.h"
-#include "validation/registry.h"
 #include "testsupport.h"
+#include "validation/decoderrules.h"
+#include "validation/registry.h"
 #include "validation/validation.h"
 
 #include <QFile>
@@ -107,8 +110,8 @@ void TestRegistry::initTestCase()
     QVERIFY(m_schemas->pipeline());
 }
 
-PingRecord TestRegistry::ingest(const QByteArray &url, const QList<HttpHeader> &headers, const QByteArray &body,
-                                qint64 receivedAtUs)
+PingRecord TestRegistry::ingest(const QByteArray &url, const QList<HttpHeader> &headers,
+                                const QByteArray &body, qint64 receivedAtUs)
 {
     IngestOptions options;
     options.schemas = m_schemas;
@@ -158,13 +161,15 @@ void TestRegistry::snakeCaseReference_data()
     QTest::addRow("dashes") << u"deletion-request"_s << u"deletion_request"_s;
     for (const char *file : {"alphanum_3", "word_4", "mps-diff-integration"}) {
         const QList<QByteArray> lines =
-            readFile(sourceDir() + u"/tests/data/casing/"_s + QString::fromLatin1(file) + u".csv"_s).split('\n');
+            readFile(sourceDir() + u"/tests/data/casing/"_s + QString::fromLatin1(file) + u".csv"_s)
+                .split('\n');
         int n = 0;
         for (const QByteArray &line : lines) {
             const qsizetype comma = line.indexOf(',');
             if (comma < 0)
                 continue;
-            QTest::addRow("%s:%d", file, ++n) << QString::fromUtf8(line.left(comma)) << QString::fromUtf8(line.mid(comma + 1));
+            QTest::addRow("%s:%d", file, ++n)
+                << QString::fromUtf8(line.left(comma)) << QString::fromUtf8(line.mid(comma + 1));
         }
         QVERIFY(n > 20);
     }
@@ -191,7 +196,8 @@ void TestRegistry::columnNames()
     QVERIFY(columns->value(u"labeled_counter"_s).contains(u"glean_error_invalid_label"_s));
     QVERIFY(columns->value(u"text2"_s).contains(u"topsites_sponsored_tiles_received"_s));
     const RegistryEntry *content = reg->find(u"firefox-desktop"_s, u"newtab-content"_s, u"1"_s);
-    QVERIFY(reg->metricColumns(*content)->value(u"object"_s).contains(u"newtab_content_inferred_interests"_s));
+    QVERIFY(
+        reg->metricColumns(*content)->value(u"object"_s).contains(u"newtab_content_inferred_interests"_s));
 }
 
 void TestRegistry::normalizedFields()
@@ -210,7 +216,8 @@ void TestRegistry::normalizedFields()
     QCOMPARE(normalizeOsVersion(u"6.1.2.3-generic"_s), u"6.1.2"_s);
     QCOMPARE(normalizeOsVersion(u"10"_s), u"10"_s);
     QCOMPARE(normalizeOsVersion(u"v10"_s), QString());
-    QCOMPARE(normalizeUuid(u"{A670D57C-0BC6-4205-9BE7-FC8F50AAD72F}"_s), u"a670d57c-0bc6-4205-9be7-fc8f50aad72f"_s);
+    QCOMPARE(normalizeUuid(u"{A670D57C-0BC6-4205-9BE7-FC8F50AAD72F}"_s),
+             u"a670d57c-0bc6-4205-9be7-fc8f50aad72f"_s);
     QCOMPARE(normalizeUuid(u"not-a-uuid"_s), QString());
     QCOMPARE(normalizeUuid(u"1-2-3-4-F"_s), u"1-2-3-4-f"_s); // fields of 1..16 digits, as Java's UUID
     QCOMPARE(normalizeUuid(u"1--3-4-5"_s), QString());
@@ -241,73 +248,85 @@ void TestRegistry::decoderRules_data()
     const QByteArray uuid = "/1/5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f70";
     const QList<HttpHeader> glean = baseline.headers;
 
-    QTest::addRow("firefox baseline as sent") << baseline.url << glean << bodyOf(baseline) << u"valid"_s << QString();
+    QTest::addRow("firefox baseline as sent")
+        << baseline.url << glean << bodyOf(baseline) << u"valid"_s << QString();
     QTest::addRow("unknown ping of firefox-desktop")
-        << QByteArray("/submit/firefox-desktop/not-a-real-ping" + uuid) << glean << bodyOf(baseline) << u"unregistered"_s
+        << QByteArray("/submit/firefox-desktop/not-a-real-ping" + uuid) << glean << bodyOf(baseline)
+        << u"unregistered"_s
         << u"com.mozilla.telemetry.ingestion.core.schema.SchemaNotFoundException: No such docType: "
            u"firefox-desktop/not-a-real-ping"_s;
-    QTest::addRow("typo'd app id") << QByteArray("/submit/org-mozilla-fenx/baseline" + uuid) << glean << bodyOf(baseline)
-                                   << u"unregistered"_s
-                                   << u"com.mozilla.telemetry.ingestion.core.schema.SchemaNotFoundException: No such "
-                                      u"docType: org-mozilla-fenx/baseline"_s;
-    QTest::addRow("missing version") << QByteArray("/submit/firefox-desktop/baseline/9/5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f70")
-                                     << glean << bodyOf(baseline) << u"unregistered"_s
-                                     << u"com.mozilla.telemetry.ingestion.core.schema.SchemaNotFoundException: No "
-                                        u"schema with name: firefox-desktop/baseline/baseline.9.schema.json"_s;
+    QTest::addRow("typo'd app id")
+        << QByteArray("/submit/org-mozilla-fenx/baseline" + uuid) << glean << bodyOf(baseline)
+        << u"unregistered"_s
+        << u"com.mozilla.telemetry.ingestion.core.schema.SchemaNotFoundException: No such "
+           u"docType: org-mozilla-fenx/baseline"_s;
+    QTest::addRow("missing version")
+        << QByteArray("/submit/firefox-desktop/baseline/9/5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f70") << glean
+        << bodyOf(baseline) << u"unregistered"_s
+        << u"com.mozilla.telemetry.ingestion.core.schema.SchemaNotFoundException: No "
+           u"schema with name: firefox-desktop/baseline/baseline.9.schema.json"_s;
     // glean-min doc type with client_info (the baseline body posted as newtab-content).
     QTest::addRow("glean-min ping with client_info")
-        << QByteArray("/submit/firefox-desktop/newtab-content" + uuid) << glean << bodyOf(baseline) << u"invalid"_s
-        << QString();
-    QTest::addRow("glean-min ping as sent") << content.url << content.headers << bodyOf(content) << u"valid"_s
-                                            << QString();
+        << QByteArray("/submit/firefox-desktop/newtab-content" + uuid) << glean << bodyOf(baseline)
+        << u"invalid"_s << QString();
+    QTest::addRow("glean-min ping as sent")
+        << content.url << content.headers << bodyOf(content) << u"valid"_s << QString();
     QTest::addRow("firefox-desktop without a Glean agent (curl replay)")
         << baseline.url << without(without(glean, "X-Telemetry-Agent"), "User-Agent") << bodyOf(baseline)
         << u"rejected"_s << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1684980"_s;
     QTest::addRow("old-style Glean User-Agent is enough")
-        << baseline.url << (without(without(glean, "X-Telemetry-Agent"), "User-Agent") << HttpHeader{"User-Agent", "Glean/0.12"})
+        << baseline.url
+        << (without(without(glean, "X-Telemetry-Agent"), "User-Agent")
+            << HttpHeader{"User-Agent", "Glean/0.12"})
         << bodyOf(baseline) << u"valid"_s << QString();
     QByteArray canary = bodyOf(baseline);
     canary.replace("a670d57c-0bc6-4205-9be7-fc8f50aad72f", "c0ffeec0-ffee-c0ff-eec0-ffeec0ffeec0");
-    QTest::addRow("canary client id") << baseline.url << glean << canary << u"rejected"_s
-                                      << u"com.mozilla.telemetry.decoder.MessageScrubber$AffectedByBugException: 1489560"_s;
+    QTest::addRow("canary client id")
+        << baseline.url << glean << canary << u"rejected"_s
+        << u"com.mozilla.telemetry.decoder.MessageScrubber$AffectedByBugException: 1489560"_s;
     QTest::addRow("pageload-domain is dropped")
-        << QByteArray("/submit/firefox-desktop/pageload-domain" + uuid) << glean << bodyOf(content) << u"dropped"_s
+        << QByteArray("/submit/firefox-desktop/pageload-domain" + uuid) << glean << bodyOf(content)
+        << u"dropped"_s
         << u"com.mozilla.telemetry.decoder.MessageScrubber$MessageShouldBeDroppedException: DENG-9045"_s;
     QTest::addRow("firefox-desktop/background-update is dropped")
-        << QByteArray("/submit/firefox-desktop/background-update" + uuid) << glean << bodyOf(baseline) << u"dropped"_s
+        << QByteArray("/submit/firefox-desktop/background-update" + uuid) << glean << bodyOf(baseline)
+        << u"dropped"_s
         << u"com.mozilla.telemetry.decoder.MessageScrubber$MessageShouldBeDroppedException: 1784911"_s;
-    QTest::addRow("ignored namespace") << QByteArray("/submit/org-mozilla-fenix-debug/baseline" + uuid) << glean
-                                       << bodyOf(baseline) << u"rejected"_s
-                                       << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1614409"_s;
-    QTest::addRow("ignored namespace prefix") << QByteArray("/submit/com-feifan-newthing/baseline" + uuid) << glean
-                                              << bodyOf(baseline) << u"rejected"_s
-                                              << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 2010623"_s;
+    QTest::addRow("ignored namespace")
+        << QByteArray("/submit/org-mozilla-fenix-debug/baseline" + uuid) << glean << bodyOf(baseline)
+        << u"rejected"_s << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1614409"_s;
+    QTest::addRow("ignored namespace prefix")
+        << QByteArray("/submit/com-feifan-newthing/baseline" + uuid) << glean << bodyOf(baseline)
+        << u"rejected"_s << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 2010623"_s;
     QByteArray mainUrl = main.url;
-    QTest::addRow("legacy main ping as sent") << mainUrl << main.headers << bodyOf(main) << u"valid"_s << QString();
+    QTest::addRow("legacy main ping as sent")
+        << mainUrl << main.headers << bodyOf(main) << u"valid"_s << QString();
     QByteArray notFirefox = mainUrl;
     notFirefox.replace("/Firefox/", "/Floorp/");
-    QTest::addRow("legacy main from another appName") << notFirefox << main.headers << bodyOf(main) << u"rejected"_s
-                                                      << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1592010"_s;
+    QTest::addRow("legacy main from another appName")
+        << notFirefox << main.headers << bodyOf(main) << u"rejected"_s
+        << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1592010"_s;
     QByteArray savedSession = mainUrl;
     savedSession.replace("/main/", "/saved-session/");
-    QTest::addRow("unwanted legacy doc type") << savedSession << main.headers << bodyOf(main) << u"rejected"_s
-                                              << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1656910"_s;
-    QTest::addRow("sslreports") << QByteArray("/submit/sslreports") << QList<HttpHeader>{} << QByteArray("{}")
-                                << u"rejected"_s
-                                << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1585144"_s;
+    QTest::addRow("unwanted legacy doc type")
+        << savedSession << main.headers << bodyOf(main) << u"rejected"_s
+        << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1656910"_s;
+    QTest::addRow("sslreports")
+        << QByteArray("/submit/sslreports") << QList<HttpHeader>{} << QByteArray("{}") << u"rejected"_s
+        << u"com.mozilla.telemetry.decoder.MessageScrubber$UnwantedDataException: 1585144"_s;
     // Past its collect_through_date (2022-01-01): the schema repository's own example.
-    QTest::addRow("deprecated doc type") << QByteArray("/submit/messaging-system/whats-new-panel" + uuid)
-                                         << QList<HttpHeader>{}
-                                         << readDataFile(u"pipeline-schemas/validation/messaging-system/"
-                                                           u"whats-new-panel.1.browser_session_id.pass.json"_s)
-                                         << u"rejected"_s
-                                         << u"com.mozilla.telemetry.decoder.ParsePayload$DeprecatedMessageException"_s;
+    QTest::addRow("deprecated doc type")
+        << QByteArray("/submit/messaging-system/whats-new-panel" + uuid) << QList<HttpHeader>{}
+        << readDataFile(u"pipeline-schemas/validation/messaging-system/"
+                        u"whats-new-panel.1.browser_session_id.pass.json"_s)
+        << u"rejected"_s << u"com.mozilla.telemetry.decoder.ParsePayload$DeprecatedMessageException"_s;
     // 9 MiB after gunzip: a valid ping padded with a 9 MiB string metric.
     QByteArray big = bodyOf(baseline);
     big.insert(big.lastIndexOf('}'), ", \"x\": \"" + QByteArray(9 * 1024 * 1024, 'a') + "\"");
-    QTest::addRow("over 8 MiB after gunzip") << baseline.url << glean << gzip(big) << u"rejected"_s
-                                             << u"com.mozilla.telemetry.transforms.LimitPayloadSize$PayloadTooLargeException: "
-                                                u"Message payload is %1bytes, larger than the configured limit of 8388608"_s.arg(big.size());
+    QTest::addRow("over 8 MiB after gunzip")
+        << baseline.url << glean << gzip(big) << u"rejected"_s
+        << u"com.mozilla.telemetry.transforms.LimitPayloadSize$PayloadTooLargeException: "
+           u"Message payload is %1bytes, larger than the configured limit of 8388608"_s.arg(big.size());
 }
 
 void TestRegistry::decoderRules()
@@ -330,8 +349,9 @@ void TestRegistry::decoderRules()
     if (verdict == u"invalid") {
         // glean-min.1 has no ping_info or client_info: the first schema error is the reported one.
         QCOMPARE(rep.value("exception_class", ""), "org.everit.json.schema.ValidationException");
-        QCOMPARE(QString::fromStdString(rep.value("error_message", "")),
-                 u"org.everit.json.schema.ValidationException: #: extraneous key [client_info] is not permitted"_s);
+        QCOMPARE(
+            QString::fromStdString(rep.value("error_message", "")),
+            u"org.everit.json.schema.ValidationException: #: extraneous key [client_info] is not permitted"_s);
     }
     const auto pipeline = json::parse(r.pipelineJson.begin(), r.pipelineJson.end());
     if (verdict == u"rejected" || verdict == u"unregistered" || verdict == u"invalid")
@@ -359,7 +379,8 @@ void TestRegistry::everitMessages()
     };
     json noClientInfo = ok;
     noClientInfo.erase("client_info");
-    QCOMPARE(firstEverit(u"firefox-desktop"_s, u"baseline"_s, u"1"_s, noClientInfo), u"#: required key [client_info] not found"_s);
+    QCOMPARE(firstEverit(u"firefox-desktop"_s, u"baseline"_s, u"1"_s, noClientInfo),
+             u"#: required key [client_info] not found"_s);
     json events = json::parse(capture(u"012-POST-firefox-desktop_events"_s).decodedJson.toStdString());
     events["events"][1]["timestamp"] = -2;
     QCOMPARE(firstEverit(u"firefox-desktop"_s, u"events"_s, u"1"_s, events),
@@ -373,7 +394,8 @@ void TestRegistry::everitMessages()
     QCOMPARE(firstEverit(u"firefox-desktop"_s, u"baseline"_s, u"1"_s, badSeq),
              u"#/ping_info/seq: expected type: Integer, found: String"_s);
     // Through ingest: the reported error carries it as error_message.
-    const PingRecord r = ingest(baseline.url, baseline.headers, QByteArray::fromStdString(noClientInfo.dump()));
+    const PingRecord r =
+        ingest(baseline.url, baseline.headers, QByteArray::fromStdString(noClientInfo.dump()));
     QCOMPARE(r.verdict, u"invalid"_s);
     QCOMPARE(QString::fromStdString(reported(r).value("error_message", "")),
              u"org.everit.json.schema.ValidationException: #: required key [client_info] not found"_s);
@@ -384,14 +406,17 @@ void TestRegistry::strippedMetadataIsNotValidated()
     const CapturedRequest &baseline = capture(u"005-POST-firefox-desktop_baseline"_s);
     QByteArray body = bodyOf(baseline);
     // A replay of an error-table row: the client sent pipeline fields back.
-    body.insert(1, R"("metadata": {"geo": {"country": "DE"}}, "submission_timestamp": "2026-01-01T00:00:00Z", "sample_id": 7, "normalized_channel": "release", )");
+    body.insert(
+        1,
+        R"("metadata": {"geo": {"country": "DE"}}, "submission_timestamp": "2026-01-01T00:00:00Z", "sample_id": 7, "normalized_channel": "release", )");
     const PingRecord r = ingest(baseline.url, baseline.headers, body);
     QVERIFY2(r.verdict == u"valid"_s, r.errorsJson.constData());
     bool found = false;
     for (const json &w : warningsOf(r))
         if (w.value("kind", "") == "stripped-metadata") {
             found = true;
-            QCOMPARE(w.value("fields", std::string()), "metadata,normalized_channel,sample_id,submission_timestamp");
+            QCOMPARE(w.value("fields", std::string()),
+                     "metadata,normalized_channel,sample_id,submission_timestamp");
         }
     QVERIFY(found);
     const auto pipeline = json::parse(r.pipelineJson.begin(), r.pipelineJson.end());
@@ -399,7 +424,8 @@ void TestRegistry::strippedMetadataIsNotValidated()
     QCOMPARE(pipeline.value("table", ""), "firefox_desktop.baseline_v1");
     // The capture run tagged its pings "automation": they never reach the stable tables.
     QCOMPARE(pipeline.value("stable_tables", true), false);
-    const PingRecord untagged = ingest(baseline.url, without(baseline.headers, "X-Source-Tags"), bodyOf(baseline));
+    const PingRecord untagged =
+        ingest(baseline.url, without(baseline.headers, "X-Source-Tags"), bodyOf(baseline));
     QVERIFY(untagged.pipelineJson.contains("\"stable_tables\":true"));
 }
 
@@ -442,7 +468,8 @@ void TestRegistry::bigQueryColumnsOfFirefoxCaptures()
     for (const json &w : warningsOf(r))
         if (w.value("kind", "") == "bq-column")
             columns << QString::fromStdString(w.value("column", ""));
-    QCOMPARE(columns, (QStringList{u"metrics.counter.pingscope_not_declared"_s, u"metrics.quantity.newtab_search_enabled"_s}));
+    QCOMPARE(columns, (QStringList{u"metrics.counter.pingscope_not_declared"_s,
+                                   u"metrics.quantity.newtab_search_enabled"_s}));
     QVERIFY(r.warningsJson.contains("is not a column of firefox_desktop.newtab_v1"));
 }
 
@@ -458,19 +485,22 @@ void TestRegistry::bigQueryColumnsInTheCli()
     f.write(QByteArray::fromStdString(doc.dump()));
     f.close();
     QProcess p;
-    p.start(qEnvironmentVariable("PINGSCOPE_BIN"), {u"validate"_s, u"--namespace"_s, u"firefox-desktop"_s, u"--doctype"_s,
-                                                    u"newtab"_s, u"--doc-version"_s, u"1"_s, u"--json"_s, file});
+    p.start(qEnvironmentVariable("PINGSCOPE_BIN"),
+            {u"validate"_s, u"--namespace"_s, u"firefox-desktop"_s, u"--doctype"_s, u"newtab"_s,
+             u"--doc-version"_s, u"1"_s, u"--json"_s, file});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0); // valid: the warning does not fail it
     const json out = json::parse(p.readAllStandardOutput().toStdString());
     QCOMPARE(out.at("verdict").get<std::string>(), "valid");
     QCOMPARE(out.at("warnings").size(), size_t(1));
     QCOMPARE(out.at("warnings")[0].at("column").get<std::string>(), "metrics.counter.pingscope_not_declared");
-    p.start(qEnvironmentVariable("PINGSCOPE_BIN"), {u"validate"_s, u"--namespace"_s, u"firefox-desktop"_s, u"--doctype"_s,
-                                                    u"newtab"_s, u"--doc-version"_s, u"1"_s, file});
+    p.start(qEnvironmentVariable("PINGSCOPE_BIN"),
+            {u"validate"_s, u"--namespace"_s, u"firefox-desktop"_s, u"--doctype"_s, u"newtab"_s,
+             u"--doc-version"_s, u"1"_s, file});
     QVERIFY(p.waitForFinished(60000));
-    QVERIFY(p.readAllStandardOutput().contains("warning: `metrics.counter.pingscope.not_declared` is not a column of "
-                                               "firefox_desktop.newtab_v1"));
+    QVERIFY(p.readAllStandardOutput().contains(
+        "warning: `metrics.counter.pingscope.not_declared` is not a column of "
+        "firefox_desktop.newtab_v1"));
 }
 
 void TestRegistry::generatedSchemasCheckoutOverridesBundled()
@@ -479,8 +509,8 @@ void TestRegistry::generatedSchemasCheckoutOverridesBundled()
     // trimmed to two namespaces, so firefox-desktop pings become unregistered.
     QTemporaryDir dir;
     QProcess tar;
-    tar.start(u"tar"_s, {u"-xJf"_s, sourceDir() + u"/tests/data/generated-schemas/generated-schemas.tar.xz"_s, u"-C"_s,
-                         dir.path(), u"schemas/glean"_s, u"schemas/org-mozilla-fenix"_s});
+    tar.start(u"tar"_s, {u"-xJf"_s, sourceDir() + u"/tests/data/generated-schemas/generated-schemas.tar.xz"_s,
+                         u"-C"_s, dir.path(), u"schemas/glean"_s, u"schemas/org-mozilla-fenix"_s});
     QVERIFY(tar.waitForFinished(60000));
     QCOMPARE(tar.exitCode(), 0);
     QList<SchemaLoadError> errors;

@@ -1,9 +1,12 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Re-validation: a schema change flips stored verdicts (in the store, through the engine's
 // watcher and API, and from the command line), without adding duplicate or seq warnings.
 #include "engine.h"
-#include "validation/registry.h"
 #include "revalidator.h"
 #include "testsupport.h"
+#include "validation/registry.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,7 +25,12 @@ using nlohmann::json;
 namespace {
 
 // (No raw strings in this file: moc does not know them.)
-const QByteArray kPing = "{\"ping_info\": {\"seq\": 3, \"start_time\": \"2026-11-23T02:19:24+00:00\", \"end_time\": \"2026-11-23T02:19:25+00:00\"}, \"client_info\": {\"telemetry_sdk_build\": \"1\", \"client_id\": \"5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f70\", \"app_build\": \"1\", \"app_display_version\": \"1\", \"architecture\": \"x\", \"os\": \"Linux\", \"os_version\": \"6\", \"first_run_date\": \"2026-11-23+00:00\"}, \"metrics\": {\"counter\": {\"app.clicks\": 2}}}";
+const QByteArray kPing =
+    "{\"ping_info\": {\"seq\": 3, \"start_time\": \"2026-11-23T02:19:24+00:00\", \"end_time\": "
+    "\"2026-11-23T02:19:25+00:00\"}, \"client_info\": {\"telemetry_sdk_build\": \"1\", \"client_id\": "
+    "\"5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f70\", \"app_build\": \"1\", \"app_display_version\": \"1\", "
+    "\"architecture\": \"x\", \"os\": \"Linux\", \"os_version\": \"6\", \"first_run_date\": "
+    "\"2026-11-23+00:00\"}, \"metrics\": {\"counter\": {\"app.clicks\": 2}}}";
 
 // A schema author's new ping: custom.1 for org-example-app, as a main-branch tree would have it.
 void writeCustomSchema(const QString &root, const QByteArray &requiredKey)
@@ -30,8 +38,9 @@ void writeCustomSchema(const QString &root, const QByteArray &requiredKey)
     QDir().mkpath(root + u"/schemas/org-example-app/custom"_s);
     QFile f(root + u"/schemas/org-example-app/custom/custom.1.schema.json"_s);
     QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    f.write("{\"$schema\": \"http://json-schema.org/draft-06/schema#\", \"type\": \"object\", \"required\": [\"" +
-            requiredKey + "\"]}");
+    f.write(
+        "{\"$schema\": \"http://json-schema.org/draft-06/schema#\", \"type\": \"object\", \"required\": [\"" +
+        requiredKey + "\"]}");
 }
 
 QStringList kinds(const QByteArray &warnings)
@@ -133,27 +142,37 @@ void TestRevalidation::watchedTreeAndApi()
     QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(reader.get(1)->verdict, u"valid"_s, 10000);
     // New pings use the new schemas too.
-    QCOMPARE(exchange(engine.port(), buildRequest("POST", "/submit/org-example-app/custom/1/5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f73", {}, kPing)).status, 200);
+    QCOMPARE(
+        exchange(engine.port(),
+                 buildRequest("POST", "/submit/org-example-app/custom/1/5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f73",
+                              {}, kPing))
+            .status,
+        200);
     QTRY_COMPARE_WITH_TIMEOUT(reader.count(), 2, 5000);
     QCOMPARE(reader.get(2)->verdict, u"valid"_s);
 
     // The schemas the API reports: the registry snapshot in use, the watched tree.
-    HttpResponse schemas = exchange(engine.port(), buildRequest("GET", "/pingscope/v1/schemas", {}, {}, false));
+    HttpResponse schemas =
+        exchange(engine.port(), buildRequest("GET", "/pingscope/v1/schemas", {}, {}, false));
     QCOMPARE(schemas.status, 200);
     const json info = json::parse(schemas.body.toStdString());
     QCOMPARE(info.at("registry").at("snapshot").get<std::string>(), "2026-07-02 (19c97f5)");
     QCOMPARE(info.at("registry").at("source").get<std::string>(), "bundled");
     QCOMPARE(info.at("registry").at("namespaces").get<int>(), 85); // 84 + org-example-app from the tree
     QCOMPARE(info.at("roots").size(), size_t(1));
-    QCOMPARE(info.at("registry").at("checked_with").get<std::string>(), engine.schemas()->fingerprint().toStdString());
+    QCOMPARE(info.at("registry").at("checked_with").get<std::string>(),
+             engine.schemas()->fingerprint().toStdString());
 
     // The API: status, then a re-check on demand (nothing is stale: 0 checked).
     HttpResponse r = exchange(engine.port(), buildRequest("GET", "/pingscope/v1/revalidate", {}, {}, false));
     QCOMPARE(r.status, 200);
     QVERIFY(r.body.contains("\"running\""));
-    r = exchange(engine.port(), buildRequest("POST", "/pingscope/v1/revalidate", {{"Content-Type", "application/json"}}, "{}"));
+    r = exchange(engine.port(), buildRequest("POST", "/pingscope/v1/revalidate",
+                                             {{"Content-Type", "application/json"}}, "{}"));
     QCOMPARE(r.status, 202);
-    QCOMPARE(exchange(engine.port(), buildRequest("DELETE", "/pingscope/v1/revalidate", {}, {}, false)).status, 405);
+    QCOMPARE(
+        exchange(engine.port(), buildRequest("DELETE", "/pingscope/v1/revalidate", {}, {}, false)).status,
+        405);
     QTRY_VERIFY_WITH_TIMEOUT(!engine.revalidator()->isRunning(), 5000);
     // Every stored ping now carries the verdict of the schemas in use.
     for (qint64 id : {1, 2})
@@ -170,10 +189,12 @@ void TestRevalidation::commandLine()
         IngestOptions options;
         options.schemas = SchemaRegistry::load({}, true, nullptr);
         Validator v(options.schemas);
-        store->enqueue(ingestSubmission(rawSubmission("/submit/org-example-app/custom/1/5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f74",
-                                                      {}, kPing, 1'795'000'000'000'000),
-                                        options, &v),
-                       1);
+        store->enqueue(
+            ingestSubmission(
+                rawSubmission("/submit/org-example-app/custom/1/5d3c1a2e-7f4b-4c8e-9a1d-2b3c4d5e6f74", {},
+                              kPing, 1'795'000'000'000'000),
+                options, &v),
+            1);
         store->flush();
     }
     auto run = [&](const QStringList &args) {

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "store/store.h"
 #include "testsupport.h"
 
@@ -5,9 +8,9 @@
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QStandardPaths>
 
 #include <unistd.h>
 
@@ -99,8 +102,9 @@ void TestStore::sizeLimitAnswers507AndWarns()
         results.insert(results.end(), r.begin(), r.end());
     });
     qint64 warnedUsed = 0;
-    QObject::connect(store.get(), &Store::spaceWarning, store.get(), [&](qint64 used, qint64) { warnedUsed = used; },
-                     Qt::DirectConnection);
+    QObject::connect(
+        store.get(), &Store::spaceWarning, store.get(), [&](qint64 used, qint64) { warnedUsed = used; },
+        Qt::DirectConnection);
     for (int i = 1; i <= 400; ++i) {
         PingRecord r = sample(i);
         r.body = QByteArray(8 * 1024, char('a' + i % 26));
@@ -145,8 +149,10 @@ void TestStore::payloadSearch()
     }
     store->flush();
     StoreReader reader(path);
-    QCOMPARE(reader.idsWithPayloadContaining(u"needle"_s), (std::vector<qint64>{1, 3, 5})); // ASCII case-insensitive
-    QCOMPARE(reader.idsWithPayloadContaining(u"_50%"_s), (std::vector<qint64>{1, 3, 5}));   // LIKE wildcards escaped
+    QCOMPARE(reader.idsWithPayloadContaining(u"needle"_s),
+             (std::vector<qint64>{1, 3, 5})); // ASCII case-insensitive
+    QCOMPARE(reader.idsWithPayloadContaining(u"_50%"_s),
+             (std::vector<qint64>{1, 3, 5})); // LIKE wildcards escaped
     QCOMPARE(reader.idsWithPayloadContaining(u"x50"_s), std::vector<qint64>{});
     QCOMPARE(reader.idsWithPayloadContaining(u"%"_s), (std::vector<qint64>{1, 3, 5}));
 }
@@ -170,15 +176,15 @@ void TestStore::orderWarnings()
     // Production's dedup counts accepted copies only: a retry after a 503 is not a duplicate.
     PingRecord failed = ping(u"d9"_s, 5);
     failed.statusCode = 503;
-    store->enqueue(failed, 0);                // #6
-    store->enqueue(ping(u"d9"_s, 5), 0);      // #7: the retry (same seq), accepted
-    store->enqueue(ping(u"d9"_s, 5), 0);      // #8: same URL within 10 minutes: dropped by the decoder
+    store->enqueue(failed, 0);           // #6
+    store->enqueue(ping(u"d9"_s, 5), 0); // #7: the retry (same seq), accepted
+    store->enqueue(ping(u"d9"_s, 5), 0); // #8: same URL within 10 minutes: dropped by the decoder
     PingRecord later = ping(u"d9"_s, 6);
     later.receivedAtUs += 20LL * 60 * 1000 * 1000; // same UTC day, 20 minutes on
-    store->enqueue(later, 0);                 // #9
+    store->enqueue(later, 0);                      // #9
     PingRecord nextDay = ping(u"d9"_s, 7);
     nextDay.receivedAtUs += 24LL * 3600 * 1000 * 1000;
-    store->enqueue(nextDay, 0);               // #10
+    store->enqueue(nextDay, 0); // #10
     store->flush();
     StoreReader reader(path);
     auto kinds = [&](qint64 id) {
@@ -191,7 +197,8 @@ void TestStore::orderWarnings()
     QCOMPARE(kinds(1), QStringList());
     QCOMPARE(kinds(2), QStringList());
     QCOMPARE(kinds(3), (QStringList{u"duplicate-doc-id"_s, u"seq"_s}));
-    QVERIFY(reader.get(3)->warningsJson.contains("ping_info.seq 1 was already sent by this client for baseline (ping #2)"));
+    QVERIFY(reader.get(3)->warningsJson.contains(
+        "ping_info.seq 1 was already sent by this client for baseline (ping #2)"));
     QVERIFY(reader.get(3)->warningsJson.contains("the decoder drops this copy silently"));
     QCOMPARE(kinds(4), QStringList{u"seq"_s});
     QVERIFY(reader.get(4)->warningsJson.contains("2 baseline ping(s) from this client have not arrived"));
@@ -217,7 +224,8 @@ void TestStore::payloadsDerivedFromBodies()
     QString err;
     auto store = Store::open(path, &err);
     QVERIFY2(store, qPrintable(err));
-    const QByteArray json = R"({"metrics":{"string":{"needle.here":"Found Me"}},"pad":")" + QByteArray(3000, 'x') + "\"}";
+    const QByteArray json =
+        R"({"metrics":{"string":{"needle.here":"Found Me"}},"pad":")" + QByteArray(3000, 'x') + "\"}";
     PingRecord plain = sample(1);
     plain.body = json;
     plain.payload = json;
@@ -303,23 +311,26 @@ void TestStore::migratesFromVersionOne()
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QSqlQuery q(db);
-        QVERIFY(q.exec(u"CREATE TABLE pings (id INTEGER PRIMARY KEY, received_at_us INTEGER NOT NULL,"
-                       " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, peer TEXT NOT NULL,"
-                       " namespace TEXT NOT NULL, doctype TEXT NOT NULL, doc_version TEXT NOT NULL,"
-                       " doc_id TEXT NOT NULL, app_name TEXT NOT NULL, app_version TEXT NOT NULL,"
-                       " app_channel TEXT NOT NULL, app_build_id TEXT NOT NULL,"
-                       " status_code INTEGER NOT NULL, verdict TEXT NOT NULL, error_count INTEGER NOT NULL,"
-                       " errors TEXT NOT NULL, warnings TEXT NOT NULL,"
-                       " debug_id TEXT NOT NULL, source_tags TEXT NOT NULL, user_agent TEXT NOT NULL,"
-                       " telemetry_agent TEXT NOT NULL, content_encoding TEXT NOT NULL, content_type TEXT NOT NULL,"
-                       " date_header TEXT NOT NULL, date_ms INTEGER NOT NULL,"
-                       " body_bytes INTEGER NOT NULL, decoded_bytes INTEGER NOT NULL, body_truncated INTEGER NOT NULL,"
-                       " client_id TEXT NOT NULL, seq INTEGER NOT NULL)"_s));
-        QVERIFY(q.exec(u"CREATE TABLE ping_data (id INTEGER PRIMARY KEY, headers BLOB NOT NULL, body BLOB NOT NULL,"
-                       " payload BLOB NOT NULL)"_s));
-        QVERIFY(q.exec(u"INSERT INTO pings VALUES (7, 1, 'POST', '/submit/a/b/1/x', '', 'p', 'a', 'b', '1', 'x',"
-                       " '', '', '', '', 200, 'parsed', 0, '[]', '[]', 'tag', '', '', '', '', '', '', 0, 2, 2, 0,"
-                       " '', -1)"_s));
+        QVERIFY(q.exec(
+            u"CREATE TABLE pings (id INTEGER PRIMARY KEY, received_at_us INTEGER NOT NULL,"
+            " method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, peer TEXT NOT NULL,"
+            " namespace TEXT NOT NULL, doctype TEXT NOT NULL, doc_version TEXT NOT NULL,"
+            " doc_id TEXT NOT NULL, app_name TEXT NOT NULL, app_version TEXT NOT NULL,"
+            " app_channel TEXT NOT NULL, app_build_id TEXT NOT NULL,"
+            " status_code INTEGER NOT NULL, verdict TEXT NOT NULL, error_count INTEGER NOT NULL,"
+            " errors TEXT NOT NULL, warnings TEXT NOT NULL,"
+            " debug_id TEXT NOT NULL, source_tags TEXT NOT NULL, user_agent TEXT NOT NULL,"
+            " telemetry_agent TEXT NOT NULL, content_encoding TEXT NOT NULL, content_type TEXT NOT NULL,"
+            " date_header TEXT NOT NULL, date_ms INTEGER NOT NULL,"
+            " body_bytes INTEGER NOT NULL, decoded_bytes INTEGER NOT NULL, body_truncated INTEGER NOT NULL,"
+            " client_id TEXT NOT NULL, seq INTEGER NOT NULL)"_s));
+        QVERIFY(q.exec(
+            u"CREATE TABLE ping_data (id INTEGER PRIMARY KEY, headers BLOB NOT NULL, body BLOB NOT NULL,"
+            " payload BLOB NOT NULL)"_s));
+        QVERIFY(
+            q.exec(u"INSERT INTO pings VALUES (7, 1, 'POST', '/submit/a/b/1/x', '', 'p', 'a', 'b', '1', 'x',"
+                   " '', '', '', '', 200, 'parsed', 0, '[]', '[]', 'tag', '', '', '', '', '', '', 0, 2, 2, 0,"
+                   " '', -1)"_s));
         QVERIFY(q.exec(u"INSERT INTO ping_data VALUES (7, 'Host: h\r\n', '{}', '{}')"_s));
         QVERIFY(q.exec(u"PRAGMA user_version=1"_s));
         db.close();
@@ -369,7 +380,8 @@ void TestStore::clearSwapsInAnEmptyFile()
     QVERIFY2(after < 300'000, qPrintable(u"%1 bytes after the clear (%2 before)"_s.arg(after).arg(before)));
     QCOMPARE(reader.count(), 0);
     QCOMPARE(reader.stats().total, 0);
-    QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+    QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+             QFileDevice::Permissions());
     store->enqueue(sample(1), 1);
     store->flush();
     const auto rows = reader.list({});

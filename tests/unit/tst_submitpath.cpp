@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "ping/submitpath.h"
 
 #include <QTest>
@@ -28,8 +31,9 @@ void TestSubmitPath::parse_data()
     QTest::addColumn<QString>("problemContains");
 
     const QString id = QStringLiteral("e8067695-a20e-4a8d-81a8-a11b44f1c75c");
-    auto add = [](const char *name, const QByteArray &path, const QByteArray &query, Form form, const QString &ns,
-                  const QString &dt, const QString &dv, const QString &di, const QString &problem) {
+    auto add = [](const char *name, const QByteArray &path, const QByteArray &query, Form form,
+                  const QString &ns, const QString &dt, const QString &dv, const QString &di,
+                  const QString &problem) {
         QTest::addRow("%s", name) << path << query << int(form) << ns << dt << dv << di << problem;
     };
     add("glean", "/submit/firefox-desktop/baseline/1/e8067695-a20e-4a8d-81a8-a11b44f1c75c", "", Form::Generic,
@@ -40,14 +44,15 @@ void TestSubmitPath::parse_data()
         u"b"_s, u"1"_s, u"E8067695-A20E-4A8D-81A8-A11B44F1C75C"_s, {});
     add("telemetry", "/submit/telemetry/" + id.toLatin1() + "/main/Firefox/153.7.0/esr/20261103151912", "v=4",
         Form::Telemetry, u"telemetry"_s, u"main"_s, QString(), id, {});
-    add("telemetry v=4 among others", "/submit/telemetry/" + id.toLatin1() + "/main/Firefox/1/esr/2", "x=1&v=4",
-        Form::Telemetry, u"telemetry"_s, u"main"_s, QString(), id, {});
-    add("telemetry without v", "/submit/telemetry/" + id.toLatin1() + "/main/Firefox/153.7.0/esr/20261103151912",
-        "", Form::Invalid, u"telemetry"_s, u"main"_s, QString(), id, u"v=4"_s);
+    add("telemetry v=4 among others", "/submit/telemetry/" + id.toLatin1() + "/main/Firefox/1/esr/2",
+        "x=1&v=4", Form::Telemetry, u"telemetry"_s, u"main"_s, QString(), id, {});
+    add("telemetry without v",
+        "/submit/telemetry/" + id.toLatin1() + "/main/Firefox/153.7.0/esr/20261103151912", "", Form::Invalid,
+        u"telemetry"_s, u"main"_s, QString(), id, u"v=4"_s);
     add("telemetry v=3", "/submit/telemetry/" + id.toLatin1() + "/main/Firefox/153.7.0/esr/20261103151912",
         "v=3", Form::Invalid, u"telemetry"_s, u"main"_s, QString(), id, u"v=4"_s);
-    add("telemetry too few parts", "/submit/telemetry/" + id.toLatin1() + "/main/Firefox", "v=4", Form::Invalid,
-        u"telemetry"_s, u"main"_s, QString(), id, u"has 3 path parts"_s);
+    add("telemetry too few parts", "/submit/telemetry/" + id.toLatin1() + "/main/Firefox", "v=4",
+        Form::Invalid, u"telemetry"_s, u"main"_s, QString(), id, u"has 3 path parts"_s);
     add("telemetry too many parts", "/submit/telemetry/" + id.toLatin1() + "/main/a/b/c/d/e", "v=4",
         Form::Invalid, u"telemetry"_s, u"main"_s, QString(), id, u"has 7 path parts"_s);
     add("telemetry docId not uuid", "/submit/telemetry/nope/main/Firefox/1/esr/2", "v=4", Form::Invalid,
@@ -62,19 +67,19 @@ void TestSubmitPath::parse_data()
         u"empty path part"_s);
     add("docId not uuid", "/submit/a/b/1/12345", "", Form::Invalid, u"a"_s, u"b"_s, u"1"_s, u"12345"_s,
         u"not a UUID"_s);
-    add("docId uuid without dashes", "/submit/a/b/1/e8067695a20e4a8d81a8a11b44f1c75c", "", Form::Invalid, u"a"_s,
-        u"b"_s, u"1"_s, u"e8067695a20e4a8d81a8a11b44f1c75c"_s, u"not a UUID"_s);
+    add("docId uuid without dashes", "/submit/a/b/1/e8067695a20e4a8d81a8a11b44f1c75c", "", Form::Invalid,
+        u"a"_s, u"b"_s, u"1"_s, u"e8067695a20e4a8d81a8a11b44f1c75c"_s, u"not a UUID"_s);
     add("no namespace", "/submit/", "", Form::Invalid, QString(), QString(), QString(), QString(),
         u"missing namespace"_s);
     add("bare submit", "/submit", "", Form::Invalid, QString(), QString(), QString(), QString(),
         u"unknown URL prefix"_s);
-    add("unknown prefix", "/collect/a/b/1/" + id.toLatin1(), "", Form::Invalid, QString(), QString(), QString(),
-        QString(), u"unknown URL prefix"_s);
+    add("unknown prefix", "/collect/a/b/1/" + id.toLatin1(), "", Form::Invalid, QString(), QString(),
+        QString(), QString(), u"unknown URL prefix"_s);
     // The decoder splits the uri attribute as the edge recorded it, undecoded (ParseUri.java):
     // "a%2Db" is not the namespace "a-b" (so a percent-encoded name is never found registered),
     // and %2F does not add a path part.
-    add("percent-encoded", "/submit/a%2Db/c/1/" + id.toLatin1(), "", Form::Generic, u"a%2Db"_s, u"c"_s, u"1"_s,
-        id, {});
+    add("percent-encoded", "/submit/a%2Db/c/1/" + id.toLatin1(), "", Form::Generic, u"a%2Db"_s, u"c"_s,
+        u"1"_s, id, {});
     add("encoded slash", "/submit/a%2Fb/c/1/" + id.toLatin1(), "", Form::Generic, u"a%2Fb"_s, u"c"_s, u"1"_s,
         id, {});
 }

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // Timeline markers: the events of a view, merged per lane and bin. Exact markers for
 // Firefox's captured events ping (computed independently from the JSON).
 #include "eventsmodel.h"
@@ -34,11 +37,12 @@ private Q_SLOTS:
     void firefoxEventsPing()
     {
         EventsModel events;
-        events.setPayload(readDataFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
-        QCOMPARE(events.lanes(), (QStringList{u"session_restore"_s, u"service_request"_s, u"jsonfile.load_logins"_s,
-                                              u"nimbus_events"_s, u"jsonfile.load_autofillprofiles"_s,
-                                              u"containers.container_profile_loaded"_s,
-                                              u"upgrade_dialog.trigger_reason"_s}));
+        events.setPayload(
+            readDataFile(u"captured-requests/firefox-esr/012-POST-firefox-desktop_events.body.json"_s));
+        QCOMPARE(events.lanes(),
+                 (QStringList{u"session_restore"_s, u"service_request"_s, u"jsonfile.load_logins"_s,
+                              u"nimbus_events"_s, u"jsonfile.load_autofillprofiles"_s,
+                              u"containers.container_profile_loaded"_s, u"upgrade_dialog.trigger_reason"_s}));
         TimelineModel t;
         QAbstractItemModelTester tester(&t, QAbstractItemModelTester::FailureReportingMode::QtTest);
         t.setSource(&events);
@@ -52,9 +56,9 @@ private Q_SLOTS:
         // Bins of 500 ms.
         t.setView(0, 4000, 500);
         const QList<std::tuple<double, int, int, int>> expected500 = {
-            {101.5, 0, 8, 0},  {579, 1, 1, 8},    {1037.5, 1, 3, 9}, {1603, 2, 1, 12},
-            {1654, 3, 2, 13},  {1769.5, 1, 3, 15}, {2235.5, 3, 8, 18}, {2150, 4, 1, 23},
-            {2390.5, 1, 4, 24}, {2352, 5, 1, 25},  {2549, 6, 1, 32},  {3695, 1, 4, 33}};
+            {101.5, 0, 8, 0},   {579, 1, 1, 8},     {1037.5, 1, 3, 9},  {1603, 2, 1, 12},
+            {1654, 3, 2, 13},   {1769.5, 1, 3, 15}, {2235.5, 3, 8, 18}, {2150, 4, 1, 23},
+            {2390.5, 1, 4, 24}, {2352, 5, 1, 25},   {2549, 6, 1, 32},   {3695, 1, 4, 33}};
         QCOMPARE(summary(t), expected500);
         QCOMPARE(t.index(0, TimelineModel::Count).data().toInt(), 8);
         QCOMPARE(t.index(6, TimelineModel::X).data().toDouble(), 2235.5);

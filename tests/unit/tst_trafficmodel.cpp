@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "trafficmodel.h"
 
 #include "testsupport.h"
@@ -38,7 +41,8 @@ struct BucketTotals
 };
 
 // Compares every cell of the model with the expected non-empty cells; all others are empty.
-void checkBuckets(const TrafficModel &model, const QList<BucketTotals> &totals, const QList<DocTypeCell> &cells)
+void checkBuckets(const TrafficModel &model, const QList<BucketTotals> &totals,
+                  const QList<DocTypeCell> &cells)
 {
     const QStringList &types = model.docTypes();
     for (int row = 0; row < model.rowCount(); ++row) {
@@ -52,7 +56,8 @@ void checkBuckets(const TrafficModel &model, const QList<BucketTotals> &totals, 
         QVERIFY2(model.duplicates(row) == want.duplicates, where.constData());
         QVERIFY2(model.refused(row) == want.refused, where.constData());
         // The item interface says the same.
-        QCOMPARE(model.index(row, TrafficModel::Requests).data(TrafficModel::ValueRole).toInt(), want.requests);
+        QCOMPARE(model.index(row, TrafficModel::Requests).data(TrafficModel::ValueRole).toInt(),
+                 want.requests);
         QCOMPARE(model.index(row, TrafficModel::Refused).data(TrafficModel::ValueRole).toInt(), want.refused);
         for (int t = 0; t < types.size(); ++t) {
             DocTypeCell cell{row, types[t], 0, std::nan(""), 0};
@@ -61,7 +66,9 @@ void checkBuckets(const TrafficModel &model, const QList<BucketTotals> &totals, 
                     cell = c;
             const QByteArray what = where + ' ' + types[t].toUtf8();
             QVERIFY2(model.count(row, t) == cell.count, what.constData());
-            QCOMPARE(model.index(row, TrafficModel::column(t, TrafficModel::Count)).data(TrafficModel::ValueRole).toInt(),
+            QCOMPARE(model.index(row, TrafficModel::column(t, TrafficModel::Count))
+                         .data(TrafficModel::ValueRole)
+                         .toInt(),
                      cell.count);
             if (cell.count == 0) {
                 QVERIFY2(std::isnan(model.medianSize(row, t)), what.constData());
@@ -71,11 +78,18 @@ void checkBuckets(const TrafficModel &model, const QList<BucketTotals> &totals, 
                          what.constData());
                 continue;
             }
-            QVERIFY2(model.medianSize(row, t) == cell.median, QByteArray(what + " median " + QByteArray::number(model.medianSize(row, t))).constData());
-            QVERIFY2(model.maxSize(row, t) == cell.max, QByteArray(what + " max " + QByteArray::number(model.maxSize(row, t))).constData());
-            QCOMPARE(model.index(row, TrafficModel::column(t, TrafficModel::MedianSize)).data(TrafficModel::ValueRole).toDouble(),
+            QVERIFY2(
+                model.medianSize(row, t) == cell.median,
+                QByteArray(what + " median " + QByteArray::number(model.medianSize(row, t))).constData());
+            QVERIFY2(model.maxSize(row, t) == cell.max,
+                     QByteArray(what + " max " + QByteArray::number(model.maxSize(row, t))).constData());
+            QCOMPARE(model.index(row, TrafficModel::column(t, TrafficModel::MedianSize))
+                         .data(TrafficModel::ValueRole)
+                         .toDouble(),
                      cell.median);
-            QCOMPARE(model.index(row, TrafficModel::column(t, TrafficModel::MaxSize)).data(TrafficModel::ValueRole).toLongLong(),
+            QCOMPARE(model.index(row, TrafficModel::column(t, TrafficModel::MaxSize))
+                         .data(TrafficModel::ValueRole)
+                         .toLongLong(),
                      cell.max);
         }
     }
@@ -220,18 +234,20 @@ void TestTrafficModel::firefoxCaptures()
     QCOMPARE(model.rowCount(), 31);
     const qint64 t0 = utcUs(u"2026-11-23T02:19:25.000Z"_s);
     QCOMPARE(model.bucketStartUs(0), t0);
-    QCOMPARE(model.index(3, TrafficModel::BucketStart).data(TrafficModel::ValueRole).toLongLong(), t0 + 3 * kSecondUs);
+    QCOMPARE(model.index(3, TrafficModel::BucketStart).data(TrafficModel::ValueRole).toLongLong(),
+             t0 + 3 * kSecondUs);
     QCOMPARE(model.index(3, 5).data(TrafficModel::BucketEndUsRole).toLongLong(), t0 + 4 * kSecondUs);
     QCOMPARE(model.entryCount(), 26);
     // In order of first arrival; the refused request's "crash" is not a doc type.
-    QCOMPARE(model.docTypes(), (QStringList{u"addons"_s, u"new-profile"_s, u"newtab"_s, u"nimbus-targeting-context"_s,
-                                            u"baseline"_s, u"usage-reporting"_s, u"health"_s, u"messaging-system"_s,
-                                            u"newtab-content"_s, u"main"_s, u"events"_s}));
+    QCOMPARE(model.docTypes(),
+             (QStringList{u"addons"_s, u"new-profile"_s, u"newtab"_s, u"nimbus-targeting-context"_s,
+                          u"baseline"_s, u"usage-reporting"_s, u"health"_s, u"messaging-system"_s,
+                          u"newtab-content"_s, u"main"_s, u"events"_s}));
     QCOMPARE(model.columnCount(), TrafficModel::FirstDocTypeColumn + 11 * 3);
 
     // From the captures' meta files: received_at and body_bytes_decoded.
     const QList<BucketTotals> totals = {
-        {0, 7, 0, 0, 0}, {1, 2, 0, 0, 0},  {3, 1, 0, 0, 0},  {5, 1, 0, 0, 1},  {15, 2, 1, 1, 0},
+        {0, 7, 0, 0, 0},  {1, 2, 0, 0, 0},  {3, 1, 0, 0, 0},  {5, 1, 0, 0, 1},  {15, 2, 1, 1, 0},
         {16, 1, 0, 0, 0}, {27, 3, 0, 0, 0}, {28, 8, 0, 0, 0}, {30, 1, 0, 0, 0},
     };
     const QList<DocTypeCell> cells = {
@@ -287,9 +303,10 @@ void TestTrafficModel::firefoxCaptures()
                   {1, u"health"_s, 1, 1618, 1618}});
     QCOMPARE(model.index(1, TrafficModel::column(7, TrafficModel::MedianSize)).data().toString(),
              QLocale().toString(764.5, 'f', 1));
-    QCOMPARE(model.headerData(TrafficModel::column(7, TrafficModel::MedianSize), Qt::Horizontal, Qt::DisplayRole)
-                 .toString(),
-             u"messaging-system median size"_s);
+    QCOMPARE(
+        model.headerData(TrafficModel::column(7, TrafficModel::MedianSize), Qt::Horizontal, Qt::DisplayRole)
+            .toString(),
+        u"messaging-system median size"_s);
     model.setRange(0, 0);
     QCOMPARE(model.rowCount(), 31);
 }
@@ -300,13 +317,15 @@ void TestTrafficModel::samplePingsInAFixedRange()
     const QByteArray uuid = "0000000%1-0000-4000-8000-000000000000";
     auto glean = [&](const QString &file, const QByteArray &docType, int n, int second, bool gzipped) {
         const QByteArray body = readDataFile(u"sample-pings/"_s + file);
-        return rawSubmission("/submit/org-mozilla-fenix/" + docType + "/1/" + QByteArray(uuid).replace("%1", QByteArray::number(n)),
-                          {{"Content-Type", "application/json"}}, gzipped ? gzip(body) : body, t0 + second * kSecondUs);
+        return rawSubmission("/submit/org-mozilla-fenix/" + docType + "/1/" +
+                                 QByteArray(uuid).replace("%1", QByteArray::number(n)),
+                             {{"Content-Type", "application/json"}}, gzipped ? gzip(body) : body,
+                             t0 + second * kSecondUs);
     };
     auto telemetry = [&](const QString &file, const QByteArray &docType, int n, int second) {
-        return rawSubmission("/submit/telemetry/" + QByteArray(uuid).replace("%1", QByteArray::number(n)) + '/' + docType +
-                              "/Firefox/128.0/release/20240101000000?v=4",
-                          {}, gzip(readDataFile(u"sample-pings/"_s + file)), t0 + second * kSecondUs);
+        return rawSubmission("/submit/telemetry/" + QByteArray(uuid).replace("%1", QByteArray::number(n)) +
+                                 '/' + docType + "/Firefox/128.0/release/20240101000000?v=4",
+                             {}, gzip(readDataFile(u"sample-pings/"_s + file)), t0 + second * kSecondUs);
     };
     const QList<RawSubmission> raws = {
         glean(u"glean-docs-baseline.json"_s, "baseline", 1, 1, true),
@@ -340,17 +359,19 @@ void TestTrafficModel::samplePingsInAFixedRange()
     const qint64 deletion = size(u"glean-docs-deletion-request.json"_s);
     const qint64 rally = size(u"gleanjs-rally-deletion-request.json"_s);
     const qint64 baseline = size(u"glean-docs-baseline.json"_s);
-    checkBuckets(model, {{0, 2, 0, 0, 0}, {1, 3, 0, 1, 0}, {2, 2, 1, 0, 0}, {6, 1, 0, 0, 0}, {7, 2, 0, 0, 0}},
-                 {{0, u"baseline"_s, 1, double(baseline), baseline},
-                  {0, u"events"_s, 1, double(size(u"glean-docs-events.json"_s)), size(u"glean-docs-events.json"_s)},
-                  {1, u"deletion-request"_s, 2, double(deletion + rally) / 2, std::max(deletion, rally)},
-                  {1, u"baseline"_s, 1, double(baseline), baseline},
-                  {2, u"metrics"_s, 2, double(knobs + metrics) / 2, std::max(knobs, metrics)},
-                  {6, u"event"_s, 1, double(size(u"telemetry-event-ping.json"_s)), size(u"telemetry-event-ping.json"_s)},
-                  {7, u"main"_s, 1, double(size(u"telemetry-main-ping-with-events.json"_s)),
-                   size(u"telemetry-main-ping-with-events.json"_s)},
-                  {7, u"sync"_s, 1, double(size(u"telemetry-sync-ping-with-events.json"_s)),
-                   size(u"telemetry-sync-ping-with-events.json"_s)}});
+    checkBuckets(
+        model, {{0, 2, 0, 0, 0}, {1, 3, 0, 1, 0}, {2, 2, 1, 0, 0}, {6, 1, 0, 0, 0}, {7, 2, 0, 0, 0}},
+        {{0, u"baseline"_s, 1, double(baseline), baseline},
+         {0, u"events"_s, 1, double(size(u"glean-docs-events.json"_s)), size(u"glean-docs-events.json"_s)},
+         {1, u"deletion-request"_s, 2, double(deletion + rally) / 2, std::max(deletion, rally)},
+         {1, u"baseline"_s, 1, double(baseline), baseline},
+         {2, u"metrics"_s, 2, double(knobs + metrics) / 2, std::max(knobs, metrics)},
+         {6, u"event"_s, 1, double(size(u"telemetry-event-ping.json"_s)),
+          size(u"telemetry-event-ping.json"_s)},
+         {7, u"main"_s, 1, double(size(u"telemetry-main-ping-with-events.json"_s)),
+          size(u"telemetry-main-ping-with-events.json"_s)},
+         {7, u"sync"_s, 1, double(size(u"telemetry-sync-ping-with-events.json"_s)),
+          size(u"telemetry-sync-ping-with-events.json"_s)}});
     if (QTest::currentTestFailed())
         return;
 
@@ -407,7 +428,8 @@ void TestTrafficModel::bucketCountsForRanges()
         QVERIFY2(model.rowCount() >= 47 && model.rowCount() <= TrafficModel::MaxBuckets, what.constData());
         QVERIFY2(model.bucketStartUs(0) <= from, what.constData());
         QVERIFY2(model.bucketStartUs(0) % model.bucketWidthUs() == 0, what.constData());
-        QVERIFY2(model.bucketStartUs(model.rowCount() - 1) + model.bucketWidthUs() >= from + span, what.constData());
+        QVERIFY2(model.bucketStartUs(model.rowCount() - 1) + model.bucketWidthUs() >= from + span,
+                 what.constData());
         QVERIFY2(model.bucketStartUs(model.rowCount() - 1) < from + span, what.constData());
     }
 }
@@ -428,7 +450,8 @@ void TestTrafficModel::liveAppends()
     resets.clear();
 
     // Same bucket, same doc type: one dataChanged of that row.
-    model.addPings(reversed({ping(2, t0 + 200'000, u"baseline"_s, 100), ping(3, t0 + 300'000, u"baseline"_s, 200)}));
+    model.addPings(
+        reversed({ping(2, t0 + 200'000, u"baseline"_s, 100), ping(3, t0 + 300'000, u"baseline"_s, 200)}));
     QCOMPARE(resets.count(), 0);
     QCOMPARE(rows.count(), 0);
     QCOMPARE(changed.count(), 1);
@@ -472,11 +495,12 @@ void TestTrafficModel::liveAppends()
 
     // Fed all at once, a model ends up the same.
     TrafficModel once;
-    once.addPings(reversed({ping(1, t0 + 100'000, u"baseline"_s, 300), ping(2, t0 + 200'000, u"baseline"_s, 100),
-                            ping(3, t0 + 300'000, u"baseline"_s, 200),
-                            ping(4, t0 + 3 * kSecondUs + 5, u"metrics"_s, 5000, u"invalid"_s),
-                            ping(5, t0 + 3 * kSecondUs + 10, u"crash"_s, 70, u"refused"_s),
-                            ping(6, t0 + 150 * kSecondUs, u"baseline"_s, 10)}));
+    once.addPings(
+        reversed({ping(1, t0 + 100'000, u"baseline"_s, 300), ping(2, t0 + 200'000, u"baseline"_s, 100),
+                  ping(3, t0 + 300'000, u"baseline"_s, 200),
+                  ping(4, t0 + 3 * kSecondUs + 5, u"metrics"_s, 5000, u"invalid"_s),
+                  ping(5, t0 + 3 * kSecondUs + 10, u"crash"_s, 70, u"refused"_s),
+                  ping(6, t0 + 150 * kSecondUs, u"baseline"_s, 10)}));
     QCOMPARE(allValues(model), allValues(once));
 }
 
@@ -490,8 +514,8 @@ void TestTrafficModel::outOfOrderTimesMatchOneBatch()
     const QString verdicts[] = {u"valid"_s, u"valid"_s, u"invalid"_s, u"refused"_s, u"not-json"_s};
     std::vector<PingRecord> all;
     for (qint64 id = 1; id <= 3000; ++id) {
-        PingRecord r = ping(id, t0 + id * 20'000 + qint64(rng() % 3'000'000), types[rng() % 4], qint64(rng() % 5000),
-                            verdicts[rng() % 5]);
+        PingRecord r = ping(id, t0 + id * 20'000 + qint64(rng() % 3'000'000), types[rng() % 4],
+                            qint64(rng() % 5000), verdicts[rng() % 5]);
         if (rng() % 7 == 0)
             r.warningsJson = R"([{"kind":"duplicate-doc-id","message":"docId x was already received"}])";
         else if (rng() % 7 == 0)
@@ -502,7 +526,8 @@ void TestTrafficModel::outOfOrderTimesMatchOneBatch()
     QAbstractItemModelTester tester(&live, QAbstractItemModelTester::FailureReportingMode::QtTest);
     for (size_t at = 0; at < all.size();) {
         const size_t n = std::min(all.size() - at, size_t(1 + rng() % 200));
-        live.addPings(reversed(std::vector<PingRecord>(all.begin() + ptrdiff_t(at), all.begin() + ptrdiff_t(at + n))));
+        live.addPings(
+            reversed(std::vector<PingRecord>(all.begin() + ptrdiff_t(at), all.begin() + ptrdiff_t(at + n))));
         at += n;
     }
     TrafficModel once;
@@ -562,15 +587,22 @@ void TestTrafficModel::clearAndHeaders()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     const qint64 t0 = utcUs(u"2026-11-23T10:00:00.000Z"_s);
     model.addPings(reversed({ping(1, t0, u"baseline"_s), ping(2, t0, QString(), 10, u"bad-path"_s)}));
-    QCOMPARE(model.headerData(TrafficModel::Invalid, Qt::Horizontal, Qt::DisplayRole).toString(), u"Invalid"_s);
-    QCOMPARE(model.headerData(TrafficModel::column(1, TrafficModel::Count), Qt::Horizontal, Qt::DisplayRole).toString(),
+    QCOMPARE(model.headerData(TrafficModel::Invalid, Qt::Horizontal, Qt::DisplayRole).toString(),
+             u"Invalid"_s);
+    QCOMPARE(model.headerData(TrafficModel::column(1, TrafficModel::Count), Qt::Horizontal, Qt::DisplayRole)
+                 .toString(),
              u"(no doc type)"_s);
-    QCOMPARE(model.headerData(TrafficModel::column(1, TrafficModel::Count), Qt::Horizontal, TrafficModel::DocTypeRole)
+    QCOMPARE(model
+                 .headerData(TrafficModel::column(1, TrafficModel::Count), Qt::Horizontal,
+                             TrafficModel::DocTypeRole)
                  .toString(),
              QString());
-    QCOMPARE(model.headerData(TrafficModel::column(0, TrafficModel::MaxSize), Qt::Horizontal, Qt::DisplayRole).toString(),
+    QCOMPARE(model.headerData(TrafficModel::column(0, TrafficModel::MaxSize), Qt::Horizontal, Qt::DisplayRole)
+                 .toString(),
              u"baseline max size"_s);
-    QCOMPARE(model.index(0, TrafficModel::column(0, TrafficModel::Count)).data(TrafficModel::DocTypeRole).toString(),
+    QCOMPARE(model.index(0, TrafficModel::column(0, TrafficModel::Count))
+                 .data(TrafficModel::DocTypeRole)
+                 .toString(),
              u"baseline"_s);
     QCOMPARE(model.invalid(0), 1);
     QSignalSpy resets(&model, &QAbstractItemModel::modelReset);

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 // The traffic charts (widgets/trafficview.h), offscreen: series and points as drawn for the
 // Firefox ESR captures, clicks turned into filters, zoom re-bucketing, tick labels, and
 // live updates only while shown.
@@ -42,7 +45,6 @@ QList<QPointF> nonZero(const QList<QPointF> &points)
             out.append(p);
     return out;
 }
-
 
 PingRecord ping(qint64 id, qint64 atUs, const QString &docType)
 {
@@ -103,7 +105,7 @@ void TestTrafficView::firefoxSessionAsDrawn()
              (QList<QPointF>{{1, 2}, {28, 2}}));
     QCOMPARE(seriesNamed(counts, u"crash"_s), -1); // the refused request
     QCOMPARE(counts->yMin(), 0.0);
-    QCOMPARE(counts->yMax(), 8.0); // 8 pings at 02:19:53: labels 0, 2, 4, 6, 8
+    QCOMPARE(counts->yMax(), 8.0);               // 8 pings at 02:19:53: labels 0, 2, 4, 6, 8
     QCOMPARE(view.problemsChart()->yMax(), 4.0); // at most 1: labels 0 to 4
 
     // Problems.
@@ -119,7 +121,8 @@ void TestTrafficView::firefoxSessionAsDrawn()
     QCOMPARE(sizes->seriesCount(), 22);
     QCOMPARE(sizes->seriesPoints(seriesNamed(sizes, u"messaging-system median"_s)),
              (QList<QPointF>{{1, 764.5}, {28, 764.5}}));
-    QCOMPARE(sizes->seriesPoints(seriesNamed(sizes, u"messaging-system max"_s)), (QList<QPointF>{{1, 770}, {28, 770}}));
+    QCOMPARE(sizes->seriesPoints(seriesNamed(sizes, u"messaging-system max"_s)),
+             (QList<QPointF>{{1, 770}, {28, 770}}));
     QCOMPARE(sizes->seriesPoints(seriesNamed(sizes, u"baseline median"_s)),
              (QList<QPointF>{{0, 839}, {15, 423.5}, {27, 884}, {28, 909}}));
     QCOMPARE(sizes->yMin(), 100.0);    // 273 bytes (the 8-byte ping is only in a median)
@@ -277,8 +280,8 @@ void TestTrafficView::tickLabelsDoNotOverlap()
             const double gap = counts->mapToPosition({ticks[i].first, 0}).x() -
                                counts->mapToPosition({ticks[i - 1].first, 0}).x();
             const int label = view.fontMetrics().horizontalAdvance(ticks[i - 1].second);
-            QVERIFY2(gap > label + 4, qPrintable(u"%1 px between %2 and %3"_s.arg(gap).arg(ticks[i - 1].second,
-                                                                                          ticks[i].second)));
+            QVERIFY2(gap > label + 4, qPrintable(u"%1 px between %2 and %3"_s.arg(gap).arg(
+                                          ticks[i - 1].second, ticks[i].second)));
         }
         // Times of day at minute steps: "HH:mm".
         QCOMPARE(ticks[0].second.size(), 5);

@@ -1,3 +1,6 @@
+// SPDX-License-Identifier: MPL-2.0
+// SPDX-FileCopyrightText: 2026 The Pingscope authors
+
 #include "ping/submitpath.h"
 #include "validation/registry.h"
 #include "validation/validation.h"
@@ -76,16 +79,15 @@ QString describe(const ValidationOutcome &o, qsizetype maxErrors = 20)
         s += u" [" + o.note + u']';
     for (qsizetype i = 0; i < o.errors.size() && i < maxErrors; ++i) {
         const ValidationError &e = o.errors[i];
-        s += u"\n    "_s + e.pointer.left(200) + u" (" + e.keyword + u" at " +
-             e.schemaPath.left(200) + u"): " + e.message;
+        s += u"\n    "_s + e.pointer.left(200) + u" (" + e.keyword + u" at " + e.schemaPath.left(200) +
+             u"): " + e.message;
     }
     if (o.errors.size() > maxErrors)
         s += u"\n    ... %1 more"_s.arg(o.errors.size() - maxErrors);
     return s;
 }
 
-const ValidationError *findError(const ValidationOutcome &o, const QString &pointer,
-                                 const QString &keyword)
+const ValidationError *findError(const ValidationOutcome &o, const QString &pointer, const QString &keyword)
 {
     for (const ValidationError &e : o.errors)
         if (e.pointer == pointer && e.keyword == keyword)
@@ -134,8 +136,7 @@ ExampleName parseExampleName(const QString &schemasDir, const QString &ns, const
         for (const QString &schema :
              QDir(nsDir.filePath(folder)).entryList({u"*.schema.json"_s}, QDir::Files)) {
             const QString stem = schema.chopped(12); // "<docType>.<docVersion>"
-            if (!rest.startsWith(stem + u'.') ||
-                stem.size() <= best.docType.size() + best.docVersion.size())
+            if (!rest.startsWith(stem + u'.') || stem.size() <= best.docType.size() + best.docVersion.size())
                 continue;
             const qsizetype dot = stem.lastIndexOf(u'.');
             best.docType = stem.left(dot);
@@ -185,9 +186,6 @@ private:
     std::shared_ptr<const SchemaRegistry> m_bundled;  // bundled only
     std::shared_ptr<const SchemaRegistry> m_pipeline; // bundled + tests/data/pipeline-schemas
     QList<SchemaLoadError> m_pipelineErrors;
-    int m_examplesPassed = 0;
-    int m_examplesFailed = 0;
-    QStringList m_exampleFailures;
 };
 
 void TestValidation::initTestCase()
@@ -231,10 +229,10 @@ void TestValidation::bundledSchemas()
           Key{u"telemetry", u"crash", u"4", u"telemetry/crash/crash.4"},
           Key{u"telemetry", u"health", u"4", u"telemetry/health/health.4"},
           Key{u"telemetry", u"sync", u"5", u"telemetry/sync/sync.5"},
-          Key{u"activity-stream", u"impression-stats", u"1", u"activity-stream/impression-stats/impression-stats.1"}}) {
+          Key{u"activity-stream", u"impression-stats", u"1",
+              u"activity-stream/impression-stats/impression-stats.1"}}) {
         const QString ns = QString::fromUtf16(k.ns), docType = QString::fromUtf16(k.docType),
-                      version = QString::fromUtf16(k.version),
-                      display = QString::fromUtf16(k.display);
+                      version = QString::fromUtf16(k.version), display = QString::fromUtf16(k.display);
         const CompiledSchema *s = m_bundled->find(ns, docType, version);
         QVERIFY2(s, qPrintable(display));
         QCOMPARE(s->key(), display);
@@ -286,8 +284,7 @@ void TestValidation::examples_data()
             const ExampleName n = parseExampleName(schemas, ns, file);
             QVERIFY2(n.ok, qPrintable(u"cannot tell the schema of "_s + ns + u'/' + file));
             QTest::addRow("%s/%s", qPrintable(ns), qPrintable(file))
-                << validation.filePath(ns + u'/' + file) << ns << n.docType << n.docVersion
-                << n.pass;
+                << validation.filePath(ns + u'/' + file) << ns << n.docType << n.docVersion << n.pass;
             ++rows;
         }
     }
@@ -304,11 +301,7 @@ void TestValidation::examples()
     const json doc = readJson(path);
     Validator validator(m_pipeline);
     const ValidationOutcome o = validator.validate(ns, docType, docVersion, doc);
-    const bool ok =
-        o.kind == (pass ? ValidationOutcome::Kind::Valid : ValidationOutcome::Kind::Invalid);
-    ++(ok ? m_examplesPassed : m_examplesFailed);
-    if (!ok)
-        m_exampleFailures << QFileInfo(path).fileName();
+    const bool ok = o.kind == (pass ? ValidationOutcome::Kind::Valid : ValidationOutcome::Kind::Invalid);
     if (!pass && ok)
         qInfo("%s", qPrintable(QFileInfo(path).fileName() + u": "_s + describe(o, 5)));
     QVERIFY2(ok, qPrintable(describe(o)));
@@ -316,16 +309,35 @@ void TestValidation::examples()
     QVERIFY(o.note.isEmpty());
     for (const ValidationError &e : o.errors) {
         QVERIFY2(!e.keyword.isEmpty() && !e.message.isEmpty(), qPrintable(describe(o)));
-        QVERIFY2(e.schemaPath.endsWith(u'/' + e.keyword) ||
-                     e.schemaPath.contains(u'/' + e.keyword + u'/'),
+        QVERIFY2(e.schemaPath.endsWith(u'/' + e.keyword) || e.schemaPath.contains(u'/' + e.keyword + u'/'),
                  qPrintable(describe(o)));
     }
 }
 
+// All examples at once, counted here (not by examples(), so that it holds whatever runs first).
 void TestValidation::examplesSummary()
 {
-    qInfo("pipeline examples: %d of %d give the verdict their file name says, %d do not%s",
-          m_examplesPassed, m_examplesPassed + m_examplesFailed, m_examplesFailed,
+    int m_examplesPassed = 0, m_examplesFailed = 0;
+    QStringList m_exampleFailures;
+    const QString schemas = pipelineRoot() + u"/schemas"_s;
+    const QDir validation(pipelineRoot() + u"/validation"_s);
+    Validator validator(m_pipeline);
+    for (const QString &ns : validation.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        for (const QString &file :
+             QDir(validation.filePath(ns)).entryList({u"*.json"_s}, QDir::Files, QDir::Name)) {
+            const ExampleName n = parseExampleName(schemas, ns, file);
+            QVERIFY2(n.ok, qPrintable(u"cannot tell the schema of "_s + ns + u'/' + file));
+            const ValidationOutcome o = validator.validate(ns, n.docType, n.docVersion,
+                                                           readJson(validation.filePath(ns + u'/' + file)));
+            const bool ok =
+                o.kind == (n.pass ? ValidationOutcome::Kind::Valid : ValidationOutcome::Kind::Invalid);
+            ++(ok ? m_examplesPassed : m_examplesFailed);
+            if (!ok)
+                m_exampleFailures << file;
+        }
+    }
+    qInfo("pipeline examples: %d of %d give the verdict their file name says, %d do not%s", m_examplesPassed,
+          m_examplesPassed + m_examplesFailed, m_examplesFailed,
           m_exampleFailures.isEmpty() ? "" : qPrintable(u": "_s + m_exampleFailures.join(u", "_s)));
     QCOMPARE(m_examplesFailed, 0);
     QCOMPARE(m_examplesPassed, 125);
@@ -415,8 +427,7 @@ void TestValidation::capturedRequests_data()
                                     : QString::fromStdString(v.get<std::string>());
         }
         const json headers = meta.value("headers", json::object());
-        const bool fromGlean =
-            headers.value("x-telemetry-agent", std::string()).rfind("Glean/", 0) == 0;
+        const bool fromGlean = headers.value("x-telemetry-agent", std::string()).rfind("Glean/", 0) == 0;
         QTest::addRow("%s", qPrintable(QDir(dataDir()).relativeFilePath(body)))
             << body << sp.ns << sp.docType << version << fromGlean;
     }
@@ -455,8 +466,8 @@ void TestValidation::everyErrorWithPointersAndPaths()
     doc["client_info"]["client_id"] = "not-a-uuid"; // pattern
     doc["metrics"]["counter"]["app.clicks"] = -3;   // allowed: glean.1 sets no minimum
     doc["metrics"]["rate"]["app.ratio"] = {{"numerator", -3}, {"denominator", 4}}; // minimum 0
-    doc["metrics"]["string"]["Bad-Name"] = "x"; // propertyNames pattern
-    doc["metrics"]["string"]["app.a/b~c"] = 7;  // type and name, with a pointer to escape
+    doc["metrics"]["string"]["Bad-Name"] = "x";                                    // propertyNames pattern
+    doc["metrics"]["string"]["app.a/b~c"] = 7; // type and name, with a pointer to escape
 
     Validator validator(m_bundled);
     const ValidationOutcome o = validator.validate(u"glean"_s, u"glean"_s, u"1"_s, doc);
@@ -471,13 +482,11 @@ void TestValidation::everyErrorWithPointersAndPaths()
     const Expected expected[] = {
         {u"/ping_info/seq", u"type", u"/properties/ping_info/properties/seq/type",
          u"`ping_info.seq` should be an integer, not a string"},
-        {u"/ping_info/bogus", u"additionalProperties",
-         u"/properties/ping_info/additionalProperties",
+        {u"/ping_info/bogus", u"additionalProperties", u"/properties/ping_info/additionalProperties",
          u"`ping_info.bogus` is not allowed: the schema lists no such property here"},
         {u"/client_info", u"required", u"/properties/client_info/required",
          u"`client_info.os_version` is missing (required)"},
-        {u"/client_info/client_id", u"pattern",
-         u"/properties/client_info/properties/client_id/pattern",
+        {u"/client_info/client_id", u"pattern", u"/properties/client_info/properties/client_id/pattern",
          u"`client_info.client_id` does not match the pattern "
          u"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$: "
          u"\"not-a-uuid\""},
@@ -524,14 +533,11 @@ void TestValidation::oneOfAndAnyOfSayTheUsefulThing()
     QCOMPARE(o.errors.size(), qsizetype(2));
     const ValidationError *a = findError(o, u"/ping_info/experiments/exp-a/extra"_s, u"oneOf"_s);
     QVERIFY2(a, qPrintable(describe(o)));
-    QCOMPARE(a->message,
-             u"`ping_info.experiments.exp-a.extra` should be an object or null, not a string"_s);
-    QCOMPARE(
-        a->schemaPath,
-        u"/properties/ping_info/properties/experiments/additionalProperties/properties/extra/oneOf"_s);
+    QCOMPARE(a->message, u"`ping_info.experiments.exp-a.extra` should be an object or null, not a string"_s);
+    QCOMPARE(a->schemaPath,
+             u"/properties/ping_info/properties/experiments/additionalProperties/properties/extra/oneOf"_s);
     // Only the object branch fits an object: its own error, with the branch in the path.
-    const ValidationError *b =
-        findError(o, u"/ping_info/experiments/exp-b/extra/type"_s, u"type"_s);
+    const ValidationError *b = findError(o, u"/ping_info/experiments/exp-b/extra/type"_s, u"type"_s);
     QVERIFY2(b, qPrintable(describe(o)));
     QCOMPARE(
         b->schemaPath,
@@ -547,9 +553,8 @@ void TestValidation::oneOfAndAnyOfSayTheUsefulThing()
     QCOMPARE(h.errors[0].pointer, u"/payload"_s);
     QCOMPARE(h.errors[0].keyword, u"anyOf"_s);
     QCOMPARE(h.errors[0].schemaPath, u"/properties/payload/anyOf"_s);
-    QCOMPARE(
-        h.errors[0].message,
-        u"`payload` needs at least one of the properties \"sendFailure\", \"pingDiscardedForSize\""_s);
+    QCOMPARE(h.errors[0].message,
+             u"`payload` needs at least one of the properties \"sendFailure\", \"pingDiscardedForSize\""_s);
 }
 
 void TestValidation::routing()
@@ -558,7 +563,8 @@ void TestValidation::routing()
     using Kind = ValidationOutcome::Kind;
     // An unknown Glean application: production answers "No such docType"; the generic schema's
     // result is kept for information.
-    ValidationOutcome o = validator.validate(u"org-example-app"_s, u"custom-ping"_s, u"1"_s, gleanPing(), true);
+    ValidationOutcome o =
+        validator.validate(u"org-example-app"_s, u"custom-ping"_s, u"1"_s, gleanPing(), true);
     QCOMPARE(o.kind, Kind::Unregistered);
     QCOMPARE(o.productionError, u"No such docType: org-example-app/custom-ping"_s);
     QCOMPARE(o.genericKey, u"glean/glean/glean.1"_s);
@@ -566,7 +572,8 @@ void TestValidation::routing()
     QVERIFY2(o.note.contains(u"would pass glean/glean/glean.1 once registered"_s), qPrintable(o.note));
     QVERIFY2(o.note.contains(u"registry 2026-07-02 (19c97f5)"_s), qPrintable(o.note));
     // A typo'd app id and a ping the app does not have: the same.
-    QCOMPARE(validator.validate(u"org-mozilla-fenx"_s, u"baseline"_s, u"1"_s, gleanPing(), true).kind, Kind::Unregistered);
+    QCOMPARE(validator.validate(u"org-mozilla-fenx"_s, u"baseline"_s, u"1"_s, gleanPing(), true).kind,
+             Kind::Unregistered);
     o = validator.validate(u"firefox-desktop"_s, u"not-a-real-ping"_s, u"1"_s, gleanPing(), true);
     QCOMPARE(o.kind, Kind::Unregistered);
     QCOMPARE(o.productionError, u"No such docType: firefox-desktop/not-a-real-ping"_s);
@@ -588,7 +595,8 @@ void TestValidation::routing()
     QVERIFY(std::any_of(o.errors.begin(), o.errors.end(),
                         [](const ValidationError &e) { return e.pointer == u"/ping_info"_s; }));
     const json minimal = json::parse(R"({"metrics": {"counter": {"app.clicks": 1}}})");
-    QCOMPARE(validator.validate(u"firefox-desktop"_s, u"newtab-content"_s, u"1"_s, minimal, true).kind, Kind::Valid);
+    QCOMPARE(validator.validate(u"firefox-desktop"_s, u"newtab-content"_s, u"1"_s, minimal, true).kind,
+             Kind::Valid);
     o = validator.validate(u"firefox-desktop"_s, u"newtab"_s, u"1"_s, minimal, true);
     QCOMPARE(o.schemaKey, u"glean/glean/glean.1"_s);
     QCOMPARE(o.kind, Kind::Invalid); // glean.1 requires both sections
@@ -597,7 +605,8 @@ void TestValidation::routing()
     // glean.2 where the registry says so (org-mozilla-fenix-nightly).
     bool anyGlean2 = false;
     for (const RegistryEntry &e : m_bundled->pipeline()->entries())
-        anyGlean2 = anyGlean2 || (e.ns == u"org-mozilla-fenix-nightly" && e.schemaKey == u"glean/glean/glean.2");
+        anyGlean2 =
+            anyGlean2 || (e.ns == u"org-mozilla-fenix-nightly" && e.schemaKey == u"glean/glean/glean.2");
     QVERIFY(anyGlean2);
 
     // Unregistered without a Glean shape: no generic check.
@@ -610,7 +619,8 @@ void TestValidation::routing()
     QVERIFY(o.genericKey.isEmpty());
     o = validator.validate(u"telemetry"_s, u"main"_s, QString(), json::object());
     QCOMPARE(o.kind, Kind::Unregistered);
-    QVERIFY2(o.productionError.contains(u"top-level 'version' or 'v' field"_s), qPrintable(o.productionError));
+    QVERIFY2(o.productionError.contains(u"top-level 'version' or 'v' field"_s),
+             qPrintable(o.productionError));
     o = validator.validate(u"telemetry"_s, u"main"_s, u"4"_s, json::object());
     QCOMPARE(o.kind, Kind::Invalid);
     QCOMPARE(o.schemaKey, u"telemetry/main/main.4"_s);
@@ -660,11 +670,8 @@ void TestValidation::standardDateFormats()
     QVERIFY2(schema, qPrintable(error));
     QCOMPARE(schema->draft(), 7);
     Validator validator(m_bundled);
-    auto check = [&](const char *text) {
-        return validator.validateAgainst(*schema, json::parse(text));
-    };
-    const char *case10 =
-        R"({"dt": "2019-03-29T09:50:00-04:00", "d": "2024-02-29", "t": "23:59:60Z"})";
+    auto check = [&](const char *text) { return validator.validateAgainst(*schema, json::parse(text)); };
+    const char *case10 = R"({"dt": "2019-03-29T09:50:00-04:00", "d": "2024-02-29", "t": "23:59:60Z"})";
     QCOMPARE(check(case10).kind, ValidationOutcome::Kind::Valid);
     const char *case11 = R"({"dt": 5, "d": null, "t": []})";
     QCOMPARE(check(case11).kind, ValidationOutcome::Kind::Valid); // not strings
@@ -699,22 +706,18 @@ void TestValidation::patternPropertiesAndAdditionalProperties()
     Validator validator(m_bundled);
     // Patterns are searched, not fully matched: "12_x" and "a_x" match "_x". Neither "fixed"
     // nor a name matched by a pattern is "additional".
-    ValidationOutcome o =
-        validator.validateAgainst(*schema, json::parse(R"({"fixed": "a", "12": 3, "12_x": 4,
+    ValidationOutcome o = validator.validateAgainst(*schema, json::parse(R"({"fixed": "a", "12": 3, "12_x": 4,
                                                                            "a_x": 1, "other": true})"));
     QVERIFY2(o.kind == ValidationOutcome::Kind::Valid, qPrintable(describe(o)));
-    o = validator.validateAgainst(*schema,
-                                  json::parse(R"({"7": -1, "a_x": "s", "other": 1, "fixed": 2})"));
+    o = validator.validateAgainst(*schema, json::parse(R"({"7": -1, "a_x": "s", "other": 1, "fixed": 2})"));
     QCOMPARE(o.errors.size(), qsizetype(4));
-    QCOMPARE(findError(o, u"/7"_s, u"minimum"_s)->schemaPath,
-             u"/patternProperties/^[0-9]+$/minimum"_s);
+    QCOMPARE(findError(o, u"/7"_s, u"minimum"_s)->schemaPath, u"/patternProperties/^[0-9]+$/minimum"_s);
     QCOMPARE(findError(o, u"/a_x"_s, u"type"_s)->schemaPath, u"/patternProperties/_x/type"_s);
     QCOMPARE(findError(o, u"/other"_s, u"type"_s)->schemaPath, u"/additionalProperties/type"_s);
     QCOMPARE(findError(o, u"/fixed"_s, u"type"_s)->schemaPath, u"/properties/fixed/type"_s);
 
     // main.4: histograms keyed by name under patternProperties, on the 383 KB sample.
-    const json sample =
-        readJson(dataDir() + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
+    const json sample = readJson(dataDir() + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
     o = validator.validate(u"telemetry"_s, u"main"_s, u"4"_s, sample);
     QVERIFY2(o.kind == ValidationOutcome::Kind::Valid, qPrintable(describe(o)));
 }
@@ -737,10 +740,9 @@ void TestValidation::millionCharacterUrl()
     QCOMPARE(o.errors.size(), qsizetype(1));
     QCOMPARE(o.errors[0].pointer, u"/metrics/url/app.link"_s);
     QCOMPARE(o.errors[0].keyword, u"pattern"_s);
-    QCOMPARE(o.errors[0].schemaPath,
-             u"/properties/metrics/properties/url/additionalProperties/pattern"_s);
-    QVERIFY(o.errors[0].message.startsWith(
-        u"`metrics.url.app.link` does not match the pattern ^((?!data)"_s));
+    QCOMPARE(o.errors[0].schemaPath, u"/properties/metrics/properties/url/additionalProperties/pattern"_s);
+    QVERIFY(
+        o.errors[0].message.startsWith(u"`metrics.url.app.link` does not match the pattern ^((?!data)"_s));
     QVERIFY(o.errors[0].message.size() < 400); // the value is clipped in the message
 
     doc["metrics"]["url"]["app.link"] = "data:" + std::string(1000000, 'a');
@@ -759,11 +761,10 @@ void TestValidation::deeplyNestedValue()
     deep += std::string(depth, ']');
     // (Copying a json value recurses too: each deep value is parsed, then moved in.)
     json doc = gleanPing();
-    doc["metrics"]["object"]["app.deep"] = json::parse(deep); // object metric: open
-    doc["metrics"]["string"]["app.deep"] = json::parse(deep); // wrong type
-    doc["metrics"]["labeled_counter"]["app.deep"]["label"] =
-        json::parse(deep);               // wrong type, deeper
-    doc["surprise"] = json::parse(deep); // additionalProperties: false
+    doc["metrics"]["object"]["app.deep"] = json::parse(deep);                   // object metric: open
+    doc["metrics"]["string"]["app.deep"] = json::parse(deep);                   // wrong type
+    doc["metrics"]["labeled_counter"]["app.deep"]["label"] = json::parse(deep); // wrong type, deeper
+    doc["surprise"] = json::parse(deep);                                        // additionalProperties: false
     Validator validator(m_bundled);
     QElapsedTimer timer;
     timer.start();
@@ -779,8 +780,7 @@ void TestValidation::deeplyNestedValue()
     json main = readJson(pipelineRoot() + u"/validation/telemetry/main.4.sample.pass.json"_s);
     main["payload"]["deep"] = json::parse(deep);
     const ValidationOutcome m = validator.validate(u"telemetry"_s, u"main"_s, u"4"_s, main);
-    QVERIFY2(m.kind == ValidationOutcome::Kind::Valid || m.kind == ValidationOutcome::Kind::Invalid,
-             "");
+    QVERIFY2(m.kind == ValidationOutcome::Kind::Valid || m.kind == ValidationOutcome::Kind::Invalid, "");
 }
 
 void TestValidation::recursiveSchemaOnDeepValue()
@@ -864,8 +864,8 @@ void TestValidation::regexEngineGivingUpIsAnError()
     const ValidationError *s = findError(o, u"/s"_s, u"pattern"_s);
     QVERIFY(s);
     QVERIFY2(s->message.contains(u"could not be checked"_s), qPrintable(s->message));
-    const ValidationError *k = findError(
-        o, u'/' + QString::fromStdString(std::string(40, 'b') + "!"), u"patternProperties"_s);
+    const ValidationError *k =
+        findError(o, u'/' + QString::fromStdString(std::string(40, 'b') + "!"), u"patternProperties"_s);
     QVERIFY2(k, qPrintable(describe(o)));
     QCOMPARE(k->schemaPath, u"/patternProperties/^(b+)+$"_s);
     QVERIFY(timer.elapsed() < 5000);
@@ -880,7 +880,8 @@ void TestValidation::devicesAndFifosAreNotRead()
     QVERIFY(QDir().mkpath(root + u"/schemas/dev/zero"_s));
     QVERIFY(QDir().mkpath(root + u"/schemas/dev/fifo"_s));
     QVERIFY(QFile::link(u"/dev/zero"_s, root + u"/schemas/dev/zero/zero.1.schema.json"_s));
-    QCOMPARE(::mkfifo(QFile::encodeName(root + u"/schemas/dev/fifo/fifo.1.schema.json"_s).constData(), 0600), 0);
+    QCOMPARE(::mkfifo(QFile::encodeName(root + u"/schemas/dev/fifo/fifo.1.schema.json"_s).constData(), 0600),
+             0);
     QVERIFY(writeFile(root + u"/schemas/dev/fine/fine.1.schema.json"_s, R"({"type": "object"})"));
     QList<SchemaLoadError> errors;
     const auto registry = SchemaRegistry::load({root, u"/dev/zero"_s}, false, &errors);
@@ -931,21 +932,17 @@ void TestValidation::brokenSchemasAreReportedOthersLoad()
         return QString();
     };
     QVERIFY(reasonFor(notJson).startsWith(u"not valid JSON"_s));
-    QVERIFY2(
-        reasonFor(badRegex).contains(u"at /properties/a/pattern: invalid regular expression"_s),
-        qPrintable(all));
+    QVERIFY2(reasonFor(badRegex).contains(u"at /properties/a/pattern: invalid regular expression"_s),
+             qPrintable(all));
     QVERIFY2(reasonFor(badKeyword).contains(u"at /properties/a"_s), qPrintable(all));
-    QVERIFY2(reasonFor(badRef).contains(u"only references inside the same file"_s),
-             qPrintable(all));
-    QVERIFY2(reasonFor(badMain).contains(u"the registry's schema stays in use"_s),
-             qPrintable(all));
+    QVERIFY2(reasonFor(badRef).contains(u"only references inside the same file"_s), qPrintable(all));
+    QVERIFY2(reasonFor(badMain).contains(u"the registry's schema stays in use"_s), qPrintable(all));
     QCOMPARE(reasonFor(root + u"/missing"_s), u"folder does not exist"_s);
     // The others load: the good user schema and every one of the registry.
     QCOMPARE(registry->size(), qsizetype(1052));
     QVERIFY(registry->find(u"fine"_s, u"thing"_s, u"1"_s));
     QVERIFY(!registry->find(u"broken"_s, u"thing"_s, u"1"_s));
-    QCOMPARE(registry->sourceOf(u"telemetry"_s, u"main"_s, u"4"_s),
-             u"bundled:telemetry/main/main.4"_s);
+    QCOMPARE(registry->sourceOf(u"telemetry"_s, u"main"_s, u"4"_s), u"bundled:telemetry/main/main.4"_s);
     QCOMPARE(registry->roots(), QStringList{QDir::cleanPath(root)});
     Validator validator(registry);
     const ValidationOutcome o = validator.validate(u"fine"_s, u"thing"_s, u"1"_s, json::object());
@@ -974,8 +971,7 @@ void TestValidation::userTreeOverridesBundled()
     QCOMPARE(registry->size(), qsizetype(1051));
     QCOMPARE(registry->sourceOf(u"glean"_s, u"glean"_s, u"1"_s), QDir::cleanPath(override));
     Validator validator(registry);
-    ValidationOutcome o =
-        validator.validate(u"org-example-app"_s, u"custom"_s, u"1"_s, gleanPing());
+    ValidationOutcome o = validator.validate(u"org-example-app"_s, u"custom"_s, u"1"_s, gleanPing());
     QCOMPARE(o.schemaSource, QDir::cleanPath(override));
     QCOMPARE(o.errors.value(0).message, u"`only_in_override` is missing (required)"_s);
 
@@ -988,20 +984,17 @@ void TestValidation::userTreeOverridesBundled()
 void TestValidation::compileOneFile()
 {
     QString error;
-    auto schema = compileSchemaFile(
-        pipelineRoot() + u"/schemas/telemetry/main/main.4.schema.json"_s, 0, &error);
+    auto schema =
+        compileSchemaFile(pipelineRoot() + u"/schemas/telemetry/main/main.4.schema.json"_s, 0, &error);
     QVERIFY2(schema, qPrintable(error));
     QCOMPARE(schema->draft(), 4);
     Validator validator(m_bundled);
-    const json ok =
-        readJson(pipelineRoot() + u"/validation/telemetry/main.4.gc_sample.pass.json"_s);
+    const json ok = readJson(pipelineRoot() + u"/validation/telemetry/main.4.gc_sample.pass.json"_s);
     QCOMPARE(validator.validateAgainst(*schema, ok).kind, ValidationOutcome::Kind::Valid);
     // Forcing another draft changes the rules: draft-04's boolean exclusiveMinimum is not
     // valid draft-07, and so on; main.4 still compiles as draft 7 (it has none).
-    QVERIFY(compileSchemaFile(pipelineRoot() + u"/schemas/telemetry/main/main.4.schema.json"_s, 7,
-                              &error));
-    QVERIFY(!compileSchemaFile(pipelineRoot() + u"/schemas/telemetry/main/main.4.schema.json"_s, 5,
-                               &error));
+    QVERIFY(compileSchemaFile(pipelineRoot() + u"/schemas/telemetry/main/main.4.schema.json"_s, 7, &error));
+    QVERIFY(!compileSchemaFile(pipelineRoot() + u"/schemas/telemetry/main/main.4.schema.json"_s, 5, &error));
     QVERIFY(error.contains(u"not supported"_s));
     QVERIFY(!compileSchemaFile(u"/nonexistent/x.schema.json"_s, 0, &error));
     QVERIFY(error.startsWith(u"cannot read"_s));
@@ -1026,8 +1019,7 @@ void TestValidation::manyErrorsAreCapped()
 void TestValidation::validatorsInThreads()
 {
     // One registry shared read-only, one Validator per thread.
-    const json main =
-        readJson(dataDir() + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
+    const json main = readJson(dataDir() + u"/sample-pings/telemetry-main-ping-with-events.json"_s);
     json bad = gleanPing();
     bad["metrics"]["url"]["app.link"] = "no scheme";
     std::vector<int> failures(4, 0);
