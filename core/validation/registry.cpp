@@ -369,8 +369,8 @@ std::shared_ptr<PipelineRegistry> PipelineRegistry::fromIndex(const QByteArray &
             *error = u"not a Pingscope registry index (format %1)"_s.arg(kIndexFormat);
         return nullptr;
     }
-    auto reg = std::shared_ptr<PipelineRegistry>(
-        new PipelineRegistry); // NOLINT(modernize-make-shared): private constructor
+    // NOLINTNEXTLINE(modernize-make-shared): the constructor is private
+    auto reg = std::shared_ptr<PipelineRegistry>(new PipelineRegistry);
     const json &snap = doc["snapshot"];
     if (snap.is_object()) {
         reg->m_snapshot.commit = fromStd(snap.value("commit", ""));
