@@ -39,7 +39,8 @@ inline bool printedHelpOrVersion(const QCommandLineParser &p)
 // The subcommands; options of the program given before one of them are refused by name.
 inline bool isSubcommand(const QString &word)
 {
-    return word == QLatin1StringView("validate") || word == QLatin1StringView("export-example");
+    return word == QLatin1StringView("validate") || word == QLatin1StringView("export-example") ||
+           word == QLatin1StringView("check");
 }
 
 } // namespace pingscope

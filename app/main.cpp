@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MPL-2.0
 // SPDX-FileCopyrightText: 2026 The Pingscope authors
 
+#include "checkcli.h"
 #include "engine.h"
 #include "examplecli.h"
 #if PINGSCOPE_WITH_GUI
@@ -126,6 +127,11 @@ int main(int argc, char **argv)
     if (argc >= 2 && QByteArrayView(argv[1]) == "validate") {
         QCoreApplication app(argc, argv);
         return runValidateCommand(app.arguments().mid(1));
+    }
+    if (argc >= 2 && QByteArrayView(argv[1]) == "check") {
+        qputenv("QT_NO_GLIB", "1");
+        QCoreApplication app(argc, argv);
+        return runCheckCommand(app.arguments().mid(2));
     }
     if (argc >= 2 && QByteArrayView(argv[1]) == "export-example") {
         QCoreApplication app(argc, argv);

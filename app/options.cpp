@@ -51,7 +51,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         u"Offline: pingscope validate [--schemas DIR]... [--json] [--expect-from-name] PATH... "
         u"(see pingscope validate --help).\n"
         u"Schema examples: pingscope export-example --db FILE --id N --to DIR --name NAME "
-        u"(see pingscope export-example --help).\n\n"
+        u"(see pingscope export-example --help).\n"
+        u"CI gate: pingscope check [--expect SPEC]... [--report-junit FILE] [-- COMMAND [ARGS...]] "
+        u"(see pingscope check --help).\n\n"
         u"Verdicts follow the production registry built into Pingscope: mozilla-pipeline-schemas "
         u"generated-schemas snapshot "_s +
         bundledRegistrySnapshot() +
