@@ -85,6 +85,53 @@ bool parseTimeParam(const QByteArray &query, QByteArrayView key, qint64 &outUs, 
     return true;
 }
 
+// The first query parameter not in `allowed` (empty when every one is known).
+QString unknownParameter(const QByteArray &query, std::initializer_list<QByteArrayView> allowed)
+{
+    for (const QByteArray &pair : query.split('&')) {
+        if (pair.isEmpty())
+            continue;
+        const qsizetype eq = pair.indexOf('=');
+        const QByteArray key = QByteArray::fromPercentEncoding(eq < 0 ? pair : pair.left(eq));
+        if (std::find(allowed.begin(), allowed.end(), QByteArrayView(key)) == allowed.end())
+            return QString::fromUtf8(key);
+    }
+    return {};
+}
+
+// The filters /pingscope/v1/pings and /stats share (into q); false with *error on a bad value.
+bool parseFilters(const QByteArray &query, PingQuery &q, QString *error)
+{
+    int after = 0;
+    if (!parseIntParam(query, "after_id", after, error) ||
+        !parseTimeParam(query, "since", q.receivedFromUs, error) ||
+        !parseTimeParam(query, "until", q.receivedToUs, error))
+        return false;
+    q.afterId = after;
+    q.ns = queryValue(query, "namespace");
+    q.docType = queryValue(query, "doctype");
+    q.verdict = queryValue(query, "verdict");
+    q.debugId = queryValue(query, "debug_id");
+    q.docId = queryValue(query, "doc_id");
+    return true;
+}
+
+QString unknownFilterParameter(const QByteArray &query)
+{
+    return unknownParameter(
+        query, {"namespace", "doctype", "verdict", "debug_id", "doc_id", "after_id", "since", "until"});
+}
+
+QString unknownListParameter(const QByteArray &query)
+{
+    const QString unknown =
+        unknownParameter(query, {"namespace", "doctype", "verdict", "debug_id", "doc_id", "after_id", "since",
+                                 "until", "limit", "offset", "wait", "min"});
+    return unknown;
+}
+
+constexpr qint64 kMaxWaitSeconds = 300;
+
 } // namespace
 
 json summaryJson(const PingRecord &r)
@@ -234,7 +281,7 @@ QByteArray wholeResponse(ApiAnswer &&a, bool close)
     QByteArray body;
     for (QByteArray part = a.stream->next(); !part.isEmpty(); part = a.stream->next())
         body += part;
-    return httpResponse(a.status, a.contentType, body, close);
+    return httpResponse(a.status, a.contentType, body, close, a.headers);
 }
 
 QByteArray QueryApi::handle(const HttpRequest &req, bool close)
@@ -313,26 +360,27 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
         }
         if (req.method != "GET")
             return errorResponse(405, u"use GET or DELETE"_s, close);
+        if (const QString unknown = unknownListParameter(req.query); !unknown.isEmpty())
+            return errorResponse(
+                400,
+                u"unknown parameter %1 (known: namespace, doctype, verdict, debug_id, doc_id, "
+                "after_id, since, until, limit, offset, wait, min)"_s.arg(unknown),
+                close);
         PingQuery q;
         QString err;
+        int wait = 0, min = 0;
         if (!parseIntParam(req.query, "limit", q.limit, &err) ||
-            !parseIntParam(req.query, "offset", q.offset, &err))
+            !parseIntParam(req.query, "offset", q.offset, &err) ||
+            !parseIntParam(req.query, "wait", wait, &err) || !parseIntParam(req.query, "min", min, &err) ||
+            !parseFilters(req.query, q, &err))
             return errorResponse(400, err, close);
-        int after = 0;
-        if (!parseIntParam(req.query, "after_id", after, &err) ||
-            !parseTimeParam(req.query, "since", q.receivedFromUs, &err) ||
-            !parseTimeParam(req.query, "until", q.receivedToUs, &err))
-            return errorResponse(400, err, close);
-        q.afterId = after;
+        if (wait > kMaxWaitSeconds)
+            return errorResponse(400, u"wait is at most %1 seconds"_s.arg(kMaxWaitSeconds), close);
         q.limit = qMin(q.limit, 100000);
-        q.ns = queryValue(req.query, "namespace");
-        q.docType = queryValue(req.query, "doctype");
-        q.verdict = queryValue(req.query, "verdict");
-        q.debugId = queryValue(req.query, "debug_id");
-        q.docId = queryValue(req.query, "doc_id");
         // A page of rows at a time, written out as the client reads: a 100,000-row answer held
         // every record and a JSON tree of it at once (920 MB at a million pings).
         ApiAnswer a;
+        a.headers.append(HttpHeader{"X-Total-Count", QByteArray::number(m_reader->countMatching(q))});
         a.stream = std::make_shared<ListStream>(m_reader.get(), q);
         a.contentType = "application/json";
         return a;
@@ -352,7 +400,17 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
     if (path == "/pingscope/v1/stats") {
         if (req.method != "GET")
             return errorResponse(405, u"use GET"_s, close);
-        const StoreStats st = m_reader->stats();
+        if (const QString unknown = unknownFilterParameter(req.query); !unknown.isEmpty())
+            return errorResponse(
+                400,
+                u"unknown parameter %1 (known: namespace, doctype, verdict, debug_id, doc_id, "
+                "after_id, since, until)"_s.arg(unknown),
+                close);
+        PingQuery q;
+        QString err;
+        if (!parseFilters(req.query, q, &err))
+            return errorResponse(400, err, close);
+        const StoreStats st = m_reader->stats(q);
         auto toJson = [](const std::map<QString, qint64> &m) {
             json o = json::object();
             for (const auto &[k, v] : m)
@@ -369,23 +427,96 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
     return errorResponse(404, u"unknown API route %1"_s.arg(QString::fromLatin1(path.left(200))), close);
 }
 
+std::optional<QueryApi::LongPoll> QueryApi::longPoll(const HttpRequest &req)
+{
+    if (req.method != "GET" || (req.path != "/pingscope/v1/pings" && req.path != "/pingscope/v1/pings/"))
+        return std::nullopt;
+    if (queryValue(req.query, "wait").isNull() || !unknownListParameter(req.query).isEmpty())
+        return std::nullopt;
+    PingQuery q;
+    QString err;
+    int wait = 0, min = 1;
+    if (!parseIntParam(req.query, "wait", wait, &err) || !parseIntParam(req.query, "min", min, &err) ||
+        !parseFilters(req.query, q, &err) || wait <= 0 || wait > kMaxWaitSeconds || min <= 0 || !m_store)
+        return std::nullopt;
+    if (countMatching(q) >= min)
+        return std::nullopt;
+    return LongPoll{wait * 1000LL, min, q};
+}
+
+qint64 QueryApi::countMatching(const PingQuery &query)
+{
+    if (!m_reader && m_store)
+        m_reader = std::make_unique<StoreReader>(m_store->path());
+    return m_reader && m_reader->isOpen() ? m_reader->countMatching(query) : 0;
+}
+
 // --- ApiWorker -----------------------------------------------------------------------------
 
-ApiWorker::ApiWorker(Store *store) : m_store(store) {}
+ApiWorker::ApiWorker(Store *store) : m_store(store)
+{
+    m_clock.start();
+}
 
 ApiWorker::~ApiWorker() = default;
 
-QByteArray ApiWorker::handle(const HttpRequest &request, bool close, quint64 ticket, bool *more)
+QueryApi &ApiWorker::api()
 {
     if (!m_api)
         m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
-    ApiAnswer a = m_api->answer(request, close);
+    return *m_api;
+}
+
+std::optional<QByteArray> ApiWorker::handle(const HttpRequest &request, bool close, quint64 ticket,
+                                            bool *more)
+{
+    *more = false;
+    if (m_deliver) {
+        if (auto poll = api().longPoll(request)) {
+            if (!m_pollTimer) {
+                m_pollTimer = new QTimer(this);
+                m_pollTimer->setInterval(100);
+                connect(m_pollTimer, &QTimer::timeout, this, &ApiWorker::checkWaiting);
+            }
+            m_waiting.push_back({request, close, ticket, m_clock.elapsed() + poll->waitMs, std::move(*poll)});
+            m_pollTimer->start();
+            return std::nullopt;
+        }
+    }
+    return respond(api().answer(request, close), request, close, ticket, more);
+}
+
+void ApiWorker::checkWaiting()
+{
+    const qint64 now = m_clock.elapsed();
+    for (size_t i = 0; i < m_waiting.size();) {
+        Waiting &w = m_waiting[i];
+        if (now < w.deadlineMs && api().countMatching(w.poll.query) < w.poll.min) {
+            ++i;
+            continue;
+        }
+        Waiting done = std::move(w);
+        m_waiting.erase(m_waiting.begin() + static_cast<std::ptrdiff_t>(i));
+        bool more = false;
+        QByteArray response =
+            respond(api().answer(done.request, done.close), done.request, done.close, done.ticket, &more);
+        m_deliver(done.ticket, std::move(response), more);
+    }
+    if (m_waiting.empty())
+        m_pollTimer->stop();
+}
+
+QByteArray ApiWorker::respond(ApiAnswer &&a, const HttpRequest &request, bool close, quint64 ticket,
+                              bool *more)
+{
     *more = false;
     // HTTP/1.0 has no chunks (and an end at close would not end a kept-alive connection): it
     // gets the answer whole.
     if (!a.stream || request.versionMinor < 1)
         return wholeResponse(std::move(a), close);
-    const QByteArray head = httpHead(a.status, a.contentType, -1, close, {{"Transfer-Encoding", "chunked"}});
+    QList<HttpHeader> headers = a.headers;
+    headers.append(HttpHeader{"Transfer-Encoding", "chunked"});
+    const QByteArray head = httpHead(a.status, a.contentType, -1, close, headers);
     m_streams[ticket] = std::move(a.stream);
     return head + nextPart(ticket, more);
 }
@@ -413,6 +544,8 @@ void ApiWorker::dropStream(quint64 ticket)
 void ApiWorker::shutdown()
 {
     configure({}, {}, {});
+    if (m_pollTimer)
+        m_pollTimer->stop(); // on its own thread, before the worker is deleted from another
 }
 
 void ApiWorker::configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
@@ -422,7 +555,14 @@ void ApiWorker::configure(std::shared_ptr<const SchemaRegistry> schemas, QList<S
     m_schemaErrors = std::move(errors);
     m_revalidate = std::move(revalidate);
     m_streams.clear(); // they read through the old API's reader
-    m_api.reset();     // made again with these on the next request
+    // Long polls are answered now, with what there is (the API they were asked of goes away).
+    if (m_pollTimer && !m_waiting.empty() && m_deliver) {
+        for (Waiting &w : m_waiting)
+            w.deadlineMs = 0;
+        checkWaiting();
+    }
+    m_waiting.clear();
+    m_api.reset(); // made again with these on the next request
 }
 
 } // namespace pingscope

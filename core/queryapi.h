@@ -8,9 +8,14 @@
 #include "store/store.h"
 #include "validation/validation.h"
 
+#include <QElapsedTimer>
+#include <QTimer>
+
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -34,6 +39,7 @@ struct ApiAnswer
     std::shared_ptr<ApiStream> stream; // set: the body comes in parts, with this status and type
     int status = 200;
     QByteArray contentType;
+    QList<HttpHeader> headers; // of a streamed answer (X-Total-Count)
 };
 
 // A streamed answer read to its end, as one response with its length (HTTP/1.0 clients, which
@@ -58,6 +64,17 @@ public:
     // A list of pings streams: its status and type here, its body from answer.stream (the
     // capture server sends it in chunks).
     ApiAnswer answer(const HttpRequest &request, bool close);
+    // A list request with wait=SECONDS&min=N that has fewer than N matching pings now: how long
+    // to wait (ms) and how to count; nullopt when it is answered at once (no wait, enough pings,
+    // or a bad request, which answer() words).
+    struct LongPoll
+    {
+        qint64 waitMs = 0;
+        qint64 min = 0;
+        PingQuery query;
+    };
+    std::optional<LongPoll> longPoll(const HttpRequest &request);
+    qint64 countMatching(const PingQuery &query);
 
 private:
     Store *m_store;
@@ -76,7 +93,8 @@ class ApiWorker : public ApiHandler
 public:
     explicit ApiWorker(Store *store);
     ~ApiWorker() override;
-    QByteArray handle(const HttpRequest &request, bool close, quint64 ticket, bool *more) override;
+    std::optional<QByteArray> handle(const HttpRequest &request, bool close, quint64 ticket,
+                                     bool *more) override;
     QByteArray nextPart(quint64 ticket, bool *more) override;
     void dropStream(quint64 ticket) override;
     void shutdown() override;
@@ -92,6 +110,23 @@ private:
     QList<SchemaLoadError> m_schemaErrors;
     std::function<nlohmann::json(bool start)> m_revalidate;
     std::map<quint64, std::shared_ptr<ApiStream>> m_streams; // by ticket: chunked answers going out
+    // Long polls (GET /pingscope/v1/pings?wait=S&min=N) waiting for their pings, checked every
+    // 100 ms on this thread.
+    struct Waiting
+    {
+        HttpRequest request;
+        bool close = false;
+        quint64 ticket = 0;
+        qint64 deadlineMs = 0;
+        QueryApi::LongPoll poll;
+    };
+    std::vector<Waiting> m_waiting;
+    QTimer *m_pollTimer = nullptr;
+    QElapsedTimer m_clock;
+    void checkWaiting();
+    QueryApi &api();
+    // The response bytes of an answer, its first part when it streams (*more set).
+    QByteArray respond(ApiAnswer &&a, const HttpRequest &request, bool close, quint64 ticket, bool *more);
 };
 
 // JSON forms shared by the API and the command line.

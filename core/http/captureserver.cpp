@@ -273,6 +273,14 @@ CaptureServer::CaptureServer(const CaptureConfig &config, ApiHandler *api, QObje
     m_apiThread->setObjectName(u"query-api"_s);
     if (m_apiWorker) {
         m_apiWorker->setParent(nullptr);
+        m_apiWorker->setDeliver([server = this](quint64 ticket, QByteArray response, bool more) {
+            QMetaObject::invokeMethod(
+                server,
+                [server, ticket, response = std::move(response), more] {
+                    server->deliverApi(ticket, response, more);
+                },
+                Qt::QueuedConnection);
+        });
         m_apiWorker->moveToThread(m_apiThread);
     }
     // Answers to scripts can wait; acks cannot: on a busy machine the API thread yields the CPU
@@ -294,9 +302,11 @@ CaptureServer::~CaptureServer()
     m_apiThread->wait();
     delete m_apiWorker; // its thread is gone: deleteLater would never run
     m_apiWorker = nullptr;
-    // Connections are children; make sure none calls back into a half-destroyed server.
-    const auto connections = m_connections;
+    // Every connection is a child, also those already closed and waiting for deleteLater (no
+    // longer in m_connections): delete them all here, while this is still a CaptureServer, since
+    // their destructors call back into it (UBSan caught ~QObject deleting one too late).
     m_connections.clear();
+    const auto connections = findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly);
     for (HttpConnection *c : connections)
         delete c;
 }
@@ -501,10 +511,12 @@ void CaptureServer::submitApi(HttpRequest &&request, bool close, quint64 ticket)
         m_apiWorker,
         [w = m_apiWorker, server = this, req = std::move(request), close, ticket] {
             bool more = false;
-            QByteArray response = w->handle(req, close, ticket, &more);
+            std::optional<QByteArray> answer = w->handle(req, close, ticket, &more);
+            if (!answer)
+                return; // a long poll: ApiHandler::Deliver sends it later
             QMetaObject::invokeMethod(
                 server,
-                [server, ticket, response = std::move(response), more] {
+                [server, ticket, response = std::move(*answer), more] {
                     server->deliverApi(ticket, response, more);
                 },
                 Qt::QueuedConnection);

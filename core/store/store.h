@@ -179,6 +179,7 @@ struct PingQuery
 {
     int limit = 100;
     int offset = 0;
+    // verdict "problems": every verdict that counts as a problem (verdict::isProblem).
     QString ns, docType, verdict, debugId, docId, clientId;
     qint64 afterId = 0;  // only ids greater than this (0: no bound)
     qint64 beforeId = 0; // only ids less than this (0: no bound): pages of a long list
@@ -222,6 +223,11 @@ public:
     // [firstId, lastId], ascending, at most `limit`: what a list needs after re-validation.
     std::vector<PingRecord> verdictsBetween(qint64 firstId, qint64 lastId, int limit = -1);
     StoreStats stats();
+    // The same for the pings matching `query`'s filters (its limit, offset and order aside):
+    // counted from the rows, not from the kept counts.
+    StoreStats stats(const PingQuery &query);
+    // How many pings match `query`'s filters (its limit and offset aside).
+    qint64 countMatching(const PingQuery &query);
     qint64 count();
     // Ids (ascending) of pings whose decoded payload contains `text` (ASCII case-insensitive).
     // A scan of the payloads: about a second per gigabyte. Only ids in [fromId, toId) when

@@ -58,12 +58,13 @@ StoreReader::~StoreReader()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-std::vector<PingRecord> StoreReader::list(const PingQuery &query)
+namespace {
+
+// The WHERE terms (and their bound values) of a query's filters.
+void whereOf(const PingQuery &query, QStringList *whereOut, QVariantList *argsOut)
 {
-    std::vector<PingRecord> out;
-    QSqlDatabase db = connection();
-    QStringList where;
-    QVariantList args;
+    QStringList &where = *whereOut;
+    QVariantList &args = *argsOut;
     auto filter = [&](const QString &value, const char *column) {
         if (!value.isEmpty()) {
             where << u"%1 = ?"_s.arg(QLatin1StringView(column));
@@ -72,7 +73,11 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
     };
     filter(query.ns, "namespace");
     filter(query.docType, "doctype");
-    filter(query.verdict, "verdict");
+    if (query.verdict == u"problems"_s)
+        where << u"verdict NOT IN ('%1', '%2', '%3')"_s.arg(
+            QStringView(verdict::Parsed), QStringView(verdict::Valid), QStringView(verdict::NoSchema));
+    else
+        filter(query.verdict, "verdict");
     filter(query.debugId, "debug_id");
     filter(query.docId, "doc_id");
     filter(query.clientId, "client_id");
@@ -86,6 +91,17 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
     bound(query.beforeId, "id < ?");
     bound(query.receivedFromUs, "received_at_us >= ?");
     bound(query.receivedToUs, "received_at_us < ?");
+}
+
+} // namespace
+
+std::vector<PingRecord> StoreReader::list(const PingQuery &query)
+{
+    std::vector<PingRecord> out;
+    QSqlDatabase db = connection();
+    QStringList where;
+    QVariantList args;
+    whereOf(query, &where, &args);
     const QString &columns = query.listColumnsOnly ? kListColumns : kSummaryColumns;
     QString sql = u"SELECT %1 FROM pings"_s.arg(columns);
     if (query.withPayload)
@@ -279,6 +295,56 @@ StoreStats StoreReader::stats()
         else if (kind == 3)
             s.byDocType[q.value(1).toString()] = n;
     }
+    return s;
+}
+
+qint64 StoreReader::countMatching(const PingQuery &query)
+{
+    QStringList where;
+    QVariantList args;
+    whereOf(query, &where, &args);
+    if (where.isEmpty())
+        return count();
+    QSqlQuery q(connection());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT count(*) FROM pings WHERE "_s + where.join(u" AND "_s));
+    for (int i = 0; i < args.size(); ++i)
+        q.bindValue(i, args[i]);
+    if (!q.exec() || !q.next()) {
+        m_error = sqlError(q);
+        return 0;
+    }
+    return q.value(0).toLongLong();
+}
+
+StoreStats StoreReader::stats(const PingQuery &query)
+{
+    QStringList where;
+    QVariantList args;
+    whereOf(query, &where, &args);
+    if (where.isEmpty())
+        return stats();
+    StoreStats s;
+    QSqlDatabase db = connection();
+    const QString clause = u" WHERE "_s + where.join(u" AND "_s);
+    const auto groups = [&](const char *column, std::map<QString, qint64> *out) {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(u"SELECT %1, count(*) FROM pings%2 GROUP BY %1"_s.arg(QLatin1StringView(column), clause));
+        for (int i = 0; i < args.size(); ++i)
+            q.bindValue(i, args[i]);
+        if (!q.exec()) {
+            m_error = sqlError(q);
+            return;
+        }
+        while (q.next())
+            (*out)[q.value(0).toString()] = q.value(1).toLongLong();
+    };
+    groups("verdict", &s.byVerdict);
+    groups("namespace", &s.byNamespace);
+    groups("doctype", &s.byDocType);
+    for (const auto &[verdictName, n] : s.byVerdict)
+        s.total += n;
     return s;
 }
 

@@ -43,6 +43,8 @@ private Q_SLOTS:
     void errors();
     void deleteClears();
     void longListsArePagedInOrder();
+    void scriptingFilters();
+    void longPollWaitsForPings();
 
 private:
     std::unique_ptr<TestEngine> m_engine;
@@ -264,13 +266,99 @@ void TestQueryApi::errors()
     QCOMPARE(status, 405);
 }
 
+// Its own engine: the shared fixture stays as initTestCase made it, whatever runs first.
 void TestQueryApi::deleteClears()
 {
+    TestEngine engine;
+    QVERIFY(engine.ok());
+    const quint16 port = engine.port();
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/app/events/1/" + uuid(1), {}, "{}")).status, 200);
+    QCOMPARE(getJson(port, "/pingscope/v1/stats").at("total").get<int>(), 1);
     int status = 0;
-    getJson(m_engine->port(), "/pingscope/v1/pings", &status, "DELETE");
+    getJson(port, "/pingscope/v1/pings", &status, "DELETE");
     QCOMPARE(status, 200);
-    QCOMPARE(getJson(m_engine->port(), "/pingscope/v1/stats").at("total").get<int>(), 0);
-    QCOMPARE(getJson(m_engine->port(), "/pingscope/v1/pings").size(), size_t(0));
+    QCOMPARE(getJson(port, "/pingscope/v1/stats").at("total").get<int>(), 0);
+    QCOMPARE(getJson(port, "/pingscope/v1/pings").size(), size_t(0));
+}
+
+// What scripts need: the total beside a page, problems in one filter, stats of a filter, and a
+// typo in a parameter named rather than silently ignored.
+void TestQueryApi::scriptingFilters()
+{
+    const quint16 port = m_engine->port();
+    HttpResponse r =
+        exchange(port, buildRequest("GET", "/pingscope/v1/pings?namespace=app-one&limit=2", {}, {}, false));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("X-Total-Count"), QByteArray("6"));
+    QCOMPARE(json::parse(r.body.begin(), r.body.end()).size(), size_t(2));
+    r = exchange(port, buildRequest("GET", "/pingscope/v1/pings", {}, {}, false));
+    QCOMPARE(r.header("X-Total-Count"), QByteArray("10"));
+    // 2 not JSON, 1 bad path, 1 refused; "parsed" is not a problem.
+    const json problems = getJson(port, "/pingscope/v1/pings?verdict=problems");
+    QCOMPARE(problems.size(), size_t(4));
+    for (const json &p : problems)
+        QVERIFY(p.at("verdict") != "parsed");
+    json s = getJson(port, "/pingscope/v1/stats?verdict=problems");
+    QCOMPARE(s.at("total").get<int>(), 4);
+    QCOMPARE(s.at("by_verdict").at("not-json").get<int>(), 2);
+    QVERIFY(!s.at("by_verdict").contains("parsed"));
+    s = getJson(port, "/pingscope/v1/stats?namespace=app-one&doctype=metrics");
+    QCOMPARE(s.at("total").get<int>(), 3);
+    QCOMPARE(s.at("by_doctype").size(), size_t(1));
+    QCOMPARE(s.at("by_namespace").at("app-one").get<int>(), 3);
+    int status = 0;
+    const json e = getJson(port, "/pingscope/v1/pings?namspace=app-one", &status);
+    QCOMPARE(status, 400);
+    QVERIFY2(
+        QString::fromStdString(e.at("error").get<std::string>()).contains(u"unknown parameter namspace"_s),
+        e.dump().c_str());
+    getJson(port, "/pingscope/v1/stats?limit=3", &status);
+    QCOMPARE(status, 400);
+    getJson(port, "/pingscope/v1/pings?wait=301", &status);
+    QCOMPARE(status, 400);
+    getJson(port, "/pingscope/v1/pings?wait=x", &status);
+    QCOMPARE(status, 400);
+}
+
+// GET ...&wait=S&min=N answers once N pings match (or at S seconds with what there is), and
+// the API goes on answering other requests meanwhile.
+void TestQueryApi::longPollWaitsForPings()
+{
+    TestEngine engine;
+    QVERIFY(engine.ok());
+    const quint16 port = engine.port();
+    QTcpSocket poll;
+    poll.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(poll.waitForConnected(5000));
+    QElapsedTimer t;
+    t.start();
+    poll.write(buildRequest("GET", "/pingscope/v1/pings?doctype=events&wait=10&min=2", {}, {}, false));
+    QVERIFY(poll.waitForBytesWritten(5000));
+    QVERIFY(!poll.waitForReadyRead(300)); // none yet: it waits
+    // Meanwhile the API answers others, and a ping of another doctype does not end the wait.
+    QCOMPARE(exchange(port, buildRequest("GET", "/pingscope/v1/stats", {}, {}, false)).status, 200);
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/app/baseline/1/" + uuid(1), {}, "{}")).status, 200);
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/app/events/1/" + uuid(2), {}, "{}")).status, 200);
+    QVERIFY(!poll.waitForReadyRead(300));
+    QCOMPARE(exchange(port, buildRequest("POST", "/submit/app/events/1/" + uuid(3), {}, "{}")).status, 200);
+    const HttpResponse r = readResponse(poll, 5000);
+    QCOMPARE(r.status, 200);
+    QVERIFY(t.elapsed() < 5000);
+    QCOMPARE(r.header("X-Total-Count"), QByteArray("2"));
+    QCOMPARE(json::parse(r.body.begin(), r.body.end()).size(), size_t(2));
+
+    // At the deadline: what there is.
+    t.restart();
+    const HttpResponse late = exchange(
+        port, buildRequest("GET", "/pingscope/v1/pings?doctype=events&wait=1&min=5", {}, {}, false), 5000);
+    QCOMPARE(late.status, 200);
+    QVERIFY(t.elapsed() >= 900);
+    QCOMPARE(late.header("X-Total-Count"), QByteArray("2"));
+    // Enough already: at once.
+    t.restart();
+    QCOMPARE(exchange(port, buildRequest("GET", "/pingscope/v1/pings?wait=30&min=1", {}, {}, false)).status,
+             200);
+    QVERIFY(t.elapsed() < 900);
 }
 
 QTEST_GUILESS_MAIN(TestQueryApi)
