@@ -116,6 +116,20 @@ int runHeadless(QCoreApplication &app, const AppOptions &opts)
     return rc;
 }
 
+// --headless, --help, --version (and every start of a build without the window).
+int runConsole(int argc, char **argv)
+{
+    // Without a GUI there is nothing to integrate with GLib's main loop; Qt's own event
+    // dispatcher costs less per socket event.
+    qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    AppOptions opts;
+    int exitCode = 0;
+    if (!parseCommandLine(app.arguments(), opts, exitCode))
+        return exitCode;
+    return runHeadless(app, opts);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -137,17 +151,8 @@ int main(int argc, char **argv)
         QCoreApplication app(argc, argv);
         return runExportExampleCommand(app.arguments().mid(1));
     }
-    if (wantsConsoleOnly(argc, argv)) {
-        // Without a GUI there is nothing to integrate with GLib's main loop; Qt's own event
-        // dispatcher costs less per socket event.
-        qputenv("QT_NO_GLIB", "1");
-        QCoreApplication app(argc, argv);
-        AppOptions opts;
-        int exitCode = 0;
-        if (!parseCommandLine(app.arguments(), opts, exitCode))
-            return exitCode;
-        return runHeadless(app, opts);
-    }
+    if (wantsConsoleOnly(argc, argv))
+        return runConsole(argc, argv);
 
 #if PINGSCOPE_WITH_GUI
     // The window: read the command line before Qt connects to a display, so that a usage error
@@ -183,12 +188,6 @@ int main(int argc, char **argv)
     // A build without the window (PINGSCOPE_GUI=OFF): headless is the only mode.
     std::fprintf(stderr,
                  "pingscope: this build has no window (built with PINGSCOPE_GUI=OFF); running headless\n");
-    qputenv("QT_NO_GLIB", "1");
-    QCoreApplication app(argc, argv);
-    AppOptions opts;
-    int exitCode = 0;
-    if (!parseCommandLine(app.arguments(), opts, exitCode))
-        return exitCode;
-    return runHeadless(app, opts);
+    return runConsole(argc, argv);
 #endif
 }

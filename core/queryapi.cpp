@@ -85,16 +85,21 @@ bool parseTimeParam(const QByteArray &query, QByteArrayView key, qint64 &outUs, 
     return true;
 }
 
-// The first query parameter not in `allowed` (empty when every one is known).
-QString unknownParameter(const QByteArray &query, std::initializer_list<QByteArrayView> allowed)
+// "unknown parameter X (known: ...)" for the first query parameter not in `allowed`; empty when
+// every one is known (a typo such as "namspace=" must not list everything).
+QString unknownParameter(const QByteArray &query, std::initializer_list<const char *> allowed)
 {
     for (const QByteArray &pair : query.split('&')) {
         if (pair.isEmpty())
             continue;
         const qsizetype eq = pair.indexOf('=');
         const QByteArray key = QByteArray::fromPercentEncoding(eq < 0 ? pair : pair.left(eq));
-        if (std::find(allowed.begin(), allowed.end(), QByteArrayView(key)) == allowed.end())
-            return QString::fromUtf8(key);
+        if (std::none_of(allowed.begin(), allowed.end(), [&key](const char *a) { return key == a; })) {
+            QStringList known;
+            for (const char *a : allowed)
+                known << QString::fromLatin1(a);
+            return u"unknown parameter %1 (known: %2)"_s.arg(QString::fromUtf8(key), known.join(u", "_s));
+        }
     }
     return {};
 }
@@ -124,10 +129,8 @@ QString unknownFilterParameter(const QByteArray &query)
 
 QString unknownListParameter(const QByteArray &query)
 {
-    const QString unknown =
-        unknownParameter(query, {"namespace", "doctype", "verdict", "debug_id", "doc_id", "after_id", "since",
-                                 "until", "limit", "offset", "wait", "min"});
-    return unknown;
+    return unknownParameter(query, {"namespace", "doctype", "verdict", "debug_id", "doc_id", "after_id",
+                                    "since", "until", "limit", "offset", "wait", "min"});
 }
 
 constexpr qint64 kMaxWaitSeconds = 300;
@@ -361,11 +364,7 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
         if (req.method != "GET")
             return errorResponse(405, u"use GET or DELETE"_s, close);
         if (const QString unknown = unknownListParameter(req.query); !unknown.isEmpty())
-            return errorResponse(
-                400,
-                u"unknown parameter %1 (known: namespace, doctype, verdict, debug_id, doc_id, "
-                "after_id, since, until, limit, offset, wait, min)"_s.arg(unknown),
-                close);
+            return errorResponse(400, unknown, close);
         PingQuery q;
         QString err;
         int wait = 0, min = 0;
@@ -401,11 +400,7 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
         if (req.method != "GET")
             return errorResponse(405, u"use GET"_s, close);
         if (const QString unknown = unknownFilterParameter(req.query); !unknown.isEmpty())
-            return errorResponse(
-                400,
-                u"unknown parameter %1 (known: namespace, doctype, verdict, debug_id, doc_id, "
-                "after_id, since, until)"_s.arg(unknown),
-                close);
+            return errorResponse(400, unknown, close);
         PingQuery q;
         QString err;
         if (!parseFilters(req.query, q, &err))
