@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -127,12 +128,15 @@ public:
     int run();
 
 private:
-    struct ExpectationState
+    // One expectation against the pings captured so far.
+    struct ExpectationResult
     {
         int matched = 0;
-        QList<qint64> badIds; // matched pings that are not valid
-        bool met() const { return badIds.isEmpty(); }
+        QList<const PingRecord *> notValid; // matched pings that fail the check
+        bool countOk = false;
+        bool met() const { return countOk && notValid.isEmpty(); }
     };
+    ExpectationResult evaluate(const CheckExpectation &e) const;
 
     bool start();
     void tick();
@@ -143,7 +147,7 @@ private:
     int exitCode() const;
     void printSummary() const;
     json reportJson() const;
-    bool writeJunit(const QString &path, QString *error) const;
+    bool writeJunit(const QString &path, const json &report, QString *error) const;
     bool writeFile(const QString &path, const QByteArray &bytes, QString *error) const;
 
     CheckOptions m_o;
@@ -267,17 +271,24 @@ void Check::readNew()
     }
 }
 
+Check::ExpectationResult Check::evaluate(const CheckExpectation &e) const
+{
+    ExpectationResult out;
+    for (const PingRecord &r : m_pings) {
+        if (!sameCheckName(r.docType, e.docType) || (!e.ns.isEmpty() && !sameCheckName(r.ns, e.ns)))
+            continue;
+        ++out.matched;
+        if (!pingOk(r))
+            out.notValid << &r;
+    }
+    out.countOk = e.exactly ? out.matched == e.count : out.matched >= e.count;
+    return out;
+}
+
 bool Check::countsMet() const
 {
-    for (const CheckExpectation &e : m_o.expectations) {
-        int n = 0;
-        for (const PingRecord &r : m_pings)
-            if (sameCheckName(r.docType, e.docType) && (e.ns.isEmpty() || sameCheckName(r.ns, e.ns)))
-                ++n;
-        if (e.exactly ? n != e.count : n < e.count)
-            return false;
-    }
-    return true;
+    return std::all_of(m_o.expectations.begin(), m_o.expectations.end(),
+                       [this](const CheckExpectation &e) { return evaluate(e).countOk; });
 }
 
 void Check::tick()
@@ -319,13 +330,14 @@ void Check::finish()
     readNew();
     m_exit = exitCode();
     printSummary();
+    const json report = reportJson(); // one report for both files
     QString error;
     if (!m_o.jsonPath.isEmpty() &&
-        !writeFile(m_o.jsonPath, QByteArray::fromStdString(reportJson().dump(2)) + '\n', &error)) {
+        !writeFile(m_o.jsonPath, QByteArray::fromStdString(report.dump(2)) + '\n', &error)) {
         printErr(u"pingscope check: %1"_s.arg(error));
         m_exit = 2;
     }
-    if (!m_o.junitPath.isEmpty() && !writeJunit(m_o.junitPath, &error)) {
+    if (!m_o.junitPath.isEmpty() && !writeJunit(m_o.junitPath, report, &error)) {
         printErr(u"pingscope check: %1"_s.arg(error));
         m_exit = 2;
     }
@@ -376,20 +388,15 @@ void Check::printSummary() const
     if (!m_o.expectations.isEmpty()) {
         printOut(u"Expectations:"_s);
         for (const CheckExpectation &e : m_o.expectations) {
-            int n = 0;
+            const ExpectationResult res = evaluate(e);
             QStringList problems;
-            for (const PingRecord &r : m_pings)
-                if (sameCheckName(r.docType, e.docType) && (e.ns.isEmpty() || sameCheckName(r.ns, e.ns))) {
-                    ++n;
-                    if (!pingOk(r))
-                        problems << u"#%1 %2"_s.arg(r.id).arg(r.verdict);
-                }
-            const bool countOk = e.exactly ? n == e.count : n >= e.count;
-            const bool ok = countOk && problems.isEmpty();
-            if (!ok)
+            for (const PingRecord *r : res.notValid)
+                problems << u"#%1 %2"_s.arg(r->id).arg(r->verdict);
+            if (!res.met())
                 ++unmet;
-            QString line = u"  %1  %2: %3 ping(s)"_s.arg(ok ? u"ok  "_s : u"FAIL"_s, e.spec).arg(n);
-            if (!countOk)
+            QString line =
+                u"  %1  %2: %3 ping(s)"_s.arg(res.met() ? u"ok  "_s : u"FAIL"_s, e.spec).arg(res.matched);
+            if (!res.countOk)
                 line += e.exactly ? u", expected exactly %1"_s.arg(e.count)
                                   : u", expected at least %1"_s.arg(e.count);
             if (!problems.isEmpty())
@@ -425,23 +432,18 @@ json Check::reportJson() const
 {
     json expectations = json::array();
     for (const CheckExpectation &e : m_o.expectations) {
-        int n = 0;
+        const ExpectationResult res = evaluate(e);
         json bad = json::array();
-        for (const PingRecord &r : m_pings)
-            if (sameCheckName(r.docType, e.docType) && (e.ns.isEmpty() || sameCheckName(r.ns, e.ns))) {
-                ++n;
-                if (!pingOk(r))
-                    bad.push_back(r.id);
-            }
-        const bool countOk = e.exactly ? n == e.count : n >= e.count;
+        for (const PingRecord *r : res.notValid)
+            bad.push_back(r->id);
         expectations.push_back({{"spec", e.spec.toStdString()},
                                 {"namespace", e.ns.toStdString()},
                                 {"doc_type", e.docType.toStdString()},
                                 {"op", e.exactly ? "=" : ">="},
                                 {"count", e.count},
-                                {"matched", n},
+                                {"matched", res.matched},
                                 {"not_valid", bad},
-                                {"met", countOk && bad.empty()}});
+                                {"met", res.met()}});
     }
     json pings = json::array();
     for (const PingRecord &r : m_pings) {
@@ -503,13 +505,12 @@ bool Check::writeFile(const QString &path, const QByteArray &bytes, QString *err
 
 // JUnit XML as GitLab, GitHub (test reporters) and Jenkins read it: one testsuite for the
 // expectations, one for the pings (a testcase each), one for the command.
-bool Check::writeJunit(const QString &path, QString *error) const
+bool Check::writeJunit(const QString &path, const json &report, QString *error) const
 {
     QByteArray xml;
     QXmlStreamWriter w(&xml);
     w.setAutoFormatting(true);
     w.writeStartDocument();
-    const json report = reportJson();
     int tests = 0, failures = 0;
     const auto count = [&](bool ok) {
         ++tests;

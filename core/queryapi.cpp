@@ -135,6 +135,35 @@ QString unknownListParameter(const QByteArray &query)
 
 constexpr qint64 kMaxWaitSeconds = 300;
 
+// GET /pingscope/v1/pings: its query (with limit and offset), and the long poll it asks for.
+struct ListRequest
+{
+    PingQuery query;
+    int wait = 0; // seconds; 0: answer at once
+    int min = 1;  // the number of matching pings the wait is for
+};
+
+// One reading of a list request's parameters, for the answer and for the long poll; false
+// with *error (the 400's text) when one is unknown or bad.
+bool parseListRequest(const QByteArray &query, ListRequest *out, QString *error)
+{
+    if (const QString unknown = unknownListParameter(query); !unknown.isEmpty()) {
+        *error = unknown;
+        return false;
+    }
+    PingQuery &q = out->query;
+    if (!parseIntParam(query, "limit", q.limit, error) || !parseIntParam(query, "offset", q.offset, error) ||
+        !parseIntParam(query, "wait", out->wait, error) || !parseIntParam(query, "min", out->min, error) ||
+        !parseFilters(query, q, error))
+        return false;
+    if (out->wait > kMaxWaitSeconds) {
+        *error = u"wait is at most %1 seconds"_s.arg(kMaxWaitSeconds);
+        return false;
+    }
+    q.limit = qMin(q.limit, 100000);
+    return true;
+}
+
 } // namespace
 
 json summaryJson(const PingRecord &r)
@@ -363,19 +392,11 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
         }
         if (req.method != "GET")
             return errorResponse(405, u"use GET or DELETE"_s, close);
-        if (const QString unknown = unknownListParameter(req.query); !unknown.isEmpty())
-            return errorResponse(400, unknown, close);
-        PingQuery q;
+        ListRequest list;
         QString err;
-        int wait = 0, min = 0;
-        if (!parseIntParam(req.query, "limit", q.limit, &err) ||
-            !parseIntParam(req.query, "offset", q.offset, &err) ||
-            !parseIntParam(req.query, "wait", wait, &err) || !parseIntParam(req.query, "min", min, &err) ||
-            !parseFilters(req.query, q, &err))
+        if (!parseListRequest(req.query, &list, &err))
             return errorResponse(400, err, close);
-        if (wait > kMaxWaitSeconds)
-            return errorResponse(400, u"wait is at most %1 seconds"_s.arg(kMaxWaitSeconds), close);
-        q.limit = qMin(q.limit, 100000);
+        const PingQuery &q = list.query;
         // A page of rows at a time, written out as the client reads: a 100,000-row answer held
         // every record and a JSON tree of it at once (920 MB at a million pings).
         ApiAnswer a;
@@ -426,17 +447,13 @@ std::optional<QueryApi::LongPoll> QueryApi::longPoll(const HttpRequest &req)
 {
     if (req.method != "GET" || (req.path != "/pingscope/v1/pings" && req.path != "/pingscope/v1/pings/"))
         return std::nullopt;
-    if (queryValue(req.query, "wait").isNull() || !unknownListParameter(req.query).isEmpty())
-        return std::nullopt;
-    PingQuery q;
+    ListRequest list;
     QString err;
-    int wait = 0, min = 1;
-    if (!parseIntParam(req.query, "wait", wait, &err) || !parseIntParam(req.query, "min", min, &err) ||
-        !parseFilters(req.query, q, &err) || wait <= 0 || wait > kMaxWaitSeconds || min <= 0 || !m_store)
+    if (!parseListRequest(req.query, &list, &err) || list.wait <= 0 || list.min <= 0 || !m_store)
+        return std::nullopt; // answered at once (a bad request by answer())
+    if (countMatching(list.query) >= list.min)
         return std::nullopt;
-    if (countMatching(q) >= min)
-        return std::nullopt;
-    return LongPoll{wait * 1000LL, min, q};
+    return LongPoll{list.wait * 1000LL, list.min, list.query};
 }
 
 qint64 QueryApi::countMatching(const PingQuery &query)

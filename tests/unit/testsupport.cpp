@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 
 #include "ingest.h"
 #include "store/store.h"
@@ -401,6 +402,22 @@ std::vector<PingRecord> firefoxEsrSession()
     insertInOrder(rawSubmission("/submit/firefox-desktop/baseline/1/22222222-2222-4222-8222-222222222222", {},
                                 "not json", utcUs(u"2026-11-23T02:19:40.500Z"_s)));
     return storedSummaries(raws, false);
+}
+
+ProcessResult runProcess(const QString &program, const QStringList &args, int timeoutMs)
+{
+    QProcess p;
+    p.start(program, args);
+    ProcessResult r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
 }
 
 } // namespace pingscope::test

@@ -11,6 +11,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 
@@ -37,6 +38,15 @@ struct HttpResponse
 
 // Reads one HTTP response from a connected socket (blocking, for tests).
 HttpResponse readResponse(QTcpSocket &socket, int timeoutMs = 5000);
+
+// A program run to its end: its exit code (-1: it did not finish in time and was killed; -2: it
+// crashed), standard output and standard error.
+struct ProcessResult
+{
+    int code = -1;
+    QByteArray out, err;
+};
+ProcessResult runProcess(const QString &program, const QStringList &args, int timeoutMs = 120'000);
 
 // Connects to 127.0.0.1:port, sends `bytes`, reads one response.
 HttpResponse exchange(quint16 port, const QByteArray &bytes, int timeoutMs = 5000);

@@ -8,7 +8,6 @@
 #include "testsupport.h"
 
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -103,19 +102,8 @@ QString TestCheck::script(const QList<CapturedRequest> &requests, const QString 
 
 Run TestCheck::check(const QStringList &args)
 {
-    QProcess p;
-    p.start(bin(), QStringList{u"check"_s} + args);
-    Run r;
-    if (!p.waitForFinished(60'000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = u"check did not finish"_s;
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    const ProcessResult p = runProcess(bin(), QStringList{u"check"_s} + args, 60'000);
+    return {p.code, QString::fromUtf8(p.out), QString::fromUtf8(p.err)};
 }
 
 void TestCheck::passesWithRealPingsAndReports()

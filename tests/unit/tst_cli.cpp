@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MPL-2.0
 // SPDX-FileCopyrightText: 2026 The Pingscope authors
 
+#include "testsupport.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -225,23 +227,12 @@ void TestCli::busyPortIsAClearError()
 
 namespace {
 
-struct Run
-{
-    int code = -1;
-    QByteArray out, err;
-};
+using pingscope::test::ProcessResult;
+using Run = ProcessResult;
 
 Run runPingscope(const QString &bin, const QStringList &args)
 {
-    QProcess p;
-    p.start(bin, args);
-    Run r;
-    if (!p.waitForFinished(120000))
-        return r;
-    r.code = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return pingscope::test::runProcess(bin, args);
 }
 
 const QString kData = QStringLiteral(PINGSCOPE_TEST_DATA_DIR);
