@@ -522,6 +522,8 @@ std::optional<PingRecord> tryIngestSubmission(RawSubmission &raw, const IngestOp
     rec.query = QString::fromLatin1(raw.query);
     rec.peer = raw.peer;
     rec.statusCode = raw.answerStatus;
+    rec.fault = raw.fault;
+    rec.source = raw.source;
     rec.bodyTruncated = raw.bodyTruncated;
     rec.bodyBytes = raw.bodyTruncated && raw.declaredLength >= 0 ? raw.declaredLength : raw.body.size();
 

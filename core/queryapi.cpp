@@ -199,6 +199,8 @@ json summaryJson(const PingRecord &r)
         {"content_encoding", s(r.contentEncoding)},
         {"date", s(r.dateHeader)},
         {"peer", s(r.peer)},
+        {"fault", r.fault.isEmpty() ? json(nullptr) : json(s(r.fault))},
+        {"source", r.source.isEmpty() ? json(nullptr) : json(s(r.source))},
     };
     if (!r.sourceTags.isEmpty())
         for (const QString &tag : r.sourceTags.split(u','))
@@ -234,6 +236,7 @@ json detailJson(const PingRecord &r)
     j["warnings"] = parsedOrEmpty(r.warningsJson, json::array());
     j["pipeline"] = parsedOrEmpty(r.pipelineJson, json::object());
     j["checked_with"] = s(r.checkedWith);
+    j["upstream"] = r.upstreamJson.isEmpty() ? json(nullptr) : parsedOrEmpty(r.upstreamJson, json(nullptr));
     return j;
 }
 

@@ -40,6 +40,8 @@ PingRecord recheckRecord(const PingRecord &stored, const IngestOptions &options,
     raw.declaredLength = stored.bodyBytes;
     raw.bodyTruncated = stored.bodyTruncated;
     raw.answerStatus = stored.statusCode;
+    raw.fault = stored.fault;
+    raw.source = stored.source;
     PingRecord fresh = ingestSubmission(std::move(raw), options, &validator);
     fresh.id = stored.id;
     // Order warnings came from the store when the ping arrived; keep them, add none.

@@ -26,6 +26,8 @@ struct RawSubmission
     bool bodyTruncated = false; // body holds only the first bytes (refused requests)
     int answerStatus = 200;     // what the server answers once the record is committed
     QString refusedReason;      // non-empty: the server refused the request with answerStatus
+    QString fault;              // what a fault rule made of the answer (PingRecord::fault)
+    QString source;             // imported: where the request came from (PingRecord::source)
 };
 
 // What became of a submission the capture server handed on (the server answers from it):

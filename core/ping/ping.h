@@ -84,6 +84,12 @@ struct PingRecord
     QString schemaNote;             // how the schema was chosen, when it was not the obvious one
     QByteArray pipelineJson = "{}"; // what production derives: table, normalized_*, sample_id, ...
     QString checkedWith;            // SchemaRegistry::fingerprint() of the verdict's registry
+    // What a fault rule made of the answer ("503 Retry-After: 60 (rule 1, attempt 2)", "closed
+    // without an answer (rule 2, attempt 1)"); empty: answered as usual. statusCode is 0 when
+    // the connection was closed or reset instead of answered.
+    QString fault;
+    QString source;          // imported records: where from ("import: FILE line 3"); empty: captured
+    QByteArray upstreamJson; // forward mode: the upstream's answer {"status", "ms", "error"}; empty: none
 
     QString debugId, sourceTags, userAgent, telemetryAgent, contentEncoding, contentType;
     QString dateHeader;

@@ -60,6 +60,11 @@ const char *const kMigrations[] = {
     "CREATE INDEX pings_debug_id ON pings (debug_id);"
     "CREATE INDEX pings_doc_id ON pings (doc_id);"
     "CREATE INDEX pings_received ON pings (received_at_us);",
+    // 6: what a fault rule made of the answer (empty: answered as usual), where an imported
+    // record came from (empty: captured), and the upstream's answer in forward mode (JSON).
+    "ALTER TABLE pings ADD COLUMN fault TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE pings ADD COLUMN source TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE pings ADD COLUMN upstream TEXT NOT NULL DEFAULT '';",
 };
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 static_assert(kMigrationCount == Store::SchemaVersion);

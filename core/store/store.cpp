@@ -157,6 +157,9 @@ void bindRecord(SqliteStatement &q, const PingRecord &r, std::array<QByteArray, 
     textAt(r.schemaNote);
     storedAt(storedPipeline(r));
     textAt(r.checkedWith);
+    textAt(r.fault);
+    textAt(r.source);
+    jsonAt(r.upstreamJson, "");
     Q_ASSERT(i == kSummaryColumnCount);
 }
 
@@ -201,6 +204,9 @@ PingRecord readSummary(const QSqlQuery &q)
     r.schemaNote = q.value(i++).toString();
     r.pipelineJson = unpackText(q.value(i++).toByteArray());
     r.checkedWith = q.value(i++).toString();
+    r.fault = q.value(i++).toString();
+    r.source = q.value(i++).toString();
+    r.upstreamJson = q.value(i++).toString().toUtf8();
     return r;
 }
 

@@ -39,7 +39,7 @@ class Store : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr int SchemaVersion = 5;
+    static constexpr int SchemaVersion = 6;
 
     ~Store() override;
 

@@ -52,9 +52,9 @@ inline const QString kSummaryColumns =
     u"app_build_id, status_code, verdict, error_count, errors, warnings, "
     u"debug_id, source_tags, user_agent, telemetry_agent, "
     u"content_encoding, content_type, date_header, date_ms, body_bytes, "
-    u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note, pipeline, checked_with"_s;
+    u"decoded_bytes, body_truncated, client_id, seq, warning_count, schema_key, schema_note, pipeline, checked_with, fault, source, upstream"_s;
 
-inline constexpr int kSummaryColumnCount = 37;
+inline constexpr int kSummaryColumnCount = 40;
 // kSummaryColumns with the texts a list does not show read as empty (readSummary reads either).
 inline const QString kListColumns =
     u"id, received_at_us, '', '', '', '', namespace, doctype, "
@@ -62,7 +62,7 @@ inline const QString kListColumns =
     u"'', status_code, verdict, error_count, '', warnings, "
     u"debug_id, source_tags, '', '', "
     u"'', '', '', 0, body_bytes, "
-    u"decoded_bytes, body_truncated, client_id, seq, warning_count, '', '', '', ''"_s;
+    u"decoded_bytes, body_truncated, client_id, seq, warning_count, '', '', '', '', fault, source, ''"_s;
 
 QString sqlError(const QSqlQuery &q);
 bool execAll(QSqlDatabase &db, const char *script, QString *error);
