@@ -101,8 +101,16 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     const QCommandLineOption faultStatus(u"respond-status"_s,
                                          u"Answer every accepted ping with this HTTP status instead of "
                                          u"200, to test a client's retries (5xx: Glean retries; 4xx: "
-                                         u"Glean deletes the ping). Pings are still stored."_s,
+                                         u"Glean deletes the ping). Pings are still stored. The same as "
+                                         u"--fault status=CODE."_s,
                                          u"CODE"_s);
+    const QCommandLineOption fault(
+        u"fault"_s,
+        u"A fault rule, to test a client's retries (repeatable; tried in order). Faulted pings are "
+        u"still stored, with what they were answered. "_s +
+            QString::fromLatin1(kFaultRuleSyntax) +
+            u" Change them later in the window (Capture > Faults) or with PUT /pingscope/v1/faults."_s,
+        u"RULE"_s);
     const QCommandLineOption threads(u"ingest-threads"_s,
                                      u"Number of decoding and validation threads (default: one per core)."_s,
                                      u"N"_s, u"0"_s);
@@ -129,7 +137,7 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         u"kept unparsed with a verdict that says so."_s,
         u"SIZE"_s, u"512M"_s);
     p.addOptions({headless, port, listen, apiToken, db, maxBody, maxDecoded, requestTimeout, idleTimeout,
-                  faultStatus, threads, schemas, noBundled, noValidation, maxStore, memoryBudget});
+                  faultStatus, fault, threads, schemas, noBundled, noValidation, maxStore, memoryBudget});
 
     if (!p.parse(arguments)) {
         printErr(p.errorText() + u"\nTry 'pingscope --help'."_s);
@@ -204,10 +212,22 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     if (!number(idleTimeout, 1, 86400, v))
         return false;
     e.capture.idleTimeoutMs = static_cast<int>(v * 1000);
+    for (const QString &text : p.values(fault)) {
+        QString why;
+        const auto rule = parseFaultRule(text, &why);
+        if (!rule) {
+            printErr(u"pingscope: --fault \"%1\": %2"_s.arg(text, why));
+            exitCode = 2;
+            return false;
+        }
+        e.faultRules.push_back(*rule);
+    }
     if (p.isSet(faultStatus)) {
         if (!number(faultStatus, 200, 599, v))
             return false;
-        e.capture.faultStatus = static_cast<int>(v);
+        FaultRule rule;
+        rule.status = static_cast<int>(v);
+        e.faultRules.push_back(rule);
     }
     if (!number(threads, 0, 64, v))
         return false;

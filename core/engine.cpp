@@ -203,7 +203,13 @@ bool Engine::start(const EngineOptions &options, QString *error)
     m_ingestor = std::make_unique<Ingestor>(m_store.get(), m_options.ingest, threads);
     m_revalidator = std::make_unique<Revalidator>(m_store.get());
 
+    if (options.capture.faults)
+        m_faults = options.capture.faults; // the caller's (tests)
+    if (!options.faultRules.empty())
+        m_faults->setRules(options.faultRules);
+    m_options.capture.faults = m_faults;
     auto *api = new ApiWorker(m_store.get());
+    api->setFaults(m_faults);
     std::function<nlohmann::json(bool)> revalidateHandler;
     if (m_options.ingest.schemas) {
         // Called on the query API's thread; the re-check itself starts on the engine's thread.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "http/captureserver.h"
+#include "http/faults.h"
 #include "ingest.h"
 #include "queryapi.h"
 #include "revalidator.h"
@@ -76,10 +77,11 @@ struct EngineOptions
     qint64 memoryBudget = 512LL << 20;
     CaptureConfig capture;
     IngestOptions ingest;
-    int ingestThreads = 0;      // 0: one per core
-    bool validate = true;       // check pings against schemas
-    QStringList schemaRoots;    // user schema trees (mozilla-pipeline-schemas layout)
-    bool bundledSchemas = true; // the schemas compiled into Pingscope
+    int ingestThreads = 0;             // 0: one per core
+    bool validate = true;              // check pings against schemas
+    QStringList schemaRoots;           // user schema trees (mozilla-pipeline-schemas layout)
+    bool bundledSchemas = true;        // the schemas compiled into Pingscope
+    std::vector<FaultRule> faultRules; // --fault, --respond-status
 };
 
 // The whole GUI-free capture pipeline: CaptureServer (own thread) -> Ingestor (workers) ->
@@ -105,6 +107,9 @@ public:
     // Re-checks stored pings in the background (started by start() for pings checked with
     // other schemas, by a change of a --schemas tree on disk, or by the API).
     Revalidator *revalidator() const { return m_revalidator.get(); }
+    // The fault rules in force; the same object across restarts of the engine (start() sets
+    // EngineOptions::faultRules when it has some).
+    const std::shared_ptr<FaultInjector> &faults() const { return m_faults; }
     void revalidate();
 
 Q_SIGNALS:
@@ -122,6 +127,7 @@ private:
     void applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors);
     void watchSchemas(QByteArray signature); // the watcher thread's loop, from the trees' signature at load
     EngineOptions m_options;
+    std::shared_ptr<FaultInjector> m_faults = std::make_shared<FaultInjector>();
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Ingestor> m_ingestor;
     QThread m_serverThread;

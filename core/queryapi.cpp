@@ -332,13 +332,15 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
     if (req.method == "GET" && path == "/__version__")
         return jsonResponse(200, json{{"name", "pingscope"}, {"version", PINGSCOPE_VERSION}}, close);
     if (req.method == "GET" && path == "/") {
-        return httpResponse(200, "text/plain; charset=utf-8",
-                            "Pingscope capture endpoint.\n"
-                            "Send pings to /submit/<namespace>/<docType>/<docVersion>/<docId>\n"
-                            "or /submit/telemetry/<docId>/<docType>/<appName>/<appVersion>/"
-                            "<appUpdateChannel>/<appBuildID>?v=4.\n"
-                            "Query API: /pingscope/v1/pings, /pingscope/v1/pings/{id}, /pingscope/v1/stats\n",
-                            close);
+        return httpResponse(
+            200, "text/plain; charset=utf-8",
+            "Pingscope capture endpoint.\n"
+            "Send pings to /submit/<namespace>/<docType>/<docVersion>/<docId>\n"
+            "or /submit/telemetry/<docId>/<docType>/<appName>/<appVersion>/"
+            "<appUpdateChannel>/<appBuildID>?v=4.\n"
+            "Query API: /pingscope/v1/pings, /pingscope/v1/pings/{id}, /pingscope/v1/pings/{id}/attempts,\n"
+            "/pingscope/v1/stats, /pingscope/v1/retries, /pingscope/v1/faults\n",
+            close);
     }
     if (!path.startsWith("/pingscope/"))
         return httpResponse(404, "text/plain; charset=utf-8", "not found\n", close);
@@ -375,6 +377,8 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
             return errorResponse(503, u"validation is off"_s, close);
         return jsonResponse(start ? 202 : 200, m_revalidate(start), close);
     }
+    if (path == "/pingscope/v1/faults")
+        return faultsAnswer(req, close);
     if (!m_store)
         return errorResponse(503, u"no store is open"_s, close);
     if (!m_reader) {
@@ -411,14 +415,46 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
     if (path.startsWith("/pingscope/v1/pings/")) {
         if (req.method != "GET")
             return errorResponse(405, u"use GET"_s, close);
+        QByteArray rest = path.mid(int(sizeof "/pingscope/v1/pings/") - 1);
+        const bool attempts = rest.endsWith("/attempts");
+        if (attempts)
+            rest.chop(int(sizeof "/attempts") - 1);
         bool ok = false;
-        const qint64 id = path.mid(int(sizeof "/pingscope/v1/pings/") - 1).toLongLong(&ok);
+        const qint64 id = rest.toLongLong(&ok);
         if (!ok)
             return errorResponse(400, u"ping id must be a number"_s, close);
         const auto rec = m_reader->get(id);
         if (!rec)
             return errorResponse(404, u"no ping with id %1"_s.arg(id), close);
-        return jsonResponse(200, detailJson(*rec), close);
+        if (!attempts)
+            return jsonResponse(200, detailJson(*rec), close);
+        if (rec->docId.isEmpty())
+            return jsonResponse(200, json{{"doc_id", nullptr}, {"attempts", attemptsJson({*rec})}}, close);
+        return jsonResponse(
+            200, json{{"doc_id", s(rec->docId)}, {"attempts", attemptsJson(m_reader->attempts(rec->docId))}},
+            close);
+    }
+    if (path == "/pingscope/v1/retries") {
+        if (req.method != "GET")
+            return errorResponse(405, u"use GET"_s, close);
+        int limit = 100;
+        for (const QByteArray &pair : req.query.split('&')) {
+            if (pair.isEmpty())
+                continue;
+            const qsizetype eq = pair.indexOf('=');
+            bool ok = eq > 0 && pair.left(eq) == "limit";
+            if (ok)
+                limit = pair.mid(eq + 1).toInt(&ok);
+            if (!ok || limit < 1 || limit > 10000)
+                return errorResponse(400,
+                                     u"/pingscope/v1/retries takes limit=N (1-10000), not \"%1\""_s.arg(
+                                         QString::fromUtf8(pair.left(200))),
+                                     close);
+        }
+        json docs = json::array();
+        for (const QString &docId : m_reader->retriedDocIds(limit))
+            docs.push_back({{"doc_id", s(docId)}, {"attempts", attemptsJson(m_reader->attempts(docId))}});
+        return jsonResponse(200, json{{"doc_ids", std::move(docs)}}, close);
     }
     if (path == "/pingscope/v1/stats") {
         if (req.method != "GET")
@@ -444,6 +480,146 @@ ApiAnswer QueryApi::answer(const HttpRequest &req, bool close)
                             close);
     }
     return errorResponse(404, u"unknown API route %1"_s.arg(QString::fromLatin1(path.left(200))), close);
+}
+
+ApiAnswer QueryApi::faultsAnswer(const HttpRequest &req, bool close)
+{
+    if (!m_faults)
+        return errorResponse(503, u"fault rules are not available in this process"_s, close);
+    if (req.method == "GET")
+        return jsonResponse(200, faultsJson(*m_faults), close);
+    if (req.method != "PUT" && req.method != "DELETE")
+        return errorResponse(405, u"use GET, PUT (a JSON body {\"rules\": [...]}) or DELETE (no faults)"_s,
+                             close);
+    // As for revalidate: a web page cannot send application/json here without a preflight.
+    if (req.method == "PUT" && !req.header("content-type").trimmed().toLower().startsWith("application/json"))
+        return errorResponse(415,
+                             u"PUT /pingscope/v1/faults needs Content-Type: application/json and a body such "
+                             u"as {\"rules\": [\"first=2,status=503\"]}"_s,
+                             close);
+    std::vector<FaultRule> rules;
+    if (req.method == "PUT") {
+        const json body = json::parse(req.body.begin(), req.body.end(), nullptr, false);
+        QString err;
+        auto parsed = faultRulesFromJson(body, &err);
+        if (!parsed)
+            return errorResponse(400, err, close);
+        rules = std::move(*parsed);
+    }
+    m_faults->setRules(std::move(rules));
+    return jsonResponse(200, faultsJson(*m_faults), close);
+}
+
+json faultsJson(const FaultInjector &faults)
+{
+    const std::vector<FaultRule> rules = faults.rules();
+    const std::vector<qint64> taken = faults.takenCounts();
+    json list = json::array();
+    for (size_t i = 0; i < rules.size(); ++i) {
+        const FaultRule &r = rules[i];
+        const char *action = r.action == FaultRule::Action::Close   ? "close"
+                             : r.action == FaultRule::Action::Reset ? "reset"
+                                                                    : "answer";
+        list.push_back({{"rule", i + 1},
+                        {"spec", s(r.spec())},
+                        {"effect", s(r.effect())},
+                        {"namespace", s(r.nsGlob)},
+                        {"doctype", s(r.docTypeGlob)},
+                        {"attempt_from", r.attemptMin},
+                        {"attempt_to", r.attemptMax == INT_MAX ? json(nullptr) : json(r.attemptMax)},
+                        {"percent", r.percent},
+                        {"action", action},
+                        {"status", r.status > 0 ? json(r.status) : json(nullptr)},
+                        {"retry_after", r.retryAfter >= 0 ? json(r.retryAfter) : json(nullptr)},
+                        {"delay_ms", r.delayMs},
+                        {"taken", i < taken.size() ? taken[i] : 0}});
+    }
+    return json{{"active", !rules.empty()}, {"rules", std::move(list)}, {"syntax", kFaultRuleSyntax}};
+}
+
+std::optional<std::vector<FaultRule>> faultRulesFromJson(const json &body, QString *error)
+{
+    auto fail = [error](const QString &why) -> std::optional<std::vector<FaultRule>> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    if (!body.is_object() || !body.contains("rules") || !body["rules"].is_array())
+        return fail(
+            u"the body must be a JSON object {\"rules\": [...]}, each rule a string such as "
+            u"\"first=2,status=503\" or an object such as {\"doctype\": \"baseline\", \"status\": 500}"_s);
+    std::vector<FaultRule> rules;
+    int n = 0;
+    for (const json &item : body["rules"]) {
+        ++n;
+        QString text;
+        if (item.is_string()) {
+            text = QString::fromStdString(item.get<std::string>());
+        } else if (item.is_object()) {
+            // The object form: the rule's items by name, as GET shows them.
+            QStringList parts;
+            for (const auto &[key, value] : item.items()) {
+                const QString k = QString::fromStdString(key);
+                const QString v = value.is_string() ? QString::fromStdString(value.get<std::string>())
+                                                    : QString::fromStdString(value.dump());
+                if (value.is_null() || k == u"rule" || k == u"spec" || k == u"effect" || k == u"taken" ||
+                    k == u"attempt_from" || k == u"attempt_to")
+                    continue;
+                if (k == u"action") {
+                    if (v == u"close" || v == u"reset")
+                        parts << v;
+                    else if (v != u"answer")
+                        return fail(u"rule %1: action is answer, close or reset, not \"%2\""_s.arg(n).arg(v));
+                } else {
+                    const QString name = k == u"retry_after" ? u"retry-after"_s
+                                         : k == u"delay_ms"  ? u"delay"_s
+                                                             : k;
+                    parts << name + u'=' + v;
+                }
+            }
+            const json from = item.value("attempt_from", json(nullptr)),
+                       to = item.value("attempt_to", json(nullptr));
+            if (!from.is_null() || !to.is_null()) {
+                const QString a = from.is_null() ? u"1"_s : QString::fromStdString(from.dump());
+                parts << (to.is_null() ? u"attempt=%1+"_s.arg(a)
+                                       : u"attempt=%1-%2"_s.arg(a, QString::fromStdString(to.dump())));
+            }
+            text = parts.join(u',');
+        } else {
+            return fail(u"rule %1 is neither a string nor an object"_s.arg(n));
+        }
+        QString why;
+        auto rule = parseFaultRule(text, &why);
+        if (!rule)
+            return fail(u"rule %1 (\"%2\"): %3"_s.arg(n).arg(text, why));
+        rules.push_back(*rule);
+    }
+    return rules;
+}
+
+json attemptsJson(const std::vector<PingRecord> &attempts)
+{
+    json list = json::array();
+    qint64 first = 0, previous = 0;
+    int n = 0;
+    for (const PingRecord &r : attempts) {
+        ++n;
+        if (n == 1)
+            first = previous = r.receivedAtUs;
+        list.push_back(
+            {{"attempt", n},
+             {"id", r.id},
+             {"received_at",
+              s(QDateTime::fromMSecsSinceEpoch(r.receivedAtUs / 1000, Qt::UTC).toString(Qt::ISODateWithMs))},
+             {"since_first_ms", (r.receivedAtUs - first) / 1000},
+             {"since_previous_ms", (r.receivedAtUs - previous) / 1000},
+             {"status_code", r.statusCode},
+             {"answered", r.statusCode > 0},
+             {"fault", r.fault.isEmpty() ? json(nullptr) : json(s(r.fault))},
+             {"verdict", s(r.verdict)}});
+        previous = r.receivedAtUs;
+    }
+    return list;
 }
 
 std::optional<QueryApi::LongPoll> QueryApi::longPoll(const HttpRequest &req)
@@ -477,8 +653,10 @@ ApiWorker::~ApiWorker() = default;
 
 QueryApi &ApiWorker::api()
 {
-    if (!m_api)
+    if (!m_api) {
         m_api = std::make_unique<QueryApi>(m_store, m_schemas, m_schemaErrors, m_revalidate);
+        m_api->setFaults(m_faults);
+    }
     return *m_api;
 }
 

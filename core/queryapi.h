@@ -4,6 +4,7 @@
 #pragma once
 
 #include "http/apihandler.h"
+#include "http/faults.h"
 #include "http/httpparser.h"
 #include "store/store.h"
 #include "validation/validation.h"
@@ -75,8 +76,12 @@ public:
     };
     std::optional<LongPoll> longPoll(const HttpRequest &request);
     qint64 countMatching(const PingQuery &query);
+    // The fault rules /pingscope/v1/faults reads and sets (null: the route answers 503).
+    void setFaults(std::shared_ptr<FaultInjector> faults) { m_faults = std::move(faults); }
 
 private:
+    ApiAnswer faultsAnswer(const HttpRequest &request, bool close);
+    std::shared_ptr<FaultInjector> m_faults;
     Store *m_store;
     std::unique_ptr<StoreReader> m_reader;
     nlohmann::json registryJson() const;
@@ -102,8 +107,11 @@ public:
     // are answered with what they were sent with; the API is made again on the next request.
     void configure(std::shared_ptr<const SchemaRegistry> schemas, QList<SchemaLoadError> errors,
                    std::function<nlohmann::json(bool start)> revalidate);
+    // Before the worker moves to its thread: the rules /pingscope/v1/faults shows and changes.
+    void setFaults(std::shared_ptr<FaultInjector> faults) { m_faults = std::move(faults); }
 
 private:
+    std::shared_ptr<FaultInjector> m_faults;
     Store *m_store;
     std::unique_ptr<QueryApi> m_api;
     std::shared_ptr<const SchemaRegistry> m_schemas;
@@ -132,5 +140,12 @@ private:
 // JSON forms shared by the API and the command line.
 nlohmann::json summaryJson(const PingRecord &record);
 nlohmann::json detailJson(const PingRecord &record);
+// The rules in force, with how many requests each took (GET /pingscope/v1/faults).
+nlohmann::json faultsJson(const FaultInjector &faults);
+// Rules from a PUT body {"rules": ["first=2,status=503", {"doctype": "baseline", "status": 500}]};
+// nullopt with `error` naming the rule and what is wrong with it.
+std::optional<std::vector<FaultRule>> faultRulesFromJson(const nlohmann::json &body, QString *error);
+// The attempts of one docId, oldest first: when each came, what it was answered, the gaps.
+nlohmann::json attemptsJson(const std::vector<PingRecord> &attempts);
 
 } // namespace pingscope

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The Pingscope authors
 
 #include "http/captureserver.h"
+#include "http/faults.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -903,8 +904,16 @@ void HttpConnection::onRequestComplete()
     }
     if (m_routeAccepted) {
         RawSubmission raw = makeSubmission(std::move(req));
-        raw.answerStatus = m_server->config().faultStatus ? m_server->config().faultStatus : 200;
-        queueStored(std::move(raw), close);
+        FaultDecision fault;
+        if (const auto &faults = m_server->config().faults)
+            fault = faults->decide(raw.path);
+        if (fault.faulted) {
+            raw.fault = fault.description;
+            raw.answerStatus = fault.action != FaultRule::Action::Answer ? 0
+                               : fault.status > 0                        ? fault.status
+                                                                         : 200;
+        }
+        queueStored(std::move(raw), close, fault.faulted ? &fault : nullptr);
         return;
     }
     queueApi(std::move(req), close);
@@ -986,13 +995,23 @@ void HttpConnection::refuse(int status, const QString &reason)
     m_closing = true;
 }
 
-void HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter)
+void HttpConnection::queueStored(RawSubmission &&raw, bool closeAfter, const FaultDecision *fault)
 {
     const quint32 seq = m_nextSeq++;
     Pending p;
     p.seq = seq;
     p.closeAfter = closeAfter;
     p.status = raw.answerStatus;
+    if (fault) {
+        p.faulted = true;
+        p.delayMs = fault->delayMs;
+        p.retryAfter = fault->retryAfter;
+        p.drop = fault->action == FaultRule::Action::Close   ? Pending::Drop::Close
+                 : fault->action == FaultRule::Action::Reset ? Pending::Drop::Reset
+                                                             : Pending::Drop::None;
+        if (fault->status > 0)
+            p.response = "pingscope fault rule: " + fault->description.toUtf8() + '\n';
+    }
     p.charge = std::exchange(m_receivingCharge, 0); // held until the answer goes out
     if (!raw.refusedReason.isEmpty())
         p.response = raw.refusedReason.toUtf8() + '\n';
@@ -1075,9 +1094,16 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
         QByteArray body = p->response;
         QList<HttpHeader> extra{kAnyOrigin};
         m_server->releaseBody(std::exchange(p->charge, 0));
-        if (result.ok && (status == 503 || status == 507))
-            extra.append(HttpHeader{"Retry-After", "1"});
+        if (result.ok && p->faulted) {
+            if (p->retryAfter >= 0)
+                extra.append(HttpHeader{"Retry-After", QByteArray::number(p->retryAfter)});
+            extra.append(HttpHeader{"X-Pingscope-Fault", "1"});
+        } else if (result.ok && (status == 503 || status == 507)) {
+            extra.append(HttpHeader{"Retry-After", "1"}); // refused for now (the body budget): soon
+        }
         if (!result.ok) {
+            p->drop = Pending::Drop::None; // not kept: the client must hear it and send it again
+            p->delayMs = 0;
             // Not kept: the client should send it again (Glean retries 5xx), once space frees.
             status = result.diskFull ? 507 : 503;
             extra.append(HttpHeader{"Retry-After", "10"});
@@ -1092,15 +1118,59 @@ void HttpConnection::answerStored(quint32 seq, const WriteResult &result)
         }
         p->response = httpResponse(status, body.isEmpty() ? QByteArray() : "text/plain; charset=utf-8", body,
                                    p->closeAfter, extra);
-        p->ready = true;
+        if (p->delayMs > 0) {
+            // A fault rule's delay: the answer (or the close) goes out that much later; the
+            // answers behind it wait, as behind a slow server.
+            p->delayed = true;
+            QTimer::singleShot(p->delayMs, this, [this, full = p->seq] {
+                for (Pending &q : m_pending)
+                    if (q.seq == full && q.delayed) {
+                        q.delayed = false;
+                        q.ready = true;
+                    }
+                flushResponses();
+            });
+        } else {
+            p->ready = true;
+        }
     }
     flushResponses();
+}
+
+void HttpConnection::dropConnection(bool reset)
+{
+    for (const Pending &p : m_pending)
+        m_server->releaseBody(p.charge);
+    m_pending.clear();
+    m_closing = true;
+    m_in.clear();
+    m_inPos = 0;
+    if (reset) {
+        // SO_LINGER 0: closing the last descriptor of the socket sends RST, not FIN.
+        const linger lg{1, 0};
+        const int fd = m_spareFd >= 0 ? m_spareFd : static_cast<int>(m_socket->socketDescriptor());
+        if (fd >= 0)
+            ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    }
+    releaseSpareDescriptor();
+    if (m_peerGone) {
+        m_server->connectionClosed(m_id);
+        return;
+    }
+    if (reset)
+        m_socket->abort();
+    else
+        m_socket->disconnectFromHost();
 }
 
 void HttpConnection::flushResponses()
 {
     bool wrote = false;
     while (!m_streaming && m_outLarge.isEmpty() && !m_pending.empty() && m_pending.front().ready) {
+        if (m_pending.front().drop != Pending::Drop::None) {
+            dropConnection(m_pending.front().drop == Pending::Drop::Reset);
+            return;
+        }
         Pending p = std::move(m_pending.front());
         m_pending.pop_front();
         wrote = true;

@@ -25,6 +25,8 @@ class QTimer;
 
 namespace pingscope {
 
+class FaultInjector;
+
 struct CaptureConfig
 {
     QHostAddress address = QHostAddress::LocalHost;
@@ -34,7 +36,9 @@ struct CaptureConfig
     int requestTimeoutMs = 10'000;     // a request must arrive whole within this
     int idleTimeoutMs = 60'000;        // idle keep-alive connections are closed after this
     int maxConnections = 1000;
-    int faultStatus = 0;              // non-zero: answer accepted pings with this code
+    // The fault rules in force (--fault, the Faults dialog, PUT /pingscope/v1/faults): shared
+    // with whoever changes them; null: every ping is answered as usual.
+    std::shared_ptr<FaultInjector> faults;
     qsizetype keptPrefixBytes = 4096; // bytes of a refused request's body that are kept
     int maxPendingPerConnection = 64; // pipelined requests awaiting their answer
     QByteArray apiToken;              // non-empty: /pingscope/ needs "Authorization: Bearer <token>"
@@ -43,6 +47,7 @@ struct CaptureConfig
     qint64 maxBodyBytesInFlight = 128 * 1024 * 1024;
 };
 
+struct FaultDecision;
 class HttpConnection;
 
 // The capture endpoint: a QTcpServer with our strict HTTP/1.1 parser.
@@ -150,6 +155,19 @@ private:
         QByteArray response;
         qint64 charge = 0;    // body bytes charged to the server's budget until answered
         bool streams = false; // an API answer whose body follows in parts (pullApi)
+        // A fault rule's answer (FaultDecision): held back delayMs once stored, a Retry-After
+        // header, or no answer at all (the connection closed or reset instead).
+        enum class Drop : quint8
+        {
+            None,
+            Close,
+            Reset,
+        };
+        Drop drop = Drop::None;
+        bool faulted = false;
+        bool delayed = false; // the answer is made and waits for its delay
+        int delayMs = 0;
+        int retryAfter = -1;
     };
 
     void onReadyRead();
@@ -160,7 +178,8 @@ private:
     void onRequestComplete();
     void onParseError();
     void refuse(int status, const QString &reason);
-    void queueStored(RawSubmission &&raw, bool closeAfter);
+    void queueStored(RawSubmission &&raw, bool closeAfter, const FaultDecision *fault = nullptr);
+    void dropConnection(bool reset); // a fault rule's close or reset, instead of an answer
     void queueResponse(QByteArray response, bool closeAfter);
     void queueApi(HttpRequest &&request, bool closeAfter); // answered on the API thread
     void flushResponses();

