@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #endif
 #include "options.h"
+#include "replaycli.h"
 #include "validatecli.h"
 
 #if PINGSCOPE_WITH_GUI
@@ -146,6 +147,10 @@ int main(int argc, char **argv)
         qputenv("QT_NO_GLIB", "1");
         QCoreApplication app(argc, argv);
         return runCheckCommand(app.arguments().mid(2));
+    }
+    if (argc >= 2 && QByteArrayView(argv[1]) == "replay") {
+        QCoreApplication app(argc, argv);
+        return runReplayCommand(app.arguments().mid(1));
     }
     if (argc >= 2 && QByteArrayView(argv[1]) == "export-example") {
         QCoreApplication app(argc, argv);

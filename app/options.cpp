@@ -3,6 +3,7 @@
 
 #include "options.h"
 #include "console.h"
+#include "http/httpclient.h"
 #include "validation/validation.h"
 
 #include <QCommandLineParser>
@@ -111,6 +112,12 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
             QString::fromLatin1(kFaultRuleSyntax) +
             u" Change them later in the window (Capture > Faults) or with PUT /pingscope/v1/faults."_s,
         u"RULE"_s);
+    const QCommandLineOption forward(
+        u"forward"_s,
+        u"Also send every captured request on to this endpoint once it is stored (e.g. a staging edge, "
+        u"https://host or http://127.0.0.1:8080), as it was received, and record the upstream's answer "
+        u"next to the ping. The client still gets Pingscope's answer."_s,
+        u"URL"_s);
     const QCommandLineOption threads(u"ingest-threads"_s,
                                      u"Number of decoding and validation threads (default: one per core)."_s,
                                      u"N"_s, u"0"_s);
@@ -137,7 +144,8 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         u"kept unparsed with a verdict that says so."_s,
         u"SIZE"_s, u"512M"_s);
     p.addOptions({headless, port, listen, apiToken, db, maxBody, maxDecoded, requestTimeout, idleTimeout,
-                  faultStatus, fault, threads, schemas, noBundled, noValidation, maxStore, memoryBudget});
+                  faultStatus, fault, forward, threads, schemas, noBundled, noValidation, maxStore,
+                  memoryBudget});
 
     if (!p.parse(arguments)) {
         printErr(p.errorText() + u"\nTry 'pingscope --help'."_s);
@@ -212,6 +220,15 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
     if (!number(idleTimeout, 1, 86400, v))
         return false;
     e.capture.idleTimeoutMs = static_cast<int>(v * 1000);
+    if (p.isSet(forward)) {
+        const QUrl url(p.value(forward));
+        if (const QString why = HttpClient::checkBase(url); !why.isEmpty()) {
+            printErr(u"pingscope: --forward: "_s + why);
+            exitCode = 2;
+            return false;
+        }
+        e.forwardUrl = url;
+    }
     for (const QString &text : p.values(fault)) {
         QString why;
         const auto rule = parseFaultRule(text, &why);

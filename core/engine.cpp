@@ -200,6 +200,14 @@ bool Engine::start(const EngineOptions &options, QString *error)
         m_options.ingest.maxDecodedBytes = shares.inflate;
         m_options.ingest.parseBudget = shares.parse;
     }
+    if (options.forwardUrl.isValid()) {
+        m_forwarder = std::make_unique<Forwarder>(m_store.get(), options.forwardUrl);
+        Forwarder *forwarder = m_forwarder.get();
+        connect(
+            m_store.get(), &Store::recordsCommitted, m_store.get(),
+            [forwarder](qint64 first, qint64 last) { forwarder->committed(first, last); },
+            Qt::DirectConnection);
+    }
     m_ingestor = std::make_unique<Ingestor>(m_store.get(), m_options.ingest, threads);
     m_revalidator = std::make_unique<Revalidator>(m_store.get());
 
@@ -390,7 +398,8 @@ void Engine::stop()
         m_serverThread.wait();
     }
     m_ingestor.reset(); // finishes queued submissions into the store
-    m_store.reset();    // commits and closes
+    m_forwarder.reset();
+    m_store.reset(); // commits and closes
     m_port = 0;
 }
 

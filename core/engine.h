@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "forwarder.h"
 #include "http/captureserver.h"
 #include "http/faults.h"
 #include "ingest.h"
@@ -82,6 +83,7 @@ struct EngineOptions
     QStringList schemaRoots;           // user schema trees (mozilla-pipeline-schemas layout)
     bool bundledSchemas = true;        // the schemas compiled into Pingscope
     std::vector<FaultRule> faultRules; // --fault, --respond-status
+    QUrl forwardUrl;                   // --forward: every stored request is sent on there too
 };
 
 // The whole GUI-free capture pipeline: CaptureServer (own thread) -> Ingestor (workers) ->
@@ -139,6 +141,7 @@ private:
     quint16 m_port = 0;
     QList<SchemaLoadError> m_schemaErrors;
     std::unique_ptr<Revalidator> m_revalidator;
+    std::unique_ptr<Forwarder> m_forwarder;
     std::thread m_watchThread;
     std::mutex m_watchMutex;
     std::condition_variable m_watchWake;

@@ -165,7 +165,11 @@ void PingOverviewModel::setPing(const PingRecord &r)
         req.rows.push_back({tr("Channel (URL)"), r.appUpdateChannel, {}});
         req.rows.push_back({tr("Build id (URL)"), r.appBuildId, {}});
     }
-    req.rows.push_back({tr("Answered"), QString::number(r.statusCode), {}, false, r.statusCode != 200});
+    req.rows.push_back({tr("Answered"), r.statusCode > 0 ? QString::number(r.statusCode) : tr("no answer"),
+                        r.fault.isEmpty() ? QString() : tr("fault rule: %1").arg(r.fault), false,
+                        r.statusCode != 200});
+    if (!r.source.isEmpty())
+        req.rows.push_back({tr("Imported"), r.source, {}});
     Row verdictRow{tr("Verdict"), r.verdict,
                    r.errorCount ? tr("%n error(s)", nullptr, r.errorCount) : QString(), false,
                    verdict::isProblem(r.verdict)};

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The Pingscope authors
 
 #include "mainwindow.h"
+#include "attemptspanel.h"
+#include "faultsdialog.h"
 
 #include "backgroundreader.h"
 
@@ -116,6 +118,9 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_followAction->setCheckable(true);
     m_followAction->setChecked(true);
     m_followAction->setToolTip(tr("Select each new ping as it arrives"));
+    captureMenu->addSeparator();
+    auto *faultsAction = captureMenu->addAction(tr("&Faults…"), this, &MainWindow::editFaults);
+    faultsAction->setToolTip(tr("Make the endpoint fail on purpose, to test your app's retries"));
     auto *pingMenu = menuBar()->addMenu(tr("P&ing"));
     auto *copyPayloadAction = pingMenu->addAction(tr("&Copy payload"), this, &MainWindow::copyPayload);
     copyPayloadAction->setShortcut(QKeySequence::Copy);
@@ -165,6 +170,17 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     connect(schemas, &QAction::triggered, this, &MainWindow::chooseSchemas);
     m_schemaStatus = new QLabel(this);
     statusBar()->addPermanentWidget(m_schemaStatus);
+    m_faultsButton = new QToolButton(this);
+    m_faultsButton->setObjectName(u"faultsStatus"_s);
+    m_faultsButton->setAutoRaise(true);
+    m_faultsButton->setToolTip(tr("Fault rules change how pings are answered; click to edit them"));
+    connect(m_faultsButton, &QToolButton::clicked, this, &MainWindow::editFaults);
+    statusBar()->addPermanentWidget(m_faultsButton);
+    m_faultsButton->hide();
+    // Rules also change through the API (PUT /pingscope/v1/faults): looked at once a second.
+    auto *faultsTimer = new QTimer(this);
+    connect(faultsTimer, &QTimer::timeout, this, &MainWindow::updateFaultsStatus);
+    faultsTimer->start(1000);
 
     m_model = new PingTableModel(this);
     m_table = new QTableView(this);
@@ -394,6 +410,16 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     m_tabs->addTab(m_eventsPanel, tr("Events"));
     m_tabs->addTab(problemsPane, tr("Problems"));
     m_tabs->addTab(m_headers, tr("Request"));
+    m_attempts = new AttemptsPanel(this);
+    m_attempts->setObjectName(u"attemptsPanel"_s);
+    connect(m_attempts, &AttemptsPanel::pingActivated, this, [this](qint64 id) {
+        const int row = m_model->rowOfId(id);
+        if (row >= 0) {
+            m_table->selectRow(row);
+            m_table->scrollTo(m_model->index(row, 0));
+        }
+    });
+    m_tabs->addTab(m_attempts, tr("Attempts"));
 
     auto *listPane = new QWidget(this);
     auto *listLayout = new QVBoxLayout(listPane);
@@ -471,6 +497,7 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     });
 
     startEngine(options);
+    updateFaultsStatus();
 }
 
 MainWindow::~MainWindow()
@@ -1068,6 +1095,7 @@ void MainWindow::openStorePath(const QString &path)
     clearLists();
     clearDetail();
     startEngine(options);
+    updateFaultsStatus();
 }
 
 void MainWindow::rememberStore(const QString &path)
@@ -1204,6 +1232,7 @@ void MainWindow::clearDetail()
     m_problems->clear();
     m_problemsSummary->setText(tr("Select a ping to see what is wrong with it.").toHtmlEscaped());
     m_headers->clear();
+    m_attempts->clear();
 }
 
 void MainWindow::revealProblem()
@@ -1280,6 +1309,33 @@ void MainWindow::showSelected()
     for (const auto &h : rec->headers)
         headers += QString::fromLatin1(h.name) + u": "_s + QString::fromLatin1(h.value) + u'\n';
     m_headers->setPlainText(headers);
+    m_attempts->setPing(*rec, rec->docId.isEmpty() ? std::vector<PingRecord>{*rec}
+                                                   : m_reader->attempts(rec->docId));
+}
+
+void MainWindow::editFaults()
+{
+    FaultsDialog dialog(m_engine->faults(), this);
+    dialog.exec();
+    updateFaultsStatus();
+}
+
+void MainWindow::updateFaultsStatus()
+{
+    const std::vector<FaultRule> rules = m_engine->faults()->rules();
+    if (rules.empty()) {
+        m_faultsButton->hide();
+        return;
+    }
+    qint64 taken = 0;
+    for (qint64 n : m_engine->faults()->takenCounts())
+        taken += n;
+    m_faultsButton->setText(tr("⚠ Faults on: %n rule(s), %1 faulted", nullptr, int(rules.size())).arg(taken));
+    QStringList lines;
+    for (size_t i = 0; i < rules.size(); ++i)
+        lines << u"%1. %2 — %3"_s.arg(i + 1).arg(rules[i].spec(), rules[i].effect());
+    m_faultsButton->setToolTip(tr("Fault rules in force (click to edit):\n%1").arg(lines.join(u'\n')));
+    m_faultsButton->show();
 }
 
 void MainWindow::showProblems(const PingRecord &r)
@@ -1459,6 +1515,7 @@ void MainWindow::chooseSchemas()
     // Restart capture with the new schemas (same store, same port).
     m_engine->stop();
     startEngine(options);
+    updateFaultsStatus();
 }
 
 void MainWindow::saveAsExample()

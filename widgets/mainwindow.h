@@ -32,6 +32,7 @@ class QTimer;
 
 namespace pingscope {
 
+class AttemptsPanel;
 class BackgroundReader;
 class PingTableModel;
 class PingOverviewModel;
@@ -151,6 +152,10 @@ public:
     QTreeView *m_overviewView = nullptr;
     MetricsModel *m_metrics = nullptr;
     EventsPanel *m_eventsPanel = nullptr;
+    AttemptsPanel *m_attempts = nullptr;
+    QToolButton *m_faultsButton = nullptr; // the status bar says when fault rules are active
+    void editFaults();
+    void updateFaultsStatus();
     QTreeView *m_metricsView = nullptr;
     MetricChart *m_metricChart = nullptr;
     QSplitter *m_metricsSplit = nullptr;

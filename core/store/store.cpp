@@ -832,6 +832,25 @@ void Store::update(std::vector<PingRecord> records)
     m_wake.notify_one();
 }
 
+void Store::setUpstream(std::vector<std::pair<qint64, QByteArray>> answers)
+{
+    if (answers.empty())
+        return;
+    Item item;
+    item.kind = Item::Kind::Upstream;
+    for (auto &[id, answer] : answers) {
+        PingRecord r;
+        r.id = id;
+        r.upstreamJson = std::move(answer);
+        item.updates.push_back(std::move(r));
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(item));
+    }
+    m_wake.notify_one();
+}
+
 void Store::run()
 {
     {
@@ -972,6 +991,27 @@ void Store::run()
                         inTransaction = false;
                     }
                     QString err;
+                    if (item.kind == Item::Kind::Upstream) {
+                        QSqlQuery q(db);
+                        q.prepare(u"UPDATE pings SET upstream=? WHERE id=?"_s);
+                        qint64 lo = std::numeric_limits<qint64>::max(), hi = 0;
+                        bool ok = db.transaction();
+                        for (const PingRecord &r : item.updates) {
+                            if (!ok)
+                                break;
+                            q.bindValue(0, QString::fromUtf8(r.upstreamJson));
+                            q.bindValue(1, r.id);
+                            ok = q.exec();
+                            lo = std::min(lo, r.id);
+                            hi = std::max(hi, r.id);
+                        }
+                        if (ok && db.commit())
+                            Q_EMIT recordsUpdated(lo, hi);
+                        else
+                            db.rollback();
+                        firstId = m_nextId;
+                        continue;
+                    }
                     if (item.kind == Item::Kind::Update) {
                         QSqlQuery q(db);
                         q.prepare(u"UPDATE pings SET verdict=?, error_count=?, errors=?, warnings=?, "

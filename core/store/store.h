@@ -75,6 +75,9 @@ public:
     // schema key and note, pipeline, checked_with) of existing records, matched by id, in one
     // transaction after the writes queued before it; recordsUpdated follows.
     void update(std::vector<PingRecord> records);
+    // Forward mode: records what the upstream answered (PingRecord::upstreamJson) for the
+    // records with these ids, after the writes queued before it; recordsUpdated follows.
+    void setUpstream(std::vector<std::pair<qint64, QByteArray>> answers);
 
     qint64 committedCount() const { return m_committed.load(); }
 
@@ -119,7 +122,8 @@ private:
             Insert,
             Clear,
             Flush,
-            Update
+            Update,
+            Upstream
         } kind = Kind::Insert;
         PingRecord record;
         quint64 ticket = 0;

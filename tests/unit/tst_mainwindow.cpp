@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MPL-2.0
 // SPDX-FileCopyrightText: 2026 The Pingscope authors
 
+#include "attemptspanel.h"
 #include "backgroundreader.h"
 #include "chart.h"
 #include "connectdialog.h"
 #include "exampledialog.h"
+#include "faultsdialog.h"
+#include "http/faults.h"
 #include "mainwindow.h"
 #include "metricsmodel.h"
 #include "payloadtreemodel.h"
@@ -74,6 +77,7 @@ private Q_SLOTS:
     void storeDeletedOffersANewOne();
     void largeStoreListsNewestFirstThenTheRest();
     void listStaysWithinItsLimit();
+    void faultRulesAndAttempts();
 };
 
 // A store with more pings than the first page: the newest 2,000 are listed as the window
@@ -503,7 +507,7 @@ void TestMainWindow::liveListAndDetail()
     auto *summary = window.findChild<QLabel *>(u"problemsSummary"_s);
     QVERIFY(summary);
     QVERIFY2(summary->text().contains(u"Verdict: invalid"_s), qPrintable(summary->text()));
-    auto *problems = window.findChild<QTreeWidget *>();
+    auto *problems = window.findChild<QTreeWidget *>(u"problems"_s);
     QVERIFY(problems);
     QTreeWidgetItem *seqError = nullptr;
     for (int i = 0; i < problems->topLevelItemCount(); ++i)
@@ -551,6 +555,59 @@ void TestMainWindow::liveListAndDetail()
     for (int i = 0; i < om->rowCount(); ++i)
         sections << om->index(i, 0).data().toString();
     QVERIFY2(sections.contains(u"client_info"_s), qPrintable(sections.join(u',')));
+}
+
+// The Faults dialog puts rules in force while capture runs, the status bar says so, and the
+// Attempts tab shows the client's retries of one docId with what each was answered.
+void TestMainWindow::faultRulesAndAttempts()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"f.pingscope"_s);
+    opts.capture.port = 0;
+    MainWindow window(opts);
+    window.show();
+    auto *status = window.findChild<QToolButton *>(u"faultsStatus"_s);
+    QVERIFY(status);
+    QVERIFY(!status->isVisible());
+    {
+        FaultsDialog dialog(window.engine()->faults(), &window);
+        dialog.setRuleTexts({u"first=2,status=503"_s, u"explode"_s});
+        QVERIFY(!dialog.apply()); // a row that does not read: nothing changes
+        QVERIFY(dialog.findChild<QLabel *>(u"faultMessage"_s)->text().contains(u"Rule 2"_s));
+        QVERIFY(!window.engine()->faults()->active());
+        dialog.setRuleTexts({u"first=2,status=503"_s});
+        QVERIFY(dialog.apply());
+    }
+    QCOMPARE(window.engine()->faults()->rules().size(), 1u);
+    QTRY_VERIFY_WITH_TIMEOUT(status->isVisible(), 3000);
+    QVERIFY2(status->text().contains(u"1 rule"_s), qPrintable(status->text()));
+
+    const quint16 port = window.engine()->port();
+    const QByteArray path = "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-0000000000aa";
+    for (int expected : {503, 503, 200})
+        QCOMPARE(exchange(port, buildRequest("POST", path, {}, R"({"ping_info":{"seq":1}})")).status,
+                 expected);
+    PingTableModel *model = window.pingModel();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 5000);
+    auto *table = window.findChild<QTableView *>(u"pings"_s);
+    table->selectRow(0);
+    auto *panel = window.findChild<AttemptsPanel *>(u"attemptsPanel"_s);
+    QVERIFY(panel);
+    QVERIFY2(panel->summary().contains(u"3 requests"_s), qPrintable(panel->summary()));
+    QVERIFY2(panel->summary().contains(u"503, 503, 200"_s), qPrintable(panel->summary()));
+    auto *list = panel->findChild<QTreeWidget *>(u"attempts"_s);
+    QCOMPARE(list->topLevelItemCount(), 3);
+    QVERIFY(list->topLevelItem(0)->text(5).contains(u"rule 1"_s));
+    QVERIFY(list->topLevelItem(2)->text(5).isEmpty());
+    QVERIFY(list->currentItem() == list->topLevelItem(2)); // the selected ping is the 3rd attempt
+    // Activating the first attempt selects it in the list.
+    Q_EMIT list->itemActivated(list->topLevelItem(0), 0);
+    QCOMPARE(model->idAt(table->currentIndex().row()),
+             list->topLevelItem(0)->data(0, Qt::UserRole).toLongLong());
+
+    window.engine()->faults()->setRules({});
+    QTRY_VERIFY_WITH_TIMEOUT(!status->isVisible(), 3000);
 }
 
 void TestMainWindow::connectSnippetsNameThePort()
