@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 
@@ -181,7 +182,7 @@ public:
         else if (a.is_array() && b.is_array())
             array(a, b);
         else if (!sameValue(a, b))
-            emit(DiffEntry::Kind::Changed, &a, &b);
+            report(DiffEntry::Kind::Changed, &a, &b);
     }
 
 private:
@@ -208,7 +209,7 @@ private:
         size_t m_size;
     };
 
-    void emit(DiffEntry::Kind kind, const ojson *before, const ojson *after)
+    void report(DiffEntry::Kind kind, const ojson *before, const ojson *after)
     {
         DiffEntry e;
         e.kind = kind;
@@ -228,25 +229,25 @@ private:
             if (const ojson *other = inB.find(it.key()))
                 value(it.value(), *other);
             else
-                emit(DiffEntry::Kind::Removed, &it.value(), nullptr);
+                report(DiffEntry::Kind::Removed, &it.value(), nullptr);
         }
         for (auto it = b.begin(); it != b.end(); ++it) {
             if (inA.find(it.key()))
                 continue;
             const Step step(m_pointer, it.key());
-            emit(DiffEntry::Kind::Added, nullptr, &it.value());
+            report(DiffEntry::Kind::Added, nullptr, &it.value());
         }
     }
 
     void removed(const ojson &a, size_t i)
     {
         const Step step(m_pointer, i);
-        emit(DiffEntry::Kind::Removed, &a[i], nullptr);
+        report(DiffEntry::Kind::Removed, &a[i], nullptr);
     }
     void added(const ojson &b, size_t j)
     {
         const Step step(m_pointer, j);
-        emit(DiffEntry::Kind::Added, nullptr, &b[j]);
+        report(DiffEntry::Kind::Added, nullptr, &b[j]);
     }
     void paired(const ojson &a, size_t i, const ojson &b, size_t j)
     {
@@ -367,7 +368,7 @@ private:
         run(a, i, n, b, j, m);
     }
 
-    // A[i0, i1) against B[j0, j1), none of them equal to one on the other side.
+    // A[i0, i1) against B[j0, j1): the elements between two anchors (or an end), unaligned.
     void run(const ojson &a, size_t i0, size_t i1, const ojson &b, size_t j0, size_t j1)
     {
         const size_t rows = i1 - i0, cols = j1 - j0;
@@ -518,7 +519,9 @@ void gleanNotes(const ojson &a, const ojson &b, std::vector<std::string> &notes)
     const ojson *seqB = member(b, {"ping_info", "seq"});
     if (seqA && seqB && seqA->is_number_integer() && seqB->is_number_integer()) {
         const qint64 sa = seqA->get<qint64>(), sb = seqB->get<qint64>();
-        const qint64 delta = sb - sa;
+        qint64 delta = 0;
+        if (__builtin_sub_overflow(sb, sa, &delta)) // seqs no client sends: clamped, not overflowed
+            delta = sb > sa ? std::numeric_limits<qint64>::max() : std::numeric_limits<qint64>::min();
         const QString head =
             u"ping_info.seq %1 → %2 (%3%4)"_s.arg(sa).arg(sb).arg(delta > 0 ? u"+"_s : QString()).arg(delta);
         QString note;
