@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: 2026 The Pingscope authors
 
 #include "checkcli.h"
+#include "diffcli.h"
 #include "engine.h"
 #include "examplecli.h"
 #if PINGSCOPE_WITH_GUI
@@ -151,6 +152,10 @@ int main(int argc, char **argv)
     if (argc >= 2 && QByteArrayView(argv[1]) == "replay") {
         QCoreApplication app(argc, argv);
         return runReplayCommand(app.arguments().mid(1));
+    }
+    if (argc >= 2 && QByteArrayView(argv[1]) == "diff") {
+        QCoreApplication app(argc, argv);
+        return runDiffCommand(app.arguments().mid(2));
     }
     if (argc >= 2 && QByteArrayView(argv[1]) == "export-example") {
         QCoreApplication app(argc, argv);

@@ -52,6 +52,14 @@ QList<CapturedRequest> firefoxPosts()
     return out;
 }
 
+PingQuery firstN(int limit, bool oldestFirst)
+{
+    PingQuery q;
+    q.limit = limit;
+    q.oldestFirst = oldestFirst;
+    return q;
+}
+
 } // namespace
 
 class TestForward : public QObject
@@ -96,7 +104,7 @@ void TestForward::forwardModeRecordsTheUpstreamAnswer()
     QTRY_COMPARE_WITH_TIMEOUT(up.count(), qint64(posts.size()), 10000);
     // Every request arrived upstream as it was sent: path, headers in order (but Host and the
     // length), body bytes.
-    const auto theirs = up.list(PingQuery{.limit = 1000, .oldestFirst = true});
+    const auto theirs = up.list(firstN(1000, true));
     for (int i = 0; i < posts.size(); ++i) {
         const auto r = up.get(theirs[size_t(i)].id);
         QVERIFY(r);
@@ -123,7 +131,7 @@ void TestForward::forwardModeRecordsTheUpstreamAnswer()
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             recorded = unavailable = 0;
-            for (const PingRecord &s : mine.list(PingQuery{.limit = 1000})) {
+            for (const PingRecord &s : mine.list(firstN(1000, false))) {
                 const auto r = mine.get(s.id);
                 if (!r || r->upstreamJson.isEmpty())
                     continue;
@@ -185,7 +193,7 @@ void TestForward::replayResendsByteForByte()
     for (const CapturedRequest &c : posts)
         baselines += c.url.contains("/baseline/") ? 1 : 0;
     QTRY_COMPARE(got.count(), baselines);
-    const auto first = got.get(got.list(PingQuery{.limit = 1, .oldestFirst = true}).front().id);
+    const auto first = got.get(got.list(firstN(1, true)).front().id);
     bool matched = false;
     for (const CapturedRequest &c : posts)
         matched = matched || (c.body == first->body && c.url.startsWith(first->path.toLatin1()));
