@@ -3,6 +3,7 @@
 
 #include "mainwindow.h"
 #include "attemptspanel.h"
+#include "comparedialog.h"
 #include "faultsdialog.h"
 
 #include "backgroundreader.h"
@@ -127,6 +128,10 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     pingMenu->addAction(tr("Copy as c&url command"), this, &MainWindow::copyAsCurl);
     pingMenu->addAction(tr("&Open in JSON viewer"), this, &MainWindow::openInViewer);
     pingMenu->addAction(tr("&Save as schema example…"), this, &MainWindow::saveAsExample);
+    auto *compareAction =
+        pingMenu->addAction(tr("Co&mpare the two selected pings"), this, &MainWindow::compareSelected);
+    compareAction->setShortcut(Qt::CTRL | Qt::Key_D);
+    compareAction->setToolTip(tr("Select two pings (Ctrl+click) and compare their payloads key by key"));
     auto *viewMenu = menuBar()->addMenu(tr("&View"));
 
     auto *bar = addToolBar(tr("Capture"));
@@ -1311,6 +1316,40 @@ void MainWindow::showSelected()
     m_headers->setPlainText(headers);
     m_attempts->setPing(*rec, rec->docId.isEmpty() ? std::vector<PingRecord>{*rec}
                                                    : m_reader->attempts(rec->docId));
+}
+
+void MainWindow::compareSelected()
+{
+    std::vector<qint64> ids;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        ids.push_back(m_model->idAt(index.row()));
+    if (ids.size() != 2 || !m_reader) {
+        statusBar()->showMessage(tr("Select two pings to compare (Ctrl+click the second)"), 5000);
+        return;
+    }
+    std::sort(ids.begin(), ids.end()); // A is the older
+    std::optional<PingRecord> recs[2] = {m_reader->get(ids[0]), m_reader->get(ids[1])};
+    nlohmann::ordered_json docs[2];
+    QString names[2];
+    for (int i = 0; i < 2; ++i) {
+        if (!recs[i] || recs[i]->payload.isEmpty()) {
+            statusBar()->showMessage(tr("Ping #%1 has no JSON payload to compare").arg(ids[size_t(i)]), 5000);
+            return;
+        }
+        docs[i] =
+            nlohmann::ordered_json::parse(recs[i]->payload.begin(), recs[i]->payload.end(), nullptr, false);
+        if (docs[i].is_discarded()) {
+            statusBar()->showMessage(tr("Ping #%1's payload does not parse").arg(ids[size_t(i)]), 5000);
+            return;
+        }
+        names[i] =
+            u"#%1 %2 (%3)"_s.arg(recs[i]->id)
+                .arg(
+                    recs[i]->docType,
+                    QDateTime::fromMSecsSinceEpoch(recs[i]->receivedAtUs / 1000).toString(u"HH:mm:ss.zzz"_s));
+    }
+    CompareDialog dialog(names[0], names[1], diffJson(docs[0], docs[1]), this);
+    dialog.exec();
 }
 
 void MainWindow::editFaults()

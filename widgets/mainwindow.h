@@ -155,6 +155,7 @@ public:
     AttemptsPanel *m_attempts = nullptr;
     QToolButton *m_faultsButton = nullptr; // the status bar says when fault rules are active
     void editFaults();
+    void compareSelected();
     void updateFaultsStatus();
     QTreeView *m_metricsView = nullptr;
     MetricChart *m_metricChart = nullptr;

@@ -4,6 +4,7 @@
 #include "attemptspanel.h"
 #include "backgroundreader.h"
 #include "chart.h"
+#include "comparedialog.h"
 #include "connectdialog.h"
 #include "exampledialog.h"
 #include "faultsdialog.h"
@@ -37,6 +38,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
 #include <QTreeWidget>
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void largeStoreListsNewestFirstThenTheRest();
     void listStaysWithinItsLimit();
     void faultRulesAndAttempts();
+    void compareTwoPings();
 };
 
 // A store with more pings than the first page: the newest 2,000 are listed as the window
@@ -608,6 +611,54 @@ void TestMainWindow::faultRulesAndAttempts()
 
     window.engine()->faults()->setRules({});
     QTRY_VERIFY_WITH_TIMEOUT(!status->isVisible(), 3000);
+}
+
+// Ping > Compare on two selected pings of one client: the seq gap first, then the differences.
+void TestMainWindow::compareTwoPings()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"c.pingscope"_s);
+    opts.capture.port = 0;
+    MainWindow window(opts);
+    window.show();
+    const quint16 port = window.engine()->port();
+    for (int seq : {4, 6}) {
+        const QByteArray body =
+            R"({"ping_info":{"seq":)" + QByteArray::number(seq) +
+            R"(,"reason":"active"},"client_info":{"client_id":"c0ffee00-0000-4000-8000-000000000001"},"metrics":{"counter":{"app.opened":)" +
+            QByteArray::number(seq * 10) + "}}}";
+        QCOMPARE(
+            exchange(port,
+                     buildRequest("POST",
+                                  "/submit/org-mozilla-fenix/baseline/1/00000000-0000-4000-8000-00000000000" +
+                                      QByteArray::number(seq),
+                                  {}, body))
+                .status,
+            200);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(window.pingModel()->rowCount(), 2, 5000);
+    auto *table = window.findChild<QTableView *>(u"pings"_s);
+    table->selectAll();
+    QAction *compare = nullptr;
+    for (QAction *a : window.findChildren<QAction *>())
+        if (a->text() == u"Co&mpare the two selected pings"_s)
+            compare = a;
+    QVERIFY(compare);
+    QStringList pointers;
+    QString notes;
+    QTimer::singleShot(0, &window, [&] {
+        auto *dialog = qobject_cast<CompareDialog *>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        notes = dialog->notesText();
+        for (int i = 0; i < dialog->entries()->topLevelItemCount(); ++i)
+            pointers << dialog->entries()->topLevelItem(i)->text(1);
+        dialog->reject();
+    });
+    compare->trigger();
+    QVERIFY2(notes.contains(u"4 → 6"_s), qPrintable(notes));
+    QCOMPARE(pointers, (QStringList{u"/ping_info/seq"_s, u"/metrics/counter/app.opened"_s}));
 }
 
 void TestMainWindow::connectSnippetsNameThePort()
