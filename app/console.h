@@ -40,7 +40,8 @@ inline bool printedHelpOrVersion(const QCommandLineParser &p)
 inline bool isSubcommand(const QString &word)
 {
     return word == QLatin1StringView("validate") || word == QLatin1StringView("export-example") ||
-           word == QLatin1StringView("check");
+           word == QLatin1StringView("check") || word == QLatin1StringView("export") ||
+           word == QLatin1StringView("import");
 }
 
 } // namespace pingscope

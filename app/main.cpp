@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #endif
 #include "options.h"
+#include "sharecli.h"
 #include "validatecli.h"
 
 #if PINGSCOPE_WITH_GUI
@@ -146,6 +147,14 @@ int main(int argc, char **argv)
         qputenv("QT_NO_GLIB", "1");
         QCoreApplication app(argc, argv);
         return runCheckCommand(app.arguments().mid(2));
+    }
+    if (argc >= 2 && QByteArrayView(argv[1]) == "export") {
+        QCoreApplication app(argc, argv);
+        return runExportCommand(app.arguments().mid(2));
+    }
+    if (argc >= 2 && QByteArrayView(argv[1]) == "import") {
+        QCoreApplication app(argc, argv);
+        return runImportCommand(app.arguments().mid(2));
     }
     if (argc >= 2 && QByteArrayView(argv[1]) == "export-example") {
         QCoreApplication app(argc, argv);
