@@ -41,7 +41,8 @@ inline bool isSubcommand(const QString &word)
 {
     return word == QLatin1StringView("validate") || word == QLatin1StringView("export-example") ||
            word == QLatin1StringView("check") || word == QLatin1StringView("replay") ||
-           word == QLatin1StringView("diff");
+           word == QLatin1StringView("diff") || word == QLatin1StringView("export") ||
+           word == QLatin1StringView("import");
 }
 
 } // namespace pingscope

@@ -10,6 +10,7 @@
 #endif
 #include "options.h"
 #include "replaycli.h"
+#include "sharecli.h"
 #include "validatecli.h"
 
 #if PINGSCOPE_WITH_GUI
@@ -156,6 +157,14 @@ int main(int argc, char **argv)
     if (argc >= 2 && QByteArrayView(argv[1]) == "diff") {
         QCoreApplication app(argc, argv);
         return runDiffCommand(app.arguments().mid(2));
+    }
+    if (argc >= 2 && QByteArrayView(argv[1]) == "export") {
+        QCoreApplication app(argc, argv);
+        return runExportCommand(app.arguments().mid(2));
+    }
+    if (argc >= 2 && QByteArrayView(argv[1]) == "import") {
+        QCoreApplication app(argc, argv);
+        return runImportCommand(app.arguments().mid(2));
     }
     if (argc >= 2 && QByteArrayView(argv[1]) == "export-example") {
         QCoreApplication app(argc, argv);

@@ -54,7 +54,9 @@ bool parseCommandLine(const QStringList &arguments, AppOptions &out, int &exitCo
         u"Schema examples: pingscope export-example --db FILE --id N --to DIR --name NAME "
         u"(see pingscope export-example --help).\n"
         u"CI gate: pingscope check [--expect SPEC]... [--report-junit FILE] [-- COMMAND [ARGS...]] "
-        u"(see pingscope check --help).\n\n"
+        u"(see pingscope check --help).\n"
+        u"Sharing captures: pingscope export --db FILE [--format ndjson|har] > FILE, pingscope import "
+        u"--db FILE PATH... (NDJSON, HAR, captured requests, JSON pings, Glean logs; see their --help).\n\n"
         u"Verdicts follow the production registry built into Pingscope: mozilla-pipeline-schemas "
         u"generated-schemas snapshot "_s +
         bundledRegistrySnapshot() +

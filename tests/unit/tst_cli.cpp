@@ -79,7 +79,7 @@ void TestCli::helpAllAndVersionEverywhere()
 {
     for (const QStringList &prefix :
          {QStringList{}, QStringList{u"validate"_s}, QStringList{u"export-example"_s}, QStringList{u"diff"_s},
-          QStringList{u"replay"_s}}) {
+          QStringList{u"replay"_s}, QStringList{u"export"_s}}) {
         for (const QString &flag : {u"--help"_s, u"--help-all"_s, u"-h"_s, u"--version"_s}) {
             QProcess p;
             p.start(bin(), prefix + QStringList{flag});
