@@ -373,6 +373,14 @@ void Engine::applySchemas(std::shared_ptr<const SchemaRegistry> schemas, QList<S
     Q_EMIT schemasChanged();
 }
 
+void Engine::importRequests(std::vector<RawSubmission> requests)
+{
+    if (!m_ingestor)
+        return;
+    for (RawSubmission &raw : requests)
+        m_ingestor->push(std::move(raw), 0); // ticket 0 names no connection: no answer goes out
+}
+
 void Engine::stop()
 {
     {

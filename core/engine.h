@@ -113,6 +113,9 @@ public:
     // EngineOptions::faultRules when it has some).
     const std::shared_ptr<FaultInjector> &faults() const { return m_faults; }
     void revalidate();
+    // Imported requests (files dropped on the window): decoded, checked and stored as if they had
+    // been posted now, each keeping its received time and source; nobody is answered.
+    void importRequests(std::vector<RawSubmission> requests);
 
 Q_SIGNALS:
     // The schemas were reloaded because a --schemas tree changed on disk (main thread).

@@ -5,6 +5,9 @@
 #include "attemptspanel.h"
 #include "comparedialog.h"
 #include "faultsdialog.h"
+#include "share/har.h"
+#include "share/ndjson.h"
+#include "share/readany.h"
 
 #include "backgroundreader.h"
 
@@ -37,6 +40,8 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -49,8 +54,10 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QScrollBar>
 #include <QSettings>
 #include <QShortcut>
@@ -68,6 +75,8 @@
 #include <QVBoxLayout>
 
 #include <nlohmann/json.hpp>
+
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -128,6 +137,23 @@ MainWindow::MainWindow(const EngineOptions &options, QWidget *parent)
     pingMenu->addAction(tr("Copy as c&url command"), this, &MainWindow::copyAsCurl);
     pingMenu->addAction(tr("&Open in JSON viewer"), this, &MainWindow::openInViewer);
     pingMenu->addAction(tr("&Save as schema example…"), this, &MainWindow::saveAsExample);
+    fileMenu->insertAction(quit, fileMenu->addAction(tr("&Import…"), this, [this] {
+        const QStringList files = QFileDialog::getOpenFileNames(
+            this, tr("Import requests"), QString(),
+            tr("Captures (*.ndjson *.jsonl *.har *.json *.meta.json *.log *.txt);;All files (*)"));
+        if (!files.isEmpty())
+            importPaths(files);
+    }));
+    fileMenu->insertAction(quit, fileMenu->addAction(tr("&Export…"), this, [this] {
+        QString filter;
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export requests"), u"pings.ndjson"_s,
+                                         tr("Pingscope NDJSON (*.ndjson);;HAR 1.2 (*.har)"), &filter);
+        if (!path.isEmpty())
+            exportTo(path, m_table->selectionModel()->selectedRows().size() > 1);
+    }));
+    fileMenu->insertSeparator(quit);
+    setAcceptDrops(true);
     auto *compareAction =
         pingMenu->addAction(tr("Co&mpare the two selected pings"), this, &MainWindow::compareSelected);
     compareAction->setShortcut(Qt::CTRL | Qt::Key_D);
@@ -1316,6 +1342,108 @@ void MainWindow::showSelected()
     m_headers->setPlainText(headers);
     m_attempts->setPing(*rec, rec->docId.isEmpty() ? std::vector<PingRecord>{*rec}
                                                    : m_reader->attempts(rec->docId));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    importPaths(paths);
+}
+
+void MainWindow::importPaths(const QStringList &paths)
+{
+    statusBar()->showMessage(tr("Importing %1…").arg(paths.join(u", "_s)));
+    QPointer<MainWindow> self(this);
+    std::thread([self, paths] {
+        std::vector<RawSubmission> requests;
+        QStringList problems;
+        for (const QString &path : paths) {
+            ImportBatch batch = readAny(path, {});
+            for (ImportedRequest &r : batch.requests)
+                requests.push_back(std::move(r.raw));
+            for (const ImportProblem &p : batch.problems)
+                if (!p.skipped)
+                    problems << u"%1 %2: %3"_s.arg(p.file, p.position, p.message);
+        }
+        QMetaObject::invokeMethod(qApp, [self, requests = std::move(requests), problems]() mutable {
+            if (!self)
+                return;
+            const auto n = qint64(requests.size());
+            self->m_engine->importRequests(std::move(requests));
+            self->statusBar()->showMessage(
+                problems.isEmpty()
+                    ? tr("Imported %n request(s); they are checked as if they had just been posted", nullptr,
+                         int(n))
+                    : tr("Imported %n request(s); %1 could not be read (see the message)", nullptr, int(n))
+                          .arg(problems.size()),
+                15000);
+            Q_EMIT self->importFinished(n, problems);
+        });
+    }).detach();
+}
+
+void MainWindow::exportTo(const QString &path, bool selectionOnly)
+{
+    std::vector<qint64> ids;
+    if (selectionOnly) {
+        for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+            ids.push_back(m_model->idAt(index.row()));
+    } else {
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            ids.push_back(m_model->idAt(row));
+    }
+    std::sort(ids.begin(), ids.end()); // oldest first, as pingscope export writes them
+    const bool har = path.endsWith(u".har"_s, Qt::CaseInsensitive);
+    const QString store = m_engine->store() ? m_engine->store()->path() : QString();
+    statusBar()->showMessage(tr("Exporting %n request(s) to %1…", nullptr, int(ids.size())).arg(path));
+    QPointer<MainWindow> self(this);
+    std::thread([self, ids = std::move(ids), har, path, store] {
+        QString error;
+        qint64 written = 0;
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly)) {
+            error = file.errorString();
+        } else {
+            StoreReader reader(store);
+            if (har)
+                file.write(harPrologue());
+            for (qint64 id : ids) {
+                const auto rec = reader.get(id);
+                if (!rec)
+                    continue;
+                if (har)
+                    file.write((written > 0 ? QByteArray(",\n") : QByteArray()) + toHarEntry(*rec));
+                else
+                    file.write(toNdjsonLine(*rec));
+                ++written;
+            }
+            if (har)
+                file.write(harEpilogue());
+            if (!file.commit())
+                error = file.errorString();
+        }
+        QMetaObject::invokeMethod(qApp, [self, written, error, path] {
+            if (!self)
+                return;
+            self->statusBar()->showMessage(
+                error.isEmpty() ? tr("Exported %n request(s) to %1", nullptr, int(written)).arg(path)
+                                : tr("Could not export to %1: %2").arg(path, error),
+                15000);
+            Q_EMIT self->exportFinished(written, error);
+        });
+    }).detach();
 }
 
 void MainWindow::compareSelected()

@@ -103,8 +103,22 @@ private:
     void plotCurrentMetric();
     void reselectPlottedMetric();
 
+public:
+    // File > Import… and files dropped on the window: read on a thread of their own (readAny),
+    // then checked and stored as if posted. importFinished() once their requests are queued.
+    void importPaths(const QStringList &paths);
+    // File > Export…: the selected pings (two or more), else every ping the filter shows, as
+    // Pingscope NDJSON or HAR 1.2 (by the file name's extension), written on a thread of its own.
+    void exportTo(const QString &path, bool selectionOnly);
+
+Q_SIGNALS:
+    void importFinished(qint64 requests, const QStringList &problems);
+    void exportFinished(qint64 requests, const QString &error);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
     // Ctrl+C in the Overview and Problems tabs copies what they show, not the payload.
     bool eventFilter(QObject *watched, QEvent *event) override;
 

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void listStaysWithinItsLimit();
     void faultRulesAndAttempts();
     void compareTwoPings();
+    void importAndExport();
 };
 
 // A store with more pings than the first page: the newest 2,000 are listed as the window
@@ -659,6 +660,45 @@ void TestMainWindow::compareTwoPings()
     compare->trigger();
     QVERIFY2(notes.contains(u"4 → 6"_s), qPrintable(notes));
     QCOMPARE(pointers, (QStringList{u"/ping_info/seq"_s, u"/metrics/counter/app.opened"_s}));
+}
+
+// File > Import (and drops) read a capture folder; File > Export writes what the list shows.
+void TestMainWindow::importAndExport()
+{
+    QTemporaryDir dir;
+    EngineOptions opts;
+    opts.dbPath = dir.filePath(u"i.pingscope"_s);
+    opts.capture.port = 0;
+    MainWindow window(opts);
+    window.show();
+    QSignalSpy imported(&window, &MainWindow::importFinished);
+    window.importPaths({dataDir() + u"/captured-requests/firefox-esr"_s, dir.filePath(u"missing.ndjson"_s)});
+    QVERIFY(imported.wait(10000));
+    QCOMPARE(imported.at(0).at(0).toLongLong(), 23);
+    QCOMPARE(imported.at(0).at(1).toStringList().size(), 1); // the missing file, named
+    QVERIFY(imported.at(0).at(1).toStringList().constFirst().contains(u"missing.ndjson"_s));
+    PingTableModel *model = window.pingModel();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 23, 10000);
+    StoreReader reader(opts.dbPath);
+    const auto newest = reader.get(reader.newestId());
+    QVERIFY(newest && newest->source.startsWith(u"import: "_s));
+
+    QSignalSpy exported(&window, &MainWindow::exportFinished);
+    const QString ndjson = dir.filePath(u"out.ndjson"_s), har = dir.filePath(u"out.har"_s);
+    window.exportTo(ndjson, false);
+    QVERIFY(exported.wait(10000));
+    QCOMPARE(exported.at(0).at(0).toLongLong(), 23);
+    QFile f(ndjson);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll().count('\n'), 23);
+    window.exportTo(har, false);
+    QVERIFY(exported.wait(10000));
+    QFile h(har);
+    QVERIFY(h.open(QIODevice::ReadOnly));
+    const QByteArray text = h.readAll();
+    const auto doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    QVERIFY(!doc.is_discarded());
+    QCOMPARE(doc["log"]["entries"].size(), 23u);
 }
 
 void TestMainWindow::connectSnippetsNameThePort()
