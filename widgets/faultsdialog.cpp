@@ -48,7 +48,9 @@ FaultsDialog::FaultsDialog(std::shared_ptr<FaultInjector> faults, QWidget *paren
     m_table->setObjectName(u"faultRules"_s);
     m_table->setHorizontalHeaderLabels({tr("Rule"), tr("What it does"), tr("Taken")});
     m_table->horizontalHeader()->setSectionResizeMode(RuleColumn, QHeaderView::Stretch);
-    m_table->horizontalHeader()->setSectionResizeMode(EffectColumn, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(EffectColumn, QHeaderView::Interactive);
+    m_table->setColumnWidth(EffectColumn, 230);
+    m_table->setWordWrap(false);
     m_table->horizontalHeader()->setSectionResizeMode(TakenColumn, QHeaderView::ResizeToContents);
     m_table->verticalHeader()->setVisible(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -105,7 +107,8 @@ FaultsDialog::FaultsDialog(std::shared_ptr<FaultInjector> faults, QWidget *paren
     buttons->addStretch(1);
     layout->addLayout(buttons);
 
-    auto *syntax = new QLabel(QString::fromLatin1(kFaultRuleSyntax).toHtmlEscaped(), this);
+    auto *syntax = new QLabel(QString::fromLatin1(kFaultRuleSyntax), this);
+    syntax->setTextFormat(Qt::PlainText);
     syntax->setWordWrap(true);
     syntax->setTextInteractionFlags(Qt::TextSelectableByMouse);
     syntax->setForegroundRole(QPalette::PlaceholderText);
