@@ -838,10 +838,10 @@ void Store::setUpstream(std::vector<std::pair<qint64, QByteArray>> answers)
         return;
     Item item;
     item.kind = Item::Kind::Upstream;
-    for (auto &[id, answer] : answers) {
+    for (auto &entry : answers) {
         PingRecord r;
-        r.id = id;
-        r.upstreamJson = std::move(answer);
+        r.id = entry.first;
+        r.upstreamJson = std::move(entry.second);
         item.updates.push_back(std::move(r));
     }
     {
