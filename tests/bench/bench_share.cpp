@@ -5,9 +5,9 @@
 // bench_store does), then runs the real `pingscope export` to NDJSON and to HAR and `pingscope
 // import` of the NDJSON into a fresh store, each as a child process, so that the figures are
 // what a user waits for. For each step: seconds, pings/s, bytes written and the peak RSS of the
-// process doing the work (wait4's ru_maxrss of that child; the fill's is this process's
-// VmHWM). Checks that the export has N lines (HAR: N entries) and that the import stored N
-// pings; exits 1 when not. Prints a table and, last, one JSON line. No network.
+// process doing the work (wait4's ru_maxrss of that child, started by a small launcher process;
+// the fill's is this process's VmHWM). Checks that the export has N lines (HAR: N entries) and that the
+// import stored N pings; exits 1 when not. Prints a table and, last, one JSON line. No network.
 //
 //   build/dev/tests/bench/pingscope_bench_share [pings=100000] [PINGSCOPE_BIN] [DIR]
 // PINGSCOPE_BIN defaults to ../../app/pingscope next to this program; DIR keeps the files
@@ -57,23 +57,21 @@ struct ChildRun
     qint64 maxRssKb = 0;
 };
 
-// Runs `args` with stdout and stderr to files. posix_spawn and wait4 rather than QProcess: wait4
-// gives this child's own peak RSS, where RUSAGE_CHILDREN is the largest of all children so far.
-ChildRun runChild(const QStringList &args, const QString &outPath, const QString &errPath)
+// Runs `args` with stdout and stderr to files, waits with wait4 for its exit code and peak RSS.
+// Called only in the launcher (see Launcher): Linux carries the peak RSS of the process that
+// spawns across exec into the child's, so a child of this large process would never report less
+// than this process's own peak.
+ChildRun spawnAndWait(std::vector<std::string> args, const std::string &out, const std::string &err)
 {
     ChildRun run;
-    std::vector<QByteArray> bytes;
-    for (const QString &a : args)
-        bytes.push_back(a.toLocal8Bit());
     std::vector<char *> argv;
-    for (QByteArray &b : bytes)
-        argv.push_back(b.data());
+    for (std::string &a : args)
+        argv.push_back(a.data());
     argv.push_back(nullptr);
-    const QByteArray out = outPath.toLocal8Bit(), err = errPath.toLocal8Bit();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     QElapsedTimer t;
     t.start();
     pid_t pid = 0;
@@ -109,6 +107,108 @@ ChildRun runChild(const QStringList &args, const QString &outPath, const QString
     run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return run;
 }
+
+// A process forked at the start of main, while this one is still small, that starts the
+// steps' children and sends back how each went. Requests: the fields (stdout path, stderr path,
+// argv...) each ending in '\0', then an empty field.
+class Launcher
+{
+public:
+    bool start()
+    {
+        int request[2], reply[2];
+        if (pipe(request) != 0 || pipe(reply) != 0)
+            return false;
+        const pid_t pid = fork();
+        if (pid < 0)
+            return false;
+        if (pid == 0) {
+            close(request[1]);
+            close(reply[0]);
+            serve(request[0], reply[1]);
+            _exit(0);
+        }
+        close(request[0]);
+        close(reply[1]);
+        m_pid = pid;
+        m_request = request[1];
+        m_reply = reply[0];
+        return true;
+    }
+    ~Launcher()
+    {
+        if (m_pid <= 0)
+            return;
+        close(m_request); // end of requests: the launcher exits
+        close(m_reply);
+        waitpid(m_pid, nullptr, 0);
+    }
+    ChildRun run(const QStringList &args, const QString &out, const QString &err)
+    {
+        std::string message;
+        for (const QString &field : QStringList{out, err} + args)
+            message += field.toLocal8Bit().toStdString() + '\0';
+        message += '\0';
+        ChildRun result;
+        if (!writeAll(m_request, message.data(), message.size()) || !readAll(m_reply, &result, sizeof result))
+            return {};
+        return result;
+    }
+
+private:
+    static bool writeAll(int fd, const void *data, size_t n)
+    {
+        for (const char *p = static_cast<const char *>(data); n > 0;) {
+            const ssize_t w = write(fd, p, n);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return false;
+            p += w;
+            n -= size_t(w);
+        }
+        return true;
+    }
+    static bool readAll(int fd, void *data, size_t n)
+    {
+        for (char *p = static_cast<char *>(data); n > 0;) {
+            const ssize_t r = read(fd, p, n);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return false;
+            p += r;
+            n -= size_t(r);
+        }
+        return true;
+    }
+    static void serve(int in, int out)
+    {
+        std::vector<std::string> fields;
+        std::string field;
+        char c = 0;
+        while (readAll(in, &c, 1)) {
+            if (c != '\0') {
+                field += c;
+                continue;
+            }
+            if (!field.empty()) {
+                fields.push_back(std::move(field));
+                field.clear();
+                continue;
+            }
+            ChildRun r;
+            if (fields.size() >= 3)
+                r = spawnAndWait({fields.begin() + 2, fields.end()}, fields[0], fields[1]);
+            if (!writeAll(out, &r, sizeof r))
+                return;
+            fields.clear();
+        }
+    }
+
+    pid_t m_pid = -1;
+    int m_request = -1, m_reply = -1;
+};
 
 qint64 storeBytes(const QString &db)
 {
@@ -182,6 +282,11 @@ struct Step
 
 int main(int argc, char **argv)
 {
+    Launcher launcher; // before anything big, and before any thread
+    if (!launcher.start()) {
+        std::fprintf(stderr, "cannot start the launcher process: %s\n", std::strerror(errno));
+        return 2;
+    }
     QCoreApplication app(argc, argv);
     const int n = argc > 1 ? std::max(1, std::atoi(argv[1])) : 100'000;
     const QString bin = argc > 2
@@ -201,6 +306,9 @@ int main(int argc, char **argv)
             QFile::remove(f + QLatin1StringView(suffix));
     const QString loadBefore = loadAverage();
     std::vector<Step> steps;
+    // What a child reports at least, whatever it does: the launcher's own size at the spawn.
+    const qint64 floorKb =
+        launcher.run({u"/bin/true"_s}, dir.filePath(u"true.out"_s), dir.filePath(u"true.err"_s)).maxRssKb;
 
     const std::vector<PingRecord> templates = firefoxMixTemplates();
     if (templates.empty()) {
@@ -233,8 +341,8 @@ int main(int argc, char **argv)
     };
 
     for (const auto &[format, file] : {std::pair{u"ndjson"_s, ndjson}, std::pair{u"har"_s, har}}) {
-        const ChildRun r =
-            runChild({bin, u"export"_s, u"--db"_s, db, u"--format"_s, format, u"--output"_s, file}, out, err);
+        const ChildRun r = launcher.run(
+            {bin, u"export"_s, u"--db"_s, db, u"--format"_s, format, u"--output"_s, file}, out, err);
         const auto [lines, braces] = countLines(file);
         Step s{u"export --format "_s + format, r.seconds, QFileInfo(file).size(), r.maxRssKb,
                format == u"har" ? braces - 1 : lines};
@@ -242,21 +350,22 @@ int main(int argc, char **argv)
         steps.push_back(s);
     }
 
-    const ChildRun r = runChild({bin, u"import"_s, u"--db"_s, db2, ndjson}, out, err);
+    const ChildRun r = launcher.run({bin, u"import"_s, u"--db"_s, db2, ndjson}, out, err);
     Step s{u"import of the NDJSON"_s, r.seconds, storeBytes(db2), r.maxRssKb, storedCount(db2)};
     s.ok = !failed(r, "import") && s.count == n;
     steps.push_back(s);
-    {
-        QFile o(out);
-        if (o.open(QIODevice::ReadOnly))
-            std::fprintf(stderr, "import said: %s", o.read(500).constData());
-    }
 
     const QString loadAfter = loadAverage();
     bool allOk = true;
     std::printf("%d pings (%zu captures), load average %s before, %s after, %u cores\n\n", n,
                 templates.size(), qPrintable(loadBefore), qPrintable(loadAfter),
                 std::thread::hardware_concurrency());
+    {
+        QFile o(out);
+        if (o.open(QIODevice::ReadOnly))
+            std::printf("pingscope import said: %s\n", o.readLine(500).trimmed().constData());
+    }
+    std::printf("peak RSS of a child running /bin/true (the floor): %.1f MB\n", double(floorKb) / 1024);
     std::printf("| step | seconds | pings/s | bytes written | bytes/ping | peak RSS | count | ok |\n"
                 "|---|---|---|---|---|---|---|---|\n");
     QJsonArray json;
@@ -274,9 +383,13 @@ int main(int argc, char **argv)
                                 {u"count"_s, st.count},
                                 {u"ok"_s, st.ok}});
     }
-    const QJsonObject summary{
-        {u"bench"_s, u"share"_s},     {u"pings"_s, n},    {u"load_before"_s, loadBefore},
-        {u"load_after"_s, loadAfter}, {u"steps"_s, json}, {u"ok"_s, allOk}};
+    const QJsonObject summary{{u"bench"_s, u"share"_s},
+                              {u"pings"_s, n},
+                              {u"load_before"_s, loadBefore},
+                              {u"rss_floor_kb"_s, floorKb},
+                              {u"load_after"_s, loadAfter},
+                              {u"steps"_s, json},
+                              {u"ok"_s, allOk}};
     std::printf("\n%s\n", QJsonDocument(summary).toJson(QJsonDocument::Compact).constData());
     return allOk ? 0 : 1;
 }
