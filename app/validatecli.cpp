@@ -463,6 +463,8 @@ int runValidateCommand(const QStringList &arguments)
                 printOut(u"    "_s + rec.schemaNote);
             for (const json &e : errors) {
                 const QString message = QString::fromStdString(e.value("message", std::string()));
+                if (message == rec.schemaNote)
+                    continue; // an unregistered ping's note is its error too: once is enough
                 if (e.contains("pointer") && e["pointer"].is_string()) {
                     const QString pointer = QString::fromStdString(e["pointer"].get<std::string>());
                     printOut(u"    %1  %2"_s.arg(pointer.isEmpty() ? u"/"_s : pointer, message));
