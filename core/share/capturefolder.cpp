@@ -115,8 +115,10 @@ ImportBatch readCaptureFolder(const QString &path)
         base = info.dir();
         metas << info.fileName();
     } else if (info.isDir()) {
-        base = QDir(path);
-        QDirIterator it(path, {u"*.meta.json"_s}, QDir::Files, QDirIterator::Subdirectories);
+        // Absolute: relativeFilePath() of a relative folder's entries gives them back whole, and
+        // filePath() would then name the folder twice.
+        base = QDir(info.absoluteFilePath());
+        QDirIterator it(base.path(), {u"*.meta.json"_s}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext())
             metas << base.relativeFilePath(it.next());
         metas.sort();

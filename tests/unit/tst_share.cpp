@@ -191,6 +191,7 @@ class TestShare : public QObject
 private Q_SLOTS:
     void initTestCase();
     void captureFolderReadsEveryRequest();
+    void captureFolderByRelativePath();
     void ndjsonRoundTripOfEveryCapture();
     void harRoundTripOfEveryCapture();
     void harHasTheRequiredFields();
@@ -692,6 +693,18 @@ void TestShare::readAnyPicksTheReader()
     QVERIFY(!examples.requests.empty());
     QCOMPARE(readAny(dataDir() + u"/pipeline-schemas/validation/glean/glean.1.locale.pass.json"_s, {}).format,
              u"json-pings"_s);
+}
+
+// A folder named relative to the working directory (pingscope import tests/data/...): each
+// request is read from the folder once, not from the folder named twice.
+void TestShare::captureFolderByRelativePath()
+{
+    const QString cwd = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(dataDir()));
+    const ImportBatch batch = readCaptureFolder(u"captured-requests/firefox-esr"_s);
+    QDir::setCurrent(cwd);
+    QCOMPARE(batch.errorCount(), 0);
+    QCOMPARE(qsizetype(batch.requests.size()), qsizetype(23));
 }
 
 QTEST_GUILESS_MAIN(TestShare)
