@@ -4,6 +4,7 @@
 #include "share/har.h"
 #include "share/share_p.h"
 
+#include "http/captureserver.h"
 #include "ping/decode.h"
 
 #include <QUrl>
@@ -16,54 +17,10 @@ using namespace share;
 
 namespace {
 
-const char *statusText(int status)
+// HAR's statusText: the reason phrase the endpoint itself sends; none for "no answer".
+std::string statusText(int status)
 {
-    switch (status) {
-    case 0:
-        return ""; // closed without an answer
-    case 200:
-        return "OK";
-    case 201:
-        return "Created";
-    case 202:
-        return "Accepted";
-    case 204:
-        return "No Content";
-    case 400:
-        return "Bad Request";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 411:
-        return "Length Required";
-    case 413:
-        return "Content Too Large";
-    case 414:
-        return "URI Too Long";
-    case 415:
-        return "Unsupported Media Type";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    case 504:
-        return "Gateway Timeout";
-    case 507:
-        return "Insufficient Storage";
-    default:
-        return "";
-    }
+    return status == 0 ? std::string() : httpReasonPhrase(status).toStdString();
 }
 
 ojson parsedArray(const QByteArray &json)
