@@ -6,8 +6,7 @@
 
 #include "engine.h"
 #include "ingest.h"
-#include "share/har.h"
-#include "share/ndjson.h"
+#include "share/exportwriter.h"
 #include "share/readany.h"
 #include "store/store.h"
 #include "validation/registry.h"
@@ -148,15 +147,8 @@ int runExportCommand(const QStringList &args)
         }
         out = std::move(file);
     }
-    const bool har = fmt == u"har";
+    ExportWriter writer(out.get(), fmt == u"har");
     bool writeOk = true;
-    const auto write = [&](const QByteArray &bytes) {
-        if (writeOk && out->write(bytes) != bytes.size())
-            writeOk = false;
-    };
-    if (har)
-        write(harPrologue());
-    qint64 exported = 0;
     for (;;) {
         const std::vector<PingRecord> page = reader.list(q);
         if (page.empty())
@@ -166,17 +158,12 @@ int runExportCommand(const QStringList &args)
             const std::optional<PingRecord> r = reader.get(summary.id);
             if (!r) // cleared while we read
                 continue;
-            if (har)
-                write((exported > 0 ? ",\n"_ba : QByteArray()) + toHarEntry(*r));
-            else
-                write(toNdjsonLine(*r));
-            ++exported;
+            writeOk = writer.add(*r);
         }
         if (!writeOk || int(page.size()) < kPage)
             break;
     }
-    if (har)
-        write(harEpilogue());
+    writeOk = writer.finish();
     if (auto *save = qobject_cast<QSaveFile *>(out.get()); save && writeOk)
         writeOk = save->commit();
     if (!writeOk) {
@@ -185,7 +172,7 @@ int runExportCommand(const QStringList &args)
     }
     out.reset();
     std::fflush(stdout);
-    printErr(u"exported %1 requests"_s.arg(exported));
+    printErr(u"exported %1 requests"_s.arg(writer.count()));
     return 0;
 }
 

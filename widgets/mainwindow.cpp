@@ -5,8 +5,7 @@
 #include "attemptspanel.h"
 #include "comparedialog.h"
 #include "faultsdialog.h"
-#include "share/har.h"
-#include "share/ndjson.h"
+#include "share/exportwriter.h"
 #include "share/readany.h"
 
 #include "backgroundreader.h"
@@ -1417,21 +1416,13 @@ void MainWindow::exportTo(const QString &path, bool selectionOnly)
             error = file.errorString();
         } else {
             StoreReader reader(store);
-            if (har)
-                file.write(harPrologue());
+            ExportWriter writer(&file, har);
             for (qint64 id : ids) {
-                const auto rec = reader.get(id);
-                if (!rec)
-                    continue;
-                if (har)
-                    file.write((written > 0 ? QByteArray(",\n") : QByteArray()) + toHarEntry(*rec));
-                else
-                    file.write(toNdjsonLine(*rec));
-                ++written;
+                if (const auto rec = reader.get(id); rec && !writer.add(*rec))
+                    break;
             }
-            if (har)
-                file.write(harEpilogue());
-            if (!file.commit())
+            written = writer.count();
+            if (!writer.finish() || !file.commit())
                 error = file.errorString();
         }
         QMetaObject::invokeMethod(qApp, [self, written, error, path] {

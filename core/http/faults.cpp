@@ -11,13 +11,17 @@ namespace pingscope {
 
 namespace {
 
-bool globMatches(const QString &glob, QByteArrayView text)
+QRegularExpression compileGlob(const QString &glob)
 {
     if (glob == u"*")
-        return true;
-    const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(glob),
-                                QRegularExpression::CaseInsensitiveOption);
-    return re.match(QString::fromUtf8(text)).hasMatch();
+        return {};
+    return QRegularExpression(QRegularExpression::wildcardToRegularExpression(glob),
+                              QRegularExpression::CaseInsensitiveOption);
+}
+
+bool globMatches(const QRegularExpression &re, QByteArrayView text)
+{
+    return re.pattern().isEmpty() || re.match(QString::fromUtf8(text)).hasMatch();
 }
 
 bool toInt(QStringView v, int min, int max, int *out)
@@ -177,6 +181,9 @@ void FaultInjector::setRules(std::vector<FaultRule> rules)
 {
     std::lock_guard lock(m_mutex);
     m_rules = std::move(rules);
+    m_globs.clear();
+    for (const FaultRule &r : m_rules)
+        m_globs.emplace_back(compileGlob(r.nsGlob), compileGlob(r.docTypeGlob));
     m_taken.assign(m_rules.size(), 0);
     if (m_rules.empty())
         m_attempts.clear();
@@ -244,7 +251,7 @@ FaultDecision FaultInjector::decide(QByteArrayView path)
         const FaultRule &r = m_rules[i];
         if (d.attempt < r.attemptMin || d.attempt > r.attemptMax)
             continue;
-        if (!globMatches(r.nsGlob, t.ns) || !globMatches(r.docTypeGlob, t.docType))
+        if (!globMatches(m_globs[i].first, t.ns) || !globMatches(m_globs[i].second, t.docType))
             continue;
         if (r.percent < 100 && !(m_random.bounded(100.0) < r.percent))
             continue;

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QList>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringView>
 
@@ -99,6 +100,9 @@ public:
 private:
     mutable std::mutex m_mutex;
     std::vector<FaultRule> m_rules;
+    // Each rule's namespace and docType globs, compiled when the rules are set (an empty one
+    // where the glob is "*": it takes everything).
+    std::vector<std::pair<QRegularExpression, QRegularExpression>> m_globs;
     std::vector<qint64> m_taken;
     QHash<QByteArray, int> m_attempts;
     QRandomGenerator m_random{QRandomGenerator::securelySeeded()};
